@@ -1,0 +1,76 @@
+# Passerelle: `make run` starts the whole portal, `make test` runs every check.
+# Both install what they need. Variables: PORT, DYNAMODB_PORT, DATA_DIR, HOST, API_WORKERS, PYTHON.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DYNAMODB_PORT ?= 8070
+DATA_DIR ?= .data
+export PORT DYNAMODB_PORT DATA_DIR PYTHON
+
+.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean
+
+help:
+	@echo "make run    start the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@echo "make test   lint, type checks and every test layer"
+
+# ---- installs ----------------------------------------------------------------------------
+$(VENV)/.installed: pyproject.toml
+	@bash devstack/check-prereqs.sh python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[site,dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@bash devstack/check-prereqs.sh node
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+chromium:
+	@bash devstack/install-chromium.sh
+
+# ---- build -------------------------------------------------------------------------------
+content: $(VENV)/.installed
+	$(PY) -m devstack.content
+
+site: content
+	$(PY) -m mkdocs build --quiet --strict -f site/mkdocs.yml
+
+requirements: $(VENV)/.installed
+	$(PY) -m devstack.requirements
+
+package: content
+	cd backend && ../$(PY) -m chalice.cli package --stage prod ../build/package
+
+# ---- run ---------------------------------------------------------------------------------
+run: $(VENV)/.installed node_modules/.installed site
+	@bash devstack/check-prereqs.sh java
+	$(PY) -m devstack.run
+
+# ---- checks ------------------------------------------------------------------------------
+lint: $(VENV)/.installed
+	$(PY) -m ruff check backend devstack site/hooks tests
+	$(PY) -m devstack.requirements --check
+
+typecheck: $(VENV)/.installed
+	cd backend && ../$(PY) -m mypy --config-file ../pyproject.toml app.py chalicelib
+
+unit: content
+	$(PY) -m pytest tests/unit -q
+
+integration: content node_modules/.installed
+	$(PY) -m pytest tests/integration -q
+
+e2e: site node_modules/.installed chromium
+	$(PY) -m pytest tests/e2e -q
+
+test: $(VENV)/.installed node_modules/.installed chromium lint typecheck site
+	@bash devstack/check-prereqs.sh java
+	$(PY) -m pytest tests -n 2 --dist loadgroup
+
+clean:
+	rm -rf build backend/chalicelib/data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,52 @@
+"""Passerelle API: the Chalice app, its middleware and its blueprints. Nothing else lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_lambda_powertools.logging import correlation_paths
+from chalice.app import Chalice, ConvertToMiddleware, Request, Response
+from chalicelib.centres.routes import bp as centres_bp
+from chalicelib.core.errors import NotFound
+from chalicelib.core.http import api_route, normalise_chalice_error
+from chalicelib.core.observability import logger
+from chalicelib.health.routes import bp as health_bp
+
+app = Chalice(app_name="passerelle")
+# Chalice's own error bodies can carry stack traces in debug mode: it stays off.
+app.debug = False
+
+# Correlation id = API Gateway's request id; the event itself is never logged (log_event off).
+app.register_middleware(
+    ConvertToMiddleware(
+        logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+    ),
+    "http",
+)
+
+
+@app.middleware("http")
+def access_log(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """One line per request: method, route template and status. Never the path values, query,
+    body, client IP or user agent: people using the public routes may be in danger."""
+    if not logger.get_correlation_id() and request.lambda_context is not None:
+        logger.set_correlation_id(getattr(request.lambda_context, "aws_request_id", None))
+    response = normalise_chalice_error(get_response(request))
+    context = request.context or {}
+    logger.info(
+        "request",
+        extra={"method": request.method, "route": context.get("resourcePath"), "status": response.status_code},
+    )
+    return response
+
+
+app.register_blueprint(health_bp, url_prefix="/api")
+app.register_blueprint(centres_bp, url_prefix="/api")
+
+
+# Unknown routes are 404 whatever the body's type (Chalice would answer 415 first).
+@api_route(app, "/api/{proxy+}", methods=("GET", "POST", "PUT", "PATCH", "DELETE"),
+           content_types=["application/json", "application/x-www-form-urlencoded", "multipart/form-data",
+                          "text/plain", "application/octet-stream"])
+def unknown_route(**_path: str) -> None:
+    raise NotFound("No such API route.")

@@ -1,0 +1,1 @@
+"""Passerelle backend: the code Chalice packages next to app.py."""

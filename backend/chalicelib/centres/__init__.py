@@ -1,0 +1,1 @@
+"""Centres and the service catalogue: compiled from content/ and packaged with the Lambda."""

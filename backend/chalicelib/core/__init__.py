@@ -1,0 +1,1 @@
+"""Shared plumbing: settings, logging, errors, AWS clients, HTTP helpers."""

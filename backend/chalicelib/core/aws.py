@@ -1,0 +1,54 @@
+"""AWS clients, built lazily and cached per process (Lambda keeps them warm between calls)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from chalicelib.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+@cache
+def dynamodb_client() -> DynamoDBClient:
+    settings = get_settings()
+    config = Config(
+        connect_timeout=settings.dynamodb_timeout_seconds,
+        read_timeout=settings.dynamodb_timeout_seconds,
+        retries={"max_attempts": 3, "mode": "standard"},
+    )
+    return boto3.client(
+        "dynamodb",
+        region_name=settings.aws_region,
+        endpoint_url=settings.dynamodb_endpoint_url,
+        config=config,
+    )
+
+
+@cache
+def app_table() -> Table:
+    settings = get_settings()
+    resource = boto3.resource(
+        "dynamodb",
+        region_name=settings.aws_region,
+        endpoint_url=settings.dynamodb_endpoint_url,
+        config=Config(
+            connect_timeout=settings.dynamodb_timeout_seconds,
+            read_timeout=settings.dynamodb_timeout_seconds,
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
+    )
+    return resource.Table(settings.table_name)
+
+
+def reset_clients() -> None:
+    """Forget cached settings and clients (tests switch endpoints and tables)."""
+    get_settings.cache_clear()
+    dynamodb_client.cache_clear()
+    app_table.cache_clear()

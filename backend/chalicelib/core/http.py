@@ -1,0 +1,137 @@
+"""The edge between HTTP and the domain: parse input into models, turn results and errors into
+JSON responses. Every route is registered through `api_route`, so no view can leak a traceback
+and every error has the same shape."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
+from chalice.app import Blueprint, Chalice, Request, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.core.errors import ApiError, BadRequest, PayloadTooLarge, ServiceUnavailable
+from chalicelib.core.observability import logger
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+View = Callable[..., Any]
+
+JSON_HEADERS = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+# API Gateway's payload limit is 10 MB; ours is far lower: nothing legitimate is larger.
+MAX_BODY_BYTES = 64 * 1024
+THROTTLING_CODES = frozenset({
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+    "InternalServerError", "ServiceUnavailable",
+})
+
+
+def json_response(body: BaseModel | Mapping[str, Any], status: int = 200,
+                  headers: Mapping[str, str] | None = None) -> Response:
+    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else dict(body)
+    return Response(
+        body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={**JSON_HEADERS, **(headers or {})},
+    )
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.body(logger.get_correlation_id()), error.status, error.headers)
+
+
+def _field_name(loc: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in loc) or "body"
+
+
+def validation_error(exc: ValidationError, prefix: str = "") -> BadRequest:
+    first = exc.errors()[0]
+    field = _field_name(first["loc"])
+    field = f"{prefix}{field}" if prefix else field
+    message = first["msg"]
+    if field and field != "body":
+        message = f"{field}: {message}"
+    problems = [{"field": f"{prefix}{_field_name(e['loc'])}", "message": e["msg"]} for e in exc.errors()]
+    return BadRequest(message, field=field, extra={"problems": problems})
+
+
+def parse_body(request: Request, model: type[ModelT]) -> ModelT:
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes.", field="body")
+    if not raw.strip():
+        raise BadRequest("A JSON body is required.", field="body")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("The body is not valid JSON.", field="body") from exc
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.", field="body")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
+
+
+def parse_query(request: Request, model: type[ModelT]) -> ModelT:
+    params = dict(request.query_params or {})
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
+
+
+def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, ConnectionError | ReadTimeoutError):
+        return True
+    if isinstance(exc, ClientError):
+        return exc.response.get("Error", {}).get("Code") in THROTTLING_CODES
+    return False
+
+
+def api_route(bp: Blueprint | Chalice, path: str, methods: Iterable[str] = ("GET",),
+              **options: Any) -> Callable[[View], View]:
+    """Register `func` as a route whose errors always become our JSON error shape."""
+
+    def decorator(func: View) -> View:
+        @functools.wraps(func)
+        def view(*args: Any, **kwargs: Any) -> Response:
+            try:
+                result = func(*args, **kwargs)
+            except ApiError as exc:
+                return error_response(exc)
+            except Exception as exc:
+                if _is_transient(exc):
+                    logger.warning("database unavailable", extra={"error_type": type(exc).__name__})
+                    return error_response(ServiceUnavailable())
+                logger.exception("unhandled error")
+                return error_response(ApiError("Something went wrong on our side."))
+            if isinstance(result, Response):
+                return result
+            return json_response(result)
+
+        bp.route(path, methods=list(methods), **options)(view)
+        return func
+
+    return decorator
+
+
+def normalise_chalice_error(response: Response) -> Response:
+    """Chalice answers some errors itself (405, 415, its own 500) as {"Code", "Message"}:
+    give them our shape so every client sees one error format."""
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or "Code" not in body:
+        return response
+    status = response.status_code
+    code = {405: "method_not_allowed", 415: "unsupported_media_type"}.get(status) or (
+        "internal_error" if status >= 500 else "bad_request")
+    message = str(body.get("Message", "")) if status < 500 else "Something went wrong on our side."
+    error = ApiError(message, headers={k: str(v) for k, v in (response.headers or {}).items() if k.lower() == "allow"})
+    error.status, error.code = status, code
+    return error_response(error)

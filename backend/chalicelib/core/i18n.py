@@ -1,0 +1,24 @@
+"""The site's languages. `site/mkdocs.yml` lists the same codes; a test keeps them in step."""
+
+from __future__ import annotations
+
+# Every guide, interface string, centre and service name exists in these.
+COMPLETE_LANGUAGES = ("en", "fr", "ru", "tg", "vi", "km", "ar", "tr")
+# Home page, directory and interface exist; untranslated guides say so.
+PARTIAL_LANGUAGES = ("th", "ms", "lo", "my", "sq", "ka")
+SITE_LANGUAGES = COMPLETE_LANGUAGES + PARTIAL_LANGUAGES
+DEFAULT_LANGUAGE = "en"
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+def resolve_language(requested: str | None) -> str:
+    """The site language to answer in: the one asked for (`fr-CA` counts as `fr`), else English."""
+    if not requested:
+        return DEFAULT_LANGUAGE
+    base = requested.split("-", 1)[0].lower()
+    return base if base in SITE_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def pick(texts: dict[str, str], lang: str) -> str:
+    """A translated text in `lang`, falling back to English (always present, checked at build)."""
+    return texts.get(lang) or texts[DEFAULT_LANGUAGE]

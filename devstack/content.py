@@ -1,0 +1,110 @@
+"""Validate content/ (centres.yaml, services.yaml) and compile the catalogue the backend packages.
+
+    python -m devstack.content          # writes backend/chalicelib/data/catalogue.json
+
+A mistake is reported as `file: entry: field: problem`, e.g.
+`content/centres.yaml: centres[3] (id 'tj-khujand'): opening_hours.mon.0: opening 18:00 is not before closing 09:00`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from devstack import BACKEND, CONTENT, ROOT
+
+sys.path.insert(0, str(BACKEND))
+from chalicelib.centres.catalogue import CATALOGUE_PATH
+from chalicelib.centres.models import Catalogue, Centre, Service
+
+
+class ContentError(Exception):
+    """One or more content mistakes, each naming the file, the entry and the field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise ContentError([f"{_rel(path)}: file is missing"]) from exc
+    except yaml.YAMLError as exc:
+        raise ContentError([f"{_rel(path)}: not valid YAML: {exc}"]) from exc
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _entry_problems(path: Path, key: str, entries: Any, model: type[Centre] | type[Service]) -> list[str]:
+    problems: list[str] = []
+    if not isinstance(entries, list):
+        return [f"{_rel(path)}: '{key}' must be a list"]
+    for index, entry in enumerate(entries):
+        label = f"{key}[{index}]"
+        if isinstance(entry, dict) and entry.get("id"):
+            label += f" (id '{entry['id']}')"
+        try:
+            model.model_validate(entry)
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = ".".join(str(p) for p in err["loc"]) or "(entry)"
+                problems.append(f"{_rel(path)}: {label}: {field}: {err['msg']}")
+    return problems
+
+
+def load_catalogue(content_dir: Path = CONTENT) -> Catalogue:
+    services_path = content_dir / "services.yaml"
+    centres_path = content_dir / "centres.yaml"
+    services_doc = _read_yaml(services_path) or {}
+    centres_doc = _read_yaml(centres_path) or {}
+    problems = _entry_problems(services_path, "services", services_doc.get("services"), Service)
+    problems += _entry_problems(centres_path, "centres", centres_doc.get("centres"), Centre)
+    if centres_doc.get("sample_data") is None:
+        problems.append(f"{_rel(centres_path)}: sample_data: say whether these centres are sample data")
+    if problems:
+        raise ContentError(problems)
+    try:
+        return Catalogue(
+            sample_data=centres_doc["sample_data"],
+            services=services_doc["services"],
+            centres=centres_doc["centres"],
+        )
+    except ValidationError as exc:
+        raise ContentError([f"{_rel(centres_path)}: {e['msg']}" for e in exc.errors()]) from exc
+
+
+def compile_catalogue(content_dir: Path = CONTENT, target: Path = CATALOGUE_PATH) -> Catalogue:
+    catalogue = load_catalogue(content_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(catalogue.model_dump_json(), encoding="utf-8")
+    tmp.replace(target)
+    return catalogue
+
+
+def main() -> int:
+    try:
+        catalogue = compile_catalogue()
+    except ContentError as exc:
+        print("Content has mistakes:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"content: {len(catalogue.centres)} centres, {len(catalogue.services)} services -> {_rel(CATALOGUE_PATH)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""`make run`: the whole portal at http://127.0.0.1:8000 until Ctrl-C.
+
+Variables: PORT (8000), DYNAMODB_PORT (8070), DATA_DIR (.data), HOST (127.0.0.1), API_WORKERS (4).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from devstack import ROOT, SITE_DIR
+from devstack.content import ContentError
+from devstack.dynamodb_local import PrerequisiteMissing
+from devstack.stack import LocalStack, StackConfig
+
+
+def main() -> int:
+    data_dir = Path(os.environ.get("DATA_DIR") or ROOT / ".data").resolve()
+    config = StackConfig(
+        data_dir=data_dir,
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8000")),
+        dynamodb_port=int(os.environ.get("DYNAMODB_PORT", "8070")),
+        workers=int(os.environ.get("API_WORKERS", "4")),
+    )
+    if not (SITE_DIR / "index.html").exists():
+        print("The site is not built: run `make run` (it builds it) or `make site`.", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stack = LocalStack(config)
+    try:
+        print(f"Starting DynamoDB Local on port {config.dynamodb_port} (data in {data_dir}) ...", flush=True)
+        centres = stack.start_database()
+        print(f"Table '{config.table_name}' ready, {centres} sample centres loaded.", flush=True)
+        stack.start_server()
+        print(f"\n  Passerelle is running at {stack.url}/   (API: {stack.url}/api/health)\n"
+              "  Press Ctrl-C to stop.\n", flush=True)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    except (PrerequisiteMissing, ContentError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Could not start: {exc}. Is another program using port {config.port} or "
+              f"{config.dynamodb_port}? Set PORT=... or DYNAMODB_PORT=...", file=sys.stderr)
+        return 1
+    finally:
+        print("Stopping ...", flush=True)
+        stack.stop()
+    print("Stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Shared test set-up: import paths and a clean AWS environment (never a real account)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from devstack.stack import LocalStack
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "backend"))
+
+# Tests never reach AWS: fake credentials, a fixed region, no profile from the developer's machine.
+for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+    os.environ.pop(name, None)
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_REGION": "eu-west-1",
+})
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """One DynamoDB Local and one portal server per test session (per xdist worker), on free
+    ports, with data in a temporary folder; all stopped at the end."""
+    from devstack.dynamodb_local import free_port
+    from devstack.stack import LocalStack, StackConfig
+
+    config = StackConfig(data_dir=tmp_path_factory.mktemp("stack"), port=0, dynamodb_port=free_port(),
+                         table_name="passerelle-test", workers=4)
+    with LocalStack(config) as running:
+        yield running

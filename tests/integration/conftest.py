@@ -1,0 +1,1 @@
+"""Integration tests use the session `stack` fixture from tests/conftest.py."""

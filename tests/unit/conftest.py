@@ -1,0 +1,60 @@
+"""Unit tests: no network at all (sockets are blocked), moto where AWS is needed."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import moto  # imported before any boto3 client is built, so every client is mocked
+import pytest
+from chalice.test import Client
+from chalicelib.core.aws import dynamodb_client, reset_clients
+
+from devstack.table import ensure_table
+from tests.conftest import ROOT
+
+TABLE = "passerelle-unit"
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def guard(self: socket.socket, address: Any) -> None:
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        raise NetworkBlocked(f"unit tests must not open network connections (tried {address!r})")
+
+    real_connect = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", guard)
+    monkeypatch.setattr(socket.socket, "connect_ex", guard)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A moto DynamoDB with the table built from infra/template.yaml."""
+    monkeypatch.setenv("TABLE_NAME", TABLE)
+    monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
+    with moto.mock_aws():
+        reset_clients()
+        ensure_table(dynamodb_client(), TABLE)
+        yield
+    reset_clients()
+
+
+@pytest.fixture
+def client(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    from app import app
+
+    with Client(app, stage_name="dev", project_dir=str(ROOT / "backend")) as test_client:
+        # The stage config names the dev table; unit tests use their own.
+        monkeypatch.setenv("TABLE_NAME", TABLE)
+        yield test_client
+
+
+def body(response: Any) -> Any:
+    return json.loads(response.body)
