@@ -44,7 +44,7 @@ requirements: $(VENV)/.installed
 	$(PY) -m devstack.requirements
 
 package: content
-	cd backend && ../$(PY) -m chalice.cli package --stage prod ../build/package
+	cd backend && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} ../$(VENV)/bin/chalice package --stage prod ../build/package
 
 # ---- run ---------------------------------------------------------------------------------
 run: $(VENV)/.installed node_modules/.installed site
