@@ -30,7 +30,9 @@ def main() -> int:
         print("The site is not built: run `make run` (it builds it) or `make site`.", file=sys.stderr)
         return 1
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C and a plain kill both stop cleanly, even where the shell started us ignoring SIGINT.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     stack = LocalStack(config)
     try:
         print(f"Starting DynamoDB Local on port {config.dynamodb_port} (data in {data_dir}) ...", flush=True)
