@@ -294,6 +294,12 @@ class PortalHandler(BaseHTTPRequestHandler):
         merged = dict(out_headers)
         merged.setdefault("X-Content-Type-Options", "nosniff")
         merged.setdefault("Cache-Control", "no-store")
+        # CloudFront compresses API answers too: so does the local origin.
+        encoding = _negotiate(self.headers.get("Accept-Encoding", ""))
+        if len(data) > 1024 and encoding != "identity" and COMPRESSIBLE.match(merged.get("Content-Type", "")):
+            data = brotli.compress(data, quality=5) if encoding == "br" else gzip.compress(data, mtime=0)
+            merged["Content-Encoding"] = encoding
+            merged["Vary"] = "Accept-Encoding"
         self._send(status, merged, b"" if self.command == "HEAD" else data)
 
     def _static(self, url_path: str) -> None:
