@@ -12,11 +12,12 @@ DYNAMODB_PORT ?= 8070
 DATA_DIR ?= .data
 export PORT DYNAMODB_PORT DATA_DIR PYTHON
 
-.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean
+.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench
 
 help:
 	@echo "make run    start the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	@echo "make test   lint, type checks and every test layer"
+	@echo "make bench  measure page weight, Lighthouse scores and API latency into devstack/bench/report.md"
 
 # ---- installs ----------------------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -74,3 +75,12 @@ test: $(VENV)/.installed node_modules/.installed chromium lint typecheck site
 
 clean:
 	rm -rf build backend/chalicelib/data .pytest_cache .mypy_cache .ruff_cache
+
+# ---- benchmarks (a report, not a test: these machines are noisy) --------------------------
+devstack/bench/node_modules/.installed: devstack/bench/package.json devstack/bench/package-lock.json
+	cd devstack/bench && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench: $(VENV)/.installed node_modules/.installed devstack/bench/node_modules/.installed chromium content
+	@bash devstack/check-prereqs.sh java
+	$(PY) -m devstack.bench
