@@ -1,5 +1,5 @@
 """MkDocs hook: the navigation, built from the guides' front matter (stage, order) so a new guide
-needs no edit here, with section titles translated from content/ui/<lang>.yaml."""
+needs no edit here, with section titles (and the footer's text) from content/ui/<lang>.yaml."""
 
 from __future__ import annotations
 
@@ -50,4 +50,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             path = UI_DIR / f"{language.locale}.yaml"
             ui = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
             language.nav_translations = {english[k]: ui[k] for k in SECTION_KEYS if ui.get(k)}
+            # Strings the theme templates show (overrides/partials/copyright.html).
+            language.extra = {"offline_note": ui.get("offline.note") or english["offline.note"]}
     return config

@@ -184,6 +184,8 @@ def test_a_guide_read_once_can_be_read_offline(browser: Browser, stack: LocalSta
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{stack.url}{GUIDE}")
+    # The site says how: a note on every page.
+    expect(page.locator(".md-copyright__highlight")).to_have_text(re.compile("saved on this phone"))
     page.wait_for_function("navigator.serviceWorker.controller !== null || "
                            "navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now controlled by the service worker, which saves what it serves
