@@ -161,6 +161,13 @@ def handle_api(method: str, path: str, query: dict[str, list[str]], headers: lis
     return int(result["statusCode"]), out_headers, data
 
 
+def run_scheduled() -> int:
+    """Runs in a worker: the app's scheduled jobs."""
+    from chalicelib.bookings.service import release_expired_offers
+
+    return release_expired_offers()
+
+
 def _warm() -> bool:
     return "app" in _worker
 

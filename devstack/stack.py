@@ -11,7 +11,7 @@ from typing import Any
 from devstack import SITE_DIR
 from devstack.content import load_catalogue
 from devstack.dynamodb_local import DynamoDBLocal, local_client
-from devstack.server import PortalServer, api_environment
+from devstack.server import PortalServer, api_environment, run_scheduled
 from devstack.table import ensure_table
 
 
@@ -25,6 +25,7 @@ class StackConfig:
     stage: str = "dev"
     workers: int = 4
     site_dir: Path = SITE_DIR
+    schedule_seconds: float = 60.0
 
 
 def seed_centres(client: Any, table_name: str) -> int:
@@ -45,6 +46,7 @@ class LocalStack:
         self.dynamodb = DynamoDBLocal(config.dynamodb_port, config.data_dir / "dynamodb")
         self.server: PortalServer | None = None
         self._thread: threading.Thread | None = None
+        self._stop_schedule = threading.Event()
 
     @property
     def url(self) -> str:
@@ -59,6 +61,8 @@ class LocalStack:
             "AWS_DEFAULT_REGION": "eu-west-1",
             "AWS_REGION": "eu-west-1",
             "PASSERELLE_DATA_DIR": str(self.config.data_dir),
+            # The key for receipts and manage codes, generated on first use into the data folder.
+            "PASSERELLE_SECRET_FILE": str(self.config.data_dir / "server-secret.key"),
         })
 
     def start_database(self) -> int:
@@ -73,6 +77,19 @@ class LocalStack:
         self.config.port = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, name="portal", daemon=True)
         self._thread.start()
+        # What EventBridge runs on a schedule in AWS (app.py's @app.schedule functions).
+        self._stop_schedule.clear()
+        threading.Thread(target=self._schedule, name="schedule", daemon=True).start()
+
+    def _schedule(self) -> None:
+        while not self._stop_schedule.wait(self.config.schedule_seconds):
+            server = self.server
+            if server is None:
+                return
+            try:
+                server.pool.submit(run_scheduled).result(timeout=60)
+            except Exception as exc:  # a failed run is retried at the next tick, as in AWS
+                print(f"scheduled run failed: {exc}", flush=True)
 
     def start(self) -> LocalStack:
         try:
@@ -84,6 +101,7 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
+        self._stop_schedule.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import moto  # imported before any boto3 client is built, so every client is mocked
 import pytest
 from chalice.test import Client
-from chalicelib.core.aws import dynamodb_client, reset_clients
 
+from chalicelib.core.aws import dynamodb_client, reset_clients
 from devstack.table import ensure_table
 from tests.conftest import ROOT
 
@@ -34,16 +35,24 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", guard)
 
 
+def reset_all() -> None:
+    from chalicelib.bookings.routes import _idempotent
+
+    reset_clients()
+    _idempotent.cache_clear()
+
+
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A moto DynamoDB with the table built from infra/template.yaml."""
+def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """A moto DynamoDB with the table built from infra/template.yaml, and a fresh server key."""
     monkeypatch.setenv("TABLE_NAME", TABLE)
+    monkeypatch.setenv("PASSERELLE_SECRET_FILE", str(tmp_path / "secret.key"))
     monkeypatch.delenv("DYNAMODB_ENDPOINT_URL", raising=False)
     with moto.mock_aws():
-        reset_clients()
+        reset_all()
         ensure_table(dynamodb_client(), TABLE)
         yield
-    reset_clients()
+    reset_all()
 
 
 @pytest.fixture

@@ -107,6 +107,7 @@ def test_unhandled_error_is_500_with_only_a_correlation_id(client: Client, monke
 
 def test_database_throttling_is_503_with_retry_after(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     from botocore.exceptions import ClientError
+
     from chalicelib.centres import service
 
     def throttled(*_: Any, **__: Any) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from chalicelib.centres.models import Catalogue
 from chalicelib.core.i18n import SITE_LANGUAGES
-
 from devstack.content import ContentError, load_catalogue
 from devstack.table import create_table_request, ttl_attribute
 from tests.conftest import ROOT

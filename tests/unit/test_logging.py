@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from chalice.test import Client
+
 from chalicelib.core.observability import logger
 
 CANARY = "canary-7f3a9e"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from chalicelib.core.i18n import COMPLETE_LANGUAGES, PARTIAL_LANGUAGES, SITE_LANGUAGES
 
+from chalicelib.core.i18n import COMPLETE_LANGUAGES, PARTIAL_LANGUAGES, SITE_LANGUAGES
 from devstack.content import load_catalogue
 from tests.conftest import ROOT
 

@@ -51,6 +51,11 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class Unprocessable(ApiError):
+    status = 422
+    code = "unprocessable"
+
+
 class PayloadTooLarge(ApiError):
     status = 413
     code = "payload_too_large"

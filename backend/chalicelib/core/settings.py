@@ -20,6 +20,13 @@ class Settings(BaseModel):
     dynamodb_endpoint_url: str | None = None
     # Seconds before a DynamoDB call gives up, so a client gets a 503 rather than a hang.
     dynamodb_timeout_seconds: float = Field(default=3.0, gt=0)
+    # Booking rules (seed 000: demand exceeds capacity, so nobody may hoard seats).
+    booking_min_notice_minutes: int = Field(default=120, ge=0)
+    booking_horizon_days: int = Field(default=30, ge=1, le=365)
+    booking_max_upcoming_per_phone: int = Field(default=3, ge=1, le=10)
+    booking_contact_ttl_days: int = Field(default=30, ge=1)
+    waitlist_hold_minutes: int = Field(default=120, ge=5)
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
 
 
 @cache
@@ -31,4 +38,16 @@ def get_settings() -> Settings:
         aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
         dynamodb_endpoint_url=env.get("DYNAMODB_ENDPOINT_URL") or None,
         dynamodb_timeout_seconds=float(env.get("DYNAMODB_TIMEOUT_SECONDS", "3")),
+        **{field: int(env[name]) for field, name in _INT_SETTINGS.items() if env.get(name)},
     )
+
+
+# Optional overrides, one environment variable each (documented in README).
+_INT_SETTINGS = {
+    "booking_min_notice_minutes": "BOOKING_MIN_NOTICE_MINUTES",
+    "booking_horizon_days": "BOOKING_HORIZON_DAYS",
+    "booking_max_upcoming_per_phone": "BOOKING_MAX_UPCOMING_PER_PHONE",
+    "booking_contact_ttl_days": "BOOKING_CONTACT_TTL_DAYS",
+    "waitlist_hold_minutes": "WAITLIST_HOLD_MINUTES",
+    "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
+}

@@ -1,0 +1,379 @@
+"""Booking rules: which slots exist, who may take a seat, and how a seat changes hands.
+
+Every change is one DynamoDB transaction guarded by conditions; a read before it only chooses
+what to try (a waiting person, a free phone token), never decides on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from chalicelib.bookings import repository as repo
+from chalicelib.bookings.models import (
+    BookingCreated,
+    BookingRequest,
+    BookingView,
+    ChangeRequest,
+    ContactIn,
+    FullSlot,
+    Slot,
+    SlotList,
+    WaitlistRequest,
+    normalise_phone,
+)
+from chalicelib.bookings.schedule import local_today, slots
+from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.centres.models import Centre, Service
+from chalicelib.core.codes import new_manage_code, new_reference, normalise_manage_code, normalise_reference
+from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.secrets import keyed_hash, matches
+from chalicelib.core.settings import get_settings
+
+MANAGE = "booking-manage-code"
+PHONE = "booking-phone"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---- catalogue checks -----------------------------------------------------------------------
+
+def bookable(centre_id: str, service_id: str) -> tuple[Centre, Service]:
+    catalogue = get_catalogue()
+    centre = catalogue.centre(centre_id)
+    if centre is None:
+        raise NotFound(f"No centre has the id '{centre_id}'.", field="centre_id")
+    service = catalogue.service(service_id)
+    if service is None or service_id not in centre.services:
+        raise NotFound(f"The centre '{centre_id}' does not offer '{service_id}'.", field="service_id")
+    if not service.bookable or not service.seats_per_slot:
+        raise BadRequest(f"'{service_id}' cannot be booked: contact the centre.", field="service_id")
+    return centre, service
+
+
+def _check_mode_and_language(centre: Centre, service: Service, mode: str, language: str) -> None:
+    if mode not in service.modes:
+        raise BadRequest(f"mode: this service is offered {', '.join(service.modes)}.", field="mode")
+    if language not in centre.languages:
+        raise BadRequest(f"language: this centre works in {', '.join(centre.languages)}.", field="language")
+
+
+def _contact(contact: ContactIn | None, centre: Centre) -> tuple[str | None, str | None]:
+    if contact is None:
+        return None, None
+    phone = None
+    if contact.phone:
+        try:
+            phone = normalise_phone(contact.phone, centre.country)
+        except ValueError as exc:
+            raise BadRequest(f"contact.phone: {exc}", field="contact.phone") from exc
+    return phone, contact.nickname
+
+
+# ---- slots ------------------------------------------------------------------------------------
+
+def _free_slots(centre: Centre, service: Service, first: date, days: int, now: datetime) -> list[Slot]:
+    settings = get_settings()
+    state = repo.centre_days(centre.id, first, first + timedelta(days=days))
+    capacity = service.seats_per_slot or 0
+    result = []
+    for start, end in slots(centre, service, first, days, now, state.closures,
+                            timedelta(minutes=settings.booking_min_notice_minutes),
+                            timedelta(days=settings.booking_horizon_days)):
+        left = state.remaining.get((service.id, start.date(), start.strftime("%H:%M")), capacity)
+        result.append(Slot(start=start, end=end, seats_left=left))
+    return result
+
+
+def list_slots(centre_id: str, service_id: str, first: date | None, days: int) -> SlotList:
+    centre, service = bookable(centre_id, service_id)
+    now = now_utc()
+    first = first or local_today(centre, now)
+    return SlotList(centre_id=centre.id, service_id=service.id, timezone=centre.timezone,
+                    slots=_free_slots(centre, service, first, days, now))
+
+
+def _resolve_slot(centre: Centre, service: Service, start: datetime, now: datetime) -> tuple[datetime, datetime]:
+    local = start.astimezone(ZoneInfo(centre.timezone))
+    state = repo.centre_days(centre.id, local.date(), local.date())
+    settings = get_settings()
+    for slot_start, slot_end in slots(centre, service, local.date(), 1, now, state.closures,
+                                      timedelta(minutes=settings.booking_min_notice_minutes),
+                                      timedelta(days=settings.booking_horizon_days)):
+        if slot_start == local:
+            return slot_start, slot_end
+    raise BadRequest("start: this is not a bookable time: choose one from the slots list.", field="start")
+
+
+def _next_free(centre: Centre, service: Service, after: datetime, now: datetime) -> list[Slot]:
+    local = after.astimezone(ZoneInfo(centre.timezone)).date()
+    return [s for s in _free_slots(centre, service, local, 7, now) if s.seats_left > 0 and s.start > after][:5]
+
+
+def _full(centre: Centre, service: Service, start: datetime, now: datetime) -> Conflict:
+    return Conflict("This time was just taken. Choose another one.", field="start",
+                    extra=FullSlot(next_free=_next_free(centre, service, start, now)).model_dump(mode="json"))
+
+
+# ---- creating ---------------------------------------------------------------------------------
+
+@dataclass
+class _New:
+    reference: str
+    manage_code: str
+    item: dict[str, Any]
+
+
+def _new_booking(centre: Centre, service: Service, request: BookingRequest | WaitlistRequest, status: str,
+                 start: datetime | None, end: datetime | None, phone: str | None) -> _New:
+    reference, code = new_reference(), new_manage_code()
+    item: dict[str, Any] = {
+        "PK": repo.booking_pk(reference), "SK": "BOOKING", "type": "Booking", "reference": reference,
+        "centre_id": centre.id, "service_id": service.id, "mode": request.mode, "language": request.language,
+        "status": status, "manage_hash": keyed_hash(MANAGE, code), "created_at": now_utc().isoformat(),
+        "phone_hash": keyed_hash(PHONE, phone) if phone else None,
+    }
+    if start is not None and end is not None:
+        item |= {"starts_at": start.isoformat(), "ends_at": end.isoformat(),
+                 "GSI1PK": f"CENTRE#{centre.id}#DAY#{start.date().isoformat()}",
+                 "GSI1SK": f"{start.isoformat()}#{reference}"}
+    return _New(reference, code, item)
+
+
+def _contact_expiry(end: datetime | None, waiting_for: date | None) -> int:
+    ttl = timedelta(days=get_settings().booking_contact_ttl_days)
+    anchor = end or datetime.combine(waiting_for or now_utc().date(), datetime.min.time(), UTC)
+    return int((anchor + ttl).timestamp())
+
+
+def create_booking(request: BookingRequest) -> BookingCreated:
+    centre, service = bookable(request.centre_id, request.service_id)
+    _check_mode_and_language(centre, service, request.mode, request.language)
+    phone, nickname = _contact(request.contact, centre)
+    now = now_utc()
+    start, end = _resolve_slot(centre, service, request.start, now)
+    limit = get_settings().booking_max_upcoming_per_phone
+    for _attempt in range(3):  # a new reference only if one collides (about 1 in 10^9)
+        new = _new_booking(centre, service, request, "confirmed", start, end, phone)
+        items = [
+            repo.take_seat(centre.id, start.date(), service.id, start.strftime("%H:%M"),
+                           service.seats_per_slot or 1, {"start": start.isoformat()}),
+            repo.put_new(new.item),
+        ]
+        if phone or nickname:
+            items.append(repo.put_contact(new.reference, phone, nickname, _contact_expiry(end, None)))
+        tokens = range(1, limit + 1) if phone else [None]
+        for token in tokens:
+            attempt = list(items)
+            if token is not None:
+                new.item["phone_token"] = token
+                attempt[1] = repo.put_new(new.item)
+                attempt.append(repo.hold_phone_token(new.item["phone_hash"], token, new.reference,
+                                                     int(end.timestamp()), int(now.timestamp())))
+            try:
+                repo.transact(attempt)
+            except repo.TransactionFailed as failed:
+                if 0 in failed.failed:
+                    raise _full(centre, service, start, now) from None
+                if 1 in failed.failed:
+                    break  # reference collision: draw a new one
+                continue  # this phone token is held: try the next one
+            return BookingCreated(**_view(new.item).model_dump(), manage_code=new.manage_code)
+        else:
+            raise Conflict(f"This phone number already has {limit} upcoming bookings. Cancel one first.",
+                           field="contact.phone")
+    raise Conflict("Please try again.")
+
+
+def join_waitlist(request: WaitlistRequest) -> BookingCreated:
+    centre, service = bookable(request.centre_id, request.service_id)
+    _check_mode_and_language(centre, service, request.mode, request.language)
+    phone, nickname = _contact(request.contact, centre)
+    now = now_utc()
+    horizon = (now + timedelta(days=get_settings().booking_horizon_days)).date()
+    if not local_today(centre, now) <= request.date <= horizon:
+        raise BadRequest("date: choose a day between today and the booking horizon.", field="date")
+    new = _new_booking(centre, service, request, "waiting", None, None, phone)
+    new.item["waiting_for"] = request.date.isoformat()
+    line_sk = f"WAIT#{service.id}#{request.date.isoformat()}#{now.isoformat()}#{new.reference}"
+    new.item["line_sk"] = line_sk
+    items = [repo.put_new(new.item), repo.put_new({
+        "PK": repo.centre_pk(centre.id), "SK": line_sk, "type": "WaitingLine", "booking_ref": new.reference,
+        "expires_at": int((datetime.combine(request.date, datetime.min.time(), UTC) + timedelta(days=2)).timestamp()),
+    })]
+    if phone or nickname:
+        items.append(repo.put_contact(new.reference, phone, nickname, _contact_expiry(None, request.date)))
+    repo.transact(items)
+    return BookingCreated(**_view(new.item).model_dump(), manage_code=new.manage_code)
+
+
+# ---- reading and changing ------------------------------------------------------------------
+
+def _view(item: dict[str, Any]) -> BookingView:
+    status = item["status"]
+    hold = item.get("hold_expires_at")
+    if status == "offered" and hold and datetime.fromisoformat(hold) <= now_utc():
+        status = "expired"
+    return BookingView(
+        reference=item["reference"], centre_id=item["centre_id"], service_id=item["service_id"],
+        start=item.get("starts_at"), end=item.get("ends_at"), mode=item["mode"], language=item["language"],
+        status=status, waiting_for=item.get("waiting_for"), hold_expires_at=hold,
+    )
+
+
+def _authorised(reference: str, manage_code: str | None) -> dict[str, Any]:
+    """The booking, if the manage code is right. Unknown reference and wrong code look the same."""
+    canonical = normalise_reference(reference)
+    item = repo.get_booking(canonical) if canonical else None
+    if item is None or not manage_code or not matches(MANAGE, normalise_manage_code(manage_code), item["manage_hash"]):
+        raise NotFound("No booking matches this reference and manage code.", field="reference")
+    return item
+
+
+def get_booking(reference: str, manage_code: str | None) -> BookingView:
+    return _view(_authorised(reference, manage_code))
+
+
+def get_booking_item(reference: str, manage_code: str | None) -> dict[str, Any]:
+    return _authorised(reference, manage_code)
+
+
+def _seat_of(item: dict[str, Any]) -> tuple[datetime, str]:
+    start = datetime.fromisoformat(item["starts_at"])
+    return start, start.strftime("%H:%M")
+
+
+def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
+    item = _authorised(reference, manage_code)
+    if item["status"] in ("cancelled", "expired"):
+        return _view(item)
+    items = [repo.update_booking(item["reference"], {"status": "cancelled", "cancelled_at": now_utc().isoformat()},
+                                 "#status = :was", {":was": item["status"]}, remove=("GSI2PK", "GSI2SK"))]
+    if item["status"] in ("confirmed", "offered"):
+        start, hhmm = _seat_of(item)
+        items.append(repo.give_back_seat(item["centre_id"], start.date(), item["service_id"], hhmm))
+    if item.get("phone_token"):
+        items.append(repo.release_phone_token(item["phone_hash"], int(item["phone_token"]), item["reference"]))
+    items.append(repo.delete_item(repo.booking_pk(item["reference"]), "CONTACT"))  # no need to call any more
+    if item["status"] == "waiting":
+        items.append(repo.delete_item(repo.centre_pk(item["centre_id"]), item["line_sk"]))
+    try:
+        repo.transact(items)
+    except repo.TransactionFailed:
+        raise Conflict("This booking changed meanwhile. Look at it again.", field="reference") from None
+    if item["status"] in ("confirmed", "offered"):
+        offer_freed_seat(item["centre_id"], item["service_id"], _seat_of(item)[0])
+    item["status"] = "cancelled"
+    return _view(item)
+
+
+def change_booking(reference: str, manage_code: str | None, change: ChangeRequest) -> BookingView:
+    item = _authorised(reference, manage_code)
+    if change.status == "confirmed" and change.start is None:
+        return _accept_offer(item)
+    if change.start is None:
+        raise BadRequest("Give `start` to move the booking, or `status: confirmed` to accept an offer.",
+                         field="start")
+    if item["status"] != "confirmed":
+        raise Conflict(f"A booking that is {item['status']} cannot be moved.", field="reference")
+    centre, service = bookable(item["centre_id"], item["service_id"])
+    now = now_utc()
+    new_start, new_end = _resolve_slot(centre, service, change.start, now)
+    old_start, old_hhmm = _seat_of(item)
+    if new_start == old_start:
+        return _view(item)
+    items = [
+        repo.take_seat(centre.id, new_start.date(), service.id, new_start.strftime("%H:%M"),
+                       service.seats_per_slot or 1, {"start": new_start.isoformat()}),
+        repo.give_back_seat(centre.id, old_start.date(), service.id, old_hhmm),
+        repo.update_booking(item["reference"], {
+            "starts_at": new_start.isoformat(), "ends_at": new_end.isoformat(),
+            "GSI1PK": f"CENTRE#{centre.id}#DAY#{new_start.date().isoformat()}",
+            "GSI1SK": f"{new_start.isoformat()}#{item['reference']}",
+        }, "#status = :confirmed AND #starts_at = :old", {":confirmed": "confirmed", ":old": item["starts_at"]}),
+    ]
+    if item.get("phone_token"):
+        items.append(repo.move_phone_token(item["phone_hash"], int(item["phone_token"]), item["reference"],
+                                           int(new_end.timestamp())))
+    try:
+        repo.transact(items)
+    except repo.TransactionFailed as failed:
+        if 0 in failed.failed:
+            raise _full(centre, service, new_start, now) from None
+        raise Conflict("This booking changed meanwhile. Look at it again.", field="reference") from None
+    offer_freed_seat(centre.id, service.id, old_start)
+    item |= {"starts_at": new_start.isoformat(), "ends_at": new_end.isoformat()}
+    return _view(item)
+
+
+def _accept_offer(item: dict[str, Any]) -> BookingView:
+    if item["status"] != "offered":
+        raise Conflict("Only a seat offered from the waiting list can be accepted.", field="status")
+    now = now_utc().isoformat()
+    try:
+        repo.transact([repo.update_booking(
+            item["reference"], {"status": "confirmed"}, "#status = :offered AND #hold_expires_at > :now",
+            {":offered": "offered", ":now": now}, remove=("GSI2PK", "GSI2SK", "hold_expires_at"))])
+    except repo.TransactionFailed:
+        raise Conflict("This offer has expired.", field="status") from None
+    item["status"] = "confirmed"
+    item.pop("hold_expires_at", None)
+    return _view(item)
+
+
+# ---- the waiting list --------------------------------------------------------------------------
+
+def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | None:
+    """A seat came free: hold it for the first person waiting for that service and day.
+    The seat moves to them in one transaction; if anyone took it first, nothing changes."""
+    catalogue = get_catalogue()
+    centre, service = catalogue.centre(centre_id), catalogue.service(service_id)
+    if centre is None or service is None or service.duration_minutes is None:
+        return None
+    day = start.astimezone(ZoneInfo(centre.timezone)).date()
+    waiting = repo.first_in_line(centre_id, service_id, day)
+    if waiting is None or start <= now_utc():
+        return None
+    reference = str(waiting["booking_ref"])
+    end = start + timedelta(minutes=service.duration_minutes)
+    hold = now_utc() + timedelta(minutes=get_settings().waitlist_hold_minutes)
+    hold = min(hold, start)
+    try:
+        repo.transact([
+            repo.take_seat(centre_id, day, service_id, start.strftime("%H:%M"), service.seats_per_slot or 1,
+                           {"start": start.isoformat()}),
+            repo.update_booking(reference, {
+                "status": "offered", "starts_at": start.isoformat(), "ends_at": end.isoformat(),
+                "hold_expires_at": hold.isoformat(), "GSI2PK": "OFFERS", "GSI2SK": f"{hold.isoformat()}#{reference}",
+                "GSI1PK": f"CENTRE#{centre_id}#DAY#{day.isoformat()}", "GSI1SK": f"{start.isoformat()}#{reference}",
+            }, "#status = :waiting", {":waiting": "waiting"}),
+            repo.delete_item(repo.centre_pk(centre_id), waiting["SK"], "attribute_exists(PK)"),
+        ])
+    except repo.TransactionFailed:
+        return None
+    return reference
+
+
+def release_expired_offers() -> int:
+    """Offers not accepted in time give their seat back, and the next person in line gets it.
+    Runs on a schedule (app.py); idempotent and safe to run concurrently."""
+    released = 0
+    for offer in repo.expired_offers(now_utc().isoformat()):
+        start, hhmm = _seat_of(offer)
+        try:
+            repo.transact([
+                repo.update_booking(offer["reference"], {"status": "expired"},
+                                    "#status = :offered AND #hold_expires_at = :hold",
+                                    {":offered": "offered", ":hold": offer["hold_expires_at"]},
+                                    remove=("GSI2PK", "GSI2SK")),
+                repo.give_back_seat(offer["centre_id"], start.date(), offer["service_id"], hhmm),
+            ])
+        except repo.TransactionFailed:
+            continue
+        released += 1
+        offer_freed_seat(offer["centre_id"], offer["service_id"], start)
+    return released

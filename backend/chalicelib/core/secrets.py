@@ -1,0 +1,84 @@
+"""The server secret, and what it keys: hashes of receipts and manage codes, and sealed values.
+
+Secrets people hold (booking manage codes, complaint receipts) are stored only as
+HMAC-SHA-256 under this key and compared in constant time. Locally the key is generated into the
+data folder (PASSERELLE_SECRET_FILE); in AWS it comes from Secrets Manager (PASSERELLE_SECRET_ARN).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from functools import cache
+from pathlib import Path
+
+import boto3
+
+from chalicelib.core.settings import get_settings
+
+
+class SecretUnavailable(RuntimeError):
+    """Neither a secret file nor a Secrets Manager secret is configured."""
+
+
+@cache
+def server_key() -> bytes:
+    path = os.environ.get("PASSERELLE_SECRET_FILE")
+    if path:
+        return _file_key(Path(path))
+    arn = os.environ.get("PASSERELLE_SECRET_ARN")
+    if arn:
+        client = boto3.client("secretsmanager", region_name=get_settings().aws_region)
+        return bytes.fromhex(client.get_secret_value(SecretId=arn)["SecretString"].strip())
+    raise SecretUnavailable("set PASSERELLE_SECRET_FILE (local) or PASSERELLE_SECRET_ARN (AWS)")
+
+
+def _file_key(path: Path) -> bytes:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def _subkey(purpose: str) -> bytes:
+    return hmac.new(server_key(), f"passerelle:{purpose}".encode(), hashlib.sha256).digest()
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """HMAC-SHA-256 of `value` under a key derived for `purpose` (hex)."""
+    return hmac.new(_subkey(purpose), value.encode(), hashlib.sha256).hexdigest()
+
+
+def matches(purpose: str, value: str, stored_hash: str) -> bool:
+    """Constant-time comparison of `value`'s keyed hash with a stored one."""
+    return hmac.compare_digest(keyed_hash(purpose, value), stored_hash)
+
+
+def seal(purpose: str, plaintext: str) -> str:
+    """Encrypt a short secret (HMAC-SHA-256 keystream, random nonce, authenticated).
+
+    Used only where a first answer must be replayed (an idempotent retry returns the manage code
+    it created) and the record expires: the secret itself is never stored in clear."""
+    data = plaintext.encode()
+    if len(data) > 64:
+        raise ValueError("seal() is for short secrets")
+    nonce = secrets.token_bytes(16)
+    stream = hmac.new(_subkey(f"{purpose}:stream"), nonce, hashlib.sha512).digest()
+    cipher = bytes(a ^ b for a, b in zip(data, stream, strict=False))
+    tag = hmac.new(_subkey(f"{purpose}:tag"), nonce + cipher, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(nonce + tag + cipher).decode()
+
+
+def unseal(purpose: str, sealed: str) -> str:
+    raw = base64.urlsafe_b64decode(sealed.encode())
+    nonce, tag, cipher = raw[:16], raw[16:32], raw[32:]
+    expected = hmac.new(_subkey(f"{purpose}:tag"), nonce + cipher, hashlib.sha256).digest()[:16]
+    if not hmac.compare_digest(tag, expected):
+        raise ValueError("sealed value was altered")
+    stream = hmac.new(_subkey(f"{purpose}:stream"), nonce, hashlib.sha512).digest()
+    return bytes(a ^ b for a, b in zip(cipher, stream, strict=False)).decode()
