@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT / "backend"))
 for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
     os.environ.pop(name, None)
 os.environ.update({
+    # Any client a test forgets to point somewhere fails fast here, never reaching AWS.
+    "DYNAMODB_ENDPOINT_URL": "http://127.0.0.1:9",
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_DEFAULT_REGION": "eu-west-1",
@@ -39,3 +41,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
                          table_name="passerelle-test", workers=4)
     with LocalStack(config) as running:
         yield running
+
+
+@pytest.fixture
+def in_process(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
+    """Backend code called in this process, against the session's DynamoDB Local."""
+    from chalicelib.core.aws import reset_clients
+
+    for name, value in stack.api_env().items():
+        monkeypatch.setenv(name, value)
+    reset_clients()
+    yield stack
+    reset_clients()

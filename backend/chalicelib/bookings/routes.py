@@ -32,7 +32,7 @@ from chalicelib.bookings.models import (
 )
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core.aws import dynamodb_client
-from chalicelib.core.errors import ApiError, BadRequest, Conflict, ServiceUnavailable, Unprocessable
+from chalicelib.core.errors import BadRequest, Conflict, ServiceUnavailable, Unprocessable
 from chalicelib.core.http import api_route, json_response, parse_body, parse_query
 from chalicelib.core.secrets import seal, unseal
 from chalicelib.core.settings import get_settings
@@ -83,7 +83,7 @@ def _create(kind: str, model: type[BaseModel]) -> Response:
     try:
         answer = _idempotent(kind)(request={"key": key, "body": body.model_dump(mode="json")})
     except IdempotencyAlreadyInProgressError as exc:
-        raise ApiError("The same request is being handled. Try again in a moment.",
+        raise Conflict("The same request is being handled. Try again in a moment.", field="Idempotency-Key",
                        headers={"Retry-After": "1"}) from exc
     except IdempotencyValidationError as exc:
         raise Unprocessable("This Idempotency-Key was used with a different request.",
