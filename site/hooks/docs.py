@@ -2,8 +2,8 @@
 
 mkdocs-static-i18n rebuilds every file from its path on disk, so generated pages must be real
 files: content/pages/ is copied, each guide gets its "centres that can help" links and a QR code
-for print, then the centre directory and centre pages (directory.py) and the "not yet
-translated" notices (untranslated.py) are written beside them. content/ stays the only source;
+for print, then the centre directory and centre pages (directory.py), the "not yet translated"
+notices (untranslated.py) and the booking form and manage page (booking.py) are written. content/ stays the only source;
 build/ is never committed.
 """
 
@@ -21,6 +21,7 @@ from mkdocs.plugins import event_priority
 
 HOOKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(HOOKS))
+import booking  # noqa: E402
 import directory  # noqa: E402
 import untranslated  # noqa: E402
 
@@ -68,7 +69,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         i18n = config.plugins["i18n"]
         languages = {lang.locale: lang.name for lang in i18n.config.languages}
         default = next(lang.locale for lang in i18n.config.languages if lang.default)
-        untranslated.write_pages(DOCS, languages, default)
+        untranslated.write_pages(DOCS, languages, default)  # before the booking form is added
+        booking.write_pages(DOCS, list(languages))
         _assembled[config.config_file_path] = True
     config.docs_dir = str(DOCS)
     return config

@@ -42,6 +42,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         ]},
         "centres/index.md",
         "book/index.md",
+        "book/manage.md",
         "complaint/index.md",
     ]
     i18n = config.plugins.get("i18n")

@@ -242,6 +242,7 @@ def test_waiting_list_offer_accept_and_expiry(api: Client, clock: list[datetime]
     assert waiting.status_code == 201
     wait = body(waiting)
     assert wait["status"] == "waiting" and wait["start"] is None
+    clock[0] = NOW + timedelta(seconds=1)  # the line is ordered by the time people join it
     second = body(api.http.post("/api/waitlist", headers=JSON, body=json.dumps({
         "centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"})))
     # a seat frees: the first in line gets it, held for them

@@ -70,7 +70,8 @@ def _idempotent(kind: str) -> Any:
         answer["manage_code"] = seal(SEALED, answer["manage_code"])
         return answer
 
-    return idempotent_function(data_keyword_argument="request", persistence_store=store, config=config)(create)
+    function = idempotent_function(data_keyword_argument="request", persistence_store=store, config=config)(create)
+    return function, config
 
 
 def _create(kind: str, model: type[BaseModel]) -> Response:
@@ -80,8 +81,11 @@ def _create(kind: str, model: type[BaseModel]) -> Response:
         created: BookingCreated = (service.create_booking(body) if isinstance(body, BookingRequest)
                                    else service.join_waitlist(body))  # type: ignore[arg-type]
         return json_response(created, status=201)
+    function, config = _idempotent(kind)
+    if bp.lambda_context is not None:
+        config.register_lambda_context(bp.lambda_context)  # so a crashed attempt's lock expires with it
     try:
-        answer = _idempotent(kind)(request={"key": key, "body": body.model_dump(mode="json")})
+        answer = function(request={"key": key, "body": body.model_dump(mode="json")})
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict("The same request is being handled. Try again in a moment.", field="Idempotency-Key",
                        headers={"Retry-After": "1"}) from exc
