@@ -36,10 +36,10 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def reset_all() -> None:
-    from chalicelib.bookings.routes import _idempotent
+    from chalicelib.core import idempotency
 
     reset_clients()
-    _idempotent.cache_clear()
+    idempotency.reset()
 
 
 @pytest.fixture

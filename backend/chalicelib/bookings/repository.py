@@ -38,7 +38,7 @@ def _values(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(v) for k, v in values.items()}
 
 
-def _plain(item: Mapping[str, Any]) -> dict[str, Any]:
+def plain(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
 
 
@@ -103,7 +103,7 @@ def centre_days(centre_id: str, first: date, last: date) -> DayState:
     while True:
         page = dynamodb_client().query(**kwargs)
         for raw in page.get("Items", []):
-            item = _plain(raw)
+            item = plain(raw)
             parts = item["SK"].split("#")
             day = date.fromisoformat(parts[1])
             if parts[2] == "SLOT":
@@ -119,7 +119,7 @@ def centre_days(centre_id: str, first: date, last: date) -> DayState:
 def get_booking(reference: str) -> dict[str, Any] | None:
     response = dynamodb_client().get_item(TableName=table(), ConsistentRead=True,
                                           Key=_values({"PK": booking_pk(reference), "SK": "BOOKING"}))
-    return _plain(response["Item"]) if "Item" in response else None
+    return plain(response["Item"]) if "Item" in response else None
 
 
 def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] | None:
@@ -130,7 +130,7 @@ def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] 
                                            ":prefix": f"WAIT#{service_id}#{day.isoformat()}#"}),
     )
     items = response.get("Items", [])
-    return _plain(items[0]) if items else None
+    return plain(items[0]) if items else None
 
 
 def expired_offers(now_iso: str, limit: int = 25) -> list[dict[str, Any]]:
@@ -139,7 +139,7 @@ def expired_offers(now_iso: str, limit: int = 25) -> list[dict[str, Any]]:
         KeyConditionExpression="GSI2PK = :pk AND GSI2SK < :now",
         ExpressionAttributeValues=_values({":pk": "OFFERS", ":now": now_iso}),
     )
-    return [_plain(i) for i in response.get("Items", [])]
+    return [plain(i) for i in response.get("Items", [])]
 
 
 # ---- transaction items ---------------------------------------------------------------------

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
 from chalice.app import Blueprint, Response
-from pydantic import BaseModel
 
 from chalicelib.bookings import service
 from chalicelib.bookings.models import (
-    BookingCreated,
     BookingRequest,
     BookingView,
     ChangeRequest,
@@ -31,71 +17,26 @@ from chalicelib.bookings.models import (
     WaitlistRequest,
 )
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.core.aws import dynamodb_client
-from chalicelib.core.errors import BadRequest, Conflict, ServiceUnavailable, Unprocessable
+from chalicelib.core import idempotency
+from chalicelib.core.errors import Conflict
 from chalicelib.core.http import api_route, json_response, parse_body, parse_query
-from chalicelib.core.secrets import seal, unseal
-from chalicelib.core.settings import get_settings
 
 bp = Blueprint(__name__)
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{8,128}$")
-SEALED = "idempotent-manage-code"
 
 
-def _idempotency_key() -> str | None:
-    key: str | None = bp.current_request.headers.get("idempotency-key")
-    if key is None:
-        return None
-    if not IDEMPOTENCY_KEY.match(key):
-        raise BadRequest("Idempotency-Key must be 8 to 128 visible ASCII characters.", field="Idempotency-Key")
-    return key
-
-
-@cache
-def _idempotent(kind: str) -> Any:
-    """The creation function wrapped by Powertools idempotency, built on first use (no AWS client
-    at import). The stored first answer keeps the manage code sealed, never in clear."""
-    settings = get_settings()
-    store = DynamoDBPersistenceLayer(
-        table_name=settings.table_name, key_attr="PK", sort_key_attr="SK", static_pk_value=f"IDEMPOTENCY#{kind}",
-        expiry_attr="expires_at", boto3_client=dynamodb_client(),
-    )
-    config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="body",
-                               expires_after_seconds=settings.idempotency_ttl_seconds)
-
-    def create(request: dict[str, Any]) -> dict[str, Any]:
-        created = (service.create_booking(BookingRequest.model_validate(request["body"])) if kind == "booking"
-                   else service.join_waitlist(WaitlistRequest.model_validate(request["body"])))
-        answer = created.model_dump(mode="json")
-        answer["manage_code"] = seal(SEALED, answer["manage_code"])
-        return answer
-
-    function = idempotent_function(data_keyword_argument="request", persistence_store=store, config=config)(create)
-    return function, config
-
-
-def _create(kind: str, model: type[BaseModel]) -> Response:
+def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> Response:
     body = parse_body(bp.current_request, model)
-    key = _idempotency_key()
+    key = idempotency.key_from(bp.current_request.headers)
+
+    def create(data: dict[str, Any]) -> dict[str, Any]:
+        request = model.model_validate(data)
+        created = (service.create_booking(request) if isinstance(request, BookingRequest)
+                   else service.join_waitlist(request))
+        return created.model_dump(mode="json")
+
     if key is None:
-        created: BookingCreated = (service.create_booking(body) if isinstance(body, BookingRequest)
-                                   else service.join_waitlist(body))  # type: ignore[arg-type]
-        return json_response(created, status=201)
-    function, config = _idempotent(kind)
-    if bp.lambda_context is not None:
-        config.register_lambda_context(bp.lambda_context)  # so a crashed attempt's lock expires with it
-    try:
-        answer = function(request={"key": key, "body": body.model_dump(mode="json")})
-    except IdempotencyAlreadyInProgressError as exc:
-        raise Conflict("The same request is being handled. Try again in a moment.", field="Idempotency-Key",
-                       headers={"Retry-After": "1"}) from exc
-    except IdempotencyValidationError as exc:
-        raise Unprocessable("This Idempotency-Key was used with a different request.",
-                            field="Idempotency-Key") from exc
-    except IdempotencyPersistenceLayerError as exc:
-        raise ServiceUnavailable() from exc
-    answer = dict(answer)
-    answer["manage_code"] = unseal(SEALED, answer["manage_code"])
+        return json_response(create(body.model_dump(mode="json")), status=201)
+    answer = idempotency.run(kind, key, body.model_dump(mode="json"), create, "manage_code", bp.lambda_context)
     return json_response(answer, status=201)
 
 

@@ -27,6 +27,15 @@ class Settings(BaseModel):
     booking_contact_ttl_days: int = Field(default=30, ge=1)
     waitlist_hold_minutes: int = Field(default=120, ge=5)
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    # Complaints (README: "Anonymous complaints"): access by receipt ends after this many days
+    # without activity; a closed complaint is deleted this many days after closure.
+    complaint_access_days: int = Field(default=90, ge=1)
+    complaint_retention_days: int = Field(default=365, ge=1)
+    complaint_acknowledge_days: int = Field(default=7, ge=1)
+    complaint_answer_days: int = Field(default=90, ge=1)
+    # Failed receipt look-ups allowed per 10 minutes: per source (a short-lived keyed hash), overall.
+    lookup_failures_per_source: int = Field(default=10, ge=1)
+    lookup_failures_overall: int = Field(default=500, ge=1)
 
 
 @cache
@@ -50,4 +59,10 @@ _INT_SETTINGS = {
     "booking_contact_ttl_days": "BOOKING_CONTACT_TTL_DAYS",
     "waitlist_hold_minutes": "WAITLIST_HOLD_MINUTES",
     "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
+    "complaint_access_days": "COMPLAINT_ACCESS_DAYS",
+    "complaint_retention_days": "COMPLAINT_RETENTION_DAYS",
+    "complaint_acknowledge_days": "COMPLAINT_ACKNOWLEDGE_DAYS",
+    "complaint_answer_days": "COMPLAINT_ANSWER_DAYS",
+    "lookup_failures_per_source": "LOOKUP_FAILURES_PER_SOURCE",
+    "lookup_failures_overall": "LOOKUP_FAILURES_OVERALL",
 }

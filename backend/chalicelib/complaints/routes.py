@@ -1,0 +1,54 @@
+"""Complaint routes. The receipt travels only in request bodies, never in a URL or a log; no IP
+address, user agent or cookie is read, except the address turned at once into a short-lived
+keyed hash for the look-up limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.complaints import service
+from chalicelib.complaints.models import ComplaintRequest, ComplaintView, MessageRequest, ReceiptRequest
+from chalicelib.core import idempotency, proof, ratelimit
+from chalicelib.core.http import api_route, json_response, parse_body
+
+bp = Blueprint(__name__)
+
+
+def _source() -> str:
+    identity = (bp.current_request.context or {}).get("identity") or {}
+    return ratelimit.source_key(identity.get("sourceIp"))
+
+
+@api_route(bp, "/challenge")
+def challenge() -> Response:
+    return json_response(proof.issue())
+
+
+@api_route(bp, "/complaints", methods=("POST",))
+def submit() -> Response:
+    body = parse_body(bp.current_request, ComplaintRequest)
+    key = idempotency.key_from(bp.current_request.headers)
+    proof_header = bp.current_request.headers.get("x-proof")
+
+    def create(data: dict[str, Any]) -> dict[str, Any]:
+        proof_id = proof.verify(proof_header)
+        return service.submit(ComplaintRequest.model_validate(data), proof_id).model_dump(mode="json")
+
+    if key is None:
+        return json_response(create(body.model_dump(mode="json")), status=201)
+    answer = idempotency.run("complaint", key, body.model_dump(mode="json"), create, "receipt", bp.lambda_context)
+    return json_response(answer, status=201)
+
+
+@api_route(bp, "/complaints/lookup", methods=("POST",))
+def lookup() -> ComplaintView:
+    request = parse_body(bp.current_request, ReceiptRequest)
+    return service.view(request.receipt, _source())
+
+
+@api_route(bp, "/complaints/messages", methods=("POST",))
+def message() -> ComplaintView:
+    request = parse_body(bp.current_request, MessageRequest)
+    return service.add_message(request.receipt, request.text, _source())

@@ -1,0 +1,164 @@
+"""Complaint rules: submission, follow-up by receipt, the restricted lane, expiry.
+
+Keys (single table):
+- complaint  PK=COMPLAINT#<id>  SK=META          GSI1: QUEUE#<lane>#<centre or ANY> / <submitted>#<id>
+- message    PK=COMPLAINT#<id>  SK=MSG#<at>#<n>  replies and the complainant's messages (never notes)
+- status     PK=COMPLAINT#<id>  SK=STATUS#<at>   the status history
+- receipt    PK=RECEIPT#<keyed hash>  SK=RECEIPT  complaint id; expires_at = last activity + access days
+- proof      PK=PROOF#<challenge hash> SK=PROOF   a solved challenge, used once
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.bookings import repository as db  # the shared DynamoDB helpers (transactions, items)
+from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.complaints.models import (
+    RESTRICTED_CATEGORIES,
+    ComplaintRequest,
+    ComplaintView,
+    Message,
+    Submitted,
+)
+from chalicelib.core import ratelimit
+from chalicelib.core.aws import dynamodb_client
+from chalicelib.core.codes import format_receipt, new_receipt, normalise_receipt
+from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.secrets import keyed_hash
+from chalicelib.core.settings import get_settings
+
+RECEIPT = "complaint-receipt"
+LOOKUP = "receipt-lookup"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _access_expiry(at: datetime) -> int:
+    return int((at + timedelta(days=get_settings().complaint_access_days)).timestamp())
+
+
+def submit(request: ComplaintRequest, proof_id: str) -> Submitted:
+    if request.centre_id and get_catalogue().centre(request.centre_id) is None:
+        raise BadRequest(f"centre_id: no centre has the id '{request.centre_id}'.", field="centre_id")
+    phone = None
+    if request.phone and not request.phone_consent:
+        raise BadRequest("phone_consent: say yes to being called, or leave the phone number out.",
+                         field="phone_consent")
+    if request.phone:
+        from chalicelib.bookings.models import normalise_phone
+
+        try:
+            phone = normalise_phone(request.phone, request.country)
+        except ValueError as exc:
+            raise BadRequest(f"phone: {exc}", field="phone") from exc
+    settings = get_settings()
+    now = now_utc()
+    complaint_id = uuid.uuid4().hex
+    receipt = new_receipt()
+    lane = "restricted" if request.category in RESTRICTED_CATEGORIES else "general"
+    acknowledge_by = (now + timedelta(days=settings.complaint_acknowledge_days)).date()
+    item = {
+        "PK": f"COMPLAINT#{complaint_id}", "SK": "META", "type": "Complaint", "id": complaint_id,
+        "category": request.category, "lane": lane, "country": request.country, "against": request.against,
+        "when": request.when, "description": request.description, "language": request.language,
+        "woman_caseworker": request.woman_caseworker, "on_behalf": request.on_behalf,
+        "centre_id": request.centre_id, "phone": phone, "status": "new", "submitted_at": now.isoformat(),
+        "acknowledge_by": acknowledge_by.isoformat(),
+        "answer_by": (now + timedelta(days=settings.complaint_answer_days)).date().isoformat(),
+        "GSI1PK": f"QUEUE#{lane}#{request.centre_id or 'ANY'}", "GSI1SK": f"{now.isoformat()}#{complaint_id}",
+    }
+    try:
+        db.transact(_submission(item, complaint_id, receipt, proof_id, now))
+    except db.TransactionFailed as failed:
+        if 3 in failed.failed:
+            raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+        raise
+    return Submitted(receipt=format_receipt(receipt), submitted_at=now, acknowledge_by=acknowledge_by)
+
+
+def _submission(item: dict[str, Any], complaint_id: str, receipt: str, proof_id: str,
+                now: datetime) -> list[dict[str, Any]]:
+    return [
+        db.put_new(item),
+        db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"STATUS#{now.isoformat()}", "type": "StatusChange",
+                    "status": "new", "by": "complainant"}),
+        db.put_new({"PK": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}", "SK": "RECEIPT", "type": "Receipt",
+                    "complaint_id": complaint_id, "last_activity": now.isoformat(),
+                    "expires_at": _access_expiry(now)}),
+        db.put_new({"PK": f"PROOF#{proof_id}", "SK": "PROOF", "type": "UsedProof",
+                    "expires_at": int((now + timedelta(minutes=15)).timestamp())}),
+    ]
+
+
+def _complaint_for(receipt_text: str, source: str) -> tuple[dict[str, Any], str]:
+    """The complaint behind a receipt; a wrong receipt counts against the source's tries. A wrong
+    receipt, an unknown one and an expired one all get the same answer."""
+    ratelimit.check(LOOKUP, source)
+    receipt = normalise_receipt(receipt_text)
+    found = None
+    if receipt is not None:
+        key = {"PK": {"S": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}"}, "SK": {"S": "RECEIPT"}}
+        found = dynamodb_client().get_item(TableName=db.table(), Key=key, ConsistentRead=True).get("Item")
+        if found and int(found["expires_at"]["N"]) < now_utc().timestamp():
+            found = None  # TTL deletes it within a day or two; access has already ended
+    if found is None or receipt is None:
+        ratelimit.record_failure(LOOKUP, source)
+        raise NotFound("No complaint matches this receipt number.", field="receipt")
+    return db.plain(found), receipt
+
+
+def _touch(receipt: str) -> dict[str, Any]:
+    now = now_utc()
+    return {"Update": {
+        "TableName": db.table(),
+        "Key": {"PK": {"S": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}"}, "SK": {"S": "RECEIPT"}},
+        "UpdateExpression": "SET last_activity = :now, expires_at = :expires",
+        "ConditionExpression": "attribute_exists(PK)",
+        "ExpressionAttributeValues": {":now": {"S": now.isoformat()}, ":expires": {"N": str(_access_expiry(now))}},
+    }}
+
+
+def view(receipt_text: str, source: str) -> ComplaintView:
+    found, receipt = _complaint_for(receipt_text, source)
+    complaint_id = found["complaint_id"]
+    items = []
+    kwargs: dict[str, Any] = {
+        "TableName": db.table(), "ConsistentRead": True, "KeyConditionExpression": "PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": f"COMPLAINT#{complaint_id}"}},
+    }
+    while True:  # one partition: the complaint, its messages and its history
+        page = dynamodb_client().query(**kwargs)
+        items += [db.plain(i) for i in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    meta = next(i for i in items if i["SK"] == "META")
+    messages = [Message(author=i["author"], text=i["text"], at=i["at"])
+                for i in items if i["SK"].startswith("MSG#")]  # internal notes live under NOTE#: never here
+    db.transact([_touch(receipt)])
+    return ComplaintView(status=meta["status"], category=meta["category"], submitted_at=meta["submitted_at"],
+                         language=meta["language"], messages=messages,
+                         access_until=datetime.fromtimestamp(_access_expiry(now_utc()), UTC))
+
+
+def add_message(receipt_text: str, text: str, source: str) -> ComplaintView:
+    found, receipt = _complaint_for(receipt_text, source)
+    now = now_utc()
+    db.transact([
+        db.put_new({"PK": f"COMPLAINT#{found['complaint_id']}", "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
+                    "type": "Message", "author": "complainant", "text": text, "at": now.isoformat()}),
+        _touch(receipt),
+    ])
+    return view(receipt_text, source)
+
+
+def add_reply(complaint_id: str, text: str) -> None:
+    """A caseworker's reply (the staff console's route calls this; tests use it directly)."""
+    now = now_utc()
+    db.transact([db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
+                             "type": "Message", "author": "caseworker", "text": text, "at": now.isoformat()})])
