@@ -3,7 +3,8 @@
 mkdocs-static-i18n rebuilds every file from its path on disk, so generated pages must be real
 files: content/pages/ is copied, each guide gets its "centres that can help" links and a QR code
 for print, then the centre directory and centre pages (directory.py), the "not yet translated"
-notices (untranslated.py) and the booking form and manage page (booking.py) are written. content/ stays the only source;
+notices (untranslated.py), the booking form and manage page (booking.py) and the complaint form
+and follow-up page (complaint.py) are written. content/ stays the only source;
 build/ is never committed.
 """
 
@@ -22,6 +23,7 @@ from mkdocs.plugins import event_priority
 HOOKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(HOOKS))
 import booking  # noqa: E402
+import complaint  # noqa: E402
 import directory  # noqa: E402
 import untranslated  # noqa: E402
 
@@ -71,6 +73,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         default = next(lang.locale for lang in i18n.config.languages if lang.default)
         untranslated.write_pages(DOCS, languages, default)  # before the booking form is added
         booking.write_pages(DOCS, list(languages))
+        complaint.write_pages(DOCS, list(languages))
         _assembled[config.config_file_path] = True
     config.docs_dir = str(DOCS)
     return config

@@ -44,6 +44,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         "book/index.md",
         "book/manage.md",
         "complaint/index.md",
+        "complaint/follow-up.md",
     ]
     i18n = config.plugins.get("i18n")
     if i18n is not None:
