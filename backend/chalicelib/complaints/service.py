@@ -162,3 +162,38 @@ def add_reply(complaint_id: str, text: str) -> None:
     now = now_utc()
     db.transact([db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
                              "type": "Message", "author": "caseworker", "text": text, "at": now.isoformat()})])
+
+
+def close(complaint_id: str, receipt_hash: str | None = None) -> int:
+    """Close a complaint: every item of it (and its receipt) gets a TTL `complaint_retention_days`
+    after closure, so DynamoDB deletes it then. The staff console's status route calls this.
+    Returns the number of items stamped."""
+    now = now_utc()
+    expires = int((now + timedelta(days=get_settings().complaint_retention_days)).timestamp())
+    client = dynamodb_client()
+    keys: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": db.table(), "KeyConditionExpression": "PK = :pk",
+                              "ProjectionExpression": "PK, SK",
+                              "ExpressionAttributeValues": {":pk": {"S": f"COMPLAINT#{complaint_id}"}}}
+    while True:
+        page = client.query(**kwargs)
+        keys += page.get("Items", [])
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    if not keys:
+        raise NotFound("No such complaint.", field="complaint_id")
+    db.transact([
+        {"Update": {"TableName": db.table(), "Key": {"PK": keys[0]["PK"], "SK": {"S": "META"}},
+                    "UpdateExpression": "SET #status = :closed, closed_at = :now, expires_at = :expires",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {":closed": {"S": "closed"}, ":now": {"S": now.isoformat()},
+                                                  ":expires": {"N": str(expires)}}}},
+        db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"STATUS#{now.isoformat()}", "type": "StatusChange",
+                    "status": "closed", "by": "staff", "expires_at": expires}),
+    ])
+    for key in keys:
+        if key["SK"]["S"] != "META":
+            client.update_item(TableName=db.table(), Key=key, UpdateExpression="SET expires_at = :expires",
+                               ExpressionAttributeValues={":expires": {"N": str(expires)}})
+    return len(keys) + 1
