@@ -12,7 +12,7 @@ DYNAMODB_PORT ?= 8070
 DATA_DIR ?= .data
 export PORT DYNAMODB_PORT DATA_DIR PYTHON
 
-.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench
+.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench fuzz
 
 help:
 	@echo "make run    start the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
@@ -68,6 +68,10 @@ integration: content node_modules/.installed
 
 e2e: site node_modules/.installed chromium
 	$(PY) -m pytest tests/e2e -q
+
+# A longer fuzz pass over every API operation (make test runs 25 examples per operation).
+fuzz: content node_modules/.installed
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-400} $(PY) -m pytest tests/integration/test_fuzz.py -q -p no:logging
 
 test: $(VENV)/.installed node_modules/.installed chromium lint typecheck site
 	@bash devstack/check-prereqs.sh java

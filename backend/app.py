@@ -11,6 +11,7 @@ from chalicelib.bookings import service as bookings
 from chalicelib.bookings.routes import bp as bookings_bp
 from chalicelib.centres.routes import bp as centres_bp
 from chalicelib.complaints.routes import bp as complaints_bp
+from chalicelib.core.docs_routes import bp as docs_bp
 from chalicelib.core.errors import NotFound
 from chalicelib.core.http import api_route, normalise_chalice_error
 from chalicelib.core.observability import logger
@@ -48,6 +49,7 @@ app.register_blueprint(health_bp, url_prefix="/api")
 app.register_blueprint(centres_bp, url_prefix="/api")
 app.register_blueprint(bookings_bp, url_prefix="/api")
 app.register_blueprint(complaints_bp, url_prefix="/api")
+app.register_blueprint(docs_bp, url_prefix="/api")
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))

@@ -61,6 +61,10 @@ class LocalStack:
             "AWS_DEFAULT_REGION": "eu-west-1",
             "AWS_REGION": "eu-west-1",
             "PASSERELLE_DATA_DIR": str(self.config.data_dir),
+            # DynamoDB Local on a busy 2-core machine can take seconds to answer, and it does not
+            # honour the ClientRequestToken that makes botocore's retry of a timed-out transaction
+            # safe in AWS: a generous timeout keeps retries (and false "already used") away.
+            "DYNAMODB_TIMEOUT_SECONDS": "10",
             # The key for receipts and manage codes, generated on first use into the data folder.
             "PASSERELLE_SECRET_FILE": str(self.config.data_dir / "server-secret.key"),
         })

@@ -9,6 +9,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.bookings import service
 from chalicelib.bookings.models import (
+    BookingCreated,
     BookingRequest,
     BookingView,
     ChangeRequest,
@@ -19,9 +20,11 @@ from chalicelib.bookings.models import (
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core import idempotency
 from chalicelib.core.errors import Conflict
-from chalicelib.core.http import api_route, json_response, parse_body, parse_query
+from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body, parse_query
 
 bp = Blueprint(__name__)
+MANAGE = ("X-Manage-Code", True, "The manage code given once at booking: never put it in a URL.")
+IDEMPOTENCY = ("Idempotency-Key", False, "Retries with the same key return the first answer.")
 
 
 def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> Response:
@@ -40,18 +43,23 @@ def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> R
     return json_response(answer, status=201)
 
 
-@api_route(bp, "/centres/{centre_id}/services/{service_id}/slots")
+@api_route(bp, "/centres/{centre_id}/services/{service_id}/slots",
+           doc=RouteDoc("Bookable times with seats left, in the centre's time zone", SlotList, query=SlotsQuery))
 def slots(centre_id: str, service_id: str) -> SlotList:
     query = parse_query(bp.current_request, SlotsQuery)
     return service.list_slots(centre_id, service_id, query.from_, query.days)
 
 
-@api_route(bp, "/bookings", methods=("POST",))
+@api_route(bp, "/bookings", methods=("POST",), doc=RouteDoc(
+    "Book a seat; 409 with the next free times when it was just taken", BookingCreated, 201, BookingRequest,
+    headers=(IDEMPOTENCY,)))
 def create_booking() -> Response:
     return _create("booking", BookingRequest)
 
 
-@api_route(bp, "/waitlist", methods=("POST",))
+@api_route(bp, "/waitlist", methods=("POST",), doc=RouteDoc(
+    "Wait for a seat on a day: a freed seat is held for the first in line", BookingCreated, 201, WaitlistRequest,
+    headers=(IDEMPOTENCY,)))
 def join_waitlist() -> Response:
     return _create("waitlist", WaitlistRequest)
 
@@ -60,17 +68,20 @@ def _manage_code() -> str | None:
     return bp.current_request.headers.get("x-manage-code")
 
 
-@api_route(bp, "/bookings/{reference}")
+@api_route(bp, "/bookings/{reference}", doc=RouteDoc("Read a booking", BookingView, headers=(MANAGE,)))
 def get_booking(reference: str) -> BookingView:
     return service.get_booking(reference, _manage_code())
 
 
-@api_route(bp, "/bookings/{reference}", methods=("DELETE",))
+@api_route(bp, "/bookings/{reference}", methods=("DELETE",),
+           doc=RouteDoc("Cancel: the seat goes back, or to the first in line", BookingView, headers=(MANAGE,)))
 def cancel_booking(reference: str) -> BookingView:
     return service.cancel_booking(reference, _manage_code())
 
 
-@api_route(bp, "/bookings/{reference}", methods=("PATCH",))
+@api_route(bp, "/bookings/{reference}", methods=("PATCH",), doc=RouteDoc(
+    "Move to another time (atomically), or accept a seat offered from the waiting list", BookingView,
+    body=ChangeRequest, headers=(MANAGE,)))
 def change_booking(reference: str) -> BookingView:
     return service.change_booking(reference, _manage_code(), parse_body(bp.current_request, ChangeRequest))
 
@@ -79,7 +90,8 @@ def _ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-@api_route(bp, "/bookings/{reference}/calendar.ics")
+@api_route(bp, "/bookings/{reference}/calendar.ics", doc=RouteDoc(
+    "The appointment as an iCalendar file", headers=(MANAGE,), content_type="text/calendar"))
 def calendar(reference: str) -> Response:
     item = service.get_booking_item(reference, _manage_code())
     if item.get("status") not in ("confirmed", "offered") or not item.get("starts_at"):

@@ -9,9 +9,9 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.complaints import service
-from chalicelib.complaints.models import ComplaintRequest, ComplaintView, MessageRequest, ReceiptRequest
+from chalicelib.complaints.models import ComplaintRequest, ComplaintView, MessageRequest, ReceiptRequest, Submitted
 from chalicelib.core import idempotency, proof, ratelimit
-from chalicelib.core.http import api_route, json_response, parse_body
+from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body
 
 bp = Blueprint(__name__)
 
@@ -21,12 +21,15 @@ def _source() -> str:
     return ratelimit.source_key(identity.get("sourceIp"))
 
 
-@api_route(bp, "/challenge")
+@api_route(bp, "/challenge", doc=RouteDoc("A proof-of-work challenge for an anonymous submission", proof.Challenge))
 def challenge() -> Response:
     return json_response(proof.issue())
 
 
-@api_route(bp, "/complaints", methods=("POST",))
+@api_route(bp, "/complaints", methods=("POST",), doc=RouteDoc(
+    "An anonymous complaint: the answer holds the receipt, shown once", Submitted, 201, ComplaintRequest,
+    headers=(("X-Proof", True, "<challenge>:<nonce> solving GET /api/challenge"),
+             ("Idempotency-Key", False, "Retries with the same key return the first answer."))))
 def submit() -> Response:
     body = parse_body(bp.current_request, ComplaintRequest)
     key = idempotency.key_from(bp.current_request.headers)
@@ -42,13 +45,15 @@ def submit() -> Response:
     return json_response(answer, status=201)
 
 
-@api_route(bp, "/complaints/lookup", methods=("POST",))
+@api_route(bp, "/complaints/lookup", methods=("POST",),
+           doc=RouteDoc("Status and messages of a complaint, by its receipt", ComplaintView, body=ReceiptRequest))
 def lookup() -> ComplaintView:
     request = parse_body(bp.current_request, ReceiptRequest)
     return service.view(request.receipt, _source())
 
 
-@api_route(bp, "/complaints/messages", methods=("POST",))
+@api_route(bp, "/complaints/messages", methods=("POST",),
+           doc=RouteDoc("Write to the caseworker, by the receipt", ComplaintView, body=MessageRequest))
 def message() -> ComplaintView:
     request = parse_body(bp.current_request, MessageRequest)
     return service.add_message(request.receipt, request.text, _source())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
@@ -26,9 +27,12 @@ JSON_HEADERS = {
 }
 # API Gateway's payload limit is 10 MB; ours is far lower: nothing legitimate is larger.
 MAX_BODY_BYTES = 64 * 1024
+# Transient database answers: the client gets 503 with Retry-After and can simply try again.
+# (A transaction cancelled by a failed condition never gets here: services turn it into 409.)
 THROTTLING_CODES = frozenset({
     "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable",
+    "InternalServerError", "ServiceUnavailable", "TransactionConflictException",
+    "TransactionCanceledException", "TransactionInProgressException",
 })
 
 
@@ -95,7 +99,21 @@ def _is_transient(exc: Exception) -> bool:
     return False
 
 
-def api_route(bp: Blueprint | Chalice, path: str, methods: Iterable[str] = ("GET",),
+@dataclass(frozen=True)
+class RouteDoc:
+    """What the OpenAPI contract says of a route (core/openapi.py reads it from the route table)."""
+
+    summary: str
+    response: type[BaseModel] | None = None
+    status: int = 200
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    headers: tuple[tuple[str, bool, str], ...] = ()  # (name, required, description)
+    content_type: str = "application/json"
+    other: dict[int, type[BaseModel]] = field(default_factory=dict)  # statuses with a non-error body
+
+
+def api_route(bp: Blueprint | Chalice, path: str, methods: Iterable[str] = ("GET",), doc: RouteDoc | None = None,
               **options: Any) -> Callable[[View], View]:
     """Register `func` as a route whose errors always become our JSON error shape."""
 
@@ -116,6 +134,7 @@ def api_route(bp: Blueprint | Chalice, path: str, methods: Iterable[str] = ("GET
                 return result
             return json_response(result)
 
+        view.openapi = doc  # type: ignore[attr-defined]
         bp.route(path, methods=list(methods), **options)(view)
         return func
 

@@ -14,19 +14,26 @@ import os
 import secrets
 import time
 
+from pydantic import BaseModel
+
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.secrets import keyed_hash
 
 LIFETIME_SECONDS = 600
 
 
+class Challenge(BaseModel):
+    challenge: str
+    difficulty: int
+
+
 def difficulty() -> int:
     return int(os.environ.get("PROOF_DIFFICULTY", "14"))
 
 
-def issue() -> dict[str, object]:
+def issue() -> Challenge:
     body = f"{int(time.time())}.{secrets.token_hex(12)}"
-    return {"challenge": f"{body}.{keyed_hash('proof', body)[:32]}", "difficulty": difficulty()}
+    return Challenge(challenge=f"{body}.{keyed_hash('proof', body)[:32]}", difficulty=difficulty())
 
 
 def leading_zero_bits(digest: bytes) -> int:

@@ -7,7 +7,7 @@ from chalice.app import Blueprint, Response
 from pydantic import BaseModel
 
 from chalicelib.core.aws import dynamodb_client
-from chalicelib.core.http import api_route, json_response
+from chalicelib.core.http import RouteDoc, api_route, json_response
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 
@@ -28,7 +28,7 @@ def database_answers() -> bool:
     return table["Table"].get("TableStatus") == "ACTIVE"
 
 
-@api_route(bp, "/health")
+@api_route(bp, "/health", doc=RouteDoc("Is the API up, and does the database answer?", Health, other={503: Health}))
 def health() -> Response:
     if database_answers():
         return json_response(Health(status="ok", database="up"))

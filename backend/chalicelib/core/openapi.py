@@ -1,0 +1,103 @@
+"""The OpenAPI 3.1 contract, built from the app's route table and the pydantic models each route
+declares (Chalice's own generator has no request schemas). Served at /api/openapi.json and
+rendered in the site's developer section; a test fails if a route is missing from it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from chalicelib.core.http import RouteDoc
+
+HEADER_SCHEMAS = {
+    "Idempotency-Key": {"type": "string", "pattern": "^[\\x21-\\x7e]{8,128}$"},
+    "X-Manage-Code": {"type": "string", "minLength": 1, "maxLength": 80},
+    "X-Proof": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+ERROR_STATUSES = {400: "Bad input: `error.field` names the field", 404: "Not found", 409: "Conflict",
+                  413: "Body too large", 415: "Unsupported media type", 422: "Idempotency-Key reused",
+                  429: "Too many tries: see Retry-After", 503: "Busy: see Retry-After"}
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str
+    field: str | None = None
+    correlation_id: str | None = None
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    error: ErrorDetail
+
+
+def _schema(model: type[BaseModel], components: dict[str, Any], mode: str) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)  # type: ignore[arg-type]
+    for name, definition in schema.pop("$defs", {}).items():
+        components.setdefault(name, definition)
+    components.setdefault(model.__name__, schema)
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def operation(path: str, method: str, doc: RouteDoc, components: dict[str, Any]) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+    if doc.query is not None:
+        query = doc.query.model_json_schema(by_alias=True)
+        for name, prop in query.get("properties", {}).items():
+            parameters.append({"name": name, "in": "query", "required": name in query.get("required", []),
+                               "schema": prop})
+    for name, required, description in doc.headers:
+        parameters.append({"name": name, "in": "header", "required": required, "description": description,
+                           "schema": HEADER_SCHEMAS.get(name, {"type": "string"})})
+    if doc.content_type == "application/json":
+        success: dict[str, Any] = _json(_schema(doc.response, components, "serialization")) \
+            if doc.response else _json({"type": "object"})
+    else:
+        success = {"content": {doc.content_type: {"schema": {"type": "string"}}}}
+    responses: dict[str, Any] = {str(doc.status): {"description": "Success", **success}}
+    error_ref = _schema(ErrorBody, components, "serialization")
+    for status, description in ERROR_STATUSES.items():
+        model = doc.other.get(status)
+        schema = _schema(model, components, "serialization") if model else error_ref
+        responses[str(status)] = {"description": description, **_json(schema)}
+    op: dict[str, Any] = {"summary": doc.summary, "operationId": f"{method.lower()}_{_slug(path)}",
+                          "parameters": parameters, "responses": responses}
+    if doc.body is not None:
+        op["requestBody"] = {"required": True, **_json(_schema(doc.body, components, "validation"))}
+    return op
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
+
+
+def build(app: Any, server_url: str = "/") -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    paths: dict[str, Any] = {}
+    for path, methods in sorted(app.routes.items()):
+        if "+}" in path:
+            continue  # the catch-all that answers 404 for unknown routes
+        for method, entry in sorted(methods.items()):
+            doc = getattr(entry.view_function, "openapi", None)
+            if doc is None:
+                raise ValueError(f"{method} {path} has no RouteDoc: every route is in the contract")
+            paths.setdefault(path, {})[method.lower()] = operation(path, method, doc, components)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Passerelle API", "version": "1.0.0",
+                 "description": "Centres, booking with no e-mail, anonymous complaints. Errors are always "
+                                '{"error": {"code", "message", "field"}}.'},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": components},
+    }

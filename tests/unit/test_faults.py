@@ -1,0 +1,71 @@
+"""Faults from DynamoDB (throttling, timeouts) give 503 with Retry-After, and nothing is half-written."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError, ReadTimeoutError
+from chalice.test import Client
+
+from chalicelib.bookings import service as bookings
+from chalicelib.core.aws import dynamodb_client
+from tests.unit.conftest import TABLE, body
+
+NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+FAULTS = {
+    "throttled": ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
+                             "TransactWriteItems"),
+    "over capacity": ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}},
+                                 "TransactWriteItems"),
+    "timed out": ReadTimeoutError(endpoint_url="https://dynamodb.eu-west-1.amazonaws.com"),
+    "conflict": ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                             "CancellationReasons": [{"Code": "TransactionConflict"}]}, "TransactWriteItems"),
+}
+
+
+@pytest.fixture
+def api(client: Client, monkeypatch: pytest.MonkeyPatch) -> Client:
+    monkeypatch.setattr(bookings, "now_utc", lambda: NOW)
+    return client
+
+
+def first_slot(api: Client) -> str:
+    payload = body(api.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots"))
+    return str(payload["slots"][0]["start"])
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_booking_during_a_database_fault_is_503_and_writes_nothing(api: Client, monkeypatch: pytest.MonkeyPatch,
+                                                                    fault: str) -> None:
+    start = first_slot(api)
+    client = dynamodb_client()
+
+    def failing(**_: Any) -> None:
+        raise FAULTS[fault]
+
+    monkeypatch.setattr(client, "transact_write_items", failing)
+    response = api.http.post("/api/bookings", headers={"Content-Type": "application/json"}, body=json.dumps({
+        "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "phone", "language": "tg"}))
+    assert response.status_code == 503, response.body
+    assert int(response.headers["Retry-After"]) >= 1
+    assert body(response)["error"]["code"] == "service_unavailable"
+    monkeypatch.undo()
+    items = dynamodb_client().scan(TableName=TABLE)["Items"]
+    assert not any(i["SK"]["S"] == "BOOKING" or "SLOT#" in i["SK"]["S"] for i in items)
+
+
+def test_reads_during_a_timeout_are_503(api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = dynamodb_client()
+
+    def slow(**_: Any) -> None:
+        raise FAULTS["timed out"]
+
+    monkeypatch.setattr(client, "query", slow)
+    response = api.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    lookup = api.http.post("/api/complaints/lookup", headers={"Content-Type": "application/json"},
+                           body=json.dumps({"receipt": "1234 5678 9012 3456 78901"}))
+    assert lookup.status_code in (404, 503)
