@@ -4,7 +4,7 @@ mkdocs-static-i18n rebuilds every file from its path on disk, so generated pages
 files: content/pages/ is copied, each guide gets its "centres that can help" links and a QR code
 for print, then the centre directory and centre pages (directory.py), the "not yet translated"
 notices (untranslated.py), the booking form and manage page (booking.py) and the complaint form
-and follow-up page (complaint.py) are written. content/ stays the only source;
+and follow-up page (complaint.py) and the API reference (developers.py) are written. content/ stays the only source;
 build/ is never committed.
 """
 
@@ -24,6 +24,7 @@ HOOKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(HOOKS))
 import booking  # noqa: E402
 import complaint  # noqa: E402
+import developers  # noqa: E402
 import directory  # noqa: E402
 import untranslated  # noqa: E402
 
@@ -74,6 +75,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         untranslated.write_pages(DOCS, languages, default)  # before the booking form is added
         booking.write_pages(DOCS, list(languages))
         complaint.write_pages(DOCS, list(languages))
+        developers.write_pages(DOCS, list(languages))
         _assembled[config.config_file_path] = True
     config.docs_dir = str(DOCS)
     return config

@@ -45,6 +45,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         "book/manage.md",
         "complaint/index.md",
         "complaint/follow-up.md",
+        "developers/api.md",
     ]
     i18n = config.plugins.get("i18n")
     if i18n is not None:

@@ -56,3 +56,23 @@ def test_the_contract_is_served(client: Client) -> None:
     served = body(client.http.get("/api/openapi.json"))
     assert served["paths"]["/api/complaints"]["post"]["summary"]
     json.dumps(served)
+
+
+def test_the_developer_page_shows_every_operation() -> None:
+    import importlib.util
+    import sys
+
+    from app import app
+    from tests.conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "site" / "hooks"))
+    spec_loader = importlib.util.spec_from_file_location("developers", ROOT / "site" / "hooks" / "developers.py")
+    assert spec_loader and spec_loader.loader
+    developers = importlib.util.module_from_spec(spec_loader)
+    spec_loader.loader.exec_module(developers)
+    spec = openapi.build(app)
+    page = developers.render(spec, "en")
+    for path, methods in spec["paths"].items():
+        for method in methods:
+            assert f"## {method.upper()} `{path}`" in page
+    assert "This technical reference is in English." in developers.render(spec, "ar")
