@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,55 +90,69 @@ def _lighthouse_once(url: str) -> dict[str, int]:
     return {name: round(cat["score"] * 100) for name, cat in categories.items()}
 
 
-def api_latency(origin: str, path: str, runs: int = 60) -> dict[str, float]:
+Call = Callable[[str, str, str, Any, "dict[str, str] | None"], Any]
+
+
+def scenario(call: Call, round_number: int) -> None:
+    """One visit to every public route, as people use them: look, book, manage, complain, follow up."""
+    from chalicelib.core import proof
+
+    call("GET /api/health", "GET", "/api/health", None, None)
+    call("GET /api/centres", "GET", "/api/centres?lang=ru", None, None)
+    call("GET /api/centres/{id}", "GET", "/api/centres/tj-dushanbe?lang=ar", None, None)
+    slots = call("GET .../slots (14 days)", "GET", "/api/centres/tr-ankara/services/language_course/slots?days=14",
+                 None, None)
+    free = [s["start"] for s in slots["slots"] if s["seats_left"] > 0]
+    booking = call("POST /api/bookings", "POST", "/api/bookings", {
+        "centre_id": "tr-ankara", "service_id": "language_course", "start": free[round_number % len(free)],
+        "mode": "on_site", "language": "tr"}, {"Idempotency-Key": f"bench-{time.time_ns()}-{round_number}"})
+    code = {"X-Manage-Code": booking["manage_code"]}
+    reference = booking["reference"]
+    call("GET /api/bookings/{reference}", "GET", f"/api/bookings/{reference}", None, code)
+    call("GET .../calendar.ics", "GET", f"/api/bookings/{reference}/calendar.ics", None, code)
+    call("PATCH /api/bookings/{reference}", "PATCH", f"/api/bookings/{reference}",
+         {"start": free[(round_number + 7) % len(free)]}, code)
+    call("DELETE /api/bookings/{reference}", "DELETE", f"/api/bookings/{reference}", None, code)
+    call("POST /api/waitlist", "POST", "/api/waitlist", {
+        "centre_id": "tr-ankara", "service_id": "language_course", "date": free[0][:10], "mode": "on_site",
+        "language": "tr"}, None)
+    challenge = call("GET /api/challenge", "GET", "/api/challenge", None, None)
+    solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
+    submitted = call("POST /api/complaints", "POST", "/api/complaints", {
+        "category": "unpaid_wages", "country": "MY", "language": "vi",
+        "description": "Benchmark complaint: wages unpaid for two months."}, {"X-Proof": solved})
+    call("POST /api/complaints/lookup", "POST", "/api/complaints/lookup", {"receipt": submitted["receipt"]}, None)
+    call("POST /api/complaints/messages", "POST", "/api/complaints/messages",
+         {"receipt": submitted["receipt"], "text": "Any news?"}, None)
+
+
+def route_latency(origin: str, rounds: int = 30) -> dict[str, list[float]]:
     import urllib.request
 
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        with urllib.request.urlopen(origin + path, timeout=10) as response:  # noqa: S310 - loopback
-            response.read()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return {"p50": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1]}
+    samples: dict[str, list[float]] = {}
 
-
-def booking_latency(origin: str, runs: int = 40) -> dict[str, dict[str, float]]:
-    """p50/p95 of the slots route and of POST /api/bookings (each on its own seat of a course)."""
-    import urllib.request
-
-    def timed(method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[float, Any]:
+    def call(label: str, method: str, path: str, body: Any, headers: dict[str, str] | None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(origin + path, data=data, method=method,  # noqa: S310 - loopback only
                                          headers={"Content-Type": "application/json", **(headers or {})})
         start = time.perf_counter()
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
-            payload = json.loads(response.read())
-        return (time.perf_counter() - start) * 1000, payload
+            raw = response.read()
+        samples.setdefault(label, []).append((time.perf_counter() - start) * 1000)
+        return json.loads(raw) if raw[:1] in (b"{", b"[") else raw
 
-    slots_path = "/api/centres/tr-ankara/services/language_course/slots?days=14"
-    slot_times, free = [], []
-    for _ in range(runs):
-        elapsed, payload = timed("GET", slots_path)
-        slot_times.append(elapsed)
-        free = [s["start"] for s in payload["slots"] if s["seats_left"] > 0]
-    book_times = []
-    for i in range(runs):
-        elapsed, _ = timed("POST", "/api/bookings", {
-            "centre_id": "tr-ankara", "service_id": "language_course", "start": free[i % len(free)],
-            "mode": "on_site", "language": "tr"}, {"Idempotency-Key": f"bench-{time.time_ns()}-{i}"})
-        book_times.append(elapsed)
-
-    def summary(samples: list[float]) -> dict[str, float]:
-        ordered = sorted(samples)
-        return {"p50": statistics.median(ordered), "p95": ordered[max(0, int(len(ordered) * 0.95) - 1)]}
-
-    return {"GET slots (14 days)": summary(slot_times),
-            "POST /api/bookings (with Idempotency-Key)": summary(book_times)}
+    for number in range(rounds):
+        scenario(call, number)
+    return samples
 
 
-def dynamodb_calls(stack: LocalStack) -> dict[str, str]:
-    """DynamoDB operations each booking route makes, counted in process against DynamoDB Local."""
+def percentiles(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def dynamodb_per_route(stack: LocalStack) -> dict[str, tuple[str, float]]:
+    """DynamoDB operations and consumed capacity (ReturnConsumedCapacity) of each route, in process."""
     sys.path.insert(0, str(ROOT / "backend"))
     from chalice.test import Client
 
@@ -148,30 +163,58 @@ def dynamodb_calls(stack: LocalStack) -> dict[str, str]:
         os.environ[name] = value
     aws.reset_clients()
     calls: list[str] = []
-    aws.dynamodb_client().meta.events.register("before-call.dynamodb.*",
-                                               lambda model, **_: calls.append(model.name))
-    found: dict[str, str] = {}
-    with Client(app, stage_name="dev", project_dir=str(ROOT / "backend")) as client:
+    capacity: list[float] = []
+    client = aws.dynamodb_client()
+    measurable = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "TransactWriteItems", "BatchGetItem"}
+
+    def ask_capacity(params: dict[str, Any], model: Any, **_: Any) -> None:
+        calls.append(model.name)
+        if model.name in measurable:
+            params["ReturnConsumedCapacity"] = "TOTAL"
+
+    def read_capacity(parsed: dict[str, Any], **_: Any) -> None:
+        consumed = parsed.get("ConsumedCapacity")
+        for entry in consumed if isinstance(consumed, list) else [consumed] if consumed else []:
+            capacity.append(float(entry.get("CapacityUnits", 0)))
+
+    client.meta.events.register("provide-client-params.dynamodb.*", ask_capacity)
+    client.meta.events.register("after-call.dynamodb.*", read_capacity)
+    found: dict[str, tuple[str, float]] = {}
+    with Client(app, stage_name="dev", project_dir=str(ROOT / "backend")) as test_client:
         for name, value in stack.api_env().items():
             os.environ[name] = value
 
-        def count(label: str, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        def call(label: str, method: str, path: str, body: Any, headers: dict[str, str] | None) -> Any:
             calls.clear()
-            response = getattr(client.http, method)(path, body=json.dumps(body) if body is not None else None,
-                                                    headers={"Content-Type": "application/json", **(headers or {})})
-            found[label] = ", ".join(f"{n} x{calls.count(n)}" for n in dict.fromkeys(calls)) or "none"
-            return json.loads(response.body)
+            capacity.clear()
+            response = getattr(test_client.http, method.lower())(
+                path, body=json.dumps(body) if body is not None else None,
+                headers={"Content-Type": "application/json", **(headers or {})})
+            found[label] = (", ".join(f"{n} x{calls.count(n)}" for n in dict.fromkeys(calls)) or "none",
+                            sum(capacity))
+            return json.loads(response.body) if response.body[:1] in (b"{", b"[") else response.body
 
-        slots = count("GET slots (14 days)", "get", "/api/centres/tr-ankara/services/language_course/slots?days=14")
-        start = next(s["start"] for s in slots["slots"] if s["seats_left"] > 0)
-        booking = count("POST /api/bookings (with Idempotency-Key)", "post", "/api/bookings",
-                        {"centre_id": "tr-ankara", "service_id": "language_course", "start": start, "mode": "on_site",
-                         "language": "tr"}, {"Idempotency-Key": f"bench-calls-{time.time_ns()}"})
-        code = {"X-Manage-Code": booking["manage_code"]}
-        count("GET /api/bookings/{reference}", "get", f"/api/bookings/{booking['reference']}", None, code)
-        count("DELETE /api/bookings/{reference}", "delete", f"/api/bookings/{booking['reference']}", None, code)
+        scenario(call, 1000)
     aws.reset_clients()
     return found
+
+
+def cold_import_ratio(runs: int = 7) -> tuple[float, float, float]:
+    """Median seconds to import the Lambda handler, and to import boto3 and make a DynamoDB client
+    (the floor any handler pays), each in a fresh interpreter."""
+    handler = "import sys; sys.path.insert(0, 'backend'); import app"
+    floor = "import boto3; boto3.client('dynamodb', region_name='eu-west-1')"
+
+    def median(code: str) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    app_seconds, floor_seconds = median(handler), median(floor)
+    return app_seconds, floor_seconds, app_seconds / floor_seconds
 
 
 def previous_figures() -> dict[str, str]:
@@ -217,15 +260,15 @@ def main() -> int:
                         continue
                     add(f"lighthouse {category} {lang}{path}", str(scores[category]),
                         "ok" if scores[category] >= floor else f"below {floor}")
-        for label, latency in booking_latency(stack.url).items():
-            add(f"{label} p50 (ms)", f"{latency['p50']:.1f}")
-            add(f"{label} p95 (ms)", f"{latency['p95']:.1f}")
-        for label, operations in dynamodb_calls(stack).items():
-            add(f"DynamoDB calls: {label}", operations)
-        for path in ("/api/health", "/api/centres?lang=ru", "/api/centres/tj-dushanbe?lang=ar"):
-            latency = api_latency(stack.url, path)
-            add(f"GET {path} p50 (ms)", f"{latency['p50']:.1f}")
-            add(f"GET {path} p95 (ms)", f"{latency['p95']:.1f}")
+        for label, values in route_latency(stack.url).items():
+            p50, p95 = percentiles(values)
+            add(f"{label} p50 / p95 (ms, {len(values)} calls)", f"{p50:.1f} / {p95:.1f}")
+        for label, (operations, units) in dynamodb_per_route(stack).items():
+            add(f"DynamoDB per call: {label}", f"{operations}; {units:g} capacity units")
+    app_seconds, floor_seconds, ratio = cold_import_ratio()
+    add("cold import of the Lambda handler (s)", f"{app_seconds:.2f}")
+    add("cold import of boto3 + a DynamoDB client (s)", f"{floor_seconds:.2f}")
+    add("cold import ratio, handler / boto3 floor", f"{ratio:.2f}")
 
     before = previous_figures()
     lines = [
