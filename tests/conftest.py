@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -28,6 +28,18 @@ os.environ.update({
     "AWS_DEFAULT_REGION": "eu-west-1",
     "AWS_REGION": "eu-west-1",
 })
+
+
+def load_hook(name: str) -> Any:
+    """A module of site/hooks/ (they import each other by name, as MkDocs loads them)."""
+    import importlib.util
+
+    sys.path.insert(0, str(ROOT / "site" / "hooks"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "site" / "hooks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

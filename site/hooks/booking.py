@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 
 import directory
-from directory import Catalogue, country_name, e, language_name, pick, t
+from directory import Catalogue, country_name, e, language_name, page_head, pick, t
 
 MESSAGES = ("book.choose", "book.loading", "book.no_slots", "book.seats_left", "book.full", "book.waitlist",
             "book.waitlist_done", "book.sending", "book.taken", "book.offline", "book.error", "manage.not_found",
@@ -107,15 +107,7 @@ def booking_widget(catalogue: Catalogue, lang: str) -> str:
 
 def manage_page(catalogue: Catalogue, lang: str) -> str:
     depth = 3 if lang == "en" else 4  # /book/manage/ or /<lang>/book/manage/
-    title = t(lang, "manage.title")
-    return f"""---
-title: {json.dumps(title, ensure_ascii=False)}
-description: {json.dumps(t(lang, "manage.intro"), ensure_ascii=False)}
----
-
-# {escape(title)}
-
-{e(lang, "manage.intro")}
+    return page_head(t(lang, "manage.title"), t(lang, "manage.intro")) + f"""{e(lang, "manage.intro")}
 
 <section class="px-book-app" id="manage" markdown="0" hidden>
 <form id="manage-form" novalidate>

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import directory
 from babel import Locale
-from directory import SITE_LANGUAGES, Catalogue, country_name, e, pick, t
+from directory import SITE_LANGUAGES, Catalogue, country_name, e, page_head, pick, t
 
 CATEGORIES = ("recruitment_fees", "contract_breach", "non_deployment", "unpaid_wages", "work_accident",
               "passport_confiscated", "violence_abuse", "trafficking", "lost_contact", "discrimination",
@@ -92,16 +92,8 @@ def complaint_form(catalogue: Catalogue, lang: str) -> str:
 
 
 def follow_up_page(lang: str) -> str:
-    title = t(lang, "followup.title")
     depth = 3 if lang == "en" else 4
-    return f"""---
-title: {json.dumps(title, ensure_ascii=False)}
-description: {json.dumps(t(lang, "followup.intro"), ensure_ascii=False)}
----
-
-# {escape(title)}
-
-{e(lang, "followup.intro")}
+    return page_head(t(lang, "followup.title"), t(lang, "followup.intro")) + f"""{e(lang, "followup.intro")}
 
 <section class="px-book-app" id="followup" markdown="0" hidden>
 <form id="followup-form" novalidate>

@@ -64,6 +64,12 @@ def language_name(lang: str, code: str) -> str:
     return str(name[:1].upper() + name[1:]) if name else code
 
 
+def page_head(title: str, description: str) -> str:
+    """Front matter and the H1 of a generated page."""
+    return (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+            f"description: {json.dumps(description, ensure_ascii=False)}\n---\n\n# {escape(title)}\n\n")
+
+
 def load() -> Catalogue:
     try:
         _state["catalogue"] = load_catalogue()
@@ -166,9 +172,8 @@ def directory_page(catalogue: Catalogue, lang: str, today: date) -> str:
     groups = "".join(_filter_group(lang, name, f"filter.{name}", options)
                      for name, options in filter_options(catalogue, lang).items())
     return (
-        f"---\ntitle: {json.dumps(t(lang, 'directory.title'), ensure_ascii=False)}\n"
-        f"description: {json.dumps(t(lang, 'directory.intro'), ensure_ascii=False)}\n---\n\n"
-        f"# {e(lang, 'directory.title')}\n\n{e(lang, 'directory.intro')}\n\n{notice}\n\n"
+        page_head(t(lang, "directory.title"), t(lang, "directory.intro"))
+        + f"{e(lang, 'directory.intro')}\n\n{notice}\n\n"
         f'<link rel="stylesheet" href="{"../" if lang == "en" else "../../"}assets/directory.css">\n\n'
         f'<div class="px-directory">'
         f'<form class="px-filters" id="centre-filters" aria-label="{e(lang, "filter.title")}">{groups}</form>'
@@ -216,9 +221,7 @@ def _contact_links(centre: Centre, lang: str) -> str:
 def centre_page(catalogue: Catalogue, centre: Centre, lang: str, today: date) -> str:
     name = pick(centre.name, lang)
     place = f"{pick(centre.city, lang)}, {country_name(lang, centre.country)}"
-    parts = [f"---\ntitle: {json.dumps(name, ensure_ascii=False)}\n"
-             f"description: {json.dumps(place + ' · ' + t(lang, 'kind.' + centre.kind), ensure_ascii=False)}\n---\n",
-             f"# {escape(name)}\n"]
+    parts = [page_head(name, f"{place} · {t(lang, 'kind.' + centre.kind)}")]
     if catalogue.sample_data:
         parts.append(f'<p class="px-sample" role="note">{e(lang, "sample_notice")}</p>\n')
     stale = f'<p class="px-stale">{e(lang, "stale.warning")}</p>' if _is_stale(centre, today) else ""

@@ -89,7 +89,7 @@ def test_a_submission_needs_a_fresh_solved_challenge(client: Client) -> None:
 
 
 def test_an_old_challenge_has_expired(aws: None) -> None:
-    challenge = proof.issue()["challenge"]
+    challenge = proof.issue().challenge
     header = f"{challenge}:{proof.solve(str(challenge), 8)}"
     proof.verify(header)
     with pytest.raises(Exception, match="expired"):

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import uuid
 
 from devstack.content import load_catalogue
-from tests.conftest import ROOT
-
-
-def load_publish() -> object:
-    sys.path.insert(0, str(ROOT / "site" / "hooks"))
-    spec = importlib.util.spec_from_file_location("publish", ROOT / "site" / "hooks" / "publish.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import load_hook
 
 
 def test_hsds_tables_reference_each_other() -> None:
     catalogue = load_catalogue()
-    data = load_publish().hsds(catalogue, "https://example.org/")  # type: ignore[attr-defined]
+    data = load_hook("publish").hsds(catalogue, "https://example.org/")
     assert data["sample_data"] is True and data["hsds_version"] == "3.0"
     orgs = {o["id"] for o in data["organizations"]}
     locations = {loc["id"]: loc for loc in data["locations"]}

@@ -59,17 +59,10 @@ def test_the_contract_is_served(client: Client) -> None:
 
 
 def test_the_developer_page_shows_every_operation() -> None:
-    import importlib.util
-    import sys
-
     from app import app
-    from tests.conftest import ROOT
+    from tests.conftest import load_hook
 
-    sys.path.insert(0, str(ROOT / "site" / "hooks"))
-    spec_loader = importlib.util.spec_from_file_location("developers", ROOT / "site" / "hooks" / "developers.py")
-    assert spec_loader and spec_loader.loader
-    developers = importlib.util.module_from_spec(spec_loader)
-    spec_loader.loader.exec_module(developers)
+    developers = load_hook("developers")
     spec = openapi.build(app)
     page = developers.render(spec, "en")
     for path, methods in spec["paths"].items():

@@ -61,22 +61,22 @@ def normalise_phone(raw: str, region: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class BookingRequest(Strict):
+class AppointmentFields(Strict):
+    """What a booking and a place on the waiting list both say."""
+
     centre_id: str = Field(max_length=60)
     service_id: str = Field(max_length=60)
+    mode: Mode
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    contact: ContactIn | None = None
+
+
+class BookingRequest(AppointmentFields):
     start: AwareDatetime
-    mode: Mode
-    language: str = Field(pattern=r"^[a-z]{2}$")
-    contact: ContactIn | None = None
 
 
-class WaitlistRequest(Strict):
-    centre_id: str = Field(max_length=60)
-    service_id: str = Field(max_length=60)
+class WaitlistRequest(AppointmentFields):
     date: date
-    mode: Mode
-    language: str = Field(pattern=r"^[a-z]{2}$")
-    contact: ContactIn | None = None
 
 
 class ChangeRequest(Strict):
