@@ -76,6 +76,7 @@ class LocalStack:
         return seed_centres(client, self.config.table_name)
 
     def start_server(self) -> None:
+        self._create_secret()
         self.server = PortalServer((self.config.host, self.config.port), self.config.site_dir,
                                    self.api_env(), self.config.workers)
         self.config.port = self.server.server_address[1]
@@ -94,6 +95,17 @@ class LocalStack:
                 server.pool.submit(run_scheduled).result(timeout=60)
             except Exception as exc:  # a failed run is retried at the next tick, as in AWS
                 print(f"scheduled run failed: {exc}", flush=True)
+
+    def _create_secret(self) -> None:
+        """Create the server key before any worker starts, so they all read the same one."""
+        import sys
+
+        from devstack import BACKEND
+
+        sys.path.insert(0, str(BACKEND))
+        from chalicelib.core.secrets import _file_key
+
+        _file_key(Path(self.api_env()["PASSERELLE_SECRET_FILE"]))
 
     def start(self) -> LocalStack:
         try:

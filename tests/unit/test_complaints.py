@@ -203,3 +203,16 @@ def test_a_closed_complaint_is_deleted_by_ttl_after_the_retention_period(client:
     in_a_year = datetime.now(UTC) + timedelta(days=365)
     assert all(abs(int(i["expires_at"]["N"]) - in_a_year.timestamp()) < 120 for i in items)
     assert body(lookup(client, receipt))["status"] == "closed"
+
+
+def test_processes_starting_together_agree_on_one_server_key(tmp_path: Any) -> None:
+    """Workers start at once: none may read a half-written key (it would refuse the others' challenges)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from chalicelib.core.secrets import _file_key
+
+    path = tmp_path / "secret.key"
+    with ProcessPoolExecutor(max_workers=8) as pool:
+        keys = list(pool.map(_file_key, [path] * 32))
+    assert len(set(keys)) == 1 and len(keys[0]) == 32
+    assert [p.name for p in tmp_path.iterdir()] == ["secret.key"]

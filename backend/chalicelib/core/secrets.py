@@ -37,12 +37,25 @@ def server_key() -> bytes:
 
 
 def _file_key(path: Path) -> bytes:
+    """Read the key, creating it first if needed. Several processes may start at once: the key is
+    written to a private temporary file and linked into place, so nobody reads a half-written one,
+    and whoever loses the race reads the winner's key."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text().strip())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    key = bytes.fromhex(path.read_text().strip())
+    if len(key) != 32:
+        raise SecretUnavailable(f"{path} does not hold a 32-byte hex key")
+    return key
 
 
 def _subkey(purpose: str) -> bytes:
