@@ -20,52 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
-
 from chalicelib.core.aws import dynamodb_client
-from chalicelib.core.settings import get_settings
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _item(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
-
-
-def _values(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(v) for k, v in values.items()}
-
-
-def plain(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _deserializer.deserialize(v) for k, v in item.items()}
-
-
-class TransactionFailed(Exception):
-    """A condition in a transaction failed; `failed` holds the indexes of the failing items."""
-
-    def __init__(self, failed: set[int]) -> None:
-        super().__init__(f"conditions failed at {sorted(failed)}")
-        self.failed = failed
-
-
-def transact(items: Sequence[dict[str, Any]]) -> None:
-    try:
-        dynamodb_client().transact_write_items(TransactItems=list(items))  # type: ignore[arg-type]
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-            raise
-        reasons = exc.response.get("CancellationReasons") or []
-        failed = {i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"}
-        if not failed and any(r.get("Code") == "TransactionConflict" for r in reasons):
-            raise  # a conflict with a concurrent transaction: transient, surfaces as 503 Retry-After
-        raise TransactionFailed(failed) from exc
-
-
-def table() -> str:
-    return get_settings().table_name
-
+from chalicelib.core.dynamo import delete_item, encode_item, encode_values, plain, table
 
 # ---- keys ------------------------------------------------------------------------------------
 
@@ -97,7 +53,7 @@ def centre_days(centre_id: str, first: date, last: date) -> DayState:
     kwargs: dict[str, Any] = {
         "TableName": table(),
         "KeyConditionExpression": "PK = :pk AND SK BETWEEN :a AND :b",
-        "ExpressionAttributeValues": _values({":pk": centre_pk(centre_id), ":a": f"DAY#{first.isoformat()}",
+        "ExpressionAttributeValues": encode_values({":pk": centre_pk(centre_id), ":a": f"DAY#{first.isoformat()}",
                                               ":b": f"DAY#{last.isoformat()}#~"}),
     }
     while True:
@@ -118,7 +74,7 @@ def centre_days(centre_id: str, first: date, last: date) -> DayState:
 
 def get_booking(reference: str) -> dict[str, Any] | None:
     response = dynamodb_client().get_item(TableName=table(), ConsistentRead=True,
-                                          Key=_values({"PK": booking_pk(reference), "SK": "BOOKING"}))
+                                          Key=encode_values({"PK": booking_pk(reference), "SK": "BOOKING"}))
     return plain(response["Item"]) if "Item" in response else None
 
 
@@ -126,7 +82,7 @@ def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] 
     response = dynamodb_client().query(
         TableName=table(), Limit=1, ConsistentRead=True,
         KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-        ExpressionAttributeValues=_values({":pk": centre_pk(centre_id),
+        ExpressionAttributeValues=encode_values({":pk": centre_pk(centre_id),
                                            ":prefix": f"WAIT#{service_id}#{day.isoformat()}#"}),
     )
     items = response.get("Items", [])
@@ -137,7 +93,7 @@ def expired_offers(now_iso: str, limit: int = 25) -> list[dict[str, Any]]:
     response = dynamodb_client().query(
         TableName=table(), IndexName="GSI2", Limit=limit,
         KeyConditionExpression="GSI2PK = :pk AND GSI2SK < :now",
-        ExpressionAttributeValues=_values({":pk": "OFFERS", ":now": now_iso}),
+        ExpressionAttributeValues=encode_values({":pk": "OFFERS", ":now": now_iso}),
     )
     return [plain(i) for i in response.get("Items", [])]
 
@@ -149,46 +105,32 @@ def take_seat(centre_id: str, day: date, service_id: str, hhmm: str, capacity: i
     """Decrement a slot's seats; the counter is created full on first use."""
     return {"Update": {
         "TableName": table(),
-        "Key": _values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
+        "Key": encode_values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
         "UpdateExpression": "SET #remaining = if_not_exists(#remaining, :capacity) - :one, #capacity = :capacity, "
                             "#type = :type, starts_at = :start",
         "ConditionExpression": "attribute_not_exists(#remaining) OR #remaining > :zero",
         "ExpressionAttributeNames": {"#type": "type", "#remaining": "remaining", "#capacity": "capacity"},
-        "ExpressionAttributeValues": _values({":capacity": capacity, ":one": 1, ":zero": 0, ":type": "SeatCounter",
-                                              ":start": extra["start"]}),
+        "ExpressionAttributeValues": encode_values({":capacity": capacity, ":one": 1, ":zero": 0,
+                                                    ":type": "SeatCounter", ":start": extra["start"]}),
     }}
 
 
 def give_back_seat(centre_id: str, day: date, service_id: str, hhmm: str) -> dict[str, Any]:
     return {"Update": {
         "TableName": table(),
-        "Key": _values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
+        "Key": encode_values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
         "UpdateExpression": "SET #remaining = #remaining + :one",
         "ConditionExpression": "attribute_exists(#remaining) AND #remaining < #capacity",
         "ExpressionAttributeNames": {"#remaining": "remaining", "#capacity": "capacity"},
-        "ExpressionAttributeValues": _values({":one": 1}),
+        "ExpressionAttributeValues": encode_values({":one": 1}),
     }}
 
 
-def put_new(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {"Put": {"TableName": table(), "Item": _item(item), "ConditionExpression": "attribute_not_exists(PK)"}}
-
-
 def put_contact(reference: str, phone: str | None, nickname: str | None, expires_at: int) -> dict[str, Any]:
-    return {"Put": {"TableName": table(), "Item": _item({
+    return {"Put": {"TableName": table(), "Item": encode_item({
         "PK": booking_pk(reference), "SK": "CONTACT", "type": "BookingContact",
         "phone": phone, "nickname": nickname, "expires_at": expires_at,
     })}}
-
-
-def delete_item(pk: str, sk: str, condition: str | None = None,
-                values: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"TableName": table(), "Key": _values({"PK": pk, "SK": sk})}
-    if condition:
-        spec["ConditionExpression"] = condition
-    if values:
-        spec["ExpressionAttributeValues"] = _values(values)
-    return {"Delete": spec}
 
 
 def hold_phone_token(phone_hash: str, token: int, reference: str, held_until: int, now: int) -> dict[str, Any]:
@@ -196,10 +138,10 @@ def hold_phone_token(phone_hash: str, token: int, reference: str, held_until: in
     free again once its appointment has passed (or it is cancelled)."""
     return {"Put": {
         "TableName": table(),
-        "Item": _item({"PK": f"PHONE#{phone_hash}", "SK": f"TOKEN#{token}", "type": "PhoneToken",
+        "Item": encode_item({"PK": f"PHONE#{phone_hash}", "SK": f"TOKEN#{token}", "type": "PhoneToken",
                        "booking_ref": reference, "held_until": held_until, "expires_at": held_until}),
         "ConditionExpression": "attribute_not_exists(PK) OR held_until < :now",
-        "ExpressionAttributeValues": _values({":now": now}),
+        "ExpressionAttributeValues": encode_values({":now": now}),
     }}
 
 
@@ -209,10 +151,10 @@ def release_phone_token(phone_hash: str, token: int, reference: str) -> dict[str
 
 def move_phone_token(phone_hash: str, token: int, reference: str, held_until: int) -> dict[str, Any]:
     return {"Update": {
-        "TableName": table(), "Key": _values({"PK": f"PHONE#{phone_hash}", "SK": f"TOKEN#{token}"}),
+        "TableName": table(), "Key": encode_values({"PK": f"PHONE#{phone_hash}", "SK": f"TOKEN#{token}"}),
         "UpdateExpression": "SET held_until = :until, expires_at = :until",
         "ConditionExpression": "booking_ref = :ref",
-        "ExpressionAttributeValues": _values({":until": held_until, ":ref": reference}),
+        "ExpressionAttributeValues": encode_values({":until": held_until, ":ref": reference}),
     }}
 
 
@@ -227,9 +169,9 @@ def update_booking(reference: str, set_values: Mapping[str, Any], condition: str
         expression += " REMOVE " + ", ".join(f"#{k}" for k in remove)
     values = {f":set_{k}": v for k, v in set_values.items()} | dict(condition_values)
     return {"Update": {
-        "TableName": table(), "Key": _values({"PK": booking_pk(reference), "SK": "BOOKING"}),
+        "TableName": table(), "Key": encode_values({"PK": booking_pk(reference), "SK": "BOOKING"}),
         "UpdateExpression": expression, "ConditionExpression": condition,
-        "ExpressionAttributeNames": names, "ExpressionAttributeValues": _values(values),
+        "ExpressionAttributeNames": names, "ExpressionAttributeValues": encode_values(values),
     }}
 
 

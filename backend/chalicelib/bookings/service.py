@@ -27,6 +27,7 @@ from chalicelib.bookings.models import (
 from chalicelib.bookings.schedule import local_today, slots
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre, Service
+from chalicelib.core import dynamo
 from chalicelib.core.codes import new_manage_code, new_reference, normalise_manage_code, normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.core.secrets import keyed_hash, matches
@@ -162,7 +163,7 @@ def create_booking(request: BookingRequest) -> BookingCreated:
         items = [
             repo.take_seat(centre.id, start.date(), service.id, start.strftime("%H:%M"),
                            service.seats_per_slot or 1, {"start": start.isoformat()}),
-            repo.put_new(new.item),
+            dynamo.put_new(new.item),
         ]
         if phone or nickname:
             items.append(repo.put_contact(new.reference, phone, nickname, _contact_expiry(end, None)))
@@ -171,12 +172,12 @@ def create_booking(request: BookingRequest) -> BookingCreated:
             attempt = list(items)
             if token is not None:
                 new.item["phone_token"] = token
-                attempt[1] = repo.put_new(new.item)
+                attempt[1] = dynamo.put_new(new.item)
                 attempt.append(repo.hold_phone_token(new.item["phone_hash"], token, new.reference,
                                                      int(end.timestamp()), int(now.timestamp())))
             try:
-                repo.transact(attempt)
-            except repo.TransactionFailed as failed:
+                dynamo.transact(attempt)
+            except dynamo.TransactionFailed as failed:
                 if 0 in failed.failed:
                     raise _full(centre, service, start, now) from None
                 if 1 in failed.failed:
@@ -201,13 +202,13 @@ def join_waitlist(request: WaitlistRequest) -> BookingCreated:
     new.item["waiting_for"] = request.date.isoformat()
     line_sk = f"WAIT#{service.id}#{request.date.isoformat()}#{now.isoformat()}#{new.reference}"
     new.item["line_sk"] = line_sk
-    items = [repo.put_new(new.item), repo.put_new({
+    items = [dynamo.put_new(new.item), dynamo.put_new({
         "PK": repo.centre_pk(centre.id), "SK": line_sk, "type": "WaitingLine", "booking_ref": new.reference,
         "expires_at": int((datetime.combine(request.date, datetime.min.time(), UTC) + timedelta(days=2)).timestamp()),
     })]
     if phone or nickname:
         items.append(repo.put_contact(new.reference, phone, nickname, _contact_expiry(None, request.date)))
-    repo.transact(items)
+    dynamo.transact(items)
     return BookingCreated(**_view(new.item).model_dump(), manage_code=new.manage_code)
 
 
@@ -258,12 +259,12 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
         items.append(repo.give_back_seat(item["centre_id"], start.date(), item["service_id"], hhmm))
     if item.get("phone_token"):
         items.append(repo.release_phone_token(item["phone_hash"], int(item["phone_token"]), item["reference"]))
-    items.append(repo.delete_item(repo.booking_pk(item["reference"]), "CONTACT"))  # no need to call any more
+    items.append(dynamo.delete_item(repo.booking_pk(item["reference"]), "CONTACT"))  # no need to call any more
     if item["status"] == "waiting":
-        items.append(repo.delete_item(repo.centre_pk(item["centre_id"]), item["line_sk"]))
+        items.append(dynamo.delete_item(repo.centre_pk(item["centre_id"]), item["line_sk"]))
     try:
-        repo.transact(items)
-    except repo.TransactionFailed:
+        dynamo.transact(items)
+    except dynamo.TransactionFailed:
         raise Conflict("This booking changed meanwhile. Look at it again.", field="reference") from None
     if item["status"] in ("confirmed", "offered"):
         offer_freed_seat(item["centre_id"], item["service_id"], _seat_of(item)[0])
@@ -300,8 +301,8 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
         items.append(repo.move_phone_token(item["phone_hash"], int(item["phone_token"]), item["reference"],
                                            int(new_end.timestamp())))
     try:
-        repo.transact(items)
-    except repo.TransactionFailed as failed:
+        dynamo.transact(items)
+    except dynamo.TransactionFailed as failed:
         if 0 in failed.failed:
             raise _full(centre, service, new_start, now) from None
         raise Conflict("This booking changed meanwhile. Look at it again.", field="reference") from None
@@ -315,10 +316,10 @@ def _accept_offer(item: dict[str, Any]) -> BookingView:
         raise Conflict("Only a seat offered from the waiting list can be accepted.", field="status")
     now = now_utc().isoformat()
     try:
-        repo.transact([repo.update_booking(
+        dynamo.transact([repo.update_booking(
             item["reference"], {"status": "confirmed"}, "#status = :offered AND #hold_expires_at > :now",
             {":offered": "offered", ":now": now}, remove=("GSI2PK", "GSI2SK", "hold_expires_at"))])
-    except repo.TransactionFailed:
+    except dynamo.TransactionFailed:
         raise Conflict("This offer has expired.", field="status") from None
     item["status"] = "confirmed"
     item.pop("hold_expires_at", None)
@@ -343,7 +344,7 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
     hold = now_utc() + timedelta(minutes=get_settings().waitlist_hold_minutes)
     hold = min(hold, start)
     try:
-        repo.transact([
+        dynamo.transact([
             repo.take_seat(centre_id, day, service_id, start.strftime("%H:%M"), service.seats_per_slot or 1,
                            {"start": start.isoformat()}),
             repo.update_booking(reference, {
@@ -351,9 +352,9 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
                 "hold_expires_at": hold.isoformat(), "GSI2PK": "OFFERS", "GSI2SK": f"{hold.isoformat()}#{reference}",
                 "GSI1PK": f"CENTRE#{centre_id}#DAY#{day.isoformat()}", "GSI1SK": f"{start.isoformat()}#{reference}",
             }, "#status = :waiting", {":waiting": "waiting"}),
-            repo.delete_item(repo.centre_pk(centre_id), waiting["SK"], "attribute_exists(PK)"),
+            dynamo.delete_item(repo.centre_pk(centre_id), waiting["SK"], "attribute_exists(PK)"),
         ])
-    except repo.TransactionFailed:
+    except dynamo.TransactionFailed:
         return None
     return reference
 
@@ -365,14 +366,14 @@ def release_expired_offers() -> int:
     for offer in repo.expired_offers(now_utc().isoformat()):
         start, hhmm = _seat_of(offer)
         try:
-            repo.transact([
+            dynamo.transact([
                 repo.update_booking(offer["reference"], {"status": "expired"},
                                     "#status = :offered AND #hold_expires_at = :hold",
                                     {":offered": "offered", ":hold": offer["hold_expires_at"]},
                                     remove=("GSI2PK", "GSI2SK")),
                 repo.give_back_seat(offer["centre_id"], start.date(), offer["service_id"], hhmm),
             ])
-        except repo.TransactionFailed:
+        except dynamo.TransactionFailed:
             continue
         released += 1
         offer_freed_seat(offer["centre_id"], offer["service_id"], start)

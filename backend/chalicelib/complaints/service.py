@@ -14,7 +14,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.bookings import repository as db  # the shared DynamoDB helpers (transactions, items)
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.complaints.models import (
     RESTRICTED_CATEGORIES,
@@ -23,6 +22,7 @@ from chalicelib.complaints.models import (
     Message,
     Submitted,
 )
+from chalicelib.core import dynamo as db
 from chalicelib.core import ratelimit
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.codes import format_receipt, new_receipt, normalise_receipt
@@ -125,7 +125,11 @@ def _touch(receipt: str) -> dict[str, Any]:
 
 def view(receipt_text: str, source: str) -> ComplaintView:
     found, receipt = _complaint_for(receipt_text, source)
-    complaint_id = found["complaint_id"]
+    db.transact([_touch(receipt)])
+    return _read(found["complaint_id"])
+
+
+def _read(complaint_id: str) -> ComplaintView:
     items = []
     kwargs: dict[str, Any] = {
         "TableName": db.table(), "ConsistentRead": True, "KeyConditionExpression": "PK = :pk",
@@ -140,7 +144,6 @@ def view(receipt_text: str, source: str) -> ComplaintView:
     meta = next(i for i in items if i["SK"] == "META")
     messages = [Message(author=i["author"], text=i["text"], at=i["at"])
                 for i in items if i["SK"].startswith("MSG#")]  # internal notes live under NOTE#: never here
-    db.transact([_touch(receipt)])
     return ComplaintView(status=meta["status"], category=meta["category"], submitted_at=meta["submitted_at"],
                          language=meta["language"], messages=messages,
                          access_until=datetime.fromtimestamp(_access_expiry(now_utc()), UTC))
@@ -154,7 +157,7 @@ def add_message(receipt_text: str, text: str, source: str) -> ComplaintView:
                     "type": "Message", "author": "complainant", "text": text, "at": now.isoformat()}),
         _touch(receipt),
     ])
-    return view(receipt_text, source)
+    return _read(found["complaint_id"])
 
 
 def add_reply(complaint_id: str, text: str) -> None:
