@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aws_lambda_powertools.logging import correlation_paths
-from chalice.app import Chalice, ConvertToMiddleware, Rate, Request, Response
+from chalice.app import Chalice, ConvertToMiddleware, Request, Response
 
-from chalicelib.bookings import service as bookings
 from chalicelib.bookings.routes import bp as bookings_bp
 from chalicelib.centres.routes import bp as centres_bp
 from chalicelib.complaints.routes import bp as complaints_bp
@@ -50,13 +49,6 @@ app.register_blueprint(centres_bp, url_prefix="/api")
 app.register_blueprint(bookings_bp, url_prefix="/api")
 app.register_blueprint(complaints_bp, url_prefix="/api")
 app.register_blueprint(docs_bp, url_prefix="/api")
-
-
-@app.schedule(Rate(5, unit=Rate.MINUTES))
-def release_expired_offers(event: object) -> None:
-    """Seats offered from a waiting list and not accepted in time go to the next in line."""
-    released = bookings.release_expired_offers()
-    logger.info("expired offers released", extra={"released": released})
 
 
 # Unknown routes are 404 whatever the body's type (Chalice would answer 415 first).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from chalice.app import Blueprint, Response
+from chalice.app import Blueprint, Rate, Response
 
 from chalicelib.bookings import service
 from chalicelib.bookings.models import (
@@ -21,6 +21,7 @@ from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core import idempotency
 from chalicelib.core.errors import Conflict
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body, parse_query
+from chalicelib.core.observability import logger
 
 bp = Blueprint(__name__)
 MANAGE = ("X-Manage-Code", True, "The manage code given once at booking: never put it in a URL.")
@@ -119,3 +120,10 @@ def calendar(reference: str) -> Response:
         "Content-Disposition": f'attachment; filename="passerelle-{item["reference"]}.ics"',
         "X-Content-Type-Options": "nosniff",
     })
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def release_expired_offers(event: object) -> None:
+    """Seats offered from a waiting list and not accepted in time go to the next in line."""
+    released = service.release_expired_offers()
+    logger.info("expired offers released", extra={"released": released})
