@@ -69,3 +69,48 @@ def test_reads_during_a_timeout_are_503(api: Client, monkeypatch: pytest.MonkeyP
     lookup = api.http.post("/api/complaints/lookup", headers={"Content-Type": "application/json"},
                            body=json.dumps({"receipt": "1234 5678 9012 3456 78901"}))
     assert lookup.status_code in (404, 503)
+
+
+def lose_the_first_answer(monkeypatch: pytest.MonkeyPatch, failing: set[int]) -> None:
+    """The transaction commits, but its answer is lost and the retry fails these conditions
+    (what DynamoDB Local does; DynamoDB's ClientRequestToken makes the retry succeed instead)."""
+    from chalicelib.core import dynamo
+
+    real = dynamo.transact
+    calls = {"n": 0}
+
+    def committed_then_lost(items: Any) -> None:
+        real(items)
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise dynamo.TransactionFailed(failing)
+
+    monkeypatch.setattr(dynamo, "transact", committed_then_lost)
+
+
+def test_a_booking_whose_answer_was_lost_is_booked_once(api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    start = first_slot(api)
+    lose_the_first_answer(monkeypatch, {0, 1})  # the seat was the last one, and our booking exists
+    response = api.http.post("/api/bookings", headers={"Content-Type": "application/json"}, body=json.dumps({
+        "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "phone", "language": "tg"}))
+    assert response.status_code == 201, response.body
+    bookings_stored = [i for i in dynamodb_client().scan(TableName=TABLE)["Items"] if i["SK"]["S"] == "BOOKING"]
+    assert [i["reference"]["S"] for i in bookings_stored] == [body(response)["reference"]]
+
+
+def test_a_complaint_whose_answer_was_lost_is_filed_once(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import proof
+
+    monkeypatch.setenv("PROOF_DIFFICULTY", "6")
+    challenge = body(client.http.get("/api/challenge"))["challenge"]
+    lose_the_first_answer(monkeypatch, {0, 1, 2, 3})
+    response = client.http.post("/api/complaints", body=json.dumps({
+        "category": "unpaid_wages", "country": "MY", "language": "vi",
+        "description": "Wages unpaid since March."}), headers={
+        "Content-Type": "application/json", "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}"})
+    assert response.status_code == 201, response.body
+    metas = [i for i in dynamodb_client().scan(TableName=TABLE)["Items"] if i["SK"]["S"] == "META"]
+    assert len(metas) == 1
+    lookup = client.http.post("/api/complaints/lookup", headers={"Content-Type": "application/json"},
+                              body=json.dumps({"receipt": body(response)["receipt"]}))
+    assert lookup.status_code == 200

@@ -151,6 +151,12 @@ def _contact_expiry(end: datetime | None, waiting_for: date | None) -> int:
     return int((anchor + ttl).timestamp())
 
 
+def _already_ours(new: _New) -> bool:
+    """Whether the booking this attempt wrote exists: its manage code's hash is ours alone."""
+    stored = repo.get_booking(new.reference)
+    return stored is not None and stored.get("manage_hash") == new.item["manage_hash"]
+
+
 def create_booking(request: BookingRequest) -> BookingCreated:
     centre, service = bookable(request.centre_id, request.service_id)
     _check_mode_and_language(centre, service, request.mode, request.language)
@@ -160,16 +166,15 @@ def create_booking(request: BookingRequest) -> BookingCreated:
     limit = get_settings().booking_max_upcoming_per_phone
     for _attempt in range(3):  # a new reference only if one collides (about 1 in 10^9)
         new = _new_booking(centre, service, request, "confirmed", start, end, phone)
-        items = [
+        base = [
             repo.take_seat(centre.id, start.date(), service.id, start.strftime("%H:%M"),
                            service.seats_per_slot or 1, {"start": start.isoformat()}),
             dynamo.put_new(new.item),
         ]
         if phone or nickname:
-            items.append(repo.put_contact(new.reference, phone, nickname, _contact_expiry(end, None)))
-        tokens = range(1, limit + 1) if phone else [None]
-        for token in tokens:
-            attempt = list(items)
+            base.append(repo.put_contact(new.reference, phone, nickname, _contact_expiry(end, None)))
+        for token in range(1, limit + 1) if phone else [None]:
+            attempt = list(base)
             if token is not None:
                 new.item["phone_token"] = token
                 attempt[1] = dynamo.put_new(new.item)
@@ -178,16 +183,24 @@ def create_booking(request: BookingRequest) -> BookingCreated:
             try:
                 dynamo.transact(attempt)
             except dynamo.TransactionFailed as failed:
+                if 1 in failed.failed and _already_ours(new):
+                    break  # a retry of this very transaction after its answer was lost: it went through
                 if 0 in failed.failed:
                     raise _full(centre, service, start, now) from None
                 if 1 in failed.failed:
                     break  # reference collision: draw a new one
                 continue  # this phone token is held: try the next one
-            return BookingCreated(**_view(new.item).model_dump(), manage_code=new.manage_code)
+            return _created(new)
         else:
             raise Conflict(f"This phone number already has {limit} upcoming bookings. Cancel one first.",
                            field="contact.phone")
+        if _already_ours(new):
+            return _created(new)
     raise Conflict("Please try again.")
+
+
+def _created(new: _New) -> BookingCreated:
+    return BookingCreated(**_view(new.item).model_dump(), manage_code=new.manage_code)
 
 
 def join_waitlist(request: WaitlistRequest) -> BookingCreated:

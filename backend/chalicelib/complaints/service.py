@@ -75,10 +75,18 @@ def submit(request: ComplaintRequest, proof_id: str) -> Submitted:
     try:
         db.transact(_submission(item, complaint_id, receipt, proof_id, now))
     except db.TransactionFailed as failed:
-        if 3 in failed.failed:
-            raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
-        raise
+        if 0 not in failed.failed or not _exists(complaint_id):
+            if 3 in failed.failed:
+                raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+            raise
+        # Our complaint exists (its id is random): this was a retry of a transaction that went through
+        # after its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
     return Submitted(receipt=format_receipt(receipt), submitted_at=now, acknowledge_by=acknowledge_by)
+
+
+def _exists(complaint_id: str) -> bool:
+    key = {"PK": {"S": f"COMPLAINT#{complaint_id}"}, "SK": {"S": "META"}}
+    return "Item" in dynamodb_client().get_item(TableName=db.table(), Key=key, ConsistentRead=True)
 
 
 def _submission(item: dict[str, Any], complaint_id: str, receipt: str, proof_id: str,
