@@ -14,6 +14,7 @@ from chalicelib.core.docs_routes import bp as docs_bp
 from chalicelib.core.errors import NotFound
 from chalicelib.core.http import api_route, normalise_chalice_error
 from chalicelib.core.observability import logger
+from chalicelib.feedback.routes import bp as feedback_bp
 from chalicelib.health.routes import bp as health_bp
 
 app = Chalice(app_name="passerelle")
@@ -48,6 +49,7 @@ app.register_blueprint(health_bp, url_prefix="/api")
 app.register_blueprint(centres_bp, url_prefix="/api")
 app.register_blueprint(bookings_bp, url_prefix="/api")
 app.register_blueprint(complaints_bp, url_prefix="/api")
+app.register_blueprint(feedback_bp, url_prefix="/api")
 app.register_blueprint(docs_bp, url_prefix="/api")
 
 

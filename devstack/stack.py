@@ -4,7 +4,7 @@ one-origin server. `make run` and the test fixtures both use `LocalStack`."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ class StackConfig:
     workers: int = 4
     site_dir: Path = SITE_DIR
     schedule_seconds: float = 60.0
+    env: dict[str, str] = field(default_factory=dict)  # more Lambda environment (tests' settings)
 
 
 def seed_centres(client: Any, table_name: str) -> int:
@@ -67,6 +68,7 @@ class LocalStack:
             "DYNAMODB_TIMEOUT_SECONDS": "10",
             # The key for receipts and manage codes, generated on first use into the data folder.
             "PASSERELLE_SECRET_FILE": str(self.config.data_dir / "server-secret.key"),
+            **self.config.env,
         })
 
     def start_database(self) -> int:

@@ -50,7 +50,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     from devstack.stack import LocalStack, StackConfig
 
     config = StackConfig(data_dir=tmp_path_factory.mktemp("stack"), port=0, dynamodb_port=free_port(),
-                         table_name="passerelle-test", workers=4)
+                         table_name="passerelle-test", workers=4,
+                         # every test request comes from one address: the fuzzer's wrong receipts must not
+                         # make a later test wait (the limits themselves are tested in tests/unit)
+                         env={"LOOKUP_FAILURES_PER_SOURCE": "100000", "LOOKUP_FAILURES_OVERALL": "1000000"})
     with LocalStack(config) as running:
         yield running
 

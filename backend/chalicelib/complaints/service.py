@@ -115,7 +115,7 @@ def _complaint_for(receipt_text: str, source: str) -> tuple[dict[str, Any], str]
         if found and int(found["expires_at"]["N"]) < now_utc().timestamp():
             found = None  # TTL deletes it within a day or two; access has already ended
     if found is None or receipt is None:
-        ratelimit.record_failure(LOOKUP, source)
+        ratelimit.record(LOOKUP, source)
         raise NotFound("No complaint matches this receipt number.", field="receipt")
     return db.plain(found), receipt
 

@@ -40,7 +40,7 @@ def reset() -> None:
     _wrapped.clear()
 
 
-def _wrap(kind: str, create: Creator, secret_field: str) -> tuple[Any, IdempotencyConfig]:
+def _wrap(kind: str, create: Creator, secret_field: str | None) -> tuple[Any, IdempotencyConfig]:
     if kind not in _wrapped:  # built on first use: no AWS client at import
         settings = get_settings()
         store = DynamoDBPersistenceLayer(
@@ -52,6 +52,8 @@ def _wrap(kind: str, create: Creator, secret_field: str) -> tuple[Any, Idempoten
 
         def sealed(request: dict[str, Any]) -> dict[str, Any]:
             answer = create(request["body"])
+            if secret_field is None:
+                return answer
             return {**answer, secret_field: seal(f"idempotent:{kind}", answer[secret_field])}
 
         function = idempotent_function(data_keyword_argument="request", persistence_store=store, config=config)(sealed)
@@ -59,7 +61,7 @@ def _wrap(kind: str, create: Creator, secret_field: str) -> tuple[Any, Idempoten
     return _wrapped[kind]
 
 
-def run(kind: str, key: str, body: dict[str, Any], create: Creator, secret_field: str,
+def run(kind: str, key: str, body: dict[str, Any], create: Creator, secret_field: str | None,
         lambda_context: Any = None) -> dict[str, Any]:
     function, config = _wrap(kind, create, secret_field)
     if lambda_context is not None:
@@ -74,5 +76,6 @@ def run(kind: str, key: str, body: dict[str, Any], create: Creator, secret_field
                             field="Idempotency-Key") from exc
     except IdempotencyPersistenceLayerError as exc:
         raise ServiceUnavailable() from exc
-    answer[secret_field] = unseal(f"idempotent:{kind}", answer[secret_field])
+    if secret_field is not None:
+        answer[secret_field] = unseal(f"idempotent:{kind}", answer[secret_field])
     return answer

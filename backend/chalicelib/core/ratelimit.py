@@ -1,4 +1,5 @@
-"""Limits on failed guesses (receipt look-ups), per source and overall, in 10-minute windows.
+"""Limits on failed guesses (receipt look-ups) and on submissions, per source and overall, in
+10-minute windows.
 
 A source is identified only by a keyed hash of its address under a key that changes every day,
 kept in an item that DynamoDB deletes (TTL) after the window: no address is ever stored."""
@@ -46,7 +47,8 @@ def check(scope: str, source: str, now: float | None = None) -> None:
         raise TooManyRequests("Too many tries. Wait and try again.", retry_after=retry_after)
 
 
-def record_failure(scope: str, source: str, now: float | None = None) -> None:
+def record(scope: str, source: str, now: float | None = None) -> None:
+    """Count one attempt (a failed look-up, a submission) for the source and overall."""
     now = now or time.time()
     window = _window(now)
     settings = get_settings()

@@ -1,0 +1,47 @@
+"""Feedback counters match the stored items, also under concurrent submissions (DynamoDB Local)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from devstack.dynamodb_local import local_client
+from devstack.stack import LocalStack
+
+pytestmark = pytest.mark.integration
+PAGE = "/km/guides/home/reintegration/"
+
+
+def give(stack: LocalStack, helpful: bool) -> int:
+    from chalicelib.core import proof
+
+    with urllib.request.urlopen(f"{stack.url}/api/challenge", timeout=30) as response:
+        challenge = json.loads(response.read())
+    solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
+    request = urllib.request.Request(
+        f"{stack.url}/api/feedback", method="POST", data=json.dumps(
+            {"kind": "page", "page": PAGE, "language": "km", "helpful": helpful}).encode(),
+        headers={"Content-Type": "application/json", "X-Proof": solved})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_concurrent_feedback_counters_match_the_items(stack: LocalStack) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda i: give(stack, i % 3 != 0), range(9)))
+    assert statuses.count(201) == 9, statuses
+    client = local_client(stack.dynamodb.endpoint)
+    counters = client.get_item(TableName=stack.config.table_name, ConsistentRead=True,
+                               Key={"PK": {"S": f"STATS#PAGE#{PAGE}"}, "SK": {"S": "LANG#km"}})["Item"]
+    items = client.scan(TableName=stack.config.table_name, FilterExpression="begins_with(PK, :p) AND page = :page",
+                        ExpressionAttributeValues={":p": {"S": "FEEDBACK#page#"}, ":page": {"S": PAGE}})["Items"]
+    yes = sum(1 for i in items if i["helpful"]["BOOL"])
+    assert int(counters["helpful_yes"]["N"]) == yes == 6
+    assert int(counters["helpful_no"]["N"]) == len(items) - yes == 3
