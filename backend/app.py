@@ -16,6 +16,8 @@ from chalicelib.core.http import api_route, normalise_chalice_error
 from chalicelib.core.observability import logger
 from chalicelib.feedback.routes import bp as feedback_bp
 from chalicelib.health.routes import bp as health_bp
+from chalicelib.impact.routes import bp as impact_bp
+from chalicelib.staff.routes import bp as staff_bp
 
 app = Chalice(app_name="passerelle")
 # Chalice's own error bodies can carry stack traces in debug mode: it stays off.
@@ -50,6 +52,8 @@ app.register_blueprint(centres_bp, url_prefix="/api")
 app.register_blueprint(bookings_bp, url_prefix="/api")
 app.register_blueprint(complaints_bp, url_prefix="/api")
 app.register_blueprint(feedback_bp, url_prefix="/api")
+app.register_blueprint(staff_bp, url_prefix="/api")
+app.register_blueprint(impact_bp, url_prefix="/api")
 app.register_blueprint(docs_bp, url_prefix="/api")
 
 

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from chalicelib.core.dynamo import encode_values
+from chalicelib.feedback.service import guide_counter_key, now_utc
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
 
@@ -38,8 +40,9 @@ def test_concurrent_feedback_counters_match_the_items(stack: LocalStack) -> None
         statuses = list(pool.map(lambda i: give(stack, i % 3 != 0), range(9)))
     assert statuses.count(201) == 9, statuses
     client = local_client(stack.dynamodb.endpoint)
+    pk, sk = guide_counter_key(PAGE, "km", now_utc())
     counters = client.get_item(TableName=stack.config.table_name, ConsistentRead=True,
-                               Key={"PK": {"S": f"STATS#PAGE#{PAGE}"}, "SK": {"S": "LANG#km"}})["Item"]
+                               Key=encode_values({"PK": pk, "SK": sk}))["Item"]
     items = client.scan(TableName=stack.config.table_name, FilterExpression="begins_with(PK, :p) AND page = :page",
                         ExpressionAttributeValues={":p": {"S": "FEEDBACK#page#"}, ":page": {"S": PAGE}})["Items"]
     yes = sum(1 for i in items if i["helpful"]["BOOL"])

@@ -191,20 +191,6 @@ def test_idempotent_retries_make_one_complaint_and_return_the_same_receipt(clien
     assert body(first)["receipt"].replace(" ", "") not in dump  # stored only as a keyed hash (or sealed)
 
 
-def test_a_closed_complaint_is_deleted_by_ttl_after_the_retention_period(client: Client) -> None:
-    receipt = body(submit(client))["receipt"]
-    metas = dynamodb_client().scan(TableName=TABLE, FilterExpression="SK = :m",
-                                   ExpressionAttributeValues={":m": {"S": "META"}})["Items"]
-    complaint_id = metas[0]["id"]["S"]
-    service.add_reply(complaint_id, "We have resolved this with the employer.")
-    assert service.close(complaint_id) >= 4
-    items = dynamodb_client().query(TableName=TABLE, KeyConditionExpression="PK = :pk",
-                                    ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint_id}"}})["Items"]
-    in_a_year = datetime.now(UTC) + timedelta(days=365)
-    assert all(abs(int(i["expires_at"]["N"]) - in_a_year.timestamp()) < 120 for i in items)
-    assert body(lookup(client, receipt))["status"] == "closed"
-
-
 def test_processes_starting_together_agree_on_one_server_key(tmp_path: Any) -> None:
     """Workers start at once: none may read a half-written key (it would refuse the others' challenges)."""
     from concurrent.futures import ProcessPoolExecutor

@@ -12,6 +12,7 @@ from chalice.test import Client
 from chalicelib.bookings import service as bookings
 from chalicelib.core import proof
 from chalicelib.core.aws import dynamodb_client
+from chalicelib.feedback import service as feedback_service
 from tests.unit.conftest import TABLE, body
 
 JSON = {"Content-Type": "application/json"}
@@ -37,7 +38,8 @@ def test_page_feedback_counts_per_guide_and_language(client: Client) -> None:
     page = "/km/guides/abroad/passport-confiscation/"
     for helpful in (True, True, False):
         assert send(client, {"kind": "page", "page": page, "language": "km", "helpful": helpful}).status_code == 201
-    assert counter(f"STATS#PAGE#{page}", "LANG#km") == {"helpful_yes": 2, "helpful_no": 1}
+    key = feedback_service.guide_counter_key(page, "km", feedback_service.now_utc())
+    assert counter(*key) == {"helpful_yes": 2, "helpful_no": 1}
 
 
 def test_service_feedback_once_per_appointment(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -100,4 +102,5 @@ def test_idempotent_feedback_counts_once(client: Client) -> None:
     key = {"Idempotency-Key": "feedback-retry-000001"}
     assert send(client, page, key).status_code == 201
     assert send(client, page, key).status_code == 201
-    assert counter("STATS#PAGE#/ar/guides/x/", "LANG#ar") == {"helpful_no": 1}
+    assert counter(*feedback_service.guide_counter_key("/ar/guides/x/", "ar", feedback_service.now_utc())) == {
+        "helpful_no": 1}

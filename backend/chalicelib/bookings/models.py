@@ -9,7 +9,7 @@ import phonenumbers
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 Mode = Literal["on_site", "phone", "video"]
-Status = Literal["confirmed", "cancelled", "waiting", "offered", "expired"]
+Status = Literal["confirmed", "cancelled", "waiting", "offered", "expired", "attended", "no_show"]
 
 
 class Strict(BaseModel):

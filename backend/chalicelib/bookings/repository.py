@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.core.aws import dynamodb_client
-from chalicelib.core.dynamo import delete_item, encode_item, encode_values, plain, table
+from chalicelib.core.dynamo import delete_item, encode_item, encode_values, plain, table, update
 
 # ---- keys ------------------------------------------------------------------------------------
 
@@ -161,18 +161,7 @@ def move_phone_token(phone_hash: str, token: int, reference: str, held_until: in
 def update_booking(reference: str, set_values: Mapping[str, Any], condition: str,
                    condition_values: Mapping[str, Any], remove: Sequence[str] = ()) -> dict[str, Any]:
     """SET `set_values` (and REMOVE `remove`) under `condition`, which names attributes as #name."""
-    names = {f"#{k}": k for k in (*set_values, *remove)}
-    known = ("status", "manage_hash", "starts_at", "hold_expires_at")
-    names.update({f"#{n}": n for n in known if f"#{n}" in condition})
-    expression = "SET " + ", ".join(f"#{k} = :set_{k}" for k in set_values)
-    if remove:
-        expression += " REMOVE " + ", ".join(f"#{k}" for k in remove)
-    values = {f":set_{k}": v for k, v in set_values.items()} | dict(condition_values)
-    return {"Update": {
-        "TableName": table(), "Key": encode_values({"PK": booking_pk(reference), "SK": "BOOKING"}),
-        "UpdateExpression": expression, "ConditionExpression": condition,
-        "ExpressionAttributeNames": names, "ExpressionAttributeValues": encode_values(values),
-    }}
+    return update(booking_pk(reference), "BOOKING", set_values, condition, condition_values, remove)
 
 
 def iso(value: datetime) -> str:

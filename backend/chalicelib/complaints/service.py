@@ -3,6 +3,7 @@
 Keys (single table):
 - complaint  PK=COMPLAINT#<id>  SK=META          GSI1: QUEUE#<lane>#<centre or ANY> / <submitted>#<id>
 - message    PK=COMPLAINT#<id>  SK=MSG#<at>#<n>  replies and the complainant's messages (never notes)
+  (notes, referrals and the audit trail: staff/repository.py; closing and reopening: staff/service.py)
 - status     PK=COMPLAINT#<id>  SK=STATUS#<at>   the status history
 - receipt    PK=RECEIPT#<keyed hash>  SK=RECEIPT  complaint id; expires_at = last activity + access days
 - proof      PK=PROOF#<challenge hash> SK=PROOF   a solved challenge, used once
@@ -32,6 +33,8 @@ from chalicelib.core.settings import get_settings
 
 RECEIPT = "complaint-receipt"
 LOOKUP = "receipt-lookup"
+# Cases that start at high priority in the queue: people may be in danger or held.
+URGENT_CATEGORIES = frozenset({"violence_abuse", "trafficking", "passport_confiscated", "sea_by_staff"})
 
 
 def now_utc() -> datetime:
@@ -70,6 +73,7 @@ def submit(request: ComplaintRequest, proof_id: str) -> Submitted:
         "centre_id": request.centre_id, "phone": phone, "status": "new", "submitted_at": now.isoformat(),
         "acknowledge_by": acknowledge_by.isoformat(),
         "answer_by": (now + timedelta(days=settings.complaint_answer_days)).date().isoformat(),
+        "priority": "high" if request.category in URGENT_CATEGORIES else "normal",
         "GSI1PK": f"QUEUE#{lane}#{request.centre_id or 'ANY'}", "GSI1SK": f"{now.isoformat()}#{complaint_id}",
     }
     try:
@@ -100,6 +104,9 @@ def _submission(item: dict[str, Any], complaint_id: str, receipt: str, proof_id:
                     "expires_at": _access_expiry(now)}),
         db.put_new({"PK": f"PROOF#{proof_id}", "SK": "PROOF", "type": "UsedProof",
                     "expires_at": int((now + timedelta(minutes=15)).timestamp())}),
+        # Dashboards count complaints per centre and month of submission, never by scanning.
+        db.add_counters(f"STATS#COMPLAINTS#{item['centre_id'] or 'ANY'}", f"MONTH#{now:%Y-%m}",
+                        {"received": 1, f"category_{item['category']}": 1, "status_new": 1}),
     ]
 
 
@@ -168,43 +175,12 @@ def add_message(receipt_text: str, text: str, source: str) -> ComplaintView:
     return _read(found["complaint_id"])
 
 
+def reply_item(complaint_id: str, text: str, at: datetime) -> dict[str, Any]:
+    """A caseworker's reply, as a transaction item: the staff console writes it with its audit line."""
+    return db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"MSG#{at.isoformat()}#{uuid.uuid4().hex[:6]}",
+                       "type": "Message", "author": "caseworker", "text": text, "at": at.isoformat()})
+
+
 def add_reply(complaint_id: str, text: str) -> None:
-    """A caseworker's reply (the staff console's route calls this; tests use it directly)."""
-    now = now_utc()
-    db.transact([db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
-                             "type": "Message", "author": "caseworker", "text": text, "at": now.isoformat()})])
-
-
-def close(complaint_id: str, receipt_hash: str | None = None) -> int:
-    """Close a complaint: every item of it (and its receipt) gets a TTL `complaint_retention_days`
-    after closure, so DynamoDB deletes it then. The staff console's status route calls this.
-    Returns the number of items stamped."""
-    now = now_utc()
-    expires = int((now + timedelta(days=get_settings().complaint_retention_days)).timestamp())
-    client = dynamodb_client()
-    keys: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"TableName": db.table(), "KeyConditionExpression": "PK = :pk",
-                              "ProjectionExpression": "PK, SK",
-                              "ExpressionAttributeValues": {":pk": {"S": f"COMPLAINT#{complaint_id}"}}}
-    while True:
-        page = client.query(**kwargs)
-        keys += page.get("Items", [])
-        if "LastEvaluatedKey" not in page:
-            break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    if not keys:
-        raise NotFound("No such complaint.", field="complaint_id")
-    db.transact([
-        {"Update": {"TableName": db.table(), "Key": {"PK": keys[0]["PK"], "SK": {"S": "META"}},
-                    "UpdateExpression": "SET #status = :closed, closed_at = :now, expires_at = :expires",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {":closed": {"S": "closed"}, ":now": {"S": now.isoformat()},
-                                                  ":expires": {"N": str(expires)}}}},
-        db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"STATUS#{now.isoformat()}", "type": "StatusChange",
-                    "status": "closed", "by": "staff", "expires_at": expires}),
-    ])
-    for key in keys:
-        if key["SK"]["S"] != "META":
-            client.update_item(TableName=db.table(), Key=key, UpdateExpression="SET expires_at = :expires",
-                               ExpressionAttributeValues={":expires": {"N": str(expires)}})
-    return len(keys) + 1
+    """A caseworker's reply without the console (tests use it)."""
+    db.transact([reply_item(complaint_id, text, now_utc())])

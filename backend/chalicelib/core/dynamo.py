@@ -3,6 +3,7 @@ failed conditions are reported by position, and the common transaction items."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,6 +50,17 @@ def transact(items: Sequence[dict[str, Any]]) -> None:
         raise TransactionFailed(failed) from exc
 
 
+def query_all(**kwargs: Any) -> list[dict[str, Any]]:
+    """Every item a Query finds (all pages), as plain values."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = dynamodb_client().query(TableName=table(), **kwargs)
+        items += [plain(i) for i in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def table() -> str:
     return get_settings().table_name
 
@@ -65,3 +77,36 @@ def delete_item(pk: str, sk: str, condition: str | None = None,
     if values:
         spec["ExpressionAttributeValues"] = encode_values(values)
     return {"Delete": spec}
+
+
+def add_counters(pk: str, sk: str, amounts: Mapping[str, Any]) -> dict[str, Any]:
+    """Atomically add to counters (created at zero on first use; negative amounts subtract).
+    Dashboards read these instead of scanning the table."""
+    names = {f"#c{i}": name for i, name in enumerate(amounts)}
+    values = {f":v{i}": {"N": str(amount)} for i, amount in enumerate(amounts.values())}
+    return {"Update": {
+        "TableName": table(), "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+        "UpdateExpression": "ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(amounts))),
+        "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
+    }}
+
+
+def update(pk: str, sk: str, set_values: Mapping[str, Any], condition: str | None = None,
+           condition_values: Mapping[str, Any] | None = None, remove: Sequence[str] = ()) -> dict[str, Any]:
+    """A transaction item that SETs `set_values` and REMOVEs `remove` under `condition`, which names
+    attributes as #name (every #name in it is declared here)."""
+    names = {f"#{k}": k for k in (*set_values, *remove)}
+    names.update({f"#{n}": n for n in re.findall(r"#(\w+)", condition or "")})
+    clauses = []
+    if set_values:
+        clauses.append("SET " + ", ".join(f"#{k} = :set_{k}" for k in set_values))
+    if remove:
+        clauses.append("REMOVE " + ", ".join(f"#{k}" for k in remove))
+    values = {f":set_{k}": v for k, v in set_values.items()} | dict(condition_values or {})
+    spec: dict[str, Any] = {"TableName": table(), "Key": encode_values({"PK": pk, "SK": sk}),
+                            "UpdateExpression": " ".join(clauses), "ExpressionAttributeNames": names}
+    if values:
+        spec["ExpressionAttributeValues"] = encode_values(values)
+    if condition:
+        spec["ConditionExpression"] = condition
+    return {"Update": spec}

@@ -111,6 +111,7 @@ class RouteDoc:
     headers: tuple[tuple[str, bool, str], ...] = ()  # (name, required, description)
     content_type: str = "application/json"
     other: dict[int, type[BaseModel]] = field(default_factory=dict)  # statuses with a non-error body
+    staff: bool = False  # needs a staff ID token (Authorization: Bearer): 401 and 403 are possible
 
 
 def api_route(bp: Blueprint | Chalice, path: str, methods: Iterable[str] = ("GET",), doc: RouteDoc | None = None,

@@ -72,6 +72,11 @@ def operation(path: str, method: str, doc: RouteDoc, components: dict[str, Any])
         responses[str(status)] = {"description": description, **_json(schema)}
     op: dict[str, Any] = {"summary": doc.summary, "operationId": f"{method.lower()}_{_slug(path)}",
                           "parameters": parameters, "responses": responses}
+    if doc.staff:
+        op["security"] = [{"staffIdToken": []}]
+        responses["401"] = {"description": "No valid sign-in: sign in again", **_json(error_ref)}
+        responses["403"] = {"description": "Signed in, but the role or centre does not allow this",
+                            **_json(error_ref)}
     if doc.body is not None:
         op["requestBody"] = {"required": True, **_json(_schema(doc.body, components, "validation"))}
     return op
@@ -99,5 +104,7 @@ def build(app: Any, server_url: str = "/") -> dict[str, Any]:
                                 '{"error": {"code", "message", "field"}}.'},
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": components},
+        "components": {"schemas": components, "securitySchemes": {"staffIdToken": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "An OpenID Connect ID token from the staff sign-in (Amazon Cognito)"}}},
     }

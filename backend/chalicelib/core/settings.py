@@ -36,6 +36,13 @@ class Settings(BaseModel):
     # Failed receipt look-ups allowed per 10 minutes: per source (a short-lived keyed hash), overall.
     lookup_failures_per_source: int = Field(default=10, ge=1)
     lookup_failures_overall: int = Field(default=500, ge=1)
+    # Staff sign-in (Cognito in AWS, the development identity provider locally): tokens are
+    # verified here against the issuer's JWKS, whatever sits in front of the API.
+    staff_jwt_issuer: str | None = None
+    staff_jwt_audience: str | None = None
+    staff_jwks_url: str | None = None
+    # Base URL of the hosted sign-in pages (Cognito's /oauth2/authorize, /oauth2/token, /logout).
+    staff_auth_url: str | None = None
 
 
 @cache
@@ -47,6 +54,10 @@ def get_settings() -> Settings:
         aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
         dynamodb_endpoint_url=env.get("DYNAMODB_ENDPOINT_URL") or None,
         dynamodb_timeout_seconds=float(env.get("DYNAMODB_TIMEOUT_SECONDS", "3")),
+        staff_jwt_issuer=env.get("STAFF_JWT_ISSUER") or None,
+        staff_jwt_audience=env.get("STAFF_JWT_AUDIENCE") or None,
+        staff_jwks_url=env.get("STAFF_JWKS_URL") or None,
+        staff_auth_url=env.get("STAFF_AUTH_URL") or None,
         **{field: int(env[name]) for field, name in _INT_SETTINGS.items() if env.get(name)},
     )
 

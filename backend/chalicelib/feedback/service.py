@@ -4,7 +4,7 @@ the same transaction as the item, so they always agree.
 Keys:
 - item     PK=FEEDBACK#<kind>#<yyyy-mm>  SK=<received at>#<id>   (the text, for review)
 - once     PK=FEEDBACK#BOOKING#<ref>     SK=FEEDBACK             (one service feedback per booking)
-- counters PK=STATS#PAGE#<path>           SK=LANG#<lang>                         helpful_yes / helpful_no
+- counters PK=STATS#GUIDES                SK=MONTH#<yyyy-mm>#LANG#<lang>#PAGE#<path>   helpful_yes / helpful_no
            PK=STATS#CENTRE#<centre>       SK=MONTH#<yyyy-mm>#SERVICE#<service>   feedback, rating_sum, ...
            PK=STATS#NEEDS                 SK=MONTH#<yyyy-mm>#TOPIC#<topic>[#GENDER#..|#AGE#..]  count
 """
@@ -21,21 +21,16 @@ from chalicelib.core import dynamo
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.feedback.models import NeedFeedback, PageFeedback, Received, ServiceFeedback
+from chalicelib.impact.service import disaggregations
 
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _add(pk: str, sk: str, amounts: dict[str, int]) -> dict[str, Any]:
-    """Atomically add to counters (created at zero on first use)."""
-    names = {f"#c{i}": name for i, name in enumerate(amounts)}
-    values = {f":v{i}": {"N": str(amount)} for i, amount in enumerate(amounts.values())}
-    return {"Update": {
-        "TableName": dynamo.table(), "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
-        "UpdateExpression": "ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(amounts))),
-        "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
-    }}
+def guide_counter_key(page: str, language: str, at: datetime) -> tuple[str, str]:
+    """Where a guide's helpfulness is counted: one partition, a month's rows read by one query."""
+    return "STATS#GUIDES", f"MONTH#{at:%Y-%m}#LANG#{language}#PAGE#{page}"
 
 
 def _item(kind: str, now: datetime, fields: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +43,7 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
     if isinstance(feedback, PageFeedback):
         items = [_item("page", now, {"page": feedback.page, "language": feedback.language,
                                      "helpful": feedback.helpful, "comment": feedback.comment}),
-                 _add(f"STATS#PAGE#{feedback.page}", f"LANG#{feedback.language}",
+                 dynamo.add_counters(*guide_counter_key(feedback.page, feedback.language, now),
                       {"helpful_yes" if feedback.helpful else "helpful_no": 1})]
     elif isinstance(feedback, ServiceFeedback):
         items = _service_items(feedback, now)
@@ -70,7 +65,7 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
 def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, Any]]:
     reference = normalise_reference(feedback.reference)
     booking = bookings_repo.get_booking(reference) if reference else None
-    if booking is None or booking.get("status") != "confirmed" or not booking.get("starts_at"):
+    if booking is None or booking.get("status") not in ("confirmed", "attended") or not booking.get("starts_at"):
         raise NotFound("No appointment matches this reference.", field="reference")
     month = datetime.fromisoformat(booking["starts_at"]).strftime("%Y-%m")
     counters = {"feedback": 1, "rating_sum": feedback.rating, "delivered": int(feedback.delivered)}
@@ -84,7 +79,8 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
                                "waiting_minutes": feedback.waiting_minutes, "helped_decide": feedback.helped_decide,
                                "comment": feedback.comment}),
         dynamo.put_new({"PK": f"FEEDBACK#BOOKING#{reference}", "SK": "FEEDBACK", "type": "FeedbackGiven"}),
-        _add(f"STATS#CENTRE#{booking['centre_id']}", f"MONTH#{month}#SERVICE#{booking['service_id']}", counters),
+        dynamo.add_counters(f"STATS#CENTRE#{booking['centre_id']}", f"MONTH#{month}#SERVICE#{booking['service_id']}",
+                            counters),
     ]
 
 
@@ -95,9 +91,7 @@ def _need_items(feedback: NeedFeedback, now: datetime) -> list[dict[str, Any]]:
     items = [_item("need", now, {"topic": feedback.topic, "text": feedback.text, "language": feedback.language,
                                  "centre_id": feedback.centre_id, "age_band": feedback.age_band,
                                  "gender": feedback.gender}),
-             _add("STATS#NEEDS", base, {"count": 1})]
-    if feedback.gender:
-        items.append(_add("STATS#NEEDS", f"{base}#GENDER#{feedback.gender}", {"count": 1}))
-    if feedback.age_band:
-        items.append(_add("STATS#NEEDS", f"{base}#AGE#{feedback.age_band}", {"count": 1}))
+             dynamo.add_counters("STATS#NEEDS", base, {"count": 1})]
+    items += [dynamo.add_counters("STATS#NEEDS", f"{base}{suffix}", {"count": 1})
+              for suffix in disaggregations(feedback.gender, feedback.age_band)]
     return items

@@ -1,0 +1,165 @@
+"""A centre's day for its staff: the appointments (with the contact people chose to give), check-in,
+and the dated exceptions (holidays, closures, extra sessions) that the booking rules read.
+
+Keys: bookings per centre and day are GSI1 `CENTRE#<centre>#DAY#<date>`; a staff exception is
+`CENTRE#<centre>` / `DAY#<date>#CLOSURE` (schedule.py reads it: no hours = closed all day).
+Attendance counters: `STATS#CENTRE#<centre>` / `MONTH#<month>#SERVICE#<service>[#GENDER#..|#AGE#..]`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.bookings import repository as repo
+from chalicelib.bookings.schedule import day_ranges
+from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.centres.models import Centre
+from chalicelib.core import dynamo
+from chalicelib.core.aws import dynamodb_client
+from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from chalicelib.impact.service import disaggregations
+from chalicelib.staff import repository as staff_repo
+from chalicelib.staff.auth import StaffUser
+from chalicelib.staff.models import Agenda, AgendaBooking, AttendanceIn, Exception_, ExceptionIn, ExceptionList
+
+SHOWN = ("confirmed", "attended", "no_show", "offered")
+
+
+def centre_for(user: StaffUser, centre_id: str) -> Centre:
+    centre = get_catalogue().centre(centre_id)
+    if centre is None:
+        raise NotFound("No such centre.", field="centre")
+    if not user.works_at(centre_id):
+        raise Forbidden("You do not work for this centre.")
+    return centre
+
+
+def _closure_sk(day: date) -> str:
+    return f"DAY#{day.isoformat()}#CLOSURE"
+
+
+def _exception(day: date, item: dict[str, Any] | None) -> Exception_ | None:
+    if item is None:
+        return None
+    hours = [(a, b) for a, b in item.get("hours") or []]
+    return Exception_(date=day, closed=not hours, hours=hours, note=item.get("note"))
+
+
+def _contacts(references: list[str]) -> dict[str, dict[str, Any]]:
+    keys = [dynamo.encode_values({"PK": repo.booking_pk(r), "SK": "CONTACT"}) for r in references]
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(keys), 100):
+        request: dict[str, Any] = {dynamo.table(): {"Keys": keys[start:start + 100]}}
+        while request:
+            answer = dynamodb_client().batch_get_item(RequestItems=request)
+            for raw in answer.get("Responses", {}).get(dynamo.table(), []):
+                item = dynamo.plain(raw)
+                found[item["PK"].removeprefix("BOOKING#")] = item
+            request = answer.get("UnprocessedKeys") or {}
+    return found
+
+
+def _entry(item: dict[str, Any], contact: dict[str, Any] | None) -> AgendaBooking:
+    service = get_catalogue().service(item["service_id"])
+    return AgendaBooking(
+        reference=item["reference"], service_id=item["service_id"],
+        service_name=service.name.get("en", item["service_id"]) if service else item["service_id"],
+        start=item["starts_at"], end=item["ends_at"], mode=item["mode"], language=item["language"],
+        status=item["status"], nickname=(contact or {}).get("nickname"), phone=(contact or {}).get("phone"))
+
+
+def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
+    centre = centre_for(user, centre_id)
+    bookings = [b for b in _day_bookings(centre_id, day) if b["status"] in SHOWN]
+    contacts = _contacts([b["reference"] for b in bookings])
+    closure = _get(repo.centre_pk(centre_id), _closure_sk(day))
+    closures = {day: [(a, b) for a, b in closure.get("hours") or []] or None} if closure else {}
+    return Agenda(centre_id=centre_id, date=day, timezone=centre.timezone,
+                  opening=day_ranges(centre, day, closures), exception=_exception(day, closure),
+                  bookings=[_entry(b, contacts.get(b["reference"])) for b in bookings])
+
+
+def _day_bookings(centre_id: str, day: date) -> list[dict[str, Any]]:
+    return dynamo.query_all(IndexName="GSI1", KeyConditionExpression="GSI1PK = :pk",
+                                ExpressionAttributeValues=dynamo.encode_values(
+                                    {":pk": f"CENTRE#{centre_id}#DAY#{day.isoformat()}"}))
+
+
+def _get(pk: str, sk: str) -> dict[str, Any] | None:
+    answer = dynamodb_client().get_item(TableName=dynamo.table(), ConsistentRead=True,
+                                        Key=dynamo.encode_values({"PK": pk, "SK": sk}))
+    return dynamo.plain(answer["Item"]) if "Item" in answer else None
+
+
+def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn, now: datetime) -> AgendaBooking:
+    """Check-in: attended or no-show (correctable). People served and no-shows are counted per
+    centre, service and month, with the gender and age band staff note for disaggregation."""
+    item = repo.get_booking(reference.upper())
+    if item is None or item.get("status") not in ("confirmed", "attended", "no_show") or not item.get("starts_at"):
+        raise NotFound("No appointment has this reference.", field="reference")
+    centre_for(user, item["centre_id"])
+    if datetime.fromisoformat(item["starts_at"]) > now:
+        raise BadRequest("attended: the appointment has not started yet.", field="attended")
+    status = "attended" if attendance.attended else "no_show"
+    month = item["starts_at"][:7]
+    pk, base = f"STATS#CENTRE#{item['centre_id']}", f"MONTH#{month}#SERVICE#{item['service_id']}"
+    items = [repo.update_booking(item["reference"], {"status": status, "checked_in_at": now.isoformat(),
+                                                     "checked_in_by": user.username,
+                                                     "gender": attendance.gender, "age_band": attendance.age_band},
+                                 "#status = :was", {":was": item["status"]})]
+    was = item["status"]
+    if was != status:
+        change = {status: 1} | ({was: -1} if was != "confirmed" else {})
+        items.append(dynamo.add_counters(pk, base, change))
+        gender, age = attendance.gender or item.get("gender"), attendance.age_band or item.get("age_band")
+        for suffix in disaggregations(gender, age):
+            if status == "attended" or was == "attended":
+                step = 1 if status == "attended" else -1
+                items.append(dynamo.add_counters(pk, f"{base}{suffix}", {"attended": step}))
+    items.append(staff_repo.audit_entry(f"CENTRE#{item['centre_id']}", user.username, f"check-in:{status}", now,
+                                        item["reference"]))
+    try:
+        dynamo.transact(items)
+    except dynamo.TransactionFailed:
+        raise Conflict("This appointment changed meanwhile. Reload the agenda.", field="reference") from None
+    return _entry(item | {"status": status}, None)
+
+
+def exceptions(user: StaffUser, centre_id: str, first: date, last: date) -> ExceptionList:
+    centre_for(user, centre_id)
+    if last < first or (last - first).days > 366:
+        raise BadRequest("to: give a range of at most a year, ending after it starts.", field="to")
+    rows = dynamo.query_all(
+        ConsistentRead=True, KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+        ExpressionAttributeValues=dynamo.encode_values({":pk": repo.centre_pk(centre_id),
+                                                        ":a": f"DAY#{first.isoformat()}",
+                                                        ":b": f"DAY#{last.isoformat()}#~"}))
+    found = [_exception(date.fromisoformat(r["SK"].split("#")[1]), r) for r in rows if r["SK"].endswith("#CLOSURE")]
+    return ExceptionList(exceptions=[e for e in found if e is not None])
+
+
+def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionIn, now: datetime) -> Exception_:
+    centre_for(user, centre_id)
+    if change.closed and change.hours:
+        raise BadRequest("hours: a closed day has no hours.", field="hours")
+    if not change.closed and not change.hours:
+        raise BadRequest("hours: give the hours of the special day, or close it.", field="hours")
+    item = {"PK": repo.centre_pk(centre_id), "SK": _closure_sk(day), "type": "CentreException",
+            "hours": [list(h) for h in change.hours] or None, "note": change.note, "set_by": user.username,
+            "set_at": now.isoformat()}
+    dynamo.transact([{"Put": {"TableName": dynamo.table(), "Item": dynamo.encode_item(item)}},
+                     staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception", now, day.isoformat())])
+    exception = _exception(day, item)
+    assert exception is not None
+    return exception
+
+
+def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) -> None:
+    centre_for(user, centre_id)
+    try:
+        dynamo.transact([dynamo.delete_item(repo.centre_pk(centre_id), _closure_sk(day), "attribute_exists(PK)"),
+                         staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception-removed", now,
+                                                day.isoformat())])
+    except dynamo.TransactionFailed:
+        raise NotFound("No exception is set for this day.", field="date") from None

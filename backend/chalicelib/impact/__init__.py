@@ -1,0 +1,1 @@
+"""Impact: what the centres achieved, read from counters (never a scan), small counts suppressed."""

@@ -1,0 +1,392 @@
+"""Complaint triage: who sees which case, the statuses, replies and notes, referrals between
+centres, outcomes, and the audit trail every action (a view included) is written to.
+
+Every change is one transaction: the case under a condition on the status the caller saw (409 if
+someone else changed it meanwhile), its audit line and the dashboard counters it moves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.complaints.service import reply_item
+from chalicelib.core import dynamo
+from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from chalicelib.core.settings import get_settings
+from chalicelib.impact.service import ACK_BUCKETS
+from chalicelib.staff import repository as repo
+from chalicelib.staff.auth import CASEWORK, MANAGE, StaffUser
+from chalicelib.staff.models import (
+    Allowed,
+    AuditEntry,
+    AuditTrail,
+    Case,
+    CaseChange,
+    CaseMessage,
+    CaseSummary,
+    HistoryEntry,
+    Note,
+    OutcomeIn,
+    OutcomeView,
+    Queue,
+    QueueQuery,
+    Referral,
+    ReferralIn,
+    StatusChange,
+)
+
+# The statuses a case may move to from each status. "referred" is reached by a referral and
+# "resolved" usually by recording the outcome; reopening a resolved or closed case is a manager's call.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("acknowledged", "in_progress"),
+    "acknowledged": ("in_progress",),
+    "in_progress": ("resolved",),
+    "referred": ("in_progress", "resolved"),
+    "resolved": ("closed", "in_progress"),
+    "closed": ("in_progress",),
+}
+DONE = ("resolved", "closed")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def centre_name(centre_id: str | None) -> str | None:
+    centre = get_catalogue().centre(centre_id) if centre_id else None
+    return centre.name.get("en") if centre else None
+
+
+# ---- who sees what ----------------------------------------------------------------------------
+
+def _lane_role(user: StaffUser, lane: str) -> bool:
+    return "focal_point" in user.roles if lane == "restricted" else user.has(CASEWORK)
+
+
+def can_see(user: StaffUser, meta: dict[str, Any]) -> bool:
+    """Own centres' cases and cases referred to them, in a lane the user's role opens. A case filed
+    without a centre is for administrators (general lane) and focal points (restricted lane)."""
+    if not _lane_role(user, meta["lane"]):
+        return False
+    centre = meta.get("centre_id")
+    if centre is None:
+        return user.all_centres or meta["lane"] == "restricted"
+    return user.works_at(centre) or any(user.works_at(c) for c in meta.get("referred_to") or [])
+
+
+def _case(user: StaffUser, complaint_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    items = repo.case_items(complaint_id) if len(complaint_id) == 32 and complaint_id.isalnum() else []
+    meta = next((i for i in items if i["SK"] == "META"), None)
+    if meta is None:
+        raise NotFound("No such complaint.", field="complaint_id")
+    if not can_see(user, meta):
+        raise Forbidden("This case belongs to another centre or lane.")
+    return meta, items
+
+
+def _overdue(meta: dict[str, Any], today: date) -> str | None:
+    if meta["status"] == "new" and today > date.fromisoformat(meta["acknowledge_by"]):
+        return "acknowledge"
+    if meta["status"] not in DONE and today > date.fromisoformat(meta["answer_by"]):
+        return "answer"
+    return None
+
+
+def _summary(meta: dict[str, Any], now: datetime) -> CaseSummary:
+    submitted = datetime.fromisoformat(meta["submitted_at"])
+    assignee = {"sub": meta["assignee_sub"], "name": meta.get("assignee_name") or ""} \
+        if meta.get("assignee_sub") else None
+    return CaseSummary(
+        id=meta["id"], category=meta["category"], status=meta["status"], priority=meta.get("priority", "normal"),
+        lane=meta["lane"], centre_id=meta.get("centre_id"), centre_name=centre_name(meta.get("centre_id")),
+        country=meta["country"], language=meta["language"], submitted_at=submitted,
+        acknowledge_by=meta["acknowledge_by"], answer_by=meta["answer_by"], overdue=_overdue(meta, now.date()),
+        assignee=assignee, referred_to=list(meta.get("referred_to") or []), age_days=(now - submitted).days,
+    )
+
+
+# ---- the queue --------------------------------------------------------------------------------
+
+def _default_lane(user: StaffUser) -> str:
+    return "restricted" if "focal_point" in user.roles and not user.has(CASEWORK) else "general"
+
+
+def queue(user: StaffUser, query: QueueQuery) -> Queue:
+    lane = query.lane or _default_lane(user)
+    if not _lane_role(user, lane):
+        raise Forbidden("Your role does not open this lane.")
+    if query.centre and not user.works_at(query.centre):
+        raise Forbidden("You do not work for this centre.")
+    if query.assigned == "me":
+        entries = repo.assigned_to(user.sub)
+    else:
+        ids = [query.centre] if query.centre else (
+            [c.id for c in get_catalogue().centres] if user.all_centres else sorted(user.centres))
+        centres: list[str | None] = list(ids)
+        if not query.centre and (user.all_centres or lane == "restricted"):
+            centres.append(None)  # cases filed without a centre
+        entries = [entry for centre in centres for entry in repo.queue(lane, centre)]
+    found = {e["id"]: e for e in entries if e["SK"] == "META"}
+    referred = {e["complaint_id"] for e in entries if e["SK"].startswith("REFERRAL#")} - set(found)
+    found |= {m["id"]: m for m in repo.metas(referred)}
+    now = now_utc()
+    cases = [_summary(m, now) for m in found.values() if m["lane"] == lane and can_see(user, m)]
+    cases = [c for c in cases if _matches(c, query)]
+    order = {"oldest": lambda c: c.submitted_at, "newest": lambda c: -c.submitted_at.timestamp(),
+             "deadline": lambda c: c.acknowledge_by if c.status == "new" else c.answer_by}
+    cases.sort(key=order[query.sort])
+    return Queue(complaints=cases, count=len(cases))
+
+
+def _matches(case: CaseSummary, query: QueueQuery) -> bool:
+    if query.status is None and case.status == "closed":
+        return False  # closed cases only when asked for
+    checks = [
+        query.status is None or case.status == query.status,
+        query.category is None or case.category == query.category,
+        query.priority is None or case.priority == query.priority,
+        query.centre is None or case.centre_id == query.centre or query.centre in case.referred_to,
+        query.overdue is None or (case.overdue is not None) == (query.overdue == "true"),
+        query.older_than_days is None or case.age_days >= query.older_than_days,
+    ]
+    return all(checks)
+
+
+# ---- one case ---------------------------------------------------------------------------------
+
+def _allowed(user: StaffUser, meta: dict[str, Any]) -> Allowed:
+    status = meta["status"]
+    statuses = [s for s in TRANSITIONS[status] if _may_set(user, status, s)]
+    open_case = status != "closed"
+    return Allowed(statuses=statuses, reply=open_case, refer=open_case, close="closed" in statuses,
+                   audit=user.has(MANAGE) or (meta["lane"] == "restricted" and "focal_point" in user.roles))
+
+
+def _may_set(user: StaffUser, current: str, target: str) -> bool:
+    manager_only = target == "closed" or current in DONE
+    restricted_manager = "focal_point" in user.roles  # focal points run their lane end to end
+    return not manager_only or user.has(MANAGE) or restricted_manager
+
+
+def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) -> Case:
+    def at(item: dict[str, Any]) -> str:
+        return str(item.get("at") or item["SK"].split("#")[1])
+
+    outcome = None
+    if meta.get("outcome"):
+        compensation = meta.get("compensation")
+        outcome = OutcomeView(outcome=meta["outcome"], compensation=compensation, note=meta.get("outcome_note"),
+                              at=meta["outcome_at"])
+    return Case(
+        **_summary(meta, now_utc()).model_dump(),
+        description=meta["description"], against=meta.get("against"), when=meta.get("when"),
+        woman_caseworker=bool(meta.get("woman_caseworker")), on_behalf=bool(meta.get("on_behalf")),
+        phone=meta.get("phone"),
+        messages=[CaseMessage(author=i["author"], text=i["text"], at=i["at"])
+                  for i in items if i["SK"].startswith("MSG#")],
+        notes=[Note(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith("NOTE#")],
+        history=[HistoryEntry(status=i["status"], at=at(i), by=i.get("by", ""))
+                 for i in items if i["SK"].startswith("STATUS#")],
+        referrals=[Referral(centre_id=i["centre_id"], centre_name=centre_name(i["centre_id"]) or i["centre_id"],
+                            note=i["note"], at=i["at"], by=i["by"])
+                   for i in sorted((i for i in items if i["SK"].startswith("REFERRAL#")), key=at)],
+        outcome=outcome, allowed=_allowed(user, meta),
+    )
+
+
+def read(user: StaffUser, complaint_id: str) -> Case:
+    meta, items = _case(user, complaint_id)
+    repo.put(repo.audit_entry(complaint_id, user.username, "view", now_utc()))
+    return _full(user, meta, items)
+
+
+def _reread(user: StaffUser, complaint_id: str) -> Case:
+    meta, items = _case(user, complaint_id)
+    return _full(user, meta, items)
+
+
+def _guarded(meta: dict[str, Any], set_values: dict[str, Any], remove: tuple[str, ...] = (),
+             expected: str | None = None) -> dict[str, Any]:
+    """The case's update, on condition that its status is still the one this decision was made on."""
+    return dynamo.update(repo.case_pk(meta["id"]), "META", set_values, "#status = :seen",
+                         {":seen": expected or meta["status"]}, remove)
+
+
+def _commit(items: list[dict[str, Any]]) -> None:
+    try:
+        repo.write(items)
+    except dynamo.TransactionFailed as failed:
+        if 0 in failed.failed:
+            raise Conflict("Someone changed this case meanwhile: it has been reloaded.", field="status") from None
+        raise
+
+
+def _history(meta: dict[str, Any], status: str, by: str, at: datetime) -> dict[str, Any]:
+    return dynamo.put_new({"PK": repo.case_pk(meta["id"]), "SK": f"STATUS#{at.isoformat()}", "type": "StatusChange",
+                           "status": status, "by": by})
+
+
+def _moves(meta: dict[str, Any], new_status: str, now: datetime) -> tuple[dict[str, Any], dict[str, int]]:
+    """What a status change sets on the case, and which counters it moves (acknowledgement counted once)."""
+    values: dict[str, Any] = {"status": new_status, "updated_at": now.isoformat()}
+    counters = {f"status_{meta['status']}": -1, f"status_{new_status}": 1}
+    if meta["status"] == "new" and not meta.get("acknowledged_at"):
+        days = (now - datetime.fromisoformat(meta["submitted_at"])).days
+        values["acknowledged_at"] = now.isoformat()
+        counters |= {"acknowledged": 1, "ack_days_sum": days, f"ack_days_{min(days, ACK_BUCKETS)}": 1}
+    return values, counters
+
+
+def change_status(user: StaffUser, complaint_id: str, change: StatusChange) -> Case:
+    meta, _ = _case(user, complaint_id)
+    if change.expected and change.expected != meta["status"]:
+        raise Conflict("Someone changed this case meanwhile: it has been reloaded.", field="status")
+    if change.status not in TRANSITIONS[meta["status"]]:
+        raise BadRequest(f"status: a case that is '{meta['status']}' cannot become '{change.status}'.", field="status")
+    if not _may_set(user, meta["status"], change.status):
+        raise Forbidden("Closing and reopening a case is for managers.")
+    now = now_utc()
+    values, counters = _moves(meta, change.status, now)
+    remove: tuple[str, ...] = ()
+    expires = None
+    if change.status == "closed":
+        expires = int((now + timedelta(days=get_settings().complaint_retention_days)).timestamp())
+        values |= {"closed_at": now.isoformat(), "expires_at": expires}
+    elif meta["status"] == "closed":
+        remove = ("closed_at", "expires_at")
+    action = "reopen" if meta["status"] in DONE and change.status == "in_progress" else f"status:{change.status}"
+    _commit([_guarded(meta, values, remove, change.expected),
+             _history(meta, change.status, user.username, now),
+             repo.audit_entry(complaint_id, user.username, action, now, f"{meta['status']} -> {change.status}"),
+             dynamo.add_counters(*repo.stats_key(meta), counters)])
+    if change.status == "closed":
+        # Closed cases are deleted `complaint_retention_days` later: every item gets the TTL.
+        repo.stamp_expiry(complaint_id, expires)
+    elif meta["status"] == "closed":
+        repo.stamp_expiry(complaint_id, None)
+    return _reread(user, complaint_id)
+
+
+def change_case(user: StaffUser, complaint_id: str, change: CaseChange) -> Case:
+    meta, _ = _case(user, complaint_id)
+    now = now_utc()
+    values: dict[str, Any] = {}
+    remove: tuple[str, ...] = ()
+    details = []
+    if change.priority is not None:
+        values["priority"] = change.priority
+        details.append(f"priority {meta.get('priority', 'normal')} -> {change.priority}")
+    if change.assignee == "me":
+        values |= {"assignee_sub": user.sub, "assignee_name": user.name, "GSI2PK": f"ASSIGNEE#{user.sub}",
+                   "GSI2SK": f"{meta['submitted_at']}#{meta['id']}"}
+        details.append(f"assigned to {user.username}")
+    elif "assignee" in change.model_fields_set:
+        remove = ("assignee_sub", "assignee_name", "GSI2PK", "GSI2SK")
+        details.append("unassigned")
+    if not details:
+        raise BadRequest("Give a priority or an assignee.", field="body")
+    _commit([_guarded(meta, values | {"updated_at": now.isoformat()}, remove),
+             repo.audit_entry(complaint_id, user.username, "update", now, "; ".join(details))])
+    return _reread(user, complaint_id)
+
+
+def _open(meta: dict[str, Any]) -> None:
+    if meta["status"] == "closed":
+        raise Conflict("This case is closed: reopen it first.", field="status")
+
+
+def reply(user: StaffUser, complaint_id: str, text: str) -> Case:
+    """A reply the complainant reads with the receipt (complaints.service writes it)."""
+    meta, _ = _case(user, complaint_id)
+    _open(meta)
+    now = now_utc()
+    _commit([_guarded(meta, {"updated_at": now.isoformat()}), reply_item(complaint_id, text, now),
+             repo.audit_entry(complaint_id, user.username, "reply", now)])
+    return _reread(user, complaint_id)
+
+
+def add_note(user: StaffUser, complaint_id: str, text: str) -> Case:
+    meta, _ = _case(user, complaint_id)
+    now = now_utc()
+    note = dynamo.put_new({"PK": repo.case_pk(complaint_id), "SK": f"NOTE#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
+                           "type": "Note", "author": user.name, "text": text, "at": now.isoformat()})
+    _commit([_guarded(meta, {"updated_at": now.isoformat()}), note,
+             repo.audit_entry(complaint_id, user.username, "note", now)])
+    return _reread(user, complaint_id)
+
+
+def refer(user: StaffUser, complaint_id: str, referral: ReferralIn) -> Case:
+    """Refer to another centre (an origin and a destination country working one case): the case
+    enters that centre's queue, and the status becomes 'referred'."""
+    meta, _ = _case(user, complaint_id)
+    _open(meta)
+    if get_catalogue().centre(referral.centre_id) is None:
+        raise BadRequest(f"centre_id: no centre has the id '{referral.centre_id}'.", field="centre_id")
+    if referral.centre_id == meta.get("centre_id") or referral.centre_id in (meta.get("referred_to") or []):
+        raise Conflict("The case is already with this centre.", field="centre_id")
+    now = now_utc()
+    values, counters = _moves(meta, "referred", now) if meta["status"] != "referred" else ({}, {})
+    values |= {"referred_to": [*(meta.get("referred_to") or []), referral.centre_id], "updated_at": now.isoformat()}
+    items = [_guarded(meta, values),
+             dynamo.put_new({"PK": repo.case_pk(complaint_id), "SK": f"REFERRAL#{referral.centre_id}",
+                             "type": "Referral", "complaint_id": complaint_id, "centre_id": referral.centre_id,
+                             "note": referral.note, "at": now.isoformat(), "by": user.name,
+                             "GSI1PK": repo.queue_pk(meta["lane"], referral.centre_id),
+                             "GSI1SK": f"{meta['submitted_at']}#{complaint_id}"}),
+             repo.audit_entry(complaint_id, user.username, "refer", now, referral.centre_id)]
+    if meta["status"] != "referred":
+        items.append(_history(meta, "referred", user.username, now))
+        items.append(dynamo.add_counters(*repo.stats_key(meta), counters | {"referred": 1}))
+    _commit(items)
+    return _reread(user, complaint_id)
+
+
+def record_outcome(user: StaffUser, complaint_id: str, outcome: OutcomeIn) -> Case:
+    """The outcome (and any compensation recovered) resolves the case; recording it again replaces
+    the earlier one in the counters too."""
+    meta, _ = _case(user, complaint_id)
+    _open(meta)
+    now = now_utc()
+    values, counters = _moves(meta, "resolved", now) if meta["status"] != "resolved" else ({}, {})
+    compensation = outcome.compensation.model_dump(mode="json") if outcome.compensation else None
+    values |= {"outcome": outcome.outcome, "compensation": compensation, "outcome_note": outcome.note,
+               "outcome_at": now.isoformat(), "updated_at": now.isoformat()}
+    delta = {name: Decimal(amount) for name, amount in counters.items()}
+
+    def bump(name: str, amount: Decimal | int | str) -> None:
+        delta[name] = delta.get(name, Decimal(0)) + Decimal(amount)
+
+    bump(f"outcome_{outcome.outcome}", 1)
+    if meta.get("outcome"):  # recorded again: the earlier outcome leaves the counters
+        bump(f"outcome_{meta['outcome']}", -1)
+        if meta.get("compensation"):
+            bump(f"comp_{meta['compensation']['currency']}", -Decimal(str(meta["compensation"]["amount"])))
+            bump(f"comp_n_{meta['compensation']['currency']}", -1)
+    if outcome.compensation:
+        bump(f"comp_{outcome.compensation.currency}", outcome.compensation.amount)
+        bump(f"comp_n_{outcome.compensation.currency}", 1)
+    amounts = {name: str(amount) for name, amount in delta.items() if amount != 0}
+    items = [_guarded(meta, {k: v for k, v in values.items() if v is not None},
+                      tuple(k for k, v in values.items() if v is None and meta.get(k) is not None)),
+             repo.audit_entry(complaint_id, user.username, "outcome", now, outcome.outcome)]
+    if meta["status"] != "resolved":
+        items.append(_history(meta, "resolved", user.username, now))
+    if amounts:
+        items.append(dynamo.add_counters(*repo.stats_key(meta), amounts))
+    _commit(items)
+    return _reread(user, complaint_id)
+
+
+def audit(user: StaffUser, complaint_id: str) -> AuditTrail:
+    meta, _ = _case(user, complaint_id)
+    if not _allowed(user, meta).audit:
+        raise Forbidden("The audit trail is for managers (and focal points in their lane).")
+    now = now_utc()
+    repo.put(repo.audit_entry(complaint_id, user.username, "audit", now))
+    entries = [AuditEntry(at=i["SK"].split("#")[0], actor=i["actor"], action=i["action"], detail=i.get("detail"))
+               for i in repo.audit_trail(complaint_id)]
+    return AuditTrail(entries=entries)

@@ -1,0 +1,142 @@
+"""Every staff route, found in the app's route table, refuses what it must: no token, an expired
+token, a bad signature, the wrong audience (401); the wrong centre and a too-low role (403); and
+answers the right token with 2xx. A new staff route without an entry here fails the test."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from chalicelib.bookings import service as bookings
+from chalicelib.staff import service as staff_service
+from tests import staff_tokens
+from tests.staff_tokens import bearer
+from tests.unit.conftest import body
+from tests.unit.test_staff import JSON, file_complaint, staff  # noqa: F401 - the fixture
+
+NOW = datetime(2026, 11, 30, 6, tzinfo=UTC)
+
+
+@dataclass
+class Spec:
+    """How to call a route rightly, and who must be refused. `wrong_centre` is None only where the
+    route names no centre at all (who am I)."""
+
+    user: str
+    too_low: str
+    wrong_centre: str | None
+    path: str
+    payload: dict[str, Any] | None = None
+
+
+def staff_routes() -> set[tuple[str, str]]:
+    from app import app
+
+    return {(method, path) for path, methods in app.routes.items() for method, entry in methods.items()
+            if getattr(entry.view_function, "staff_roles", None)}
+
+
+def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], Any]:
+    """Builds, for each route, a fresh right request (each case and booking is new, so one route's
+    success never depends on another's)."""
+    monkeypatch.setattr(bookings, "now_utc", lambda: NOW)
+    monkeypatch.setattr(staff_service, "now_utc", lambda: NOW + timedelta(days=3))
+
+    def case() -> str:
+        return file_complaint(api)[1]
+
+    def booking() -> str:
+        slot = body(api.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots?days=2"))["slots"][0]
+        answer = api.http.post("/api/bookings", headers=JSON, body=json.dumps({
+            "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": slot["start"], "mode": "phone",
+            "language": "ru", "contact": {"phone": "+992 93 123 4567"}}))
+        assert answer.status_code == 201, answer.body
+        return str(body(answer)["reference"])
+
+    def exception_day() -> str:
+        day = (NOW + timedelta(days=10)).date().isoformat()
+        api.http.put(f"/api/staff/centres/tj-dushanbe/exceptions/{day}", body=json.dumps({"closed": True}),
+                     headers={**JSON, **bearer("manager.dushanbe")})
+        return day
+
+    day = NOW.date().isoformat()
+    centre = "/api/staff/centres/{centre_id}"
+    complaint = "/api/staff/complaints/{complaint_id}"
+    return {
+        ("GET", "/api/staff/me"): lambda: Spec("caseworker.dushanbe", "nobody", None, "/api/staff/me"),
+        ("GET", "/api/staff/complaints"): lambda: Spec(
+            "caseworker.dushanbe", "nobody", "caseworker.istanbul", "/api/staff/complaints?centre=tj-dushanbe"),
+        ("GET", complaint): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
+                                         f"/api/staff/complaints/{case()}"),
+        ("PATCH", complaint): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
+                                           f"/api/staff/complaints/{case()}", {"priority": "high"}),
+        ("POST", f"{complaint}/status"): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
+                                                      f"/api/staff/complaints/{case()}/status",
+                                                      {"status": "acknowledged"}),
+        ("POST", f"{complaint}/replies"): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
+                                                       f"/api/staff/complaints/{case()}/replies", {"text": "Hello"}),
+        ("POST", f"{complaint}/notes"): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
+                                                     f"/api/staff/complaints/{case()}/notes", {"text": "Note"}),
+        ("POST", f"{complaint}/referrals"): lambda: Spec(
+            "caseworker.dushanbe", "nobody", "caseworker.istanbul", f"/api/staff/complaints/{case()}/referrals",
+            {"centre_id": "tr-istanbul", "note": "Employer in Istanbul"}),
+        ("POST", f"{complaint}/outcome"): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
+                                                       f"/api/staff/complaints/{case()}/outcome",
+                                                       {"outcome": "withdrawn"}),
+        ("GET", f"{complaint}/audit"): lambda: Spec("manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
+                                                    f"/api/staff/complaints/{case()}/audit"),
+        ("GET", f"{centre}/agenda"): lambda: Spec("caseworker.dushanbe", "focal.point", "caseworker.istanbul",
+                                                  f"/api/staff/centres/tj-dushanbe/agenda?date={day}"),
+        ("POST", "/api/staff/bookings/{reference}/attendance"): lambda: Spec(
+            "caseworker.dushanbe", "focal.point", "caseworker.istanbul",
+            f"/api/staff/bookings/{booking()}/attendance", {"attended": True}),
+        ("GET", f"{centre}/exceptions"): lambda: Spec(
+            "caseworker.dushanbe", "focal.point", "caseworker.istanbul",
+            f"/api/staff/centres/tj-dushanbe/exceptions?from={day}&to={day}"),
+        ("PUT", f"{centre}/exceptions/{{day}}"): lambda: Spec(
+            "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
+            f"/api/staff/centres/tj-dushanbe/exceptions/{day}", {"closed": True}),
+        ("DELETE", f"{centre}/exceptions/{{day}}"): lambda: Spec(
+            "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
+            f"/api/staff/centres/tj-dushanbe/exceptions/{exception_day()}"),
+        ("GET", "/api/staff/dashboard"): lambda: Spec("manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
+                                                      "/api/staff/dashboard?centre=tj-dushanbe"),
+        ("GET", "/api/staff/dashboard.csv"): lambda: Spec("manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
+                                                          "/api/staff/dashboard.csv?centre=tj-dushanbe"),
+    }
+
+
+def send(api: Client, method: str, spec: Spec, headers: dict[str, str]) -> Any:
+    data = json.dumps(spec.payload) if spec.payload is not None else None
+    return getattr(api.http, method.lower())(spec.path, body=data, headers={**JSON, **headers})
+
+
+def test_every_staff_route_refuses_bad_callers_and_serves_the_right_one(
+        staff: Client, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    table = specs(staff, monkeypatch)
+    routes = staff_routes()
+    assert len(routes) >= 17
+    assert routes == set(table), f"routes without a spec: {routes - set(table)}; stale specs: {set(table) - routes}"
+    other_key = staff_tokens.signing_key("other")
+    for (method, route), make in sorted(table.items()):
+        spec = make()
+        refusals = {
+            "no token": ({}, 401),
+            "expired": (bearer(spec.user, expires_in=-300), 401),
+            "bad signature": (bearer(spec.user, key=other_key), 401),
+            "wrong audience": (bearer(spec.user, aud="another-client"), 401),
+            "too-low role": (bearer(spec.too_low), 403),
+        }
+        if spec.wrong_centre:
+            refusals["wrong centre"] = (bearer(spec.wrong_centre), 403)
+        for name, (headers, status) in refusals.items():
+            answer = send(staff, method, spec, headers)
+            assert answer.status_code == status, (method, route, name, answer.body)
+            assert body(answer)["error"]["code"] in ("unauthorized", "forbidden")
+        answer = send(staff, method, spec, bearer(spec.user))
+        assert 200 <= answer.status_code < 300, (method, route, answer.body)
