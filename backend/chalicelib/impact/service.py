@@ -189,7 +189,8 @@ def _needs(query: DashboardQuery, first: str, last: str) -> list[NeedFigure]:
 
 
 def _needs_text(query: DashboardQuery, first: str, last: str) -> list[NeedText]:
-    """The latest needs people wrote, newest first: one query per month, most recent month first."""
+    """The latest needs people wrote, newest first: one query per month, most recent month first.
+    Never narrowed by gender or age band: a small group's texts would say who wrote them."""
     texts: list[NeedText] = []
     year, month = int(last[:4]), int(last[5:])
     while f"{year:04d}-{month:02d}" >= first and len(texts) < NEEDS_TEXT_LIMIT:
@@ -198,9 +199,6 @@ def _needs_text(query: DashboardQuery, first: str, last: str) -> list[NeedText]:
                                       {":pk": f"FEEDBACK#need#{year:04d}-{month:02d}"}))
         for item in answer:
             if query.centre and item.get("centre_id") != query.centre:
-                continue
-            if (query.gender and item.get("gender") != query.gender) or (
-                    query.age_band and item.get("age_band") != query.age_band):
                 continue
             texts.append(NeedText(topic=item["topic"], text=item["text"], language=item["language"],
                                   at=item["SK"].split("#")[0]))
