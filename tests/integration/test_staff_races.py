@@ -1,0 +1,115 @@
+"""Staff actions racing each other against DynamoDB Local (moto is not thread-safe): two people
+acknowledging or referring one case at once make one change, the other gets 409, and the
+counters move once; check-in twice from two tablets counts one person."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from devstack.stack import LocalStack
+
+pytestmark = pytest.mark.integration
+COMPLAINT = {"category": "unpaid_wages", "country": "RU", "language": "tg", "centre_id": "tj-khujand",
+             "description": "The employer has not paid wages for two months."}
+
+
+def caseworker(centres: frozenset[str] = frozenset({"tj-khujand"}), username: str = "cw") -> Any:
+    from chalicelib.staff.auth import StaffUser
+
+    return StaffUser(sub=f"sub-{username}", username=username, name=username, roles=frozenset({"caseworker"}),
+                     centres=centres, all_centres=False)
+
+
+def new_case() -> str:
+    from chalicelib.complaints import service as complaints
+    from chalicelib.complaints.models import ComplaintRequest
+    from chalicelib.staff import service
+    from chalicelib.staff.models import QueueQuery
+
+    before = {c.id for c in service.queue(caseworker(), QueueQuery()).complaints}
+    complaints.submit(ComplaintRequest.model_validate(COMPLAINT), proof_id=uuid.uuid4().hex)
+    after = {c.id for c in service.queue(caseworker(), QueueQuery()).complaints}
+    (case_id,) = after - before
+    return case_id
+
+
+def outcomes(calls: list[Any]) -> list[str]:
+    from chalicelib.core.errors import ApiError
+
+    def run(call: Any) -> str:
+        try:
+            call()
+            return "ok"
+        except ApiError as exc:
+            return str(exc.status)
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_concurrent_acknowledgements_make_one_change_and_count_once(in_process: LocalStack) -> None:
+    from chalicelib.staff import repository, service
+    from chalicelib.staff.models import StatusChange
+
+    for _ in range(3):
+        case_id = new_case()
+        people = [caseworker(username=f"cw{i}") for i in range(8)]
+        change = StatusChange(status="acknowledged", expected="new")
+        results = outcomes([lambda p=p, c=case_id, s=change: service.change_status(p, c, s) for p in people])
+        assert results.count("ok") == 1 and results.count("409") == 7, results
+        items = repository.case_items(case_id)
+        assert [i["status"] for i in items if i["SK"].startswith("STATUS#")] == ["new", "acknowledged"]
+        meta = next(i for i in items if i["SK"] == "META")
+        audit = [e for e in repository.audit_trail(case_id) if e["action"].startswith("status:")]
+        assert len(audit) == 1
+    pk, sk = repository.stats_key(meta)
+    from chalicelib.core import dynamo
+
+    stats = dynamo.query_all(KeyConditionExpression="PK = :pk AND SK = :sk", ConsistentRead=True,
+                             ExpressionAttributeValues=dynamo.encode_values({":pk": pk, ":sk": sk}))[0]
+    assert stats["acknowledged"] == stats["status_acknowledged"] >= 3
+    assert stats["status_new"] + stats["status_acknowledged"] == stats["received"]
+
+
+def test_concurrent_referrals_to_one_centre_make_one_referral(in_process: LocalStack) -> None:
+    from chalicelib.staff import repository, service
+    from chalicelib.staff.models import ReferralIn
+
+    case_id = new_case()
+    referral = ReferralIn(centre_id="tr-istanbul", note="Employer in Istanbul")
+    results = outcomes([lambda i=i: service.refer(caseworker(username=f"cw{i}"), case_id, referral)
+                        for i in range(6)])
+    assert results.count("ok") == 1 and set(results) == {"ok", "409"}, results
+    items = repository.case_items(case_id)
+    assert len([i for i in items if i["SK"].startswith("REFERRAL#")]) == 1
+    assert next(i for i in items if i["SK"] == "META")["referred_to"] == ["tr-istanbul"]
+
+
+def test_check_in_from_two_tablets_counts_one_person(in_process: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.bookings import agenda
+    from chalicelib.bookings import service as bookings
+    from chalicelib.bookings.models import BookingRequest
+    from chalicelib.core import dynamo
+    from chalicelib.staff.models import AttendanceIn
+
+    slots = bookings.list_slots("tj-khujand", "legal_advice", None, 14).slots
+    slot = slots[len(slots) // 2]
+    booked = bookings.create_booking(BookingRequest.model_validate({
+        "centre_id": "tj-khujand", "service_id": "legal_advice", "start": slot.start.isoformat(),
+        "mode": "on_site", "language": "tg"}))
+    later = slot.start + timedelta(minutes=10)
+    results = outcomes([lambda: agenda.record_attendance(caseworker(), booked.reference,
+                                                        AttendanceIn(attended=True, gender="man"), later)] * 6)
+    assert results.count("ok") >= 1 and set(results) <= {"ok", "409"}, results
+    month = slot.start.isoformat()[:7]
+    rows = dynamo.query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)", ConsistentRead=True,
+                            ExpressionAttributeValues=dynamo.encode_values({
+                                ":pk": "STATS#CENTRE#tj-khujand", ":sk": f"MONTH#{month}#SERVICE#legal_advice"}))
+    total = next(r for r in rows if r["SK"] == f"MONTH#{month}#SERVICE#legal_advice")
+    assert total["attended"] == 1  # one person came
+    assert next(r for r in rows if r["SK"].endswith("#GENDER#man"))["attended"] == 1
