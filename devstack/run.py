@@ -13,8 +13,18 @@ from pathlib import Path
 
 from devstack import ROOT, SITE_DIR
 from devstack.content import ContentError
+from devstack.dev_idp import LOCAL_PASSWORD, AccountsError, describe_accounts
 from devstack.dynamodb_local import PrerequisiteMissing
 from devstack.stack import LocalStack, StackConfig
+
+
+def staff_sign_in_help(stack: LocalStack) -> str:
+    """The console's address and the sample staff accounts of the development identity provider."""
+    lines = [f"  Staff console: {stack.console_url}",
+             f"  Sample staff accounts (all with the password {LOCAL_PASSWORD!r}: local stack only,",
+             "  these accounts and this password exist nowhere else):"]
+    lines += [f"    {line}" for line in describe_accounts(stack.staff_accounts())]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
@@ -39,13 +49,14 @@ def main() -> int:
         centres = stack.start_database()
         print(f"Table '{config.table_name}' ready, {centres} sample centres loaded.", flush=True)
         stack.start_server()
-        print(f"\n  Passerelle is running at {stack.url}/   (API: {stack.url}/api/health)\n"
-              "  Press Ctrl-C to stop.\n", flush=True)
+        print(f"\n  Passerelle is running at {stack.url}/   (API: {stack.url}/api/health)\n", flush=True)
+        print(staff_sign_in_help(stack), flush=True)
+        print("  Press Ctrl-C to stop.\n", flush=True)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
         pass
-    except (PrerequisiteMissing, ContentError) as exc:
+    except (PrerequisiteMissing, ContentError, AccountsError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except OSError as exc:

@@ -4,6 +4,8 @@
   in a pool of worker processes: like Lambda, each instance handles one request at a time, so
   concurrent requests never share `app.current_request` (aws/chalice#759) and races happen
   where they happen in production: in DynamoDB.
+- `/dev-idp/...` is the development identity provider (devstack/dev_idp.py), Cognito's local
+  stand-in, answered in this process.
 - Everything else is the built site, compressed (br or gzip) with the security headers the
   CloudFront response headers policy sets.
 
@@ -24,6 +26,7 @@ import signal
 import sys
 import threading
 import uuid
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -36,6 +39,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import brotli
 
 from devstack import BACKEND
+from devstack.dev_idp import PREFIX as DEV_IDP_PREFIX
+from devstack.dev_idp import DevIdentityProvider
+from devstack.dev_idp import Response as DevIdpResponse
 
 # The policy CloudFront's response headers policy sets too (infra/template.yaml).
 CONTENT_SECURITY_POLICY = (
@@ -55,6 +61,7 @@ SECURITY_HEADERS = {
 COMPRESSIBLE = re.compile(r"^(text/|application/(json|javascript|xml|manifest\+json)|image/svg\+xml)")
 HASHED_ASSET = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css)$")
 MAX_BODY = 1024 * 1024
+DEV_IDP_MAX_BODY = 16 * 1024
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("text/calendar", ".ics")
@@ -220,15 +227,39 @@ class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], site_dir: Path, api_env: dict[str, str], workers: int) -> None:
+    def __init__(self, address: tuple[str, int], site_dir: Path,
+                 api_env: Mapping[str, str] | Callable[[int], Mapping[str, str]], workers: int,
+                 identity_provider: DevIdentityProvider | None = None) -> None:
+        """`api_env` may be a function of the bound port: with port 0 the port is known only once
+        bound, and the workers' environment names it (the identity provider's URLs)."""
         self.site = StaticSite(site_dir)
-        context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                        initializer=_init_worker, initargs=(api_env,))
-        # Start every worker now, so the first visitors do not pay the cold start.
-        for future in [self.pool.submit(_warm) for _ in range(workers * 2)]:
-            future.result(timeout=120)
-        super().__init__(address, PortalHandler)
+        # Cognito's stand-in (devstack/dev_idp.py), served here in the server process, not the workers.
+        self.identity_provider = identity_provider
+        super().__init__(address, PortalHandler)  # bind (requests wait in the backlog until served)
+        try:
+            env = dict(api_env(self.server_address[1]) if callable(api_env) else api_env)
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                            initializer=_init_worker, initargs=(env,))
+        except BaseException:
+            super().server_close()
+            raise
+        try:
+            # Start every worker now, so the first visitors do not pay the cold start.
+            for future in [self.pool.submit(_warm) for _ in range(workers * 2)]:
+                future.result(timeout=120)
+        except BaseException:
+            self.server_close()
+            raise
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that leaves mid-answer is no error; anything else is reported without the
+        client's address (socketserver's default prints it)."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        import traceback
+
+        print(f"request failed: {traceback.format_exc(limit=-3)}", file=sys.stderr, flush=True)
 
     def server_close(self) -> None:
         super().server_close()
@@ -270,6 +301,8 @@ class PortalHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == "/api" or url.path.startswith("/api/"):
             self._api(url.path, url.query)
+        elif self.server.identity_provider is not None and url.path.startswith(DEV_IDP_PREFIX + "/"):
+            self._identity(url.path, url.query)
         elif self.command in ("GET", "HEAD"):
             self._static(url.path)
         else:
@@ -308,6 +341,24 @@ class PortalHandler(BaseHTTPRequestHandler):
             merged["Content-Encoding"] = encoding
             merged["Vary"] = "Accept-Encoding"
         self._send(status, merged, b"" if self.command == "HEAD" else data)
+
+    def _identity(self, path: str, query: str) -> None:
+        """The local identity provider. Its forms hold passwords: nothing of them is logged, and
+        an unexpected error answers 500 without a traceback (which could quote them)."""
+        provider = self.server.identity_provider
+        assert provider is not None
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > DEV_IDP_MAX_BODY:
+            self._send(413, {"Content-Type": "text/plain; charset=utf-8"}, b"Request too large\n")
+            self.close_connection = True
+            return
+        body = self.rfile.read(length) if length else b""
+        try:
+            response = provider.handle(self.command, path, query, body, self.headers.get("Content-Type", ""))
+        except Exception:
+            response = DevIdpResponse(500, {"Content-Type": "text/plain; charset=utf-8"}, b"Internal error\n")
+        self._send(response.status, response.headers, b"" if self.command == "HEAD" else response.body,
+                   length=len(response.body))
 
     def _static(self, url_path: str) -> None:
         path = self.server.site.resolve(url_path)

@@ -1,15 +1,29 @@
-"""The whole portal on one machine: DynamoDB Local, the table, the sample centres, and the
-one-origin server. `make run` and the test fixtures both use `LocalStack`."""
+"""The whole portal on one machine: DynamoDB Local, the table, the sample centres, the
+one-origin server and the development identity provider standing in for Cognito. `make run` and
+the test fixtures both use `LocalStack`."""
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from devstack import SITE_DIR
 from devstack.content import load_catalogue
+from devstack.dev_idp import (
+    CLIENT_ID,
+    PREFIX,
+    Account,
+    DevIdentityProvider,
+    content_centre_ids,
+    load_accounts,
+    load_key,
+    mint_id_token,
+)
 from devstack.dynamodb_local import DynamoDBLocal, local_client
 from devstack.server import PortalServer, api_environment, run_scheduled
 from devstack.table import ensure_table
@@ -46,6 +60,8 @@ class LocalStack:
         self.config = config
         self.dynamodb = DynamoDBLocal(config.dynamodb_port, config.data_dir / "dynamodb")
         self.server: PortalServer | None = None
+        self.identity_provider: DevIdentityProvider | None = None
+        self._staff_accounts: dict[str, Account] | None = None
         self._thread: threading.Thread | None = None
         self._stop_schedule = threading.Event()
 
@@ -53,7 +69,55 @@ class LocalStack:
     def url(self) -> str:
         return f"http://{self.config.host}:{self.config.port}"
 
+    @property
+    def browser_url(self) -> str:
+        """The origin as a browser reaches it: a server bound to every address is reached on loopback."""
+        host = "127.0.0.1" if self.config.host in ("", "0.0.0.0") else self.config.host  # noqa: S104
+        return f"http://{host}:{self.config.port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.browser_url}/staff/"
+
+    # ---- staff sign-in: the development identity provider (devstack/dev_idp.py) ----
+
+    @property
+    def staff_issuer(self) -> str:
+        return f"{self.browser_url}{PREFIX}"
+
+    @property
+    def staff_audience(self) -> str:
+        return CLIENT_ID
+
+    @property
+    def staff_jwks_url(self) -> str:
+        """Where the API workers fetch the keys: the server itself, on loopback when it listens there."""
+        host = "127.0.0.1" if self.config.host in ("", "0.0.0.0", "localhost") else self.config.host  # noqa: S104
+        return f"http://{host}:{self.config.port}{PREFIX}/.well-known/jwks.json"
+
+    def staff_accounts(self) -> dict[str, Account]:
+        """The sample staff accounts (devstack/staff_accounts.yaml), checked against the centres."""
+        if self._staff_accounts is None:
+            self._staff_accounts = load_accounts(centre_ids=content_centre_ids())
+        return self._staff_accounts
+
+    def staff_key(self) -> rsa.RSAPrivateKey:
+        """The identity provider's signing key, generated into the data folder on first use."""
+        return load_key(self.config.data_dir / "dev-idp" / "key.pem")
+
+    def staff_token(self, account: str | Account, **overrides: Any) -> str:
+        """A signed ID token for a sample account (by username) as the sign-in flow would issue it,
+        without the browser; `overrides` change claims or header fields (see `mint_id_token`)."""
+        if isinstance(account, str):
+            account = self.staff_accounts()[account]
+        key = self.identity_provider.key if self.identity_provider is not None else self.staff_key()
+        return mint_id_token(account, issuer=self.staff_issuer, audience=self.staff_audience, key=key, **overrides)
+
+    def staff_headers(self, account: str | Account, **overrides: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.staff_token(account, **overrides)}"}
+
     def api_env(self) -> dict[str, str]:
+        no_proxy = ",".join(filter(None, [os.environ.get("NO_PROXY", ""), "127.0.0.1,localhost"]))
         return api_environment(self.config.stage, {
             "TABLE_NAME": self.config.table_name,
             "DYNAMODB_ENDPOINT_URL": self.dynamodb.endpoint,
@@ -68,6 +132,14 @@ class LocalStack:
             "DYNAMODB_TIMEOUT_SECONDS": "10",
             # The key for receipts and manage codes, generated on first use into the data folder.
             "PASSERELLE_SECRET_FILE": str(self.config.data_dir / "server-secret.key"),
+            # Staff tokens come from the development identity provider on this origin; the workers
+            # fetch its keys over loopback, never through a proxy set for the outside world.
+            "STAFF_JWT_ISSUER": self.staff_issuer,
+            "STAFF_JWT_AUDIENCE": self.staff_audience,
+            "STAFF_JWKS_URL": self.staff_jwks_url,
+            "STAFF_AUTH_URL": self.staff_issuer,
+            "NO_PROXY": no_proxy,
+            "no_proxy": no_proxy,
             **self.config.env,
         })
 
@@ -79,9 +151,22 @@ class LocalStack:
 
     def start_server(self) -> None:
         self._create_secret()
+        accounts, key = self.staff_accounts(), self.staff_key()  # before any worker starts
+
+        def environment(port: int) -> dict[str, str]:  # with port 0, known once the server is bound
+            self.config.port = port
+            return self.api_env()
+
         self.server = PortalServer((self.config.host, self.config.port), self.config.site_dir,
-                                   self.api_env(), self.config.workers)
-        self.config.port = self.server.server_address[1]
+                                   environment, self.config.workers)
+        # The user pool client's allowed callback and sign-out URLs: the console, on this origin.
+        origins = {self.browser_url}
+        if self.browser_url.startswith("http://127.0.0.1:"):
+            origins.add(f"http://localhost:{self.config.port}")
+        self.identity_provider = DevIdentityProvider(
+            key=key, accounts=accounts, issuer=self.staff_issuer,
+            allowed_uris=frozenset(f"{origin}/staff/" for origin in origins))
+        self.server.identity_provider = self.identity_provider
         self._thread = threading.Thread(target=self.server.serve_forever, name="portal", daemon=True)
         self._thread.start()
         # What EventBridge runs on a schedule in AWS (app.py's @app.schedule functions).

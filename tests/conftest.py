@@ -45,7 +45,9 @@ def load_hook(name: str) -> Any:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """One DynamoDB Local and one portal server per test session (per xdist worker), on free
-    ports, with data in a temporary folder; all stopped at the end."""
+    ports, with data in a temporary folder; all stopped at the end. Staff tokens without the
+    browser: `stack.staff_token("manager.dushanbe", **overrides)` or `stack.staff_headers(...)`
+    (devstack/staff_accounts.yaml; overrides as `devstack.dev_idp.mint_id_token` takes them)."""
     from devstack.dynamodb_local import free_port
     from devstack.stack import LocalStack, StackConfig
 

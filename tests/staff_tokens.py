@@ -4,7 +4,6 @@ file the backend reads (unit tests have no network), and tokens good or bad on p
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from functools import cache
 from pathlib import Path
@@ -12,6 +11,8 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from devstack.dev_idp import mint_id_token
 
 ISSUER = "https://idp.test/passerelle"
 AUDIENCE = "passerelle-console-test"
@@ -44,16 +45,12 @@ def write_jwks(folder: Path) -> str:
 
 def token(username: str, *, key: Any = None, kid: str = KID, algorithm: str = "RS256", expires_in: int = 3600,
           **overrides: Any) -> str:
+    """A token minted as the development identity provider mints them (devstack/dev_idp.py)."""
     groups, centres = STAFF[username]
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": ISSUER, "aud": AUDIENCE, "token_use": "id", "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, username)),
-        "cognito:username": username, "cognito:groups": groups, "custom:centres": centres, "name": username,
-        "auth_time": now, "iat": now, "exp": now + expires_in, "jti": uuid.uuid4().hex,
-    }
-    claims.update(overrides)
-    claims = {k: v for k, v in claims.items() if v is not None}
-    return jwt.encode(claims, key if key is not None else signing_key(), algorithm=algorithm, headers={"kid": kid})
+    identity = {"sub": str(uuid.uuid5(uuid.NAMESPACE_URL, username)), "cognito:username": username,
+                "cognito:groups": groups, "custom:centres": centres, "name": username}
+    return mint_id_token(identity, issuer=ISSUER, audience=AUDIENCE, key=key if key is not None else signing_key(),
+                         lifetime=expires_in, kid=kid, alg=algorithm, **overrides)
 
 
 def bearer(username: str, **overrides: Any) -> dict[str, str]:
