@@ -10,14 +10,16 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DYNAMODB_PORT ?= 8070
 DATA_DIR ?= .data
+STAGE ?= prod
 export PORT DYNAMODB_PORT DATA_DIR PYTHON
 
-.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench fuzz
+.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench fuzz deploy deploy-check destroy
 
 help:
 	@echo "make run    start the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	@echo "make test   lint, type checks and every test layer"
 	@echo "make bench  measure page weight, Lighthouse scores and API latency into devstack/bench/report.md"
+	@echo "make deploy STAGE=prod   deploy to AWS (make destroy STAGE=... deletes the stack, keeps the data)"
 
 # ---- installs ----------------------------------------------------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -44,8 +46,22 @@ site: content
 requirements: $(VENV)/.installed
 	$(PY) -m devstack.requirements
 
+# The Lambda bundle and the whole stack: Chalice's template merged with infra/template.yaml, linted.
 package: content
-	cd backend && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} ../$(VENV)/bin/chalice package --stage prod ../build/package
+	rm -rf build/package
+	cd backend && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} ../$(VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template ../infra/template.yaml ../build/package
+	$(VENV)/bin/cfn-lint -- build/package/sam.yaml
+
+# ---- AWS (infra/README.md: what they need, what they cost) ---------------------------------
+deploy-check:
+	@bash infra/deploy.sh --check
+
+deploy: deploy-check site package
+	STAGE=$(STAGE) PYTHON=$(PY) bash infra/deploy.sh
+
+destroy: $(VENV)/.installed
+	STAGE=$(STAGE) PYTHON=$(PY) bash infra/destroy.sh
 
 # ---- run ---------------------------------------------------------------------------------
 run: $(VENV)/.installed node_modules/.installed site
@@ -54,7 +70,7 @@ run: $(VENV)/.installed node_modules/.installed site
 
 # ---- checks ------------------------------------------------------------------------------
 lint: $(VENV)/.installed
-	$(PY) -m ruff check backend devstack site/hooks tests
+	$(PY) -m ruff check backend devstack infra site/hooks tests
 	$(PY) -m devstack.requirements --check
 
 typecheck: $(VENV)/.installed

@@ -323,7 +323,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         method = "GET" if self.command == "HEAD" else self.command
-        headers = list(self.headers.items())
+        # As CloudFront does, a viewer cannot choose the address the per-source limits see.
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() != "x-passerelle-viewer"]
         future = self.server.pool.submit(handle_api, method, path, parse_qs(query, keep_blank_values=True),
                                          headers, body)
         try:

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from playwright.sync_api import Browser, sync_playwright
 
 from devstack import ROOT
+from devstack.bench.cost import RouteUse, cost_rows
 from devstack.dynamodb_local import free_port
 from devstack.stack import LocalStack, StackConfig
 
@@ -151,7 +153,22 @@ def percentiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
-def dynamodb_per_route(stack: LocalStack) -> dict[str, tuple[str, float]]:
+@dataclass
+class RouteMeasure:
+    """One route's DynamoDB operations and capacity units (ReturnConsumedCapacity), and the handler's
+    time in process (median of the rounds)."""
+
+    operations: str
+    units: float
+    read_units: float
+    write_units: float
+    milliseconds: float
+
+
+READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
+
+
+def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMeasure]:
     """DynamoDB operations and consumed capacity (ReturnConsumedCapacity) of each route, in process."""
     sys.path.insert(0, str(ROOT / "backend"))
     from chalice.test import Client
@@ -163,7 +180,7 @@ def dynamodb_per_route(stack: LocalStack) -> dict[str, tuple[str, float]]:
         os.environ[name] = value
     aws.reset_clients()
     calls: list[str] = []
-    capacity: list[float] = []
+    capacity: list[tuple[str, float]] = []
     client = aws.dynamodb_client()
     measurable = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "TransactWriteItems", "BatchGetItem"}
 
@@ -172,14 +189,15 @@ def dynamodb_per_route(stack: LocalStack) -> dict[str, tuple[str, float]]:
         if model.name in measurable:
             params["ReturnConsumedCapacity"] = "TOTAL"
 
-    def read_capacity(parsed: dict[str, Any], **_: Any) -> None:
+    def read_capacity(parsed: dict[str, Any], model: Any, **_: Any) -> None:
         consumed = parsed.get("ConsumedCapacity")
         for entry in consumed if isinstance(consumed, list) else [consumed] if consumed else []:
-            capacity.append(float(entry.get("CapacityUnits", 0)))
+            capacity.append((model.name, float(entry.get("CapacityUnits", 0))))
 
     client.meta.events.register("provide-client-params.dynamodb.*", ask_capacity)
     client.meta.events.register("after-call.dynamodb.*", read_capacity)
-    found: dict[str, tuple[str, float]] = {}
+    found: dict[str, RouteMeasure] = {}
+    times: dict[str, list[float]] = {}
     with Client(app, stage_name="dev", project_dir=str(ROOT / "backend")) as test_client:
         for name, value in stack.api_env().items():
             os.environ[name] = value
@@ -187,14 +205,21 @@ def dynamodb_per_route(stack: LocalStack) -> dict[str, tuple[str, float]]:
         def call(label: str, method: str, path: str, body: Any, headers: dict[str, str] | None) -> Any:
             calls.clear()
             capacity.clear()
+            start = time.perf_counter()
             response = getattr(test_client.http, method.lower())(
                 path, body=json.dumps(body) if body is not None else None,
                 headers={"Content-Type": "application/json", **(headers or {})})
-            found[label] = (", ".join(f"{n} x{calls.count(n)}" for n in dict.fromkeys(calls)) or "none",
-                            sum(capacity))
+            times.setdefault(label, []).append((time.perf_counter() - start) * 1000)
+            reads = sum(units for name, units in capacity if name in READS)
+            found[label] = RouteMeasure(
+                operations=", ".join(f"{n} x{calls.count(n)}" for n in dict.fromkeys(calls)) or "none",
+                units=sum(units for _, units in capacity), read_units=reads,
+                write_units=sum(units for _, units in capacity) - reads,
+                milliseconds=statistics.median(times[label]))
             return json.loads(response.body) if response.body[:1] in (b"{", b"[") else response.body
 
-        scenario(call, 1000)
+        for number in range(rounds):
+            scenario(call, 1000 + number)
     aws.reset_clients()
     return found
 
@@ -243,8 +268,11 @@ def main() -> int:
                          table_name="passerelle-bench", workers=4)
     with LocalStack(config) as stack, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        guide_view: dict[str, Any] = {}
         for path in FIRST_VIEW_PAGES:
             view = first_view(browser, stack.url, path)
+            if path == GUIDE:
+                guide_view = view
             kb = view["bytes"] / 1024
             add(f"first view {path} (KB, {view['requests']} requests)", f"{kb:.1f}",
                 "ok" if view["bytes"] <= BUDGET_BYTES else f"OVER {BUDGET_BYTES // 1024} KB")
@@ -263,8 +291,13 @@ def main() -> int:
         for label, values in route_latency(stack.url).items():
             p50, p95 = percentiles(values)
             add(f"{label} p50 / p95 (ms, {len(values)} calls)", f"{p50:.1f} / {p95:.1f}")
-        for label, (operations, units) in dynamodb_per_route(stack).items():
-            add(f"DynamoDB per call: {label}", f"{operations}; {units:g} capacity units")
+        measured = dynamodb_per_route(stack)
+        for label, route in measured.items():
+            add(f"DynamoDB per call: {label}", f"{route.operations}; {route.units:g} capacity units")
+        # The cost section (infra/README.md): measured units and times at list prices.
+        routes = {label: RouteUse(r.read_units, r.write_units, r.milliseconds) for label, r in measured.items()}
+        for name, value in cost_rows(routes, guide_view["bytes"], guide_view["requests"]):
+            add(name, value)
     app_seconds, floor_seconds, ratio = cold_import_ratio()
     add("cold import of the Lambda handler (s)", f"{app_seconds:.2f}")
     add("cold import of boto3 + a DynamoDB client (s)", f"{floor_seconds:.2f}")

@@ -1,4 +1,6 @@
-"""`chalice package` builds the Lambda bundle with the compiled catalogue and the pinned runtime."""
+"""`make package`: `chalice package` merged with infra/template.yaml builds the Lambda bundle with the
+compiled catalogue and the pinned runtime. The package takes a while: it is built once per test
+session and shared with tests/integration/test_deploy.py (same xdist group, same worker)."""
 
 from __future__ import annotations
 
@@ -8,23 +10,50 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cfnlint.decode import decode
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("chalice-package")]
 
 
-def test_chalice_package_succeeds(tmp_path: Path) -> None:
+_built: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="session")
+def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What `make package` builds (build/package), built into a temporary folder once per process
+    (test_deploy.py imports this fixture, which makes it a second fixture of the same name)."""
+    if "package" not in _built:
+        _built["package"] = _package(tmp_path_factory.mktemp("package") / "package")
+    return _built["package"]
+
+
+def _package(out: Path) -> Path:
     chalice = Path(sys.executable).parent / "chalice"
     env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-1"}
-    result = subprocess.run([str(chalice), "package", "--stage", "prod", str(tmp_path)],
+    result = subprocess.run([str(chalice), "package", "--stage", "prod", "--merge-template",
+                             str(ROOT / "infra" / "template.yaml"), str(out)],
                             cwd=ROOT / "backend", env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    names = set(zipfile.ZipFile(tmp_path / "deployment.zip").namelist())
+    return out
+
+
+@pytest.fixture(scope="session")
+def packaged(package_dir: Path) -> dict[str, Any]:
+    """The merged template (YAML, since the merged template is YAML), intrinsics as JSON forms."""
+    template, problems = decode(str(package_dir / "sam.yaml"))
+    assert not problems, problems
+    return json.loads(json.dumps(template))
+
+
+def test_chalice_package_succeeds(package_dir: Path, packaged: dict[str, Any]) -> None:
+    names = set(zipfile.ZipFile(package_dir / "deployment.zip").namelist())
     assert {"app.py", "chalicelib/data/catalogue.json", "chalicelib/core/http.py"} <= names
     assert any(n.startswith("aws_lambda_powertools/") for n in names)
-    template = json.loads((tmp_path / "sam.json").read_text())
-    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert functions and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
+    functions = [r for r in packaged["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    assert len(functions) == 2 and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
+    assert all(f["Properties"]["Architectures"] == ["x86_64"] for f in functions)

@@ -143,6 +143,22 @@ def test_failed_lookups_are_limited_with_retry_after(client: Client, monkeypatch
     assert body(limited)["error"]["code"] == "too_many_requests"
 
 
+def test_behind_cloudfront_each_viewer_has_its_own_limit(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """API Gateway sees CloudFront's address; the viewer's comes in the header CloudFront's function sets."""
+    from chalicelib.core.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "lookup_failures_per_source", 2)
+    receipt = body(submit(client))["receipt"]
+
+    def from_viewer(address: str, typed: str) -> int:
+        return int(client.http.post("/api/complaints/lookup", body=json.dumps({"receipt": typed}),
+                                    headers={**JSON, "X-Passerelle-Viewer": address}).status_code)
+
+    assert [from_viewer("203.0.113.5", codes.new_receipt()) for _ in range(2)] == [404, 404]
+    assert from_viewer("203.0.113.5", receipt) == 429
+    assert from_viewer("198.51.100.9", receipt) == 200
+
+
 def test_access_ends_after_the_inactivity_period(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     receipt = body(submit(client))["receipt"]
     assert lookup(client, receipt).status_code == 200

@@ -17,8 +17,7 @@ bp = Blueprint(__name__)
 
 
 def _source() -> str:
-    identity = (bp.current_request.context or {}).get("identity") or {}
-    return ratelimit.source_key(identity.get("sourceIp"))
+    return ratelimit.source_of(bp.current_request)
 
 
 @api_route(bp, "/challenge", doc=RouteDoc("A proof-of-work challenge for an anonymous submission", proof.Challenge))

@@ -18,9 +18,21 @@ from chalicelib.core.settings import get_settings
 WINDOW_SECONDS = 600
 
 
+# Behind CloudFront, API Gateway sees the edge's address: a CloudFront Function puts the viewer's
+# in this header, overwriting whatever the viewer sent (infra/template.yaml, ViewerAddressFunction).
+VIEWER_HEADER = "x-passerelle-viewer"
+
+
 def source_key(address: str | None) -> str:
     day = datetime.now(UTC).strftime("%Y-%m-%d")
     return keyed_hash(f"rate-source:{day}", address or "unknown")[:32]
+
+
+def source_of(request: Any) -> str:
+    """The keyed hash of who is asking: the viewer's address as CloudFront saw it, else the
+    address API Gateway saw. Neither is kept: only this hash, for one 10-minute window."""
+    identity = (request.context or {}).get("identity") or {}
+    return source_key((request.headers or {}).get(VIEWER_HEADER) or identity.get("sourceIp"))
 
 
 def _window(now: float) -> int:

@@ -39,8 +39,7 @@ def _parse() -> FeedbackRequest:
                               ("Idempotency-Key", False, "Retries with the same key return the first answer."))))
 def submit() -> Response:
     body = _parse()
-    identity = (bp.current_request.context or {}).get("identity") or {}
-    source = ratelimit.source_key(identity.get("sourceIp"))
+    source = ratelimit.source_of(bp.current_request)
     key = idempotency.key_from(bp.current_request.headers)
     proof_header = bp.current_request.headers.get("x-proof")
 

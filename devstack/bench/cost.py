@@ -1,0 +1,89 @@
+"""What the portal costs to run on AWS, from figures measured by `make bench`.
+
+Inputs measured on this machine: DynamoDB capacity units per API call (ReturnConsumedCapacity on
+DynamoDB Local, which counts units as DynamoDB does), the handler's time per call (in process,
+against DynamoDB Local) and the bytes and requests of a guide's first view. Prices are list prices
+(infra/README.md says where and when); anything not measured is an assumption written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# List prices, eu-west-1 (Ireland), USD, as published in 2025 (DynamoDB on-demand after the
+# November 2024 price cut). Free tiers are left out: they would make most of this $0.
+PRICES = {
+    "dynamodb_write_unit": 0.7068 / 1e6,  # on-demand, per write request unit
+    "dynamodb_read_unit": 0.1415 / 1e6,  # on-demand, per read request unit
+    "lambda_gb_second": 0.0000166667,  # x86
+    "lambda_request": 0.20 / 1e6,
+    "api_gateway_request": 3.50 / 1e6,  # REST API, first 333 million a month
+    "waf_request": 0.60 / 1e6,
+    "cloudfront_gb": 0.085,  # Europe and North America; Asia and India cost up to ~40% more
+    "cloudfront_request": 0.0120 / 1e4,  # HTTPS
+    "logs_gb": 0.57,  # CloudWatch Logs ingestion
+}
+# Monthly, whatever the traffic: KMS key, secret, WAF web ACL and its 4 rules, 5 alarms, and the
+# waiting-list schedule (8,640 runs of about 50 ms, one query each).
+FIXED_MONTHLY = {
+    "KMS key": 1.00,
+    "Secrets Manager secret": 0.40,
+    "WAF web ACL + 4 rules": 5.00 + 4 * 1.00,
+    "CloudWatch alarms (5)": 0.50,
+    "waiting-list schedule": 8640 * (0.05 * 0.5 * 0.0000166667 + 0.20 / 1e6 + 0.1415 / 1e6),
+}
+LAMBDA_GB = 0.5  # lambda_memory_size 512 in backend/.chalice/config.json
+# Lambda at 512 MB has about a third of a vCPU: the handler time measured here is doubled.
+LAMBDA_SLOWER = 2.0
+LOG_BYTES_PER_API_CALL = 1500  # one app log line, START/END/REPORT, one access-log line
+
+# What each outcome costs in API calls (route labels of devstack/bench/__main__.py's scenario).
+BOOKING = ("GET .../slots (14 days)", "POST /api/bookings", "GET /api/bookings/{reference}")
+COMPLAINT = ("GET /api/challenge", "POST /api/complaints", "POST /api/complaints/lookup",
+             "POST /api/complaints/lookup", "POST /api/complaints/messages")
+# A person served, as the seeds count them: reads guides, books once; one in ten complains.
+GUIDE_VIEWS_PER_PERSON = 10
+COMPLAINTS_PER_PERSON = 0.1
+
+
+@dataclass(frozen=True)
+class RouteUse:
+    """One API call as measured: DynamoDB read and write units, handler milliseconds."""
+
+    read_units: float
+    write_units: float
+    milliseconds: float
+
+
+def api_call_cost(use: RouteUse) -> float:
+    p = PRICES
+    seconds = max(use.milliseconds, 1.0) * LAMBDA_SLOWER / 1000
+    return (use.read_units * p["dynamodb_read_unit"] + use.write_units * p["dynamodb_write_unit"]
+            + seconds * LAMBDA_GB * p["lambda_gb_second"] + p["lambda_request"] + p["api_gateway_request"]
+            + p["waf_request"] + LOG_BYTES_PER_API_CALL / 1e9 * p["logs_gb"]
+            + p["cloudfront_request"] + 2048 / 1e9 * p["cloudfront_gb"])
+
+
+def flow_cost(routes: dict[str, RouteUse], labels: tuple[str, ...]) -> float:
+    return sum(api_call_cost(routes[label]) for label in labels)
+
+
+def page_view_cost(page_bytes: float, requests: int) -> float:
+    return page_bytes / 1e9 * PRICES["cloudfront_gb"] + requests * PRICES["cloudfront_request"]
+
+
+def cost_rows(routes: dict[str, RouteUse], guide_bytes: float, guide_requests: int) -> list[tuple[str, str]]:
+    """Report rows: dollars per 1,000 outcomes, per person served, and the fixed monthly floor."""
+    booking = flow_cost(routes, BOOKING)
+    complaint = flow_cost(routes, COMPLAINT)
+    guide = page_view_cost(guide_bytes, guide_requests)
+    person = booking + COMPLAINTS_PER_PERSON * complaint + GUIDE_VIEWS_PER_PERSON * guide
+    fixed = sum(FIXED_MONTHLY.values())
+    return [
+        ("cost per 1,000 bookings (USD; slots, book, read back)", f"{1000 * booking:.4f}"),
+        ("cost per 1,000 complaints (USD; challenge, submit, 2 look-ups, 1 message)", f"{1000 * complaint:.4f}"),
+        ("cost per 1,000 guide views (USD; first view, CloudFront)", f"{1000 * guide:.4f}"),
+        (f"cost per person served (USD; {GUIDE_VIEWS_PER_PERSON} guide views, 1 booking, "
+         f"{COMPLAINTS_PER_PERSON:g} complaint)", f"{person:.6f}"),
+        ("fixed cost per month (USD; key, secret, WAF, alarms, schedule)", f"{fixed:.2f}"),
+    ]

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# `make deploy STAGE=prod`: deploy the stack passerelle-$STAGE and upload the site.
+# make has already built the site (build/site) and the package (build/package/sam.yaml, checked by
+# cfn-lint). Running it twice changes nothing: CloudFormation gets an empty change set, the site
+# upload compares content, and CloudFront is invalidated only when a file changed.
+#   infra/deploy.sh --check   only checks the AWS CLI and credentials (make runs it first)
+# Variables: STAGE (prod), AWS_REGION, ARTIFACT_BUCKET (default passerelle-artifacts-<account>-<region>),
+# ALARM_EMAIL (subscribed to the alarms), PYTHON (.venv/bin/python).
+set -euo pipefail
+
+if ! command -v aws >/dev/null 2>&1; then
+  echo "make deploy needs the AWS CLI: install it (AWS CLI v2 from AWS, or 'pip install awscli') and configure credentials ('aws configure'), then run it again." >&2
+  exit 1
+fi
+
+cd "$(dirname "$0")/.."
+STAGE="${STAGE:-prod}"
+STACK="passerelle-${STAGE}"
+PYTHON="${PYTHON:-.venv/bin/python}"
+PACKAGE_DIR="build/package"
+SITE_DIR="build/site"
+
+REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/null || true)}}"
+if [[ -z "$REGION" ]]; then
+  echo "No AWS region: set AWS_REGION (for example AWS_REGION=eu-west-1) or a default region with 'aws configure'." >&2
+  exit 1
+fi
+export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
+
+if ! ACCOUNT="$(aws sts get-caller-identity --query Account --output text 2>/dev/null)"; then
+  echo "The AWS CLI has no working credentials: run 'aws configure' (or set AWS_PROFILE), then run it again." >&2
+  exit 1
+fi
+if [[ "${1:-}" == "--check" ]]; then
+  echo "Deploying $STACK to account $ACCOUNT in $REGION."
+  exit 0
+fi
+
+output() {  # output NAME: a stack output, empty when the stack or the output does not exist
+  aws cloudformation describe-stacks --stack-name "$STACK" \
+    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text 2>/dev/null | sed 's/^None$//' || true
+}
+
+# 1. The bucket for the Lambda bundle: private, encrypted, old bundles expire.
+ARTIFACTS="${ARTIFACT_BUCKET:-passerelle-artifacts-${ACCOUNT}-${REGION}}"
+if ! aws s3api head-bucket --bucket "$ARTIFACTS" >/dev/null 2>&1; then
+  echo "Creating the artifacts bucket $ARTIFACTS"
+  if [[ "$REGION" == "us-east-1" ]]; then
+    aws s3api create-bucket --bucket "$ARTIFACTS" >/dev/null
+  else
+    aws s3api create-bucket --bucket "$ARTIFACTS" --create-bucket-configuration "LocationConstraint=$REGION" >/dev/null
+  fi
+  aws s3api put-public-access-block --bucket "$ARTIFACTS" --public-access-block-configuration \
+    BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+  aws s3api put-bucket-encryption --bucket "$ARTIFACTS" --server-side-encryption-configuration \
+    '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'
+  aws s3api put-bucket-lifecycle-configuration --bucket "$ARTIFACTS" --lifecycle-configuration \
+    '{"Rules":[{"ID":"old-bundles","Status":"Enabled","Filter":{"Prefix":""},"Expiration":{"Days":90}}]}'
+fi
+
+# 2. Upload the bundle (named by its content: an unchanged bundle is not uploaded again).
+aws cloudformation package --template-file "$PACKAGE_DIR/sam.yaml" --s3-bucket "$ARTIFACTS" \
+  --s3-prefix "$STACK" --output-template-file "$PACKAGE_DIR/packaged.yaml" >/dev/null
+
+# 3. Deploy. The staff sign-in client needs the site's address, which CloudFront assigns when the
+#    distribution is created: the first deploy of a stack runs twice, later ones once.
+deploy() {
+  local parameters=("SiteUrl=$1")
+  if [[ -n "${ALARM_EMAIL:-}" ]]; then
+    parameters+=("AlarmEmail=$ALARM_EMAIL")
+  fi
+  aws cloudformation deploy --template-file "$PACKAGE_DIR/packaged.yaml" --stack-name "$STACK" \
+    --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
+    --tags "project=passerelle" "stage=$STAGE" --parameter-overrides "${parameters[@]}"
+}
+DOMAIN="$(output DistributionDomain)"
+deploy "${DOMAIN:+https://$DOMAIN}"
+if [[ -z "$DOMAIN" ]]; then
+  DOMAIN="$(output DistributionDomain)"
+  deploy "https://$DOMAIN"
+fi
+
+# 4. The site, then a CloudFront invalidation only if something changed.
+BUCKET="$(output SiteBucket)"
+DISTRIBUTION="$(output DistributionId)"
+CHANGED="$("$PYTHON" infra/sync_site.py --bucket "$BUCKET" --site "$SITE_DIR" | tail -n 1 | cut -d' ' -f1)"
+if [[ "$CHANGED" != "0" ]]; then
+  aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION" --paths '/*' >/dev/null
+  echo "$CHANGED site files changed: CloudFront invalidated."
+else
+  echo "The site was already up to date."
+fi
+
+echo "Passerelle is at https://$DOMAIN/ (API: https://$DOMAIN/api/health)."
+echo "Staff sign-in: user pool $(output UserPoolId); create the first account as README.md says."

@@ -1,0 +1,514 @@
+"""infra/: the safety properties of the AWS template, the deploy scripts, the site upload, and the
+app's smoke flow against a table that CloudFormation (moto's) created from the template.
+
+The packaged template (Chalice's resources merged with ours, cfn-lint) is checked in
+tests/integration/test_deploy.py; here only infra/template.yaml is read, which is fast."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import string
+import subprocess
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import boto3
+import moto
+import pytest
+from cfnlint.decode import decode
+from chalice.test import Client
+
+from chalicelib.core import proof
+from chalicelib.core.aws import reset_clients
+from chalicelib.core.settings import get_settings
+from devstack.table import create_table_request, ttl_attribute
+from tests.conftest import ROOT
+
+TEMPLATE = ROOT / "infra" / "template.yaml"
+DATA_SERVICES = ("dynamodb", "s3", "secretsmanager", "kms", "logs")
+JSON = {"Content-Type": "application/json"}
+
+
+@cache
+def template() -> dict[str, Any]:
+    loaded, problems = decode(str(TEMPLATE))
+    assert not problems, problems
+    return dict(loaded)
+
+
+def resources(kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template()["Resources"].items() if r.get("Type") == kind}
+
+
+def props(name: str) -> dict[str, Any]:
+    return dict(template()["Resources"][name]["Properties"])
+
+
+def csp(policy: str) -> dict[str, set[str]]:
+    directives = [d.split() for d in policy.split(";") if d.strip()]
+    return {d[0]: set(d[1:]) for d in directives}
+
+
+# ---- the table, its key and the secret -----------------------------------------------------------
+
+def test_the_table_is_encrypted_with_a_rotating_customer_key_and_kept() -> None:
+    table = template()["Resources"]["AppTable"]
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    p = table["Properties"]
+    assert p["BillingMode"] == "PAY_PER_REQUEST"
+    assert p["DeletionProtectionEnabled"] is True
+    assert p["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert p["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    sse = p["SSESpecification"]
+    assert sse["SSEEnabled"] is True and sse["SSEType"] == "KMS"
+    key_name = sse["KMSMasterKeyId"]["Fn::GetAtt"][0]
+    key = template()["Resources"][key_name]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    # A table whose key is deleted can never be read again: the key outlives the stack too.
+    assert key["DeletionPolicy"] == key["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_indexes_are_those_the_code_queries_and_the_local_table_still_builds() -> None:
+    used = set(re.findall(r"IndexName\W+(GSI\d)", "\n".join(
+        p.read_text() for p in (ROOT / "backend" / "chalicelib").rglob("*.py"))))
+    defined = {i["IndexName"] for i in props("AppTable")["GlobalSecondaryIndexes"]}
+    assert used and used == defined
+    # devstack/table.py reads the same resource for DynamoDB Local and moto (intrinsics included).
+    request = create_table_request("passerelle-local")
+    assert {i["IndexName"] for i in request["GlobalSecondaryIndexes"]} == defined
+    assert ttl_attribute() == "expires_at"
+
+
+# Secrets Manager's alphabet for generated secrets (GenerateSecretString / GetRandomPassword).
+PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+
+def test_the_generated_secret_is_exactly_64_hex_characters_and_kept() -> None:
+    secret = template()["Resources"]["ServerSecret"]
+    assert secret["DeletionPolicy"] == secret["UpdateReplacePolicy"] == "Retain"
+    spec = secret["Properties"]["GenerateSecretString"]
+    alphabet = set(string.ascii_lowercase + string.digits)
+    if not spec.get("ExcludeUppercase"):
+        alphabet |= set(string.ascii_uppercase)
+    if not spec.get("ExcludePunctuation"):
+        alphabet |= set(PUNCTUATION)
+    if spec.get("IncludeSpace"):
+        alphabet.add(" ")
+    alphabet -= set(spec.get("ExcludeCharacters", ""))
+    assert alphabet == set("0123456789abcdef")
+    assert spec["PasswordLength"] == 64  # bytes.fromhex -> the 32 bytes secrets.py requires
+    assert secret["Properties"]["KmsKeyId"] == {"Ref": "DataKey"}
+
+
+# ---- the site: bucket and CloudFront -------------------------------------------------------------
+
+def test_the_site_bucket_is_private_and_only_this_distribution_reads_it() -> None:
+    bucket = props("SiteBucket")
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert "LoggingConfiguration" not in bucket
+    statements = props("SiteBucketPolicy")["PolicyDocument"]["Statement"]
+    tls = [s for s in statements if s["Effect"] == "Deny"]
+    assert tls and tls[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    assert allows
+    for statement in allows:
+        assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}, statement
+        source = statement["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+        assert source.endswith(":distribution/${Distribution}")
+        assert set(statement.get("Action") if isinstance(statement["Action"], list) else [statement["Action"]]) \
+            <= {"s3:GetObject", "s3:ListBucket"}
+
+
+def distribution() -> dict[str, Any]:
+    return dict(props("Distribution")["DistributionConfig"])
+
+
+def test_cloudfront_serves_the_bucket_through_origin_access_control_and_the_api_uncached() -> None:
+    config = distribution()
+    origins = {o["Id"]: o for o in config["Origins"]}
+    assert origins["site"]["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    assert origins["site"]["S3OriginConfig"] == {"OriginAccessIdentity": ""}
+    assert props("SiteOriginAccessControl")["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    # API Gateway stage "api" + routes under /api/: the edge's /api/health is the stage's /api/api/health.
+    assert origins["api"]["OriginPath"] == "/api"
+    assert origins["api"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert config["DefaultCacheBehavior"]["Compress"] is True
+    api = next(b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*")
+    assert api["TargetOriginId"] == "api" and api["ViewerProtocolPolicy"] == "https-only"
+    assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # Managed-CachingDisabled
+    assert {"POST", "PATCH", "DELETE"} <= set(api["AllowedMethods"])
+    for behaviour in (config["DefaultCacheBehavior"], api):
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert config["HttpVersion"] == "http2and3"
+    # CloudFront's standard logs record every viewer's address.
+    assert "Logging" not in config
+    assert not resources("AWS::CloudFront::RealtimeLogConfig")
+
+
+def test_the_response_headers_are_those_the_local_server_sends() -> None:
+    from devstack import server
+
+    headers = props("SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    security = headers["SecurityHeadersConfig"]
+    cloud = csp(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"])
+    cognito = "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"
+    assert cognito in cloud["connect-src"] and cognito in cloud["form-action"]
+    assert {k: v - {cognito} for k, v in cloud.items()} == csp(server.CONTENT_SECURITY_POLICY)
+    assert cloud["script-src"] == {"'self'"} and cloud["frame-ancestors"] == {"'none'"}
+    assert cloud["object-src"] == {"'none'"} and "'unsafe-inline'" not in cloud["style-src"]
+    hsts = security["StrictTransportSecurity"]
+    assert hsts["AccessControlMaxAgeSec"] >= 63072000 and hsts["IncludeSubdomains"] and hsts["Preload"]
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
+    assert security["ContentTypeOptions"]["Override"] is True
+    assert security["FrameOptions"]["FrameOption"] == "DENY"
+    custom = {h["Header"]: h["Value"] for h in headers["CustomHeadersConfig"]["Items"]}
+    for name in ("Permissions-Policy", "Cross-Origin-Opener-Policy"):
+        assert custom[name] == server.SECURITY_HEADERS[name]
+    assert all(s["Override"] for s in security.values())
+
+
+# ---- API Gateway, WAF, logs, alarms --------------------------------------------------------------
+
+def test_api_access_logs_hold_no_client_data_and_requests_are_throttled() -> None:
+    api = props("RestAPI")
+    assert api["EndpointConfiguration"] == "REGIONAL"
+    log_format = api["AccessLogSetting"]["Format"]
+    assert set(json.loads(log_format)) == {"requestId", "time", "httpMethod", "resourcePath", "status",
+                                           "responseLatency", "integrationLatency"}
+    for word in ("identity", "sourceIp", "userAgent", "caller", "user", "authorizer"):
+        assert word not in log_format
+    (settings,) = api["MethodSettings"]
+    assert settings["ThrottlingBurstLimit"] > 0 and settings["ThrottlingRateLimit"] > 0
+    assert settings["LoggingLevel"] == "OFF" and settings["DataTraceEnabled"] is False
+    assert props("ApiGatewayAccount")["CloudWatchRoleArn"]
+
+
+def test_waf_limits_the_lookups_and_submissions_and_keeps_no_addresses() -> None:
+    (acl,) = resources("AWS::WAFv2::WebACL").values()
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    assert acl["Properties"]["VisibilityConfig"]["SampledRequestsEnabled"] is False
+    rules = acl["Properties"]["Rules"]
+    scoped = json.dumps([r["Statement"]["RateBasedStatement"]["ScopeDownStatement"] for r in rules])
+    for path in ("/api/complaints/lookup", "/api/complaints/messages", "/api/bookings/", "/api/complaints\""):
+        assert path in scoped
+    assert all(not r["VisibilityConfig"]["SampledRequestsEnabled"] for r in rules)
+    assert all("Block" in r["Action"] for r in rules)
+    assert not resources("AWS::WAFv2::LoggingConfiguration")
+    association = props("ApiWebAclAssociation")["ResourceArn"]["Fn::Sub"]
+    assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in association
+
+
+def test_every_log_group_expires_and_each_function_has_its_own() -> None:
+    groups = resources("AWS::Logs::LogGroup")
+    assert groups and all(0 < g["Properties"]["RetentionInDays"] <= 90 for g in groups.values())
+    names = {g["Properties"]["LogGroupName"]["Fn::Sub"] for g in groups.values()}
+    for function in ("APIHandler", "ReleaseExpiredOffers"):
+        name = props(function)["FunctionName"]["Fn::Sub"]
+        assert f"/aws/lambda/{name}" in names
+
+
+def test_alarms_cover_5xx_lambda_errors_and_throttles() -> None:
+    alarms = [a["Properties"] for a in resources("AWS::CloudWatch::Alarm").values()]
+    metrics = {(a["Namespace"], a["MetricName"]) for a in alarms}
+    assert {("AWS/ApiGateway", "5XXError"), ("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles")} <= metrics
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
+
+
+# ---- IAM -----------------------------------------------------------------------------------------
+
+def role_statements() -> list[dict[str, Any]]:
+    found = []
+    for role in resources("AWS::IAM::Role").values():
+        for policy in role["Properties"].get("Policies", []):
+            found += policy["PolicyDocument"]["Statement"]
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_iam_names_every_resource_and_no_wildcard_action() -> None:
+    statements = role_statements()
+    assert statements
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            service, _, verb = action.partition(":")
+            assert service in DATA_SERVICES and "*" not in verb, action
+        for resource in as_list(statement["Resource"]):
+            assert resource != "*", statement
+            assert "passerelle-" not in json.dumps(resource), "name resources by reference, not by string"
+
+
+def test_the_functions_may_call_exactly_the_dynamodb_operations_the_code_uses() -> None:
+    sources = "\n".join(p.read_text() for p in (ROOT / "backend" / "chalicelib").rglob("*.py"))
+    called = set(re.findall(r"\.(get_item|batch_get_item|put_item|update_item|delete_item|query|scan|"
+                            r"transact_write_items|transact_get_items|batch_write_item|describe_table)\(", sources))
+    # A transaction is authorised through the actions of the items it writes or checks.
+    needed = {"".join(w.title() for w in c.split("_")) for c in called} - {"TransactWriteItems"}
+    if "transact_write_items" in called:
+        needed |= {"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"}
+    chalice_policy = json.loads((ROOT / "backend" / ".chalice" / "policy-prod.json").read_text())
+    chalice_actions = {a for s in chalice_policy["Statement"] for a in as_list(s["Action"])
+                       if a.startswith("dynamodb:")}
+    for role in ("ApiHandlerRole", "ReleaseExpiredOffersRole"):
+        statement = next(s for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"]
+                         if s["Sid"] == "AppTableData")
+        granted = {a.removeprefix("dynamodb:") for a in statement["Action"]}
+        assert granted == needed, role
+        assert {f"dynamodb:{a}" for a in granted} == chalice_actions  # `chalice deploy` gets the same
+        assert statement["Resource"] == [{"Fn::GetAtt": ["AppTable", "Arn"]}, {"Fn::Sub": "${AppTable.Arn}/index/*"}]
+
+
+def test_only_the_api_function_reads_the_secret() -> None:
+    def secret_readers(role: str) -> list[Any]:
+        return [s for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"]
+                if "secretsmanager:GetSecretValue" in as_list(s["Action"])]
+
+    (reader,) = secret_readers("ApiHandlerRole")
+    assert reader["Resource"] == {"Ref": "ServerSecret"}
+    assert not secret_readers("ReleaseExpiredOffersRole")
+
+
+def test_the_functions_are_configured_from_the_stack() -> None:
+    api = props("APIHandler")["Environment"]["Variables"]
+    assert api["TABLE_NAME"] == {"Ref": "AppTable"} and api["PASSERELLE_SECRET_ARN"] == {"Ref": "ServerSecret"}
+    assert api["STAFF_JWT_AUDIENCE"] == {"Ref": "UserPoolClient"}
+    issuer = api["STAFF_JWT_ISSUER"]["Fn::Sub"]
+    assert issuer == "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}"
+    assert api["STAFF_JWKS_URL"]["Fn::Sub"] == issuer + "/.well-known/jwks.json"
+    assert api["STAFF_AUTH_URL"]["Fn::Sub"] == "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"
+    assert props("ReleaseExpiredOffers")["Environment"]["Variables"] == {"TABLE_NAME": {"Ref": "AppTable"}}
+
+
+# ---- staff sign-in -------------------------------------------------------------------------------
+
+def test_staff_accounts_are_created_by_admins_with_mfa_and_cannot_widen_their_own_access() -> None:
+    pool = props("UserPool")
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert pool["MfaConfiguration"] == "ON" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    (centres,) = [a for a in pool["Schema"] if a["Name"] == "centres"]
+    assert centres["AttributeDataType"] == "String" and centres["Mutable"] is True
+    groups = {g["Properties"]["GroupName"] for g in resources("AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"caseworker", "manager", "focal_point", "admin"}
+    client = props("UserPoolClient")
+    assert client["GenerateSecret"] is False
+    assert client["AllowedOAuthFlows"]["Fn::If"][1] == ["code"]
+    assert client["CallbackURLs"]["Fn::If"][1] == [{"Fn::Sub": "${SiteUrl}/staff/"}]
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert client["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
+    assert "custom:centres" in client["ReadAttributes"]
+    assert "custom:centres" not in client["WriteAttributes"]
+    units = client["TokenValidityUnits"]
+    assert (client["IdTokenValidity"], units["IdToken"]) == (1, "hours")
+    assert (client["RefreshTokenValidity"], units["RefreshToken"]) == (12, "hours")
+
+
+def test_the_stack_outputs_what_deploy_and_destroy_read() -> None:
+    outputs = set(template()["Outputs"])
+    assert {"SiteBucket", "DistributionId", "DistributionDomain", "UserPoolId", "UserPoolClientId", "AuthDomain",
+            "TableName", "ApiUrl"} <= outputs
+    scripts = (ROOT / "infra" / "deploy.sh").read_text() + (ROOT / "infra" / "destroy.sh").read_text()
+    for name in set(re.findall(r"output (\w+)\)", scripts)):
+        assert name in outputs, name
+
+
+# ---- the scripts ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("script", ["deploy.sh", "destroy.sh"])
+def test_the_scripts_parse(script: str) -> None:
+    result = subprocess.run(["bash", "-n", str(ROOT / "infra" / script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("script", ["deploy.sh", "destroy.sh"])
+def test_without_the_aws_cli_a_script_says_so_in_one_sentence(script: str, tmp_path: Path) -> None:
+    bash = shutil.which("bash")
+    assert bash
+    result = subprocess.run([bash, str(ROOT / "infra" / script)], env={"PATH": str(tmp_path), "HOME": str(tmp_path)},
+                            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert "needs the AWS CLI" in line and line.endswith(".")
+
+
+def test_make_deploy_checks_builds_packages_lints_then_deploys() -> None:
+    result = subprocess.run(["make", "-n", "deploy", "STAGE=prod"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    steps = [
+        "bash infra/deploy.sh --check",
+        "mkdocs build",
+        "chalice package --stage prod",
+        "--merge-template ../infra/template.yaml ../build/package",
+        "cfn-lint -- build/package/sam.yaml",
+        "STAGE=prod PYTHON=.venv/bin/python bash infra/deploy.sh",
+    ]
+    positions = [result.stdout.find(step) for step in steps]
+    assert all(p >= 0 for p in positions), result.stdout
+    assert positions == sorted(positions)
+    script = (ROOT / "infra" / "deploy.sh").read_text()
+    for step in ("aws cloudformation package", "aws cloudformation deploy", "--no-fail-on-empty-changeset",
+                 "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND", "infra/sync_site.py", "create-invalidation"):
+        assert step in script
+
+
+# ---- the site upload -----------------------------------------------------------------------------
+
+def test_cache_headers_follow_the_names() -> None:
+    from infra import sync_site
+
+    assert sync_site.cache_control("assets/javascripts/bundle.f55a23d4.min.js") == "public, max-age=31536000, immutable"
+    assert sync_site.cache_control("assets/stylesheets/main.342714a4.min.css").endswith("immutable")
+    for key in ("index.html", "ar/guides/x/index.html", "sw.js", "assets/passerelle.js", "open-data/hsds.json"):
+        assert sync_site.cache_control(key) == "no-cache", key
+    assert sync_site.cache_control("guides/x/qr.svg") == "public, max-age=3600"
+    assert sync_site.content_type("index.html") == "text/html; charset=utf-8"
+    assert sync_site.content_type("manifest.webmanifest") == "application/manifest+json; charset=utf-8"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "guides" / "x").mkdir(parents=True)
+    (root / "index.html").write_text("<h1>Passerelle</h1>")
+    (root / "guides" / "x" / "index.html").write_text("<p>guide</p>")
+    (root / "sw.js").write_text("self.addEventListener('fetch', () => {});")
+    return root
+
+
+def test_a_second_upload_of_the_same_build_changes_nothing(site: Path) -> None:
+    from infra import sync_site
+
+    with moto.mock_aws():
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        s3.create_bucket(Bucket="site", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3.put_object(Bucket="site", Key="old/page.html", Body=b"gone")
+        assert sync_site.sync(s3, "site", site) == 4  # three uploads, one stale object deleted
+        for path in site.rglob("*"):  # a rebuild: same content, new modification times
+            if path.is_file():
+                os.utime(path)
+        assert sync_site.sync(s3, "site", site) == 0
+        (site / "sw.js").write_text("self.addEventListener('fetch', () => { /* v2 */ });")
+        assert sync_site.sync(s3, "site", site) == 1
+        head = s3.head_object(Bucket="site", Key="sw.js")
+        assert head["CacheControl"] == "no-cache" and head["ContentType"].startswith("text/javascript")
+        assert head["ETag"].strip('"') == hashlib.md5((site / "sw.js").read_bytes(), usedforsecurity=False).hexdigest()
+        assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket="site")["Contents"]) == [
+            "guides/x/index.html", "index.html", "sw.js"]
+
+
+# ---- moto's CloudFormation: the stack's table, then the app's smoke flow -------------------------
+
+def moto_template() -> dict[str, Any]:
+    """The template's resources that moto's CloudFormation can create. It cannot create
+    AWS::Serverless::* (no SAM transform) nor AWS::SecretsManager::Secret, and it accepts but
+    ignores SSE, PITR and TTL (those are checked on the template above, not here)."""
+    keep = ("DataKey", "DataKeyAlias", "AppTable")
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {name: template()["Resources"][name] for name in keep},
+        "Outputs": {"TableName": template()["Outputs"]["TableName"], "DataKeyArn": template()["Outputs"]["DataKeyArn"]},
+    }
+
+
+@pytest.fixture
+def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    for name in ("PASSERELLE_SECRET_FILE", "DYNAMODB_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PROOF_DIFFICULTY", "8")
+    with moto.mock_aws():
+        cloudformation = boto3.client("cloudformation", region_name="eu-west-1")
+        cloudformation.create_stack(StackName="passerelle-prod", TemplateBody=json.dumps(moto_template()))
+        stack = cloudformation.describe_stacks(StackName="passerelle-prod")["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        # What CloudFormation does for ServerSecret, which moto's CloudFormation cannot: generate
+        # the value from the template's GenerateSecretString and store it.
+        spec = template()["Resources"]["ServerSecret"]["Properties"]["GenerateSecretString"]
+        secrets = boto3.client("secretsmanager", region_name="eu-west-1")
+        value = secrets.get_random_password(**spec)["RandomPassword"]
+        outputs["SecretArn"] = secrets.create_secret(Name="passerelle-prod-secret", SecretString=value,
+                                                     KmsKeyId=outputs["DataKeyArn"])["ARN"]
+        reset_clients()
+        yield outputs
+    reset_clients()
+
+
+def test_the_app_runs_on_the_table_the_stack_created(deployed: dict[str, str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import app
+
+    table = deployed["TableName"]
+    assert table.startswith("passerelle-prod-AppTable")
+    with Client(app, stage_name="prod", project_dir=str(ROOT / "backend")) as api:
+        # What the stack sets in the function's environment. The test client lays the stage's
+        # config.json variables (another table name) over it on each request: settings are read
+        # once per process, as in Lambda, so read them now.
+        monkeypatch.setenv("TABLE_NAME", table)
+        monkeypatch.setenv("PASSERELLE_SECRET_ARN", deployed["SecretArn"])
+        reset_clients()
+        assert get_settings().table_name == table
+        health = api.http.get("/api/health")
+        assert health.status_code == 200 and json.loads(health.body)["database"] == "up"
+
+        found = json.loads(api.http.get("/api/centres/tr-ankara/services/language_course/slots?days=14").body)
+        free = [s["start"] for s in found["slots"] if s["seats_left"] > 0]
+        booked = api.http.post("/api/bookings", headers=JSON, body=json.dumps({
+            "centre_id": "tr-ankara", "service_id": "language_course", "start": free[0], "mode": "on_site",
+            "language": "tr"}))
+        assert booked.status_code == 201, booked.body
+        booking = json.loads(booked.body)
+        again = api.http.get(f"/api/bookings/{booking['reference']}", headers={"X-Manage-Code": booking["manage_code"]})
+        assert again.status_code == 200 and json.loads(again.body)["start"] == free[0]
+
+        challenge = json.loads(api.http.get("/api/challenge").body)
+        solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
+        submitted = api.http.post("/api/complaints", headers={**JSON, "X-Proof": solved}, body=json.dumps({
+            "category": "unpaid_wages", "country": "MY", "language": "vi",
+            "description": "Smoke test: wages unpaid for two months."}))
+        assert submitted.status_code == 201, submitted.body
+        receipt = json.loads(submitted.body)["receipt"]
+        looked_up = api.http.post("/api/complaints/lookup", headers=JSON, body=json.dumps({"receipt": receipt}))
+        assert looked_up.status_code == 200, looked_up.body
+        assert json.loads(looked_up.body)["category"] == "unpaid_wages"
+
+    # Everything went to the stack's table, and the key came from the stack's secret.
+    items = boto3.client("dynamodb", region_name="eu-west-1").scan(TableName=table)["Items"]
+    assert {i["PK"]["S"].split("#")[0] for i in items} >= {"BOOKING", "COMPLAINT"}
+    from chalicelib.core.secrets import server_key
+
+    secret = boto3.client("secretsmanager", region_name="eu-west-1").get_secret_value(
+        SecretId=deployed["SecretArn"])["SecretString"]
+    assert server_key() == bytes.fromhex(secret) and len(server_key()) == 32
+
+
+# ---- the cost model ------------------------------------------------------------------------------
+
+def test_the_cost_model_prices_what_was_measured() -> None:
+    from devstack.bench.cost import BOOKING, COMPLAINT, PRICES, RouteUse, cost_rows
+
+    free = {label: RouteUse(0, 0, 0) for label in BOOKING + COMPLAINT}
+    heavy = {**free, "POST /api/bookings": RouteUse(read_units=0.5, write_units=8, milliseconds=40)}
+    rows = dict(cost_rows(free, guide_bytes=40_000, guide_requests=5))
+    guide = float(rows["cost per 1,000 guide views (USD; first view, CloudFront)"])
+    assert guide == pytest.approx(1000 * (40_000 / 1e9 * PRICES["cloudfront_gb"] + 5 * PRICES["cloudfront_request"]),
+                                  abs=1e-4)
+    cheap = float(rows["cost per 1,000 bookings (USD; slots, book, read back)"])
+    dear = float(dict(cost_rows(heavy, 40_000, 5))["cost per 1,000 bookings (USD; slots, book, read back)"])
+    expected = 1000 * (8 * PRICES["dynamodb_write_unit"] + 0.5 * PRICES["dynamodb_read_unit"]
+                       + (0.080 - 0.002) * 0.5 * PRICES["lambda_gb_second"])
+    assert dear - cheap == pytest.approx(expected, abs=1e-4)
