@@ -30,6 +30,7 @@ class CentreRef(BaseModel):
 
 
 class Me(BaseModel):
+    sub: str
     username: str
     name: str
     roles: list[Role]

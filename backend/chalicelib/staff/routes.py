@@ -76,7 +76,7 @@ def auth_config() -> AuthConfig:
 def me(user: StaffUser) -> Me:
     catalogue = get_catalogue()
     centres = [c for c in catalogue.centres if user.works_at(c.id)]
-    return Me(username=user.username, name=user.name, roles=sorted(user.roles),
+    return Me(sub=user.sub, username=user.username, name=user.name, roles=sorted(user.roles),
               centres=[CentreRef(id=c.id, name=c.name.get("en", c.id)) for c in centres],
               all_centres=user.all_centres)
 
