@@ -130,6 +130,15 @@ def test_a_wrong_receipt_is_404_without_saying_whether_any_exists(client: Client
             assert body(response)["error"]["message"] == "No complaint matches this receipt number."
 
 
+def test_each_idempotent_request_runs_with_its_own_proof(client: Client) -> None:
+    """A warm process serves many requests: the second key's request must not replay the first's
+    proof of work (it would be refused as already used)."""
+    first = submit(client, headers={"Idempotency-Key": "complaint-first-0001"})
+    second = submit(client, headers={"Idempotency-Key": "complaint-second-002"})
+    assert first.status_code == second.status_code == 201, second.body
+    assert body(first)["receipt"] != body(second)["receipt"]
+
+
 def test_failed_lookups_are_limited_with_retry_after(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     from chalicelib.core.settings import get_settings
 

@@ -40,7 +40,7 @@ def reset() -> None:
     _wrapped.clear()
 
 
-def _wrap(kind: str, create: Creator, secret_field: str | None) -> tuple[Any, IdempotencyConfig]:
+def _wrap(kind: str, secret_field: str | None) -> tuple[Any, IdempotencyConfig]:
     if kind not in _wrapped:  # built on first use: no AWS client at import
         settings = get_settings()
         store = DynamoDBPersistenceLayer(
@@ -50,7 +50,9 @@ def _wrap(kind: str, create: Creator, secret_field: str | None) -> tuple[Any, Id
         config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="body",
                                    expires_after_seconds=settings.idempotency_ttl_seconds)
 
-        def sealed(request: dict[str, Any]) -> dict[str, Any]:
+        # The creator comes with each call: it closes over that request's own headers (its proof of
+        # work, its source). One captured here would serve every later request of a warm process.
+        def sealed(request: dict[str, Any], create: Creator) -> dict[str, Any]:
             answer = create(request["body"])
             if secret_field is None:
                 return answer
@@ -63,11 +65,11 @@ def _wrap(kind: str, create: Creator, secret_field: str | None) -> tuple[Any, Id
 
 def run(kind: str, key: str, body: dict[str, Any], create: Creator, secret_field: str | None,
         lambda_context: Any = None) -> dict[str, Any]:
-    function, config = _wrap(kind, create, secret_field)
+    function, config = _wrap(kind, secret_field)
     if lambda_context is not None:
         config.register_lambda_context(lambda_context)  # a crashed attempt's lock expires with it
     try:
-        answer = dict(function(request={"key": key, "body": body}))
+        answer = dict(function(request={"key": key, "body": body}, create=create))
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict("The same request is being handled. Try again in a moment.", field="Idempotency-Key",
                        headers={"Retry-After": "1"}) from exc
