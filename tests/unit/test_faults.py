@@ -114,3 +114,19 @@ def test_a_complaint_whose_answer_was_lost_is_filed_once(client: Client, monkeyp
     lookup = client.http.post("/api/complaints/lookup", headers={"Content-Type": "application/json"},
                               body=json.dumps({"receipt": body(response)["receipt"]}))
     assert lookup.status_code == 200
+
+
+def test_feedback_whose_answer_was_lost_is_counted_once(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import proof
+    from chalicelib.feedback.service import guide_counter_key, now_utc
+
+    monkeypatch.setenv("PROOF_DIFFICULTY", "6")
+    challenge = body(client.http.get("/api/challenge"))["challenge"]
+    lose_the_first_answer(monkeypatch, {0, 2})  # our item exists, and so does the used proof
+    response = client.http.post("/api/feedback", body=json.dumps({
+        "kind": "page", "page": "/km/guides/abroad/rights-at-work/", "language": "km", "helpful": True}), headers={
+        "Content-Type": "application/json", "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}"})
+    assert response.status_code == 201, response.body
+    pk, sk = guide_counter_key("/km/guides/abroad/rights-at-work/", "km", now_utc())
+    counter = dynamodb_client().get_item(TableName=TABLE, Key={"PK": {"S": pk}, "SK": {"S": sk}})["Item"]
+    assert counter["helpful_yes"]["N"] == "1"

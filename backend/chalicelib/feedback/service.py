@@ -18,6 +18,7 @@ from typing import Any
 from chalicelib.bookings import repository as bookings_repo
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core import dynamo
+from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.feedback.models import NeedFeedback, PageFeedback, Received, ServiceFeedback
@@ -54,12 +55,21 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed as failed:
+        if 0 in failed.failed and _exists(items[0]):
+            # Our item is there (its key is random): a retry of a transaction that went through after
+            # its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
+            return Received(kind=feedback.kind, received_at=now.isoformat())
         if len(items) - 1 in failed.failed:
             raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
         if isinstance(feedback, ServiceFeedback) and 1 in failed.failed:
             raise Conflict("Feedback for this appointment was already given. Thank you.", field="reference") from None
         raise
     return Received(kind=feedback.kind, received_at=now.isoformat())
+
+
+def _exists(put: dict[str, Any]) -> bool:
+    key = {name: put["Put"]["Item"][name] for name in ("PK", "SK")}
+    return "Item" in dynamodb_client().get_item(TableName=dynamo.table(), Key=key, ConsistentRead=True)
 
 
 def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, Any]]:
