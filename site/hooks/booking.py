@@ -106,6 +106,8 @@ def booking_widget(catalogue: Catalogue, lang: str) -> str:
 
 
 def manage_page(catalogue: Catalogue, lang: str) -> str:
+    """Also links to the service feedback page; feedback.js puts the reference in that link's
+    fragment (#ref=...), which browsers never send to a server."""
     depth = 3 if lang == "en" else 4  # /book/manage/ or /<lang>/book/manage/
     return page_head(t(lang, "manage.title"), t(lang, "manage.intro")) + f"""{e(lang, "manage.intro")}
 
@@ -129,11 +131,13 @@ def manage_page(catalogue: Catalogue, lang: str) -> str:
 <button type="button" class="md-button px-danger" id="m-cancel-confirm" hidden>{e(lang, "manage.cancel_confirm")}</button>
 </p>
 <form id="m-move-form" hidden>{_slot_picker(lang)}</form>
+<p><a id="m-feedback" href="../../feedback/service/">{e(lang, "feedback.service_link")}</a></p>
 </section>
 </section>
 <noscript><p class="px-sample">{e(lang, "book.needs_js")}</p></noscript>
 {_data_island(catalogue, lang)}
 {_script(lang, depth)}
+<script src="{"../" * depth}assets/feedback.js" defer></script>
 """
 
 

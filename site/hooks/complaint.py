@@ -36,7 +36,8 @@ def _texts(lang: str) -> str:
 
 
 def _script(depth: int) -> str:
-    return f'<script src="{"../" * depth}assets/complaint.js" defer></script>'
+    prefix = "../" * depth  # proof.js first: complaint.js uses its solver (deferred scripts run in order)
+    return "\n".join(f'<script src="{prefix}assets/{name}.js" defer></script>' for name in ("proof", "complaint"))
 
 
 def complaint_form(catalogue: Catalogue, lang: str) -> str:
