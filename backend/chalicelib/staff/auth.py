@@ -15,15 +15,17 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import jwt
 from chalice.app import Blueprint
 
 from chalicelib.core.errors import ApiError, Forbidden, Unauthorized
 from chalicelib.core.http import RouteDoc, api_route
 from chalicelib.core.settings import get_settings
+
+if TYPE_CHECKING:  # PyJWT and cryptography load on the first staff request, not on every cold start
+    import jwt
 
 ALGORITHMS = ["RS256"]
 ROLES = ("caseworker", "manager", "focal_point", "admin")
@@ -91,6 +93,8 @@ def _fetch(url: str) -> dict[str, jwt.PyJWK]:
     except (OSError, ValueError) as exc:
         raise StaffAuthUnavailable("Staff sign-in cannot be checked right now. Try again shortly.",
                                    headers={"Retry-After": "5"}) from exc
+    import jwt
+
     keys: dict[str, jwt.PyJWK] = {}
     for entry in document.get("keys", []):
         if entry.get("kty") == "RSA" and entry.get("kid") and entry.get("use", "sig") == "sig":
@@ -107,6 +111,8 @@ def _unauthorised(message: str) -> Unauthorized:
 
 def verify(token: str) -> dict[str, Any]:
     """The token's claims, or 401 for any token we cannot fully trust."""
+    import jwt
+
     settings = get_settings()
     if not (settings.staff_jwt_issuer and settings.staff_jwt_audience and settings.staff_jwks_url):
         raise StaffAuthUnavailable("Staff sign-in is not configured.")
