@@ -121,11 +121,28 @@ def scenario(call: Call, round_number: int) -> None:
     challenge = call("GET /api/challenge", "GET", "/api/challenge", None, None)
     solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
     submitted = call("POST /api/complaints", "POST", "/api/complaints", {
-        "category": "unpaid_wages", "country": "MY", "language": "vi",
+        "category": "unpaid_wages", "country": "MY", "language": "vi", "centre_id": "tj-dushanbe",
         "description": "Benchmark complaint: wages unpaid for two months."}, {"X-Proof": solved})
     call("POST /api/complaints/lookup", "POST", "/api/complaints/lookup", {"receipt": submitted["receipt"]}, None)
     call("POST /api/complaints/messages", "POST", "/api/complaints/messages",
          {"receipt": submitted["receipt"], "text": "Any news?"}, None)
+    if not STAFF:
+        return
+    # The staff side: a manager's queue (the complaint above is the newest), the case, an
+    # acknowledgement, a day's agenda, the dashboard.
+    queue = call("GET /api/staff/complaints", "GET", "/api/staff/complaints?status=new&sort=newest", None, STAFF)
+    case_id = queue["complaints"][0]["id"]
+    call("GET /api/staff/complaints/{id}", "GET", f"/api/staff/complaints/{case_id}", None, STAFF)
+    call("POST /api/staff/complaints/{id}/status", "POST", f"/api/staff/complaints/{case_id}/status",
+         {"status": "acknowledged", "expected": "new"}, STAFF)
+    call("GET /api/staff/centres/{centre}/agenda", "GET",
+         f"/api/staff/centres/tr-ankara/agenda?date={free[0][:10]}", None, ADMIN)
+    call("GET /api/staff/dashboard", "GET", "/api/staff/dashboard?centre=tj-dushanbe", None, STAFF)
+
+
+# Staff tokens for the scenario, minted by the local identity provider once the stack runs.
+STAFF: dict[str, str] = {}
+ADMIN: dict[str, str] = {}
 
 
 def route_latency(origin: str, rounds: int = 30) -> dict[str, list[float]]:
@@ -267,6 +284,8 @@ def main() -> int:
     config = StackConfig(data_dir=Path(tempfile.mkdtemp(prefix="bench-")), port=0, dynamodb_port=free_port(),
                          table_name="passerelle-bench", workers=4)
     with LocalStack(config) as stack, sync_playwright() as playwright:
+        STAFF.update(stack.staff_headers("manager.dushanbe"))
+        ADMIN.update(stack.staff_headers("admin"))
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         guide_view: dict[str, Any] = {}
         for path in FIRST_VIEW_PAGES:
