@@ -18,9 +18,9 @@ import hashlib
 import hmac
 import html
 import json
-import os
 import re
 import secrets
+import sys
 import threading
 import time
 import uuid
@@ -36,7 +36,7 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from devstack import CONTENT
+from devstack import BACKEND, CONTENT
 
 PREFIX = "/dev-idp"
 CLIENT_ID = "passerelle-console-local"
@@ -146,22 +146,14 @@ def describe_accounts(accounts: Mapping[str, Account]) -> list[str]:
 
 def load_key(path: Path) -> rsa.RSAPrivateKey:
     """The signing key, generated on first use. Several processes may start at once: the key is
-    written to a private temporary file and linked into place (as core/secrets.py does), so nobody
-    reads a half-written key, and whoever loses the race reads the winner's."""
-    if not path.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
+    written to a private temporary file and linked into place (core/secrets.py's write_once), so
+    nobody reads a half-written key, and whoever loses the race reads the winner's."""
+    if str(BACKEND) not in sys.path:
+        sys.path.insert(0, str(BACKEND))
+    from chalicelib.core.secrets import write_once
+
+    write_once(path, lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
         raise ValueError(f"{path} does not hold an RSA key of at least 2048 bits")

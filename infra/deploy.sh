@@ -8,15 +8,11 @@
 # ALARM_EMAIL (subscribed to the alarms), PYTHON (.venv/bin/python).
 set -euo pipefail
 
-if ! command -v aws >/dev/null 2>&1; then
-  echo "make deploy needs the AWS CLI: install it (AWS CLI v2 from AWS, or 'pip install awscli') and configure credentials ('aws configure'), then run it again." >&2
-  exit 1
-fi
-
-cd "$(dirname "$0")/.."
-STAGE="${STAGE:-prod}"
-STACK="passerelle-${STAGE}"
-PYTHON="${PYTHON:-.venv/bin/python}"
+COMMAND=deploy
+# shellcheck source=infra/common.sh
+HERE="${BASH_SOURCE[0]%/*}"  # no dirname: it works with an empty PATH too
+[[ "$HERE" == "${BASH_SOURCE[0]}" ]] && HERE=.
+source "$HERE/common.sh"
 PACKAGE_DIR="build/package"
 SITE_DIR="build/site"
 
@@ -35,11 +31,6 @@ if [[ "${1:-}" == "--check" ]]; then
   echo "Deploying $STACK to account $ACCOUNT in $REGION."
   exit 0
 fi
-
-output() {  # output NAME: a stack output, empty when the stack or the output does not exist
-  aws cloudformation describe-stacks --stack-name "$STACK" \
-    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text 2>/dev/null | sed 's/^None$//' || true
-}
 
 # 1. The bucket for the Lambda bundle: private, encrypted, old bundles expire.
 ARTIFACTS="${ARTIFACT_BUCKET:-passerelle-artifacts-${ACCOUNT}-${REGION}}"

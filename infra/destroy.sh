@@ -5,20 +5,11 @@
 # stack. What to run to delete them too is printed at the end.
 set -euo pipefail
 
-if ! command -v aws >/dev/null 2>&1; then
-  echo "make destroy needs the AWS CLI: install it (AWS CLI v2 from AWS, or 'pip install awscli') and configure credentials ('aws configure'), then run it again." >&2
-  exit 1
-fi
-
-cd "$(dirname "$0")/.."
-STAGE="${STAGE:-prod}"
-STACK="passerelle-${STAGE}"
-PYTHON="${PYTHON:-.venv/bin/python}"
-
-output() {
-  aws cloudformation describe-stacks --stack-name "$STACK" \
-    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text 2>/dev/null | sed 's/^None$//' || true
-}
+COMMAND=destroy
+# shellcheck source=infra/common.sh
+HERE="${BASH_SOURCE[0]%/*}"  # no dirname: it works with an empty PATH too
+[[ "$HERE" == "${BASH_SOURCE[0]}" ]] && HERE=.
+source "$HERE/common.sh"
 
 if ! aws cloudformation describe-stacks --stack-name "$STACK" >/dev/null 2>&1; then
   echo "There is no stack $STACK in ${AWS_REGION:-${AWS_DEFAULT_REGION:-the default region}}: nothing to delete." >&2

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect
 
-from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
 from tests.conftest import ROOT
+from tests.e2e.test_complaint import complaint_id_for
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "passerelle-local"  # the local identity provider's sample accounts only
@@ -57,14 +57,6 @@ def file_complaint(stack: LocalStack, **fields: Any) -> str:
     status, answer = call(stack, "POST", "/api/complaints", body, {"X-Proof": solved})
     assert status == 201, answer
     return str(answer["receipt"])
-
-
-def complaint_id(stack: LocalStack, description: str) -> str:
-    items = local_client(stack.dynamodb.endpoint).scan(
-        TableName=stack.config.table_name, FilterExpression="SK = :m AND description = :d",
-        ExpressionAttributeValues={":m": {"S": "META"}, ":d": {"S": description}})["Items"]
-    assert len(items) == 1
-    return str(items[0]["id"]["S"])
 
 
 @pytest.fixture
@@ -111,7 +103,7 @@ def test_sign_in_triage_reply_refer_and_the_complainant_reads_the_reply(
     page, seen = console
     description = "The agency kept my first three months of wages and my contract."
     receipt = file_complaint(stack, description=description)
-    case = complaint_id(stack, description)
+    case = complaint_id_for(stack, description)
 
     sign_in(page, stack, "caseworker.dushanbe")
     expect(page.locator("#s-who-name")).to_have_text("Dilnoza Karimova")
@@ -188,7 +180,7 @@ def test_injection_payloads_stay_text_in_the_queue_and_the_case(
                                  category="passport_confiscated", centre_id="tr-istanbul", language="tr")
         status, _ = call(stack, "POST", "/api/complaints/messages", {"receipt": receipt, "text": payload})
         assert status == 200
-        cases.append((complaint_id(stack, description), description, payload))
+        cases.append((complaint_id_for(stack, description), description, payload))
 
     sign_in(page, stack, "caseworker.istanbul")
     page.locator("#q-category").select_option("passport_confiscated")
@@ -214,7 +206,7 @@ def test_a_case_changed_meanwhile_is_reloaded_and_a_refused_token_means_sign_in_
     page, seen = console
     description = "Two caseworkers open this case at the same time."
     file_complaint(stack, description=description, category="contract_breach")
-    case = complaint_id(stack, description)
+    case = complaint_id_for(stack, description)
     sign_in(page, stack, "manager.dushanbe", path=f"/staff/#/case/{case}")
     expect(page.locator("#c-title")).to_contain_text(case)
     # a colleague acknowledges it first
@@ -243,7 +235,7 @@ def test_a_focal_point_works_the_restricted_lane(stack: LocalStack, console: tup
     page, seen = console
     description = "A staff member at the centre asked me for sex in exchange for help."
     file_complaint(stack, description=description, category="sea_by_staff", language="en")
-    case = complaint_id(stack, description)
+    case = complaint_id_for(stack, description)
     sign_in(page, stack, "focal.point")
     expect(page.locator("#q-lane")).to_be_visible()
     expect(page.locator("#q-lane")).to_have_value("restricted")
@@ -305,7 +297,7 @@ def test_a_signed_in_case_view_is_accessible(browser: Browser, stack: LocalStack
     axe = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
     description = "My recruiter charged me 900 dollars before departure."
     file_complaint(stack, description=description, category="recruitment_fees")
-    case = complaint_id(stack, description)
+    case = complaint_id_for(stack, description)
     context = browser.new_context(bypass_csp=True, viewport={"width": 1024, "height": 1366})
     page = context.new_page()
     sign_in(page, stack, "manager.dushanbe")

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -36,22 +37,28 @@ def server_key() -> bytes:
     raise SecretUnavailable("set PASSERELLE_SECRET_FILE (local) or PASSERELLE_SECRET_ARN (AWS)")
 
 
+def write_once(path: Path, make: Callable[[], bytes]) -> None:
+    """Create `path` with `make()` unless it exists. Several processes may start at once: the
+    content is written to a private temporary file and linked into place, so nobody reads a
+    half-written file, and whoever loses the race reads the winner's."""
+    if path.exists():
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(make())
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+
+
 def _file_key(path: Path) -> bytes:
-    """Read the key, creating it first if needed. Several processes may start at once: the key is
-    written to a private temporary file and linked into place, so nobody reads a half-written one,
-    and whoever loses the race reads the winner's key."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
+    """Read the key, creating it first if needed (by several processes at once, safely)."""
+    write_once(path, lambda: secrets.token_hex(32).encode())
     key = bytes.fromhex(path.read_text().strip())
     if len(key) != 32:
         raise SecretUnavailable(f"{path} does not hold a 32-byte hex key")
