@@ -282,3 +282,11 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
     assert bad.status_code == 400 and body(bad)["error"]["field"].startswith("hours")
     assert call(staff, "DELETE", path, "manager.dushanbe").status_code == 204
     assert call(staff, "DELETE", path, "manager.dushanbe").status_code == 404
+
+    # What staff did at the centre is on its own trail, for managers.
+    trail = f"/api/staff/centres/tj-dushanbe/audit?from={day}&to={closed_day}"
+    assert call(staff, "GET", trail, "caseworker.dushanbe").status_code == 403
+    entries = body(call(staff, "GET", trail, "manager.dushanbe"))["entries"]
+    assert sorted(e["action"] for e in entries if e["action"].startswith("check-in")) == [
+        "check-in:attended", "check-in:no_show"]  # (one clock in this test: both at the same time)
+    assert {e["detail"] for e in entries if e["action"].startswith("check-in")} == {booked["reference"]}

@@ -95,6 +95,8 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
         ("POST", "/api/staff/bookings/{reference}/attendance"): lambda: Spec(
             "caseworker.dushanbe", "focal.point", "caseworker.istanbul",
             f"/api/staff/bookings/{booking()}/attendance", {"attended": True}),
+        ("GET", f"{centre}/audit"): lambda: Spec("manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
+                                                 f"/api/staff/centres/tj-dushanbe/audit?from={day}&to={day}"),
         ("GET", f"{centre}/exceptions"): lambda: Spec(
             "caseworker.dushanbe", "focal.point", "caseworker.istanbul",
             f"/api/staff/centres/tj-dushanbe/exceptions?from={day}&to={day}"),
@@ -120,7 +122,7 @@ def test_every_staff_route_refuses_bad_callers_and_serves_the_right_one(
         staff: Client, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     table = specs(staff, monkeypatch)
     routes = staff_routes()
-    assert len(routes) >= 17
+    assert len(routes) >= 18
     assert routes == set(table), f"routes without a spec: {routes - set(table)}; stale specs: {set(table) - routes}"
     other_key = staff_tokens.signing_key("other")
     for (method, route), make in sorted(table.items()):

@@ -8,7 +8,7 @@ Attendance counters: `STATS#CENTRE#<centre>` / `MONTH#<month>#SERVICE#<service>[
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.bookings import repository as repo
@@ -21,7 +21,16 @@ from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.impact.service import disaggregations
 from chalicelib.staff import repository as staff_repo
 from chalicelib.staff.auth import StaffUser
-from chalicelib.staff.models import Agenda, AgendaBooking, AttendanceIn, Exception_, ExceptionIn, ExceptionList
+from chalicelib.staff.models import (
+    Agenda,
+    AgendaBooking,
+    AttendanceIn,
+    AuditEntry,
+    AuditTrail,
+    Exception_,
+    ExceptionIn,
+    ExceptionList,
+)
 
 SHOWN = ("confirmed", "attended", "no_show", "offered")
 
@@ -163,3 +172,19 @@ def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) 
                                                 day.isoformat())])
     except dynamo.TransactionFailed:
         raise NotFound("No exception is set for this day.", field="date") from None
+
+
+def audit(user: StaffUser, centre_id: str, first: date, last: date) -> AuditTrail:
+    """What staff did at a centre (check-ins, exceptions) between two dates, newest first. Reading
+    it is itself written to the trail."""
+    centre_for(user, centre_id)
+    if last < first or (last - first).days > 366:
+        raise BadRequest("to: give a range of at most a year, ending after it starts.", field="to")
+    now = datetime.now(UTC)
+    staff_repo.put(staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "audit", now))
+    rows = dynamo.query_all(
+        ConsistentRead=True, ScanIndexForward=False, KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+        ExpressionAttributeValues=dynamo.encode_values({":pk": f"AUDIT#CENTRE#{centre_id}", ":a": first.isoformat(),
+                                                        ":b": f"{last.isoformat()}~"}))
+    return AuditTrail(entries=[AuditEntry(at=r["SK"].split("#")[0], actor=r["actor"], action=r["action"],
+                                          detail=r.get("detail")) for r in rows])

@@ -152,6 +152,14 @@ def attendance(user: StaffUser, reference: str) -> AgendaBooking:
     return agenda.record_attendance(user, reference, _body(AttendanceIn), _now())
 
 
+@staff_route(bp, "/staff/centres/{centre_id}/audit", roles=MANAGE,
+             doc=RouteDoc("A centre's audit trail: check-ins and exceptions, newest first", AuditTrail,
+                          query=ExceptionsQuery, staff=True))
+def centre_audit(user: StaffUser, centre_id: str) -> AuditTrail:
+    query = parse_query(bp.current_request, ExceptionsQuery)
+    return agenda.audit(user, centre_id, query.from_, query.to)
+
+
 @staff_route(bp, "/staff/centres/{centre_id}/exceptions", roles=CASEWORK,
              doc=RouteDoc("Dated exceptions: closures and special hours", ExceptionList, query=ExceptionsQuery,
                           staff=True))
