@@ -188,6 +188,20 @@ def test_closing_stamps_the_retention_ttl_and_reopening_lifts_it(staff: Client) 
     assert not any("expires_at" in i for i in items)
 
 
+def test_a_case_filed_without_a_centre_reaches_the_centre_it_is_referred_to(staff: Client) -> None:
+    answer = staff.http.post("/api/complaints", body=json.dumps(COMPLAINT), headers={**JSON, "X-Proof": solved(staff)})
+    assert answer.status_code == 201
+    assert body(call(staff, "GET", "/api/staff/complaints", "caseworker.istanbul"))["count"] == 0
+    (case,) = body(call(staff, "GET", "/api/staff/complaints", "admin"))["complaints"]
+    assert case["centre_id"] is None
+    call(staff, "POST", f"/api/staff/complaints/{case['id']}/referrals", "admin",
+         {"centre_id": "tr-istanbul", "note": "The employer is in Istanbul."})
+    theirs = body(call(staff, "GET", "/api/staff/complaints", "caseworker.istanbul"))["complaints"]
+    assert [c["id"] for c in theirs] == [case["id"]]
+    assert call(staff, "GET", f"/api/staff/complaints/{case['id']}", "caseworker.istanbul").status_code == 200
+    assert call(staff, "GET", f"/api/staff/complaints/{case['id']}", "caseworker.dushanbe").status_code == 403
+
+
 def test_the_restricted_lane_is_for_focal_points_only(staff: Client) -> None:
     _, case_id = file_complaint(staff, category="sea_by_staff")
     for user in ("caseworker.dushanbe", "manager.dushanbe", "admin"):

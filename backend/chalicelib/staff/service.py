@@ -72,10 +72,12 @@ def can_see(user: StaffUser, meta: dict[str, Any]) -> bool:
     without a centre is for administrators (general lane) and focal points (restricted lane)."""
     if not _lane_role(user, meta["lane"]):
         return False
+    if any(user.works_at(c) for c in meta.get("referred_to") or []):
+        return True
     centre = meta.get("centre_id")
     if centre is None:
         return user.all_centres or meta["lane"] == "restricted"
-    return user.works_at(centre) or any(user.works_at(c) for c in meta.get("referred_to") or [])
+    return user.works_at(centre)
 
 
 def _case(user: StaffUser, complaint_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
