@@ -162,16 +162,17 @@ def _matches(case: CaseSummary, query: QueueQuery) -> bool:
 
 def _allowed(user: StaffUser, meta: dict[str, Any]) -> Allowed:
     status = meta["status"]
-    statuses = [s for s in TRANSITIONS[status] if _may_set(user, status, s)]
+    statuses = [s for s in TRANSITIONS[status] if _may_set(user, meta, s)]
     open_case = status != "closed"
     return Allowed(statuses=statuses, reply=open_case, refer=open_case, close="closed" in statuses,
                    audit=user.has(MANAGE) or (meta["lane"] == "restricted" and "focal_point" in user.roles))
 
 
-def _may_set(user: StaffUser, current: str, target: str) -> bool:
-    manager_only = target == "closed" or current in DONE
-    restricted_manager = "focal_point" in user.roles  # focal points run their lane end to end
-    return not manager_only or user.has(MANAGE) or restricted_manager
+def _may_set(user: StaffUser, meta: dict[str, Any], target: str) -> bool:
+    """Closing and reopening are a manager's call; in the restricted lane, the focal point's."""
+    if target != "closed" and meta["status"] not in DONE:
+        return True
+    return user.has(MANAGE) if meta["lane"] == "general" else "focal_point" in user.roles
 
 
 def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) -> Case:
@@ -249,7 +250,7 @@ def change_status(user: StaffUser, complaint_id: str, change: StatusChange) -> C
         raise Conflict("Someone changed this case meanwhile: it has been reloaded.", field="status")
     if change.status not in TRANSITIONS[meta["status"]]:
         raise BadRequest(f"status: a case that is '{meta['status']}' cannot become '{change.status}'.", field="status")
-    if not _may_set(user, meta["status"], change.status):
+    if not _may_set(user, meta, change.status):
         raise Forbidden("Closing and reopening a case is for managers.")
     now = now_utc()
     values, counters = _moves(meta, change.status, now)
