@@ -16,7 +16,7 @@ from chalicelib.bookings.schedule import day_ranges
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre
 from chalicelib.core import dynamo
-from chalicelib.core.aws import dynamodb_client
+from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.impact.service import disaggregations
 from chalicelib.staff import repository as staff_repo
@@ -56,17 +56,8 @@ def _exception(day: date, item: dict[str, Any] | None) -> Exception_ | None:
 
 
 def _contacts(references: list[str]) -> dict[str, dict[str, Any]]:
-    keys = [dynamo.encode_values({"PK": repo.booking_pk(r), "SK": "CONTACT"}) for r in references]
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(keys), 100):
-        request: dict[str, Any] = {dynamo.table(): {"Keys": keys[start:start + 100]}}
-        while request:
-            answer = dynamodb_client().batch_get_item(RequestItems=request)
-            for raw in answer.get("Responses", {}).get(dynamo.table(), []):
-                item = dynamo.plain(raw)
-                found[item["PK"].removeprefix("BOOKING#")] = item
-            request = answer.get("UnprocessedKeys") or {}
-    return found
+    items = dynamo.batch_get([(repo.booking_pk(r), "CONTACT") for r in references])
+    return {item["PK"].removeprefix("BOOKING#"): item for item in items}
 
 
 def _entry(item: dict[str, Any], contact: dict[str, Any] | None) -> AgendaBooking:
@@ -82,7 +73,7 @@ def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
     centre = centre_for(user, centre_id)
     bookings = [b for b in _day_bookings(centre_id, day) if b["status"] in SHOWN]
     contacts = _contacts([b["reference"] for b in bookings])
-    closure = _get(repo.centre_pk(centre_id), _closure_sk(day))
+    closure = dynamo.get(repo.centre_pk(centre_id), _closure_sk(day))
     closures = {day: [(a, b) for a, b in closure.get("hours") or []] or None} if closure else {}
     return Agenda(centre_id=centre_id, date=day, timezone=centre.timezone,
                   opening=day_ranges(centre, day, closures), exception=_exception(day, closure),
@@ -95,16 +86,11 @@ def _day_bookings(centre_id: str, day: date) -> list[dict[str, Any]]:
                                     {":pk": f"CENTRE#{centre_id}#DAY#{day.isoformat()}"}))
 
 
-def _get(pk: str, sk: str) -> dict[str, Any] | None:
-    answer = dynamodb_client().get_item(TableName=dynamo.table(), ConsistentRead=True,
-                                        Key=dynamo.encode_values({"PK": pk, "SK": sk}))
-    return dynamo.plain(answer["Item"]) if "Item" in answer else None
-
-
 def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn, now: datetime) -> AgendaBooking:
     """Check-in: attended or no-show (correctable). People served and no-shows are counted per
     centre, service and month, with the gender and age band staff note for disaggregation."""
-    item = repo.get_booking(reference.upper())
+    canonical = normalise_reference(reference)
+    item = repo.get_booking(canonical) if canonical else None
     if item is None or item.get("status") not in ("confirmed", "attended", "no_show") or not item.get("starts_at"):
         raise NotFound("No appointment has this reference.", field="reference")
     centre_for(user, item["centre_id"])
@@ -135,10 +121,14 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
     return _entry(item | {"status": status}, None)
 
 
-def exceptions(user: StaffUser, centre_id: str, first: date, last: date) -> ExceptionList:
-    centre_for(user, centre_id)
+def _check_range(first: date, last: date) -> None:
     if last < first or (last - first).days > 366:
         raise BadRequest("to: give a range of at most a year, ending after it starts.", field="to")
+
+
+def exceptions(user: StaffUser, centre_id: str, first: date, last: date) -> ExceptionList:
+    centre_for(user, centre_id)
+    _check_range(first, last)
     rows = dynamo.query_all(
         ConsistentRead=True, KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
         ExpressionAttributeValues=dynamo.encode_values({":pk": repo.centre_pk(centre_id),
@@ -178,8 +168,7 @@ def audit(user: StaffUser, centre_id: str, first: date, last: date) -> AuditTrai
     """What staff did at a centre (check-ins, exceptions) between two dates, newest first. Reading
     it is itself written to the trail."""
     centre_for(user, centre_id)
-    if last < first or (last - first).days > 366:
-        raise BadRequest("to: give a range of at most a year, ending after it starts.", field="to")
+    _check_range(first, last)
     now = datetime.now(UTC)
     staff_repo.put(staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "audit", now))
     rows = dynamo.query_all(

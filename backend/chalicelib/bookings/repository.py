@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.core.aws import dynamodb_client
-from chalicelib.core.dynamo import delete_item, encode_item, encode_values, plain, table, update
+from chalicelib.core.dynamo import delete_item, encode_item, encode_values, get, plain, query_all, table, update
 
 # ---- keys ------------------------------------------------------------------------------------
 
@@ -50,32 +50,22 @@ class DayState:
 def centre_days(centre_id: str, first: date, last: date) -> DayState:
     """One query: every counter and closure of the centre between two local dates."""
     state = DayState(remaining={}, closures={})
-    kwargs: dict[str, Any] = {
-        "TableName": table(),
-        "KeyConditionExpression": "PK = :pk AND SK BETWEEN :a AND :b",
-        "ExpressionAttributeValues": encode_values({":pk": centre_pk(centre_id), ":a": f"DAY#{first.isoformat()}",
-                                              ":b": f"DAY#{last.isoformat()}#~"}),
-    }
-    while True:
-        page = dynamodb_client().query(**kwargs)
-        for raw in page.get("Items", []):
-            item = plain(raw)
-            parts = item["SK"].split("#")
-            day = date.fromisoformat(parts[1])
-            if parts[2] == "SLOT":
-                state.remaining[(parts[3], day, parts[4])] = int(item["remaining"])
-            elif parts[2] == "CLOSURE":
-                hours = item.get("hours")
-                state.closures[day] = [(a, b) for a, b in hours] if hours else None
-        if "LastEvaluatedKey" not in page:
-            return state
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    for item in query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+                          ExpressionAttributeValues=encode_values({":pk": centre_pk(centre_id),
+                                                                   ":a": f"DAY#{first.isoformat()}",
+                                                                   ":b": f"DAY#{last.isoformat()}#~"})):
+        parts = item["SK"].split("#")
+        day = date.fromisoformat(parts[1])
+        if parts[2] == "SLOT":
+            state.remaining[(parts[3], day, parts[4])] = int(item["remaining"])
+        elif parts[2] == "CLOSURE":
+            hours = item.get("hours")
+            state.closures[day] = [(a, b) for a, b in hours] if hours else None
+    return state
 
 
 def get_booking(reference: str) -> dict[str, Any] | None:
-    response = dynamodb_client().get_item(TableName=table(), ConsistentRead=True,
-                                          Key=encode_values({"PK": booking_pk(reference), "SK": "BOOKING"}))
-    return plain(response["Item"]) if "Item" in response else None
+    return get(booking_pk(reference), "BOOKING")
 
 
 def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] | None:

@@ -25,7 +25,6 @@ from chalicelib.complaints.models import (
 )
 from chalicelib.core import dynamo as db
 from chalicelib.core import ratelimit
-from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.codes import format_receipt, new_receipt, normalise_receipt
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.secrets import keyed_hash
@@ -89,8 +88,7 @@ def submit(request: ComplaintRequest, proof_id: str) -> Submitted:
 
 
 def _exists(complaint_id: str) -> bool:
-    key = {"PK": {"S": f"COMPLAINT#{complaint_id}"}, "SK": {"S": "META"}}
-    return "Item" in dynamodb_client().get_item(TableName=db.table(), Key=key, ConsistentRead=True)
+    return db.get(f"COMPLAINT#{complaint_id}", "META") is not None
 
 
 def _submission(item: dict[str, Any], complaint_id: str, receipt: str, proof_id: str,
@@ -117,14 +115,13 @@ def _complaint_for(receipt_text: str, source: str) -> tuple[dict[str, Any], str]
     receipt = normalise_receipt(receipt_text)
     found = None
     if receipt is not None:
-        key = {"PK": {"S": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}"}, "SK": {"S": "RECEIPT"}}
-        found = dynamodb_client().get_item(TableName=db.table(), Key=key, ConsistentRead=True).get("Item")
-        if found and int(found["expires_at"]["N"]) < now_utc().timestamp():
+        found = db.get(f"RECEIPT#{keyed_hash(RECEIPT, receipt)}", "RECEIPT")
+        if found and int(found["expires_at"]) < now_utc().timestamp():
             found = None  # TTL deletes it within a day or two; access has already ended
     if found is None or receipt is None:
         ratelimit.record(LOOKUP, source)
         raise NotFound("No complaint matches this receipt number.", field="receipt")
-    return db.plain(found), receipt
+    return found, receipt
 
 
 def _touch(receipt: str) -> dict[str, Any]:
@@ -145,17 +142,9 @@ def view(receipt_text: str, source: str) -> ComplaintView:
 
 
 def _read(complaint_id: str) -> ComplaintView:
-    items = []
-    kwargs: dict[str, Any] = {
-        "TableName": db.table(), "ConsistentRead": True, "KeyConditionExpression": "PK = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": f"COMPLAINT#{complaint_id}"}},
-    }
-    while True:  # one partition: the complaint, its messages and its history
-        page = dynamodb_client().query(**kwargs)
-        items += [db.plain(i) for i in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
-            break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    # one partition: the complaint, its messages and its history
+    items = db.query_all(ConsistentRead=True, KeyConditionExpression="PK = :pk",
+                         ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint_id}"}})
     meta = next(i for i in items if i["SK"] == "META")
     messages = [Message(author=i["author"], text=i["text"], at=i["at"])
                 for i in items if i["SK"].startswith("MSG#")]  # internal notes live under NOTE#: never here

@@ -61,6 +61,26 @@ def query_all(**kwargs: Any) -> list[dict[str, Any]]:
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
+def get(pk: str, sk: str) -> dict[str, Any] | None:
+    """One item by its key (a consistent read), as plain values."""
+    answer = dynamodb_client().get_item(TableName=table(), ConsistentRead=True,
+                                        Key=encode_values({"PK": pk, "SK": sk}))
+    return plain(answer["Item"]) if "Item" in answer else None
+
+
+def batch_get(keys: Sequence[tuple[str, str]], consistent: bool = False) -> list[dict[str, Any]]:
+    """Items by key, 100 to a BatchGetItem, unprocessed keys asked again; missing ones left out."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(keys), 100):
+        chunk = [encode_values({"PK": pk, "SK": sk}) for pk, sk in keys[start:start + 100]]
+        request: dict[str, Any] = {table(): {"Keys": chunk, "ConsistentRead": consistent}}
+        while request:
+            answer = dynamodb_client().batch_get_item(RequestItems=request)
+            found += [plain(i) for i in answer.get("Responses", {}).get(table(), [])]
+            request = answer.get("UnprocessedKeys") or {}
+    return found
+
+
 def table() -> str:
     return get_settings().table_name
 

@@ -18,7 +18,6 @@ from typing import Any
 from chalicelib.bookings import repository as bookings_repo
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core import dynamo
-from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.feedback.models import NeedFeedback, PageFeedback, Received, ServiceFeedback
@@ -68,8 +67,8 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
 
 
 def _exists(put: dict[str, Any]) -> bool:
-    key = {name: put["Put"]["Item"][name] for name in ("PK", "SK")}
-    return "Item" in dynamodb_client().get_item(TableName=dynamo.table(), Key=key, ConsistentRead=True)
+    item = put["Put"]["Item"]
+    return dynamo.get(item["PK"]["S"], item["SK"]["S"]) is not None
 
 
 def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, Any]]:

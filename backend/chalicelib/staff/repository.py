@@ -50,17 +50,8 @@ def assigned_to(sub: str) -> list[dict[str, Any]]:
 
 
 def metas(complaint_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """The cases behind referral entries, read by key (BatchGetItem, at most 100 at a time)."""
-    ids = sorted(set(complaint_ids))
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(ids), 100):
-        keys = [dynamo.encode_values({"PK": case_pk(i), "SK": "META"}) for i in ids[start:start + 100]]
-        request: dict[str, Any] = {dynamo.table(): {"Keys": keys, "ConsistentRead": True}}
-        while request:
-            answer = dynamodb_client().batch_get_item(RequestItems=request)
-            found += [dynamo.plain(i) for i in answer.get("Responses", {}).get(dynamo.table(), [])]
-            request = answer.get("UnprocessedKeys") or {}
-    return found
+    """The cases behind referral entries, read by key (BatchGetItem), never by scanning."""
+    return dynamo.batch_get([(case_pk(i), "META") for i in sorted(set(complaint_ids))], consistent=True)
 
 
 def audit_entry(complaint_id: str, actor: str, action: str, at: datetime, detail: str | None = None) -> dict[str, Any]:
@@ -86,7 +77,7 @@ def put(item: dict[str, Any]) -> None:
 def stamp_expiry(complaint_id: str, expires: int | None) -> int:
     """Give every item of a closed case the TTL that deletes it (or take it away on reopening)."""
     keys = dynamo.query_all(KeyConditionExpression="PK = :pk", ProjectionExpression="PK, SK",
-                      ExpressionAttributeValues=dynamo.encode_values({":pk": case_pk(complaint_id)}))
+                            ExpressionAttributeValues=dynamo.encode_values({":pk": case_pk(complaint_id)}))
     client = dynamodb_client()
     for key in keys:
         encoded = dynamo.encode_values({"PK": key["PK"], "SK": key["SK"]})

@@ -240,7 +240,7 @@ def _moves(meta: dict[str, Any], new_status: str, now: datetime) -> tuple[dict[s
     if meta["status"] == "new" and not meta.get("acknowledged_at"):
         days = (now - datetime.fromisoformat(meta["submitted_at"])).days
         values["acknowledged_at"] = now.isoformat()
-        counters |= {"acknowledged": 1, "ack_days_sum": days, f"ack_days_{min(days, ACK_BUCKETS)}": 1}
+        counters |= {"acknowledged": 1, f"ack_days_{min(days, ACK_BUCKETS)}": 1}
     return values, counters
 
 
