@@ -381,23 +381,23 @@ class DevIdentityProvider:
         return Response(200, {"Content-Type": "application/json", "Cache-Control": "public, max-age=300"},
                         json.dumps(jwks(self.key)).encode())
 
-    def authorize(self, query: str) -> Response:
-        params = _single_values(query)
+    def _checked(self, params: Mapping[str, str]) -> AuthorizationRequest | Response:
+        """The authorization request the parameters make, or the answer that refuses them."""
         try:
-            request = self._authorization_request(params)
+            return self._authorization_request(params)
         except _Refused as refused:
             return self._page(400, error=str(refused))
         except _RedirectedError as redirected:
             return self._redirect(redirected.location)
-        return self._page(200, request=request)
+
+    def authorize(self, query: str) -> Response:
+        request = self._checked(_single_values(query))
+        return request if isinstance(request, Response) else self._page(200, request=request)
 
     def login(self, form: Mapping[str, str]) -> Response:
-        try:
-            request = self._authorization_request(form)
-        except _Refused as refused:
-            return self._page(400, error=str(refused))
-        except _RedirectedError as redirected:
-            return self._redirect(redirected.location)
+        request = self._checked(form)
+        if isinstance(request, Response):
+            return request
         username = form.get("username", "")
         account = self.accounts.get(username)
         # Compare digests, in constant time, whether or not the account exists.

@@ -353,14 +353,18 @@
     query.set("sort", $("q-sort").value || "oldest");
     return query.toString();
   }
-  function loadQueue() {
+  // A view's data: "loading", then the view drawn, or the error shown (and onFail run).
+  function load(path, render, onFail) {
     say(t("loading"));
-    api("GET", "/staff/complaints?" + queueQuery()).then(function (result) {
-      if (!result.ok) return fail(result);
+    api("GET", path).then(function (result) {
+      if (!result.ok) { if (onFail) onFail(); return fail(result); }
       say("");
       clearError();
-      renderQueue(result.body);
+      render(result.body);
     });
+  }
+  function loadQueue() {
+    load("/staff/complaints?" + queueQuery(), renderQueue);
   }
   function badge(text, kind) { return el("span", { className: "px-staff-badge" + (kind ? " px-staff-badge--" + kind : ""), text: text }); }
   function overdueText(kind) { return "⚠ " + label("overdue", kind); }
@@ -609,13 +613,7 @@
   }
   function loadAgenda() {
     if (!$("g-centre").value || !/^\d{4}-\d\d-\d\d$/.test($("g-date").value)) return;
-    say(t("loading"));
-    api("GET", agendaPath()).then(function (result) {
-      if (!result.ok) { $("g-day").hidden = true; return fail(result); }
-      say("");
-      clearError();
-      renderAgenda(result.body);
-    });
+    load(agendaPath(), renderAgenda, function () { $("g-day").hidden = true; });
   }
   function exceptionText(exception) {
     if (!exception) return t("agenda.no_exception");
@@ -756,13 +754,7 @@
   }
   function loadDashboard() {
     if (!periodValid()) return;
-    say(t("loading"));
-    api("GET", "/staff/dashboard?" + dashboardQuery()).then(function (result) {
-      if (!result.ok) return fail(result);
-      say("");
-      clearError();
-      renderDashboard(result.body);
-    });
+    load("/staff/dashboard?" + dashboardQuery(), renderDashboard);
   }
   function monthName(value) {
     var date = new Date(String(value) + "-01T00:00:00Z");
