@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
@@ -25,6 +25,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.e2e
 KHMER_GUIDE = "/km/guides/abroad/passport-confiscation/"
 ENGLISH_GUIDE = "/guides/home/reintegration/"
+RETRIED_GUIDE = "/guides/leaving/health-before-departure/"  # read by this test only: its counters move once
 API_TIMEOUT = 30000  # a send waits for a proof of work and, on a loaded machine, an API worker's cold start
 # Layout shifts not caused by the reader (Chrome's own measure, as in Core Web Vitals' CLS), of the
 # page's content and footer (the theme's header is not the guide's).
@@ -147,6 +148,34 @@ def test_an_answer_given_offline_is_sent_once_back_online(browser: Browser, stac
     assert guide_helpfulness(stack, ENGLISH_GUIDE, "en") == {**before, "helpful_yes": before["helpful_yes"] + 1}
     context.close()
 
+
+
+def test_an_answer_that_failed_is_tried_again_without_an_online_event(browser: Browser, stack: LocalStack) -> None:
+    """The browser believes it is online but the request fails (a dropped mobile connection): the answer
+    is kept and tried again a few seconds later, with no "online" event to wake it."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    before = guide_helpfulness(stack, RETRIED_GUIDE, "en")
+    dropped: list[str] = []
+
+    def drop_first(route: Route) -> None:
+        if not dropped:
+            dropped.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/api/challenge", drop_first)
+    page.goto(f"{stack.url}{RETRIED_GUIDE}")
+    expect(page.locator("#px-feedback")).to_have_attribute("data-ready", "")
+    page.locator("#pf-no").click()
+    page.locator("#pf-send").click()
+    expect(page.locator("#pf-status")).to_have_text(ui("en")["feedback.queued"])
+    assert len(dropped) == 1
+    expect(page.locator("#pf-status")).to_have_text(ui("en")["feedback.thanks"], timeout=API_TIMEOUT)
+    assert page.evaluate("localStorage.getItem('passerelle.feedback.pending')") is None
+    assert guide_helpfulness(stack, RETRIED_GUIDE, "en") == {**before, "helpful_no": before["helpful_no"] + 1}
+    context.close()
 
 def book_by_api(stack: LocalStack) -> dict[str, Any]:
     """A real appointment, booked through the API as the booking page does."""

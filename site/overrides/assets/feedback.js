@@ -69,15 +69,29 @@
       return true;
     } catch (err) { return false; }  // storage refused (private mode, full): say it was not sent
   }
-  var flushing = false, onSent = null;
+  // "online" is only a hint: the browser may say it before the network really carries requests, or
+  // never say it (a captive portal). So a failed try is tried again after a growing pause
+  // (5 s, 10 s, ... at most 5 min; the server's Retry-After when it asks to slow down).
+  var flushing = false, onSent = null, retryTimer = null, pause = 5000;
+  function retryLater(seconds) {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flush, seconds ? seconds * 1000 : pause);
+    pause = Math.min(pause * 2, 300000);
+  }
   function flush() {
     var list = readPending();
-    if (flushing || !list.length || navigator.onLine === false) return;
+    if (flushing || !list.length) return;
+    if (navigator.onLine === false) { retryLater(); return; }
     flushing = true;
+    clearTimeout(retryTimer);
     var entry = list[0];
     send(entry.body, entry.key).then(function (result) {
       flushing = false;
-      if (result.status === 0 || result.status === 429 || result.status >= 500) return;  // later
+      if (result.status === 0 || result.status === 429 || result.status >= 500) {  // later
+        retryLater(result.status === 429 ? Number(result.retryAfter) || 60 : 0);
+        return;
+      }
+      pause = 5000;
       // Sent, or refused for good (400): either way it leaves the phone. The same Idempotency-Key
       // makes a second tab's copy of the same answer count once.
       writePending(readPending().filter(function (other) { return other.key !== entry.key; }));
@@ -85,7 +99,7 @@
       flush();
     });
   }
-  window.addEventListener("online", flush);
+  window.addEventListener("online", function () { pause = 5000; flush(); });
 
   // ---- "Was this page helpful?" ---------------------------------------------------------------------
   var widget = $("px-feedback");
@@ -121,6 +135,7 @@
         if (result.status === 0 && writePending(readPending().concat([{ body: body, key: key }]))) {
           waitingFor = key;
           finish(msg["feedback.queued"]);
+          retryLater();
           return;
         }
         $("pf-send").disabled = false;
