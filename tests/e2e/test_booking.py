@@ -119,6 +119,8 @@ def test_the_truth_when_offline(browser: Browser, stack: LocalStack) -> None:
     page.locator("#b-submit").click()
     expect(page.locator("#b-status")).to_have_text(re.compile("You are offline. Your booking was not sent"))
     context.set_offline(False)
+    # Chromium may lift the emulated outage a moment after it says so: wait until a request passes.
+    page.wait_for_function("fetch('/api/health', {cache: 'no-store'}).then(r => r.ok, () => false)", polling=500)
     page.locator("#b-submit").click()  # the same Idempotency-Key: one booking however often they retry
     expect(page.locator("#b-done")).to_be_visible()
     context.close()
