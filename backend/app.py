@@ -11,8 +11,9 @@ from chalicelib.bookings.routes import bp as bookings_bp
 from chalicelib.centres.routes import bp as centres_bp
 from chalicelib.complaints.routes import bp as complaints_bp
 from chalicelib.core.docs_routes import bp as docs_bp
-from chalicelib.core.errors import NotFound
-from chalicelib.core.http import api_route, normalise_chalice_error
+from chalicelib.core.edge import from_the_edge
+from chalicelib.core.errors import Forbidden, NotFound
+from chalicelib.core.http import api_route, error_response, normalise_chalice_error
 from chalicelib.core.observability import logger
 from chalicelib.feedback.routes import bp as feedback_bp
 from chalicelib.health.routes import bp as health_bp
@@ -45,6 +46,14 @@ def access_log(request: Request, get_response: Callable[[Request], Response]) ->
         extra={"method": request.method, "route": context.get("resourcePath"), "status": response.status_code},
     )
     return response
+
+
+@app.middleware("http")
+def only_through_the_edge(request: Request, get_response: Callable[[Request], Response]) -> Response:
+    """A caller who goes around CloudFront to API Gateway's own address is refused (core/edge.py)."""
+    if not from_the_edge(request.headers):
+        return error_response(Forbidden("The API answers only through the portal's own address."))
+    return get_response(request)
 
 
 app.register_blueprint(health_bp, url_prefix="/api")

@@ -61,6 +61,9 @@ SECURITY_HEADERS = {
 COMPRESSIBLE = re.compile(r"^(text/|application/(json|javascript|xml|manifest\+json)|image/svg\+xml)")
 HASHED_ASSET = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css)$")
 MAX_BODY = 1024 * 1024
+# What CloudFront sets on its way to the API (chalicelib/core/edge.py, core/ratelimit.py).
+ORIGIN_HEADER = "x-passerelle-origin"
+EDGE_HEADERS = {ORIGIN_HEADER, "x-passerelle-viewer"}
 DEV_IDP_MAX_BODY = 16 * 1024
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/javascript", ".js")
@@ -238,6 +241,10 @@ class PortalServer(ThreadingHTTPServer):
         super().__init__(address, PortalHandler)  # bind (requests wait in the backlog until served)
         try:
             env = dict(api_env(self.server_address[1]) if callable(api_env) else api_env)
+            # CloudFront's origin custom header (infra/template.yaml): the workers refuse requests
+            # without it, as the Lambda function refuses callers who go around CloudFront.
+            origin_file = env.get("PASSERELLE_ORIGIN_SECRET_FILE")
+            self.origin_secret = Path(origin_file).read_text().strip() if origin_file else None
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                             initializer=_init_worker, initargs=(env,))
@@ -323,8 +330,11 @@ class PortalHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         method = "GET" if self.command == "HEAD" else self.command
-        # As CloudFront does, a viewer cannot choose the address the per-source limits see.
-        headers = [(k, v) for k, v in self.headers.items() if k.lower() != "x-passerelle-viewer"]
+        # As CloudFront does, a viewer can neither choose the address the per-source limits see
+        # nor write the origin header: the server's own replaces any the viewer sent.
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in EDGE_HEADERS]
+        if self.server.origin_secret is not None:
+            headers.append((ORIGIN_HEADER, self.server.origin_secret))
         future = self.server.pool.submit(handle_api, method, path, parse_qs(query, keep_blank_values=True),
                                          headers, body)
         try:

@@ -132,6 +132,9 @@ class LocalStack:
             "DYNAMODB_TIMEOUT_SECONDS": "10",
             # The key for receipts and manage codes, generated on first use into the data folder.
             "PASSERELLE_SECRET_FILE": str(self.config.data_dir / "server-secret.key"),
+            # What CloudFront adds to every API request and the API requires (core/edge.py): the
+            # portal's server adds it here, so a caller cannot go around it to the workers.
+            "PASSERELLE_ORIGIN_SECRET_FILE": str(self.config.data_dir / "origin-secret"),
             # Staff tokens come from the development identity provider on this origin; the workers
             # fetch its keys over loopback, never through a proxy set for the outside world.
             "STAFF_JWT_ISSUER": self.staff_issuer,
@@ -184,15 +187,18 @@ class LocalStack:
                 print(f"scheduled run failed: {exc}", flush=True)
 
     def _create_secret(self) -> None:
-        """Create the server key before any worker starts, so they all read the same one."""
+        """Create the server key and the origin secret before any worker starts, so they all read
+        the same ones."""
         import sys
 
         from devstack import BACKEND
 
         sys.path.insert(0, str(BACKEND))
-        from chalicelib.core.secrets import _file_key
+        from chalicelib.core.secrets import _file_key, new_origin_secret, write_once
 
-        _file_key(Path(self.api_env()["PASSERELLE_SECRET_FILE"]))
+        env = self.api_env()
+        _file_key(Path(env["PASSERELLE_SECRET_FILE"]))
+        write_once(Path(env["PASSERELLE_ORIGIN_SECRET_FILE"]), new_origin_secret)
 
     def start(self) -> LocalStack:
         try:

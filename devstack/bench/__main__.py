@@ -218,6 +218,8 @@ def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMea
     with Client(app, stage_name="dev", project_dir=str(ROOT / "backend")) as test_client:
         for name, value in stack.api_env().items():
             os.environ[name] = value
+        # In process, the bench stands where CloudFront (the portal's server, locally) stands.
+        edge = {"x-passerelle-origin": Path(os.environ["PASSERELLE_ORIGIN_SECRET_FILE"]).read_text().strip()}
 
         def call(label: str, method: str, path: str, body: Any, headers: dict[str, str] | None) -> Any:
             calls.clear()
@@ -225,7 +227,7 @@ def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMea
             start = time.perf_counter()
             response = getattr(test_client.http, method.lower())(
                 path, body=json.dumps(body) if body is not None else None,
-                headers={"Content-Type": "application/json", **(headers or {})})
+                headers={"Content-Type": "application/json", **edge, **(headers or {})})
             times.setdefault(label, []).append((time.perf_counter() - start) * 1000)
             reads = sum(units for name, units in capacity if name in READS)
             found[label] = RouteMeasure(

@@ -23,11 +23,11 @@ PRICES = {
     "cloudfront_request": 0.0120 / 1e4,  # HTTPS
     "logs_gb": 0.57,  # CloudWatch Logs ingestion
 }
-# Monthly, whatever the traffic: KMS key, secret, WAF web ACL and its 4 rules, 5 alarms, and the
+# Monthly, whatever the traffic: KMS key, 2 secrets, WAF web ACL and its 4 rules, 5 alarms, and the
 # waiting-list schedule (8,640 runs of about 50 ms, one query each).
 FIXED_MONTHLY = {
     "KMS key": 1.00,
-    "Secrets Manager secret": 0.40,
+    "Secrets Manager secrets (server key, origin header)": 2 * 0.40,
     "WAF web ACL + 4 rules": 5.00 + 4 * 1.00,
     "CloudWatch alarms (5)": 0.50,
     "waiting-list schedule": 8640 * (0.05 * 0.5 * 0.0000166667 + 0.20 / 1e6 + 0.1415 / 1e6),
@@ -85,5 +85,5 @@ def cost_rows(routes: dict[str, RouteUse], guide_bytes: float, guide_requests: i
         ("cost per 1,000 guide views (USD; first view, CloudFront)", f"{1000 * guide:.4f}"),
         (f"cost per person served (USD; {GUIDE_VIEWS_PER_PERSON} guide views, 1 booking, "
          f"{COMPLAINTS_PER_PERSON:g} complaint)", f"{person:.6f}"),
-        ("fixed cost per month (USD; key, secret, WAF, alarms, schedule)", f"{fixed:.2f}"),
+        ("fixed cost per month (USD; key, secrets, WAF, alarms, schedule)", f"{fixed:.2f}"),
     ]

@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,6 +65,9 @@ def test_no_canary_reaches_the_database_or_the_logs(in_process: LocalStack, logs
     headers = {"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.5, {CANARY}-xff",
                "User-Agent": f"{CANARY}-user-agent", "Cookie": f"session={CANARY}-cookie",
                "X-Real-IP": f"{CANARY}-real-ip", "Idempotency-Key": f"{CANARY}-idem-key"}
+    # What CloudFront adds on its way to the function (chalicelib/core/edge.py).
+    origin = Path(in_process.api_env()["PASSERELLE_ORIGIN_SECRET_FILE"]).read_text().strip()
+    headers["x-passerelle-origin"] = origin
     challenge = json.loads(app(api_gateway_event("GET", "/api/challenge", None, headers), Context())["body"])
     headers["X-Proof"] = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], 10)}"
     response = app(api_gateway_event("POST", "/api/complaints", COMPLAINT, headers), Context())
@@ -89,7 +93,7 @@ def test_no_canary_reaches_the_database_or_the_logs(in_process: LocalStack, logs
         assert secret not in stored, secret  # ...and nothing that identifies or opens it
     logged = logs.getvalue()
     assert logged, "the requests were logged"
-    for secret in (CANARY, "198.51.100.77", "203.0.113.5", receipt.replace(" ", ""), receipt, "passports"):
+    for secret in (CANARY, "198.51.100.77", "203.0.113.5", receipt.replace(" ", ""), receipt, "passports", origin):
         assert secret not in logged, secret
 
 

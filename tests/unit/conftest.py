@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 from collections.abc import Iterator
@@ -67,3 +68,15 @@ def client(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
 
 def body(response: Any) -> Any:
     return json.loads(response.body)
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """What the API logs during the test, one JSON line per record."""
+    from chalicelib.core.observability import logger
+
+    handler = logger.registered_handler
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)  # type: ignore[attr-defined]
+    yield buffer
+    handler.setStream(previous)  # type: ignore[attr-defined]

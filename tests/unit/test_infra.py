@@ -26,6 +26,7 @@ from chalice.test import Client
 
 from chalicelib.core import proof
 from chalicelib.core.aws import reset_clients
+from chalicelib.core.edge import ORIGIN_HEADER
 from chalicelib.core.settings import get_settings
 from devstack.table import create_table_request, ttl_attribute
 from tests.conftest import ROOT
@@ -141,6 +142,13 @@ def test_cloudfront_serves_the_bucket_through_origin_access_control_and_the_api_
     # API Gateway stage "api" + routes under /api/: the edge's /api/health is the stage's /api/api/health.
     assert origins["api"]["OriginPath"] == "/api"
     assert origins["api"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    # Only CloudFront can call the API: it sends the origin secret, which the function requires.
+    (header,) = origins["api"]["OriginCustomHeaders"]
+    from devstack import server
+
+    assert ORIGIN_HEADER == server.ORIGIN_HEADER  # and the local server adds the same
+    assert header == {"HeaderName": ORIGIN_HEADER,
+                      "HeaderValue": {"Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString}}"}}
     assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
     assert config["DefaultCacheBehavior"]["Compress"] is True
     api = next(b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*")
@@ -277,13 +285,14 @@ def test_only_the_api_function_reads_the_secret() -> None:
                 if "secretsmanager:GetSecretValue" in as_list(s["Action"])]
 
     (reader,) = secret_readers("ApiHandlerRole")
-    assert reader["Resource"] == {"Ref": "ServerSecret"}
+    assert reader["Resource"] == [{"Ref": "ServerSecret"}, {"Ref": "OriginSecret"}]
     assert not secret_readers("ReleaseExpiredOffersRole")
 
 
 def test_the_functions_are_configured_from_the_stack() -> None:
     api = props("APIHandler")["Environment"]["Variables"]
     assert api["TABLE_NAME"] == {"Ref": "AppTable"} and api["PASSERELLE_SECRET_ARN"] == {"Ref": "ServerSecret"}
+    assert api["PASSERELLE_ORIGIN_SECRET_ARN"] == {"Ref": "OriginSecret"}
     assert api["STAFF_JWT_AUDIENCE"] == {"Ref": "UserPoolClient"}
     issuer = api["STAFF_JWT_ISSUER"]["Fn::Sub"]
     assert issuer == "https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}"
@@ -443,6 +452,10 @@ def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         value = secrets.get_random_password(**spec)["RandomPassword"]
         outputs["SecretArn"] = secrets.create_secret(Name="passerelle-prod-secret", SecretString=value,
                                                      KmsKeyId=outputs["DataKeyArn"])["ARN"]
+        spec = template()["Resources"]["OriginSecret"]["Properties"]["GenerateSecretString"]
+        outputs["OriginSecret"] = secrets.get_random_password(**spec)["RandomPassword"]
+        outputs["OriginSecretArn"] = secrets.create_secret(
+            Name="passerelle-prod-origin", SecretString=outputs["OriginSecret"], KmsKeyId=outputs["DataKeyArn"])["ARN"]
         reset_clients()
         yield outputs
     reset_clients()
@@ -460,29 +473,38 @@ def test_the_app_runs_on_the_table_the_stack_created(deployed: dict[str, str],
         # once per process, as in Lambda, so read them now.
         monkeypatch.setenv("TABLE_NAME", table)
         monkeypatch.setenv("PASSERELLE_SECRET_ARN", deployed["SecretArn"])
+        monkeypatch.setenv("PASSERELLE_ORIGIN_SECRET_ARN", deployed["OriginSecretArn"])
         reset_clients()
         assert get_settings().table_name == table
-        health = api.http.get("/api/health")
+        # Straight to API Gateway, without CloudFront's header: refused.
+        around = api.http.get("/api/health", headers={ORIGIN_HEADER: deployed["OriginSecret"][:-1]})
+        assert around.status_code == 403 and json.loads(around.body)["error"]["code"] == "forbidden"
+        edge = {ORIGIN_HEADER: deployed["OriginSecret"]}
+        json_edge = {**JSON, **edge}
+        health = api.http.get("/api/health", headers=edge)
         assert health.status_code == 200 and json.loads(health.body)["database"] == "up"
 
-        found = json.loads(api.http.get("/api/centres/tr-ankara/services/language_course/slots?days=14").body)
+        slots = "/api/centres/tr-ankara/services/language_course/slots?days=14"
+        found = json.loads(api.http.get(slots, headers=edge).body)
         free = [s["start"] for s in found["slots"] if s["seats_left"] > 0]
-        booked = api.http.post("/api/bookings", headers=JSON, body=json.dumps({
+        booked = api.http.post("/api/bookings", headers=json_edge, body=json.dumps({
             "centre_id": "tr-ankara", "service_id": "language_course", "start": free[0], "mode": "on_site",
             "language": "tr"}))
         assert booked.status_code == 201, booked.body
         booking = json.loads(booked.body)
-        again = api.http.get(f"/api/bookings/{booking['reference']}", headers={"X-Manage-Code": booking["manage_code"]})
+        again = api.http.get(f"/api/bookings/{booking['reference']}",
+                             headers={**edge, "X-Manage-Code": booking["manage_code"]})
         assert again.status_code == 200 and json.loads(again.body)["start"] == free[0]
 
-        challenge = json.loads(api.http.get("/api/challenge").body)
+        challenge = json.loads(api.http.get("/api/challenge", headers=edge).body)
         solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
-        submitted = api.http.post("/api/complaints", headers={**JSON, "X-Proof": solved}, body=json.dumps({
+        submitted = api.http.post("/api/complaints", headers={**json_edge, "X-Proof": solved}, body=json.dumps({
             "category": "unpaid_wages", "country": "MY", "language": "vi",
             "description": "Smoke test: wages unpaid for two months."}))
         assert submitted.status_code == 201, submitted.body
         receipt = json.loads(submitted.body)["receipt"]
-        looked_up = api.http.post("/api/complaints/lookup", headers=JSON, body=json.dumps({"receipt": receipt}))
+        looked_up = api.http.post("/api/complaints/lookup", headers=json_edge,
+                                  body=json.dumps({"receipt": receipt}))
         assert looked_up.status_code == 200, looked_up.body
         assert json.loads(looked_up.body)["category"] == "unpaid_wages"
 

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 
-import pytest
 from chalice.test import Client
 
-from chalicelib.core.observability import logger
-
 CANARY = "canary-7f3a9e"
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    handler = logger.registered_handler
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)  # type: ignore[attr-defined]
-    yield buffer
-    handler.setStream(previous)  # type: ignore[attr-defined]
 
 
 def test_request_log_has_route_status_and_correlation_id(client: Client, log_lines: io.StringIO) -> None:

@@ -49,9 +49,10 @@ def app_table() -> Table:
 
 def reset_clients() -> None:
     """Forget cached settings, clients and keys (tests switch endpoints, tables and secrets)."""
-    from chalicelib.core.secrets import server_key
+    from chalicelib.core.secrets import origin_secret, server_key
 
     get_settings.cache_clear()
+    origin_secret.cache_clear()
     dynamodb_client.cache_clear()
     app_table.cache_clear()
     server_key.cache_clear()

@@ -3,6 +3,10 @@
 Secrets people hold (booking manage codes, complaint receipts) are stored only as
 HMAC-SHA-256 under this key and compared in constant time. Locally the key is generated into the
 data folder (PASSERELLE_SECRET_FILE); in AWS it comes from Secrets Manager (PASSERELLE_SECRET_ARN).
+
+Also the origin secret: the value CloudFront adds to every request it forwards to the API, so that
+the API can refuse callers who go around CloudFront (core/edge.py). Locally
+PASSERELLE_ORIGIN_SECRET_FILE, in AWS PASSERELLE_ORIGIN_SECRET_ARN; neither set, no check.
 """
 
 from __future__ import annotations
@@ -25,16 +29,46 @@ class SecretUnavailable(RuntimeError):
     """Neither a secret file nor a Secrets Manager secret is configured."""
 
 
-@cache
-def server_key() -> bytes:
-    path = os.environ.get("PASSERELLE_SECRET_FILE")
+def _configured(file_variable: str, arn_variable: str, make: Callable[[], bytes]) -> str | None:
+    """A secret's text: from the file the first variable names (created with `make()` on first
+    use), else from the Secrets Manager secret the second names, else None."""
+    path = os.environ.get(file_variable)
     if path:
-        return _file_key(Path(path))
-    arn = os.environ.get("PASSERELLE_SECRET_ARN")
+        write_once(Path(path), make)
+        return Path(path).read_text().strip()
+    arn = os.environ.get(arn_variable)
     if arn:
         client = boto3.client("secretsmanager", region_name=get_settings().aws_region)
-        return bytes.fromhex(client.get_secret_value(SecretId=arn)["SecretString"].strip())
-    raise SecretUnavailable("set PASSERELLE_SECRET_FILE (local) or PASSERELLE_SECRET_ARN (AWS)")
+        return str(client.get_secret_value(SecretId=arn)["SecretString"]).strip()
+    return None
+
+
+def _new_key() -> bytes:
+    return secrets.token_hex(32).encode()
+
+
+@cache
+def server_key() -> bytes:
+    text = _configured("PASSERELLE_SECRET_FILE", "PASSERELLE_SECRET_ARN", _new_key)
+    if text is None:
+        raise SecretUnavailable("set PASSERELLE_SECRET_FILE (local) or PASSERELLE_SECRET_ARN (AWS)")
+    return _as_key(text, "the server secret")
+
+
+def _as_key(text: str, where: str) -> bytes:
+    key = bytes.fromhex(text)
+    if len(key) != 32:
+        raise SecretUnavailable(f"{where} does not hold a 32-byte hex key")
+    return key
+
+
+def new_origin_secret() -> bytes:
+    return secrets.token_urlsafe(36).encode()
+
+
+@cache
+def origin_secret() -> str | None:
+    return _configured("PASSERELLE_ORIGIN_SECRET_FILE", "PASSERELLE_ORIGIN_SECRET_ARN", new_origin_secret)
 
 
 def write_once(path: Path, make: Callable[[], bytes]) -> None:
@@ -58,11 +92,8 @@ def write_once(path: Path, make: Callable[[], bytes]) -> None:
 
 def _file_key(path: Path) -> bytes:
     """Read the key, creating it first if needed (by several processes at once, safely)."""
-    write_once(path, lambda: secrets.token_hex(32).encode())
-    key = bytes.fromhex(path.read_text().strip())
-    if len(key) != 32:
-        raise SecretUnavailable(f"{path} does not hold a 32-byte hex key")
-    return key
+    write_once(path, _new_key)
+    return _as_key(path.read_text().strip(), str(path))
 
 
 def _subkey(purpose: str) -> bytes:
