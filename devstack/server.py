@@ -270,7 +270,9 @@ class PortalServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        # A port already in use fails the bind before the pool exists: that error must show.
+        if hasattr(self, "pool"):
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class PortalHandler(BaseHTTPRequestHandler):

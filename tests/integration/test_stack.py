@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import socket
+import subprocess
+import sys
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +16,7 @@ from typing import Any
 import brotli
 import pytest
 
+from devstack import ROOT
 from devstack.dynamodb_local import DynamoDBLocal, free_port, local_client
 from devstack.stack import LocalStack
 from devstack.table import ensure_table
@@ -122,3 +127,23 @@ def test_data_survive_a_restart_of_dynamodb_local(tmp_path: Path) -> None:
         assert item["Item"]["v"]["S"] == "kept"
     finally:
         second.stop()
+
+
+def test_make_run_on_a_port_in_use_says_so_in_one_sentence(tmp_path: Path) -> None:
+    """What `make run` prints when another program holds the portal's port: the fix, no traceback,
+    and nothing left running."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port, dynamodb_port = taken.getsockname()[1], free_port()
+        env = {**os.environ, "PORT": str(port), "DYNAMODB_PORT": str(dynamodb_port), "DATA_DIR": str(tmp_path),
+               "API_WORKERS": "1"}
+        done = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=180)
+    assert done.returncode == 1, done.stderr
+    assert "Could not start:" in done.stderr and "Address already in use" in done.stderr
+    assert f"Is another program using port {port}" in done.stderr and "Set PORT=" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "Stopping ..." in done.stdout
+    with socket.socket() as again:  # DynamoDB Local was stopped too
+        again.bind(("127.0.0.1", dynamodb_port))
