@@ -57,7 +57,8 @@ package: content
 deploy-check:
 	@bash infra/deploy.sh --check
 
-deploy: deploy-check site package
+# deploy.sh builds the site itself, for the address the stack gives it.
+deploy: deploy-check package
 	STAGE=$(STAGE) PYTHON=$(PY) bash infra/deploy.sh
 
 destroy: $(VENV)/.installed

@@ -5,7 +5,8 @@
 # upload compares content, and CloudFront is invalidated only when a file changed.
 #   infra/deploy.sh --check   only checks the AWS CLI and credentials (make runs it first)
 # Variables: STAGE (prod), AWS_REGION, ARTIFACT_BUCKET (default passerelle-artifacts-<account>-<region>),
-# ALARM_EMAIL (subscribed to the alarms), PYTHON (.venv/bin/python).
+# ALARM_EMAIL (subscribed to the alarms), SITE_DOMAIN and SITE_CERTIFICATE_ARN (the portal's own
+# domain and its ACM certificate in us-east-1), PYTHON (.venv/bin/python), SITE_DIR (build/site).
 set -euo pipefail
 
 COMMAND=deploy
@@ -14,7 +15,8 @@ HERE="${BASH_SOURCE[0]%/*}"  # no dirname: it works with an empty PATH too
 [[ "$HERE" == "${BASH_SOURCE[0]}" ]] && HERE=.
 source "$HERE/common.sh"
 PACKAGE_DIR="build/package"
-SITE_DIR="build/site"
+SITE_DIR="${SITE_DIR:-build/site}"
+SITE_DOMAIN="${SITE_DOMAIN:-}"
 
 REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region 2>/dev/null || true)}}"
 if [[ -z "$REGION" ]]; then
@@ -25,6 +27,10 @@ export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
 
 if ! ACCOUNT="$(aws sts get-caller-identity --query Account --output text 2>/dev/null)"; then
   echo "The AWS CLI has no working credentials: run 'aws configure' (or set AWS_PROFILE), then run it again." >&2
+  exit 1
+fi
+if [[ -n "$SITE_DOMAIN" && -z "${SITE_CERTIFICATE_ARN:-}" ]]; then
+  echo "SITE_DOMAIN=$SITE_DOMAIN needs SITE_CERTIFICATE_ARN: the ARN of an ACM certificate for it in us-east-1 (CloudFront reads only those)." >&2
   exit 1
 fi
 if [[ "${1:-}" == "--check" ]]; then
@@ -53,10 +59,14 @@ fi
 aws cloudformation package --template-file "$PACKAGE_DIR/sam.yaml" --s3-bucket "$ARTIFACTS" \
   --s3-prefix "$STACK" --output-template-file "$PACKAGE_DIR/packaged.yaml" >/dev/null
 
-# 3. Deploy. The staff sign-in client needs the site's address, which CloudFront assigns when the
-#    distribution is created: the first deploy of a stack runs twice, later ones once.
+# 3. Deploy. The staff sign-in client needs the site's address. With SITE_DOMAIN it is known now;
+#    otherwise CloudFront assigns it when the distribution is created, so the first deploy of a
+#    stack runs twice, later ones once.
 deploy() {
   local parameters=("SiteUrl=$1")
+  if [[ -n "$SITE_DOMAIN" ]]; then
+    parameters+=("SiteDomain=$SITE_DOMAIN" "SiteCertificateArn=$SITE_CERTIFICATE_ARN")
+  fi
   if [[ -n "${ALARM_EMAIL:-}" ]]; then
     parameters+=("AlarmEmail=$ALARM_EMAIL")
   fi
@@ -64,14 +74,30 @@ deploy() {
     --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
     --tags "project=passerelle" "stage=$STAGE" --parameter-overrides "${parameters[@]}"
 }
-DOMAIN="$(output DistributionDomain)"
-deploy "${DOMAIN:+https://$DOMAIN}"
-if [[ -z "$DOMAIN" ]]; then
-  DOMAIN="$(output DistributionDomain)"
+if [[ -n "$SITE_DOMAIN" ]]; then
+  DOMAIN="$SITE_DOMAIN"
   deploy "https://$DOMAIN"
+else
+  DOMAIN="$(output DistributionDomain)"
+  deploy "${DOMAIN:+https://$DOMAIN}"
+  if [[ -z "$DOMAIN" ]]; then
+    DOMAIN="$(output DistributionDomain)"
+    deploy "https://$DOMAIN"
+  fi
 fi
 
-# 4. The site, then a CloudFront invalidation only if something changed.
+# 4. The site, built for its public address: the QR codes printed on the guides, the sitemap, the
+#    canonical links and the open data name it. A page that still names the local portal stops
+#    the upload.
+[[ "$SITE_DIR" == /* ]] || SITE_DIR="$PWD/$SITE_DIR"
+SITE_URL="https://$DOMAIN/" "$PYTHON" -m mkdocs build --quiet --strict -f site/mkdocs.yml -d "$SITE_DIR"
+if LOCAL="$(grep -rlF "http://127.0.0.1:" "$SITE_DIR" | head -n 3)" && [[ -n "$LOCAL" ]]; then
+  echo "The built site still names the local portal (http://127.0.0.1:...), for example in:" >&2
+  echo "$LOCAL" >&2
+  exit 1
+fi
+
+# 5. Upload it, then invalidate CloudFront only if something changed.
 BUCKET="$(output SiteBucket)"
 DISTRIBUTION="$(output DistributionId)"
 CHANGED="$("$PYTHON" infra/sync_site.py --bucket "$BUCKET" --site "$SITE_DIR" | tail -n 1 | cut -d' ' -f1)"
@@ -82,5 +108,8 @@ else
   echo "The site was already up to date."
 fi
 
+if [[ -n "$SITE_DOMAIN" ]]; then
+  echo "Point $SITE_DOMAIN at $(output DistributionDomain) (a CNAME, or an alias record in Route 53)."
+fi
 echo "Passerelle is at https://$DOMAIN/ (API: https://$DOMAIN/api/health)."
 echo "Staff sign-in: user pool $(output UserPoolId); create the first account as README.md says."

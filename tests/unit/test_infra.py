@@ -360,7 +360,6 @@ def test_make_deploy_checks_builds_packages_lints_then_deploys() -> None:
     assert result.returncode == 0, result.stderr
     steps = [
         "bash infra/deploy.sh --check",
-        "mkdocs build",
         "chalice package --stage prod",
         "--merge-template ../infra/template.yaml ../build/package",
         "cfn-lint -- build/package/sam.yaml",
@@ -374,6 +373,123 @@ def test_make_deploy_checks_builds_packages_lints_then_deploys() -> None:
                  "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND", "infra/sync_site.py", "create-invalidation"):
         assert step in script
 
+
+
+# deploy.sh against a stand-in AWS CLI and Python: which calls, in which order, with which values.
+FAKE_AWS = r"""#!/usr/bin/env bash
+echo "aws $*" >> "$FAKE_LOG"
+case "$1 $2" in
+  "sts get-caller-identity") echo 123456789012 ;;
+  "s3api head-bucket"|"cloudformation package"|"cloudfront create-invalidation") ;;
+  "cloudformation deploy") touch "$FAKE_STATE" ;;
+  "cloudformation describe-stacks")
+    [[ -f "$FAKE_STATE" ]] || { echo "Stack with id passerelle-prod does not exist" >&2; exit 255; }
+    case "$*" in
+      *DistributionDomain*) echo d111abc.cloudfront.net ;;
+      *SiteBucket*) echo passerelle-prod-sitebucket ;;
+      *DistributionId*) echo E2EXAMPLE ;;
+      *) echo None ;;
+    esac ;;
+  *) echo "unexpected aws $*" >&2; exit 2 ;;
+esac
+"""
+FAKE_PYTHON = r"""#!/usr/bin/env bash
+echo "python SITE_URL=${SITE_URL:-} $*" >> "$FAKE_LOG"
+if [[ "$1 $2 $3" == "-m mkdocs build" ]]; then  # a page that names the address it was built for
+  out="${*: -1}"; mkdir -p "$out"; echo "<a href=\"${FAKE_NAMED:-$SITE_URL}guides/\">" > "$out/index.html"
+elif [[ "$1" == "infra/sync_site.py" ]]; then
+  echo "3 changed"
+else
+  exit 2
+fi
+"""
+
+
+def run_deploy(tmp_path: Path, *, exists: bool = False,
+               **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, text in (("aws", FAKE_AWS), ("python", FAKE_PYTHON)):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    log, state = tmp_path / "calls.log", tmp_path / "stack-exists"
+    log.write_text("")
+    if exists:
+        state.touch()
+    result = subprocess.run(["bash", str(ROOT / "infra" / "deploy.sh")], capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL, env={
+                                "PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "AWS_REGION": "eu-west-1",
+                                "PYTHON": str(bin_dir / "python"), "SITE_DIR": str(tmp_path / "site"),
+                                "FAKE_LOG": str(log), "FAKE_STATE": str(state), **env})
+    return result, log.read_text().splitlines()
+
+
+def deploys(calls: list[str]) -> list[str]:
+    return [re.sub(r".*--parameter-overrides ", "", c) for c in calls if c.startswith("aws cloudformation deploy")]
+
+
+def test_a_new_stack_is_deployed_twice_and_its_site_built_for_cloudfronts_address(tmp_path: Path) -> None:
+    result, calls = run_deploy(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert deploys(calls) == ["SiteUrl=", "SiteUrl=https://d111abc.cloudfront.net"]
+    (build,) = [i for i, c in enumerate(calls) if "-m mkdocs build" in c]
+    assert calls[build].startswith("python SITE_URL=https://d111abc.cloudfront.net/ -m mkdocs build")
+    last_deploy = max(i for i, c in enumerate(calls) if c.startswith("aws cloudformation deploy"))
+    upload = next(i for i, c in enumerate(calls) if "infra/sync_site.py" in c)
+    invalidation = next(i for i, c in enumerate(calls) if "create-invalidation" in c)
+    assert last_deploy < build < upload < invalidation
+    assert "E2EXAMPLE" in calls[invalidation] and "passerelle-prod-sitebucket" in calls[upload]
+    assert "Passerelle is at https://d111abc.cloudfront.net/" in result.stdout
+
+
+def test_an_existing_stack_is_deployed_once(tmp_path: Path) -> None:
+    result, calls = run_deploy(tmp_path, exists=True)
+    assert result.returncode == 0, result.stderr
+    assert deploys(calls) == ["SiteUrl=https://d111abc.cloudfront.net"]
+
+
+def test_the_portals_own_domain_is_deployed_once_with_its_certificate(tmp_path: Path) -> None:
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+    result, calls = run_deploy(tmp_path, SITE_DOMAIN="portal.example.org", SITE_CERTIFICATE_ARN=certificate)
+    assert result.returncode == 0, result.stderr
+    assert deploys(calls) == [f"SiteUrl=https://portal.example.org SiteDomain=portal.example.org "
+                              f"SiteCertificateArn={certificate}"]
+    assert any(c.startswith("python SITE_URL=https://portal.example.org/ -m mkdocs build") for c in calls)
+    assert "Point portal.example.org at d111abc.cloudfront.net" in result.stdout
+    assert "Passerelle is at https://portal.example.org/" in result.stdout
+
+
+def test_a_domain_without_its_certificate_is_refused_before_anything_changes(tmp_path: Path) -> None:
+    result, calls = run_deploy(tmp_path, SITE_DOMAIN="portal.example.org")
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert "needs SITE_CERTIFICATE_ARN" in line and "us-east-1" in line
+    assert deploys(calls) == [] and not any("mkdocs" in c for c in calls)
+
+
+def test_a_site_that_still_names_the_local_portal_is_not_uploaded(tmp_path: Path) -> None:
+    result, calls = run_deploy(tmp_path, exists=True, FAKE_NAMED="http://127.0.0.1:8000/")
+    assert result.returncode == 1
+    assert "still names the local portal" in result.stderr and "index.html" in result.stderr
+    assert not any("sync_site" in c or "create-invalidation" in c for c in calls)
+
+
+def test_the_portals_own_domain_gets_tls_1_2_and_needs_a_certificate() -> None:
+    parameters = template()["Parameters"]
+    domain = re.compile(parameters["SiteDomain"]["AllowedPattern"])
+    certificate = re.compile(parameters["SiteCertificateArn"]["AllowedPattern"])
+    assert all(domain.fullmatch(d) for d in ("", "portal.example.org", "passerelle.redcross.tj"))
+    assert not any(domain.fullmatch(d) for d in ("https://portal.example.org", "portal", "-x.org", "a.b/c"))
+    assert certificate.fullmatch("arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789")
+    assert not certificate.fullmatch("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789")
+    rule = template()["Rules"]["SiteDomainNeedsItsCertificate"]
+    assert rule["Assertions"][0]["Assert"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "SiteCertificateArn"}, ""]}]}
+    config = props("Distribution")["DistributionConfig"]
+    assert config["Aliases"] == {"Fn::If": ["HasSiteDomain", [{"Ref": "SiteDomain"}], {"Ref": "AWS::NoValue"}]}
+    own, default = config["ViewerCertificate"]["Fn::If"][1:]
+    assert own == {"AcmCertificateArn": {"Ref": "SiteCertificateArn"}, "SslSupportMethod": "sni-only",
+                   "MinimumProtocolVersion": "TLSv1.2_2021"}
+    assert default == {"CloudFrontDefaultCertificate": True}
 
 # ---- the site upload -----------------------------------------------------------------------------
 
