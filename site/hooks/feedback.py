@@ -55,6 +55,23 @@ def _radios(lang: str, name: str, legend_key: str, options: list[tuple[str, str]
             f'<legend>{e(lang, legend_key)}</legend><div class="px-choices">{labels}</div>{_error(name)}</fieldset>')
 
 
+
+def _form_end(lang: str, prefix: str, submit_key: str, done_key: str, depth: int) -> str:
+    """How both forms end: the submit button, the status line, what replaces the form once sent,
+    the sentence shown without JavaScript, the page's messages and the script."""
+    return f"""<p><button type="submit" class="md-button md-button--primary" id="{prefix}-submit">\
+{e(lang, submit_key)}</button></p>
+<p class="px-message" id="{prefix}-status" role="status" aria-live="polite"></p>
+</form>
+<section class="px-done" id="{prefix}-done" hidden tabindex="-1">
+<h2>{e(lang, done_key)}</h2>
+</section>
+</section>
+<noscript><p class="px-sample">{e(lang, "feedback.needs_js")}</p></noscript>
+{_data(lang)}
+{_script(depth)}
+"""
+
 # ---- "Was this page helpful?" ---------------------------------------------------------------------------
 
 def page_widget(lang: str) -> str:
@@ -122,17 +139,7 @@ aria-describedby="err-waiting_minutes">{_error("waiting_minutes")}</p>
 <textarea id="sf-comment" name="comment" maxlength="1000" rows="4" \
 aria-describedby="sf-comment-help err-comment"></textarea>
 <small id="sf-comment-help">{e(lang, "feedback.comment_help")}</small>{_error("comment")}</p>
-<p><button type="submit" class="md-button md-button--primary" id="sf-submit">{e(lang, "feedback.submit")}</button></p>
-<p class="px-message" id="sf-status" role="status" aria-live="polite"></p>
-</form>
-<section class="px-done" id="sf-done" hidden tabindex="-1">
-<h2>{e(lang, "feedback.service_done")}</h2>
-</section>
-</section>
-<noscript><p class="px-sample">{e(lang, "feedback.needs_js")}</p></noscript>
-{_data(lang)}
-{_script(depth)}
-"""
+{_form_end(lang, "sf", "feedback.submit", "feedback.service_done", depth)}"""
 
 
 # ---- "tell us what you need" ---------------------------------------------------------------------------------
@@ -168,17 +175,7 @@ aria-describedby="nf-text-help err-text"></textarea>
 <p class="px-sample" id="nf-why">{e(lang, "feedback.why_ask")}</p>
 {_radios(lang, "age_band", "feedback.age", ages, optional=True)}
 {_radios(lang, "gender", "feedback.gender", genders, optional=True)}
-<p><button type="submit" class="md-button md-button--primary" id="nf-submit">{e(lang, "feedback.send")}</button></p>
-<p class="px-message" id="nf-status" role="status" aria-live="polite"></p>
-</form>
-<section class="px-done" id="nf-done" hidden tabindex="-1">
-<h2>{e(lang, "feedback.need_done")}</h2>
-</section>
-</section>
-<noscript><p class="px-sample">{e(lang, "feedback.needs_js")}</p></noscript>
-{_data(lang)}
-{_script(depth)}
-"""
+{_form_end(lang, "nf", "feedback.send", "feedback.need_done", depth)}"""
 
 
 def write_pages(docs_dir: Path, languages: list[str]) -> None:
