@@ -235,14 +235,18 @@
   }
 
   // ---- the API ------------------------------------------------------------------------------------
-  function api(method, path, body) {
+  // `accept`: another type than JSON (the dashboard's CSV), answered as a Blob; errors stay JSON.
+  function api(method, path, body, accept) {
     var value = token();
     if (!tokenIsFresh(value)) { expire(); return Promise.resolve({ status: 401, ok: false, signedOut: true }); }
     var init = { method: method, credentials: "omit", cache: "no-store",
-                 headers: { Accept: "application/json", Authorization: "Bearer " + value } };
+                 headers: { Accept: accept || "application/json", Authorization: "Bearer " + value } };
     if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
     return fetch("/api" + path, init).then(function (response) {
       if (response.status === 401) { expire(); return { status: 401, ok: false, signedOut: true }; }
+      if (accept && response.ok) {
+        return response.blob().then(function (blob) { return { status: response.status, ok: true, body: blob }; });
+      }
       var type = response.headers.get("Content-Type") || "";
       var parse = type.indexOf("json") !== -1 ? response.json().catch(function () { return null; }) : Promise.resolve(null);
       return parse.then(function (payload) { return { status: response.status, ok: response.ok, body: payload }; });
@@ -303,10 +307,13 @@
     $("s-who-centres").textContent = me.all_centres ? t("who.all_centres")
       : (me.centres || []).map(function (c) { return c.name; }).join(", ") || t("case.none");
     // The restricted lane is for focal points; the dashboard for managers and administrators.
-    var focal = hasRole("focal_point");
-    $("q-lane-field").hidden = !focal;
-    if (focal && !hasRole("caseworker", "manager", "admin")) $("q-lane").value = "restricted";
+    $("q-lane-field").hidden = !hasRole("focal_point");
+    defaultLane();
     $("s-nav-dashboard-item").hidden = !hasRole("manager", "admin");
+  }
+  // Someone who is only a focal point starts in the restricted lane, the only one they work in.
+  function defaultLane() {
+    if (hasRole("focal_point") && !hasRole("caseworker", "manager", "admin")) $("q-lane").value = "restricted";
   }
   var VIEWS = ["v-queue", "v-case", "v-agenda", "v-dashboard"];
   function showView(id, focus) {
@@ -884,24 +891,11 @@
   }
   function downloadCsv() {
     if (!periodValid()) return;
-    var value = token();
-    if (!tokenIsFresh(value)) { expire(); return; }
     clearError();
     say(t("loading"));
-    fetch("/api/staff/dashboard.csv?" + dashboardQuery(), {
-      credentials: "omit", cache: "no-store", headers: { Authorization: "Bearer " + value, Accept: "text/csv" }
-    }).then(function (response) {
-      if (response.status === 401) { expire(); return null; }
-      if (!response.ok) {
-        return response.json().catch(function () { return null; }).then(function (body) {
-          fail({ status: response.status, body: body });
-          return null;
-        });
-      }
-      return response.blob();
-    }, function () { fail({ status: 0 }); return null; }).then(function (blob) {
-      if (!blob) return;
-      var url = URL.createObjectURL(blob);
+    api("GET", "/staff/dashboard.csv?" + dashboardQuery(), undefined, "text/csv").then(function (result) {
+      if (!result.ok) { fail(result); return; }
+      var url = URL.createObjectURL(result.body);
       var link = el("a", { href: url, download: "passerelle-dashboard-" + $("d-from").value + "-" + $("d-to").value + ".csv" });
       link.hidden = true;
       document.body.appendChild(link);
@@ -918,7 +912,7 @@
   $("q-filters").addEventListener("submit", function (event) { event.preventDefault(); loadQueue(); });
   $("q-filters").addEventListener("reset", function () {
     setTimeout(function () {
-      if (hasRole("focal_point") && !hasRole("caseworker", "manager", "admin")) $("q-lane").value = "restricted";
+      defaultLane();
       loadQueue();
     }, 0);
   });
