@@ -70,10 +70,9 @@ def s(lang: str, key: str) -> str:
     return escape(strings(lang)[key])
 
 
-def _options(lang: str, prefix: str, *, blank: str | None = None, values: tuple[str, ...] | None = None) -> str:
+def _options(lang: str, prefix: str, *, blank: str | None = None) -> str:
     first = f'<option value="">{s(lang, blank)}</option>' if blank else ""
-    return first + "".join(f'<option value="{v}">{s(lang, f"{prefix}.{v}")}</option>'
-                           for v in (values or ENUMS[prefix]))
+    return first + "".join(f'<option value="{v}">{s(lang, f"{prefix}.{v}")}</option>' for v in ENUMS[prefix])
 
 
 def _field(lang: str, ident: str, label: str, control: str) -> str:
