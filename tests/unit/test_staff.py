@@ -304,3 +304,19 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
     assert sorted(e["action"] for e in entries if e["action"].startswith("check-in")) == [
         "check-in:attended", "check-in:no_show"]  # (one clock in this test: both at the same time)
     assert {e["detail"] for e in entries if e["action"].startswith("check-in")} == {booked["reference"]}
+
+    # A correction to no-show takes the person out of the rows they were counted in, whatever it notes.
+    later = slots[1]["start"]
+    second = body(staff.http.post("/api/bookings", headers=JSON, body=json.dumps({
+        "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": later, "mode": "phone",
+        "language": "tg"})))
+    monkeypatch.setattr(staff_service, "now_utc", lambda: datetime.fromisoformat(later) + timedelta(minutes=5))
+    corrected = f"/api/staff/bookings/{second['reference']}/attendance"
+    base2 = f"MONTH#{later[:7]}#SERVICE#legal_advice"
+    body(call(staff, "POST", corrected, "caseworker.dushanbe",
+              {"attended": True, "gender": "man", "age_band": "18_24"}))
+    assert counters("STATS#CENTRE#tj-dushanbe", f"{base2}#GENDER#man#AGE#18_24")["attended"] == 1
+    body(call(staff, "POST", corrected, "caseworker.dushanbe",
+              {"attended": False, "gender": "woman", "age_band": "25_34"}))
+    for row in ("", "#GENDER#man", "#AGE#18_24", "#GENDER#man#AGE#18_24", "#GENDER#woman", "#GENDER#woman#AGE#25_34"):
+        assert counters("STATS#CENTRE#tj-dushanbe", f"{base2}{row}").get("attended", 0) == 0, row

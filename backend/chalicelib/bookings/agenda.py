@@ -107,11 +107,14 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
     if was != status:
         change = {status: 1} | ({was: -1} if was != "confirmed" else {})
         items.append(dynamo.add_counters(pk, base, change))
-        gender, age = attendance.gender or item.get("gender"), attendance.age_band or item.get("age_band")
-        for suffix in disaggregations(gender, age):
-            if status == "attended" or was == "attended":
-                step = 1 if status == "attended" else -1
-                items.append(dynamo.add_counters(pk, f"{base}{suffix}", {"attended": step}))
+        # A person counted as served is counted in the rows of what staff noted then; a correction
+        # to no-show takes them out of those rows, whatever it notes now.
+        if status == "attended":
+            step, rows = 1, disaggregations(attendance.gender or item.get("gender"),
+                                            attendance.age_band or item.get("age_band"))
+        else:
+            step, rows = -1, disaggregations(item.get("gender"), item.get("age_band")) if was == "attended" else []
+        items += [dynamo.add_counters(pk, f"{base}{suffix}", {"attended": step}) for suffix in rows]
     items.append(staff_repo.audit_entry(f"CENTRE#{item['centre_id']}", user.username, f"check-in:{status}", now,
                                         item["reference"]))
     try:
