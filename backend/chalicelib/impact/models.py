@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.staff.models import AgeBand, Gender
+from chalicelib.feedback.models import AgeBand, Gender
 
 MONTH = r"^20\d\d-(0[1-9]|1[0-2])$"
 

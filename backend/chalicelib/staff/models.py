@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.complaints.models import Category, Status
+from chalicelib.feedback.models import AgeBand, Gender
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Lane = Literal["general", "restricted"]
@@ -229,10 +230,6 @@ class ExceptionsQuery(Strict):
 
 class ExceptionList(BaseModel):
     exceptions: list[Exception_]
-
-
-Gender = Literal["woman", "man", "other", "prefer_not_to_say"]
-AgeBand = Literal["under_18", "18_24", "25_34", "35_49", "50_plus"]
 
 
 class AgendaBooking(BaseModel):
