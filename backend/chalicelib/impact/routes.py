@@ -14,14 +14,14 @@ bp = Blueprint(__name__)
 
 @staff_route(bp, "/staff/dashboard", roles=MANAGE,
              doc=RouteDoc("What the centres achieved: counts under 5 are withheld (null)", Dashboard,
-                          query=DashboardQuery, staff=True))
+                          query=DashboardQuery))
 def dashboard(user: StaffUser) -> Dashboard:
     return service.dashboard(user, parse_query(bp.current_request, DashboardQuery))
 
 
 @staff_route(bp, "/staff/dashboard.csv", roles=MANAGE,
              doc=RouteDoc("The dashboard as CSV: counts under 5 read \"<5\"", query=DashboardQuery,
-                          content_type="text/csv", staff=True))
+                          content_type="text/csv"))
 def dashboard_csv(user: StaffUser) -> Response:
     board = service.dashboard(user, parse_query(bp.current_request, DashboardQuery))
     return Response(body=service.as_csv(board), status_code=200, headers={

@@ -8,6 +8,7 @@ the `custom:centres` attribute gives the centres a person works for (`*`: all of
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import threading
@@ -165,7 +166,8 @@ def authenticate(headers: dict[str, str] | Any, roles: frozenset[str]) -> StaffU
 def staff_route(bp: Blueprint, path: str, methods: Iterable[str] = ("GET",), *, roles: frozenset[str],
                 doc: RouteDoc) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A route for signed-in staff with one of `roles`: the view gets the caller first. The
-    authorisation test finds every such route in the app's route table by its `staff_roles`."""
+    authorisation test finds every such route in the app's route table by its `staff_roles`; the
+    contract documents its bearer token and its 401 and 403 (RouteDoc.staff)."""
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
@@ -174,7 +176,7 @@ def staff_route(bp: Blueprint, path: str, methods: Iterable[str] = ("GET",), *, 
             return func(user, **params)
 
         view.staff_roles = roles  # type: ignore[attr-defined]
-        api_route(bp, path, methods, doc=doc)(view)
+        api_route(bp, path, methods, doc=dataclasses.replace(doc, staff=True))(view)
         return func
 
     return decorator
