@@ -81,7 +81,7 @@ def _centres(user: StaffUser, query: DashboardQuery) -> list[str]:
         if not user.works_at(query.centre):
             raise Forbidden("You do not work for this centre.")
         return [query.centre]
-    return [c.id for c in get_catalogue().centres] if user.all_centres else sorted(user.centres)
+    return user.centre_ids()
 
 
 def _suffix(query: DashboardQuery) -> str:

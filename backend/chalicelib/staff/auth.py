@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from chalice.app import Blueprint
 
+from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core.errors import ApiError, Forbidden, Unauthorized
 from chalicelib.core.http import RouteDoc, api_route
 from chalicelib.core.settings import get_settings
@@ -53,6 +54,10 @@ class StaffUser:
 
     def works_at(self, centre_id: str | None) -> bool:
         return self.all_centres or (centre_id is not None and centre_id in self.centres)
+
+    def centre_ids(self) -> list[str]:
+        """The centres this person works for, in a stable order (every centre for an administrator)."""
+        return [c.id for c in get_catalogue().centres] if self.all_centres else sorted(self.centres)
 
 
 class StaffAuthUnavailable(ApiError):

@@ -126,9 +126,7 @@ def queue(user: StaffUser, query: QueueQuery) -> Queue:
     if query.assigned == "me":
         entries = repo.assigned_to(user.sub)
     else:
-        ids = [query.centre] if query.centre else (
-            [c.id for c in get_catalogue().centres] if user.all_centres else sorted(user.centres))
-        centres: list[str | None] = list(ids)
+        centres: list[str | None] = [query.centre] if query.centre else list(user.centre_ids())
         if not query.centre and (user.all_centres or lane == "restricted"):
             centres.append(None)  # cases filed without a centre
         entries = [entry for centre in centres for entry in repo.queue(lane, centre)]
