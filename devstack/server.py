@@ -231,13 +231,13 @@ class PortalServer(ThreadingHTTPServer):
     request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], site_dir: Path,
-                 api_env: Mapping[str, str] | Callable[[int], Mapping[str, str]], workers: int,
-                 identity_provider: DevIdentityProvider | None = None) -> None:
+                 api_env: Mapping[str, str] | Callable[[int], Mapping[str, str]], workers: int) -> None:
         """`api_env` may be a function of the bound port: with port 0 the port is known only once
         bound, and the workers' environment names it (the identity provider's URLs)."""
         self.site = StaticSite(site_dir)
-        # Cognito's stand-in (devstack/dev_idp.py), served here in the server process, not the workers.
-        self.identity_provider = identity_provider
+        # Cognito's stand-in (devstack/dev_idp.py), served here in the server process, not the
+        # workers: the stack sets it once the port, which its issuer names, is known.
+        self.identity_provider: DevIdentityProvider | None = None
         super().__init__(address, PortalHandler)  # bind (requests wait in the backlog until served)
         try:
             env = dict(api_env(self.server_address[1]) if callable(api_env) else api_env)
@@ -248,15 +248,11 @@ class PortalServer(ThreadingHTTPServer):
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                             initializer=_init_worker, initargs=(env,))
-        except BaseException:
-            super().server_close()
-            raise
-        try:
             # Start every worker now, so the first visitors do not pay the cold start.
             for future in [self.pool.submit(_warm) for _ in range(workers * 2)]:
                 future.result(timeout=120)
         except BaseException:
-            self.server_close()
+            self.server_close()  # (the pool too, if it was made)
             raise
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -318,9 +314,10 @@ class PortalHandler(BaseHTTPRequestHandler):
             self._send(405, {"Allow": "GET, HEAD", "Content-Type": "text/plain; charset=utf-8"},
                        b"Method not allowed\n")
 
-    def _read_body(self) -> bytes | None:
+    def _read_body(self, limit: int = MAX_BODY) -> bytes | None:
+        """The request body, or None when it is longer than `limit`."""
         length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+        if length > limit:
             return None
         return self.rfile.read(length) if length else b""
 
@@ -360,12 +357,11 @@ class PortalHandler(BaseHTTPRequestHandler):
         an unexpected error answers 500 without a traceback (which could quote them)."""
         provider = self.server.identity_provider
         assert provider is not None
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > DEV_IDP_MAX_BODY:
+        body = self._read_body(DEV_IDP_MAX_BODY)
+        if body is None:
             self._send(413, {"Content-Type": "text/plain; charset=utf-8"}, b"Request too large\n")
             self.close_connection = True
             return
-        body = self.rfile.read(length) if length else b""
         try:
             response = provider.handle(self.command, path, query, body, self.headers.get("Content-Type", ""))
         except Exception:
@@ -419,10 +415,6 @@ class PortalHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
-
-
-def serve(host: str, port: int, site_dir: Path, api_env: dict[str, str], workers: int) -> PortalServer:
-    return PortalServer((host, port), site_dir, api_env, workers)
 
 
 def api_environment(stage: str, overrides: dict[str, str]) -> dict[str, str]:

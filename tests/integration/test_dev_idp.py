@@ -160,3 +160,12 @@ def test_tokens_minted_for_tests_verify_like_signed_in_ones_and_the_key_is_priva
     env = stack.api_env()
     assert env["STAFF_JWT_ISSUER"] == f"http://127.0.0.1:{stack.config.port}/dev-idp" == env["STAFF_AUTH_URL"]
     assert env["STAFF_JWKS_URL"] == stack.staff_jwks_url and env["STAFF_JWT_AUDIENCE"] == CLIENT_ID
+
+
+def test_an_oversized_sign_in_form_is_refused_unread(stack: LocalStack) -> None:
+    """The sign-in form holds a password: a body over the provider's 16 KB limit is answered 413
+    before it is read, and the API's larger limit does not apply here."""
+    status, _, body = request(stack, "POST", "/dev-idp/login", {"password": "x" * (16 * 1024)})
+    assert (status, body) == (413, b"Request too large\n")
+    status, _, _ = request(stack, "POST", "/dev-idp/login", {"password": "x" * 100})
+    assert status != 413
