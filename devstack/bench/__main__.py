@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, sync_playwright
 from devstack import ROOT
 from devstack.bench.cost import RouteUse, cost_rows
 from devstack.dynamodb_local import free_port
+from devstack.server import ORIGIN_HEADER
 from devstack.stack import LocalStack, StackConfig
 
 HERE = Path(__file__).resolve().parent
@@ -219,7 +220,8 @@ def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMea
         for name, value in stack.api_env().items():
             os.environ[name] = value
         # In process, the bench stands where CloudFront (the portal's server, locally) stands.
-        edge = {"x-passerelle-origin": Path(os.environ["PASSERELLE_ORIGIN_SECRET_FILE"]).read_text().strip()}
+        assert stack.server is not None and stack.server.origin_secret is not None
+        edge = {ORIGIN_HEADER: stack.server.origin_secret}
 
         def call(label: str, method: str, path: str, body: Any, headers: dict[str, str] | None) -> Any:
             calls.clear()
