@@ -9,7 +9,8 @@
 - Everything else is the built site, compressed (br or gzip) with the security headers the
   CloudFront response headers policy sets.
 
-The server sees the client's address but never passes it on or logs it.
+The server passes the client's address on to the API as CloudFront does (the viewer header the
+per-source limits hash at once), and never logs it.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ HASHED_ASSET = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css)$")
 MAX_BODY = 1024 * 1024
 # What CloudFront sets on its way to the API (chalicelib/core/edge.py, core/ratelimit.py).
 ORIGIN_HEADER = "x-passerelle-origin"
-EDGE_HEADERS = {ORIGIN_HEADER, "x-passerelle-viewer"}
+VIEWER_HEADER = "x-passerelle-viewer"
+EDGE_HEADERS = {ORIGIN_HEADER, VIEWER_HEADER}
 DEV_IDP_MAX_BODY = 16 * 1024
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/javascript", ".js")
@@ -330,8 +332,10 @@ class PortalHandler(BaseHTTPRequestHandler):
             return
         method = "GET" if self.command == "HEAD" else self.command
         # As CloudFront does, a viewer can neither choose the address the per-source limits see
-        # nor write the origin header: the server's own replaces any the viewer sent.
+        # nor write the origin header: the server's own replace any the viewer sent. The viewer's
+        # address is the TCP peer's, so a test bound to 127.0.0.7 is another viewer than 127.0.0.1.
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in EDGE_HEADERS]
+        headers.append((VIEWER_HEADER, self.client_address[0]))
         if self.server.origin_secret is not None:
             headers.append((ORIGIN_HEADER, self.server.origin_secret))
         future = self.server.pool.submit(handle_api, method, path, parse_qs(query, keep_blank_values=True),
