@@ -165,7 +165,7 @@ def test_a_mobile_centre_shows_its_next_visits(page: Page, stack: LocalStack) ->
 
 
 def test_a_guide_not_yet_translated_says_so(page: Page, stack: LocalStack) -> None:
-    page.goto(f"{stack.url}/th{GUIDE}")
+    page.goto(f"{stack.url}/lo{GUIDE}")
     notice = page.locator(".px-untranslated")
     expect(notice).to_be_visible()
     expect(notice.locator("a[hreflang='en']")).to_have_attribute("href", GUIDE)
