@@ -2,10 +2,10 @@
 
 mkdocs-static-i18n rebuilds every file from its path on disk, so generated pages must be real
 files: content/pages/ is copied, each guide gets its "centres that can help" links and a QR code
-for print, then the centre directory and centre pages (directory.py), the "not yet translated"
-notices (untranslated.py), the booking form and manage page (booking.py) and the complaint form
-and follow-up page (complaint.py), the API reference (developers.py) and the feedback widget and
-forms (feedback.py) are written. content/ stays the only source; build/ is never committed.
+for print, then the centre directory and centre pages (directory.py), the booking form and manage
+page (booking.py), the complaint form and follow-up page (complaint.py), the API reference
+(developers.py) and the feedback widget and forms (feedback.py) are written.
+content/ stays the only source; build/ is never committed.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import complaint  # noqa: E402
 import developers  # noqa: E402
 import directory  # noqa: E402
 import feedback  # noqa: E402
-import untranslated  # noqa: E402
 
 ROOT = HOOKS.parents[1]
 SOURCE = ROOT / "content" / "pages"
@@ -72,12 +71,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         add_guide_footers(DOCS)
         i18n = config.plugins["i18n"]
         languages = {lang.locale: lang.name for lang in i18n.config.languages}
-        default = next(lang.locale for lang in i18n.config.languages if lang.default)
-        untranslated.write_pages(DOCS, languages, default)  # before the booking form is added
         booking.write_pages(DOCS, list(languages))
         complaint.write_pages(DOCS, list(languages))
         developers.write_pages(DOCS, list(languages))
-        # after the footers and the "not yet translated" notices: every guide page ends with it
+        # after the footers: every guide page ends with it
         feedback.add_page_widgets(DOCS, list(languages))
         feedback.write_pages(DOCS, list(languages))
         _assembled[config.config_file_path] = True

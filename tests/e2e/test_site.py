@@ -164,13 +164,6 @@ def test_a_mobile_centre_shows_its_next_visits(page: Page, stack: LocalStack) ->
     assert shown and all(day >= "2027-02-01" for day in shown)
 
 
-def test_a_guide_not_yet_translated_says_so(page: Page, stack: LocalStack) -> None:
-    page.goto(f"{stack.url}/lo{GUIDE}")
-    notice = page.locator(".px-untranslated")
-    expect(notice).to_be_visible()
-    expect(notice.locator("a[hreflang='en']")).to_have_attribute("href", GUIDE)
-
-
 @pytest.mark.parametrize("path", ["/", GUIDE, "/centres/", "/centres/tj-dushanbe/", "/ar/", f"/ar{GUIDE}",
                                   "/ar/centres/", "/km/", f"/km{GUIDE}", "/ru/centres/tj-khujand/"])
 def test_nothing_scrolls_sideways_at_360_pixels(browser: Browser, stack: LocalStack, path: str) -> None:

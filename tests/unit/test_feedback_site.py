@@ -39,7 +39,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tree = tmp_path_factory.mktemp("docs")
     shutil.copytree(PAGES, tree, dirs_exist_ok=True)
     docs.add_guide_footers(tree)
-    hooks["untranslated"].write_pages(tree, {code: code for code in SITE_LANGUAGES}, "en")
     hooks["booking"].write_pages(tree, list(SITE_LANGUAGES))
     hooks["feedback"].add_page_widgets(tree, list(SITE_LANGUAGES))
     hooks["feedback"].write_pages(tree, list(SITE_LANGUAGES))
