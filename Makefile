@@ -25,7 +25,7 @@ help:
 $(VENV)/.installed: pyproject.toml
 	@bash devstack/check-prereqs.sh python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[site,dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[site,dev,cleaner]'
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -1,0 +1,442 @@
+"""Clean a photo or a PDF sent as evidence, so that nothing but what it shows leaves it.
+
+`clean(data)` takes the bytes alone (never a file name or a declared type) and returns a
+`Cleaned` or raises `Refused` (codes and statuses in `contract.py`):
+
+- The type is sniffed from the first bytes: JPEG, PNG, WebP or PDF, each at offset 0 (a PDF
+  preceded by anything is refused, so no HTML or ZIP rides in front of it). Anything else, SVG
+  and HTML included, is `unsupported_type`.
+- Photos are decoded (Pillow, restricted to the sniffed format) and drawn again into a new
+  image: the EXIF orientation is applied first, the colours are converted to sRGB when a profile
+  came with them, the longest side is capped (2,000 px), and the new image is encoded with no
+  metadata at all (no EXIF and so no GPS, no XMP, IPTC, ICC profile, comments, text chunks, or
+  bytes after the end of the image: none of the original bytes are copied). An animated image
+  keeps its first frame, as the phone's canvas does when it re-encodes. Width x height above
+  `max_pixels` is a decompression bomb, checked from the header before anything is decoded.
+- PDFs (pikepdf) are refused when encrypted, or when any object holds JavaScript, an additional
+  action (/AA), an action other than going to a page, a web or mail link or the four standard
+  page turns (Launch, SubmitForm, ImportData, GoToR/E, Rendition, ...), an /OpenAction other than
+  an initial view, an XFA form, multimedia or 3D, or an embedded file; an image above
+  `max_pixels` or Flate streams that inflate beyond `max_stream_bytes` are bombs. What passes is
+  copied page by page into a new document: the Info dictionary, XMP, the catalogue (forms,
+  outlines, names), thumbnails, private application data and annotation authors and dates are
+  left behind; streams are copied as they are (never inflated); a document ID is derived from the
+  content; saved linearised.
+
+`render_pages()` draws pages of a cleaned PDF as images (pypdfium2: PDFium without JavaScript or
+XFA), so staff read a contract without opening a live PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal, cast
+
+import pikepdf
+import pypdfium2
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+
+from chalicelib.evidence.contract import (
+    DEFAULT_LIMITS,
+    RENDER_MAX_PAGES_PER_CALL,
+    RENDER_MAX_WIDTH,
+    RENDER_MIN_WIDTH,
+    Cleaned,
+    Limits,
+    MediaType,
+    PageFormat,
+    Refusal,
+    Refused,
+)
+
+# Pillow's own bomb check, as an error (see `_open_image`) at our limit, not a warning at its own.
+Image.MAX_IMAGE_PIXELS = DEFAULT_LIMITS.max_pixels
+
+ImageFormat = Literal["JPEG", "PNG", "WEBP"]
+
+
+@dataclass(frozen=True)
+class _Type:
+    media_type: MediaType
+    image_format: ImageFormat | None  # None: a PDF
+
+
+_JPEG = _Type("image/jpeg", "JPEG")
+_PNG = _Type("image/png", "PNG")
+_WEBP = _Type("image/webp", "WEBP")
+_PDF = _Type("application/pdf", None)
+
+
+def sniff(data: bytes) -> _Type | None:
+    """The type the bytes say they are, by their signature at offset 0 only."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return _JPEG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _PNG
+    if len(data) >= 16 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _WEBP
+    if data.startswith(b"%PDF-"):
+        return _PDF
+    return None
+
+
+def clean(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Cleaned:
+    if not data:
+        raise Refused(Refusal.EMPTY, "no bytes")
+    if len(data) > limits.max_bytes:
+        raise Refused(Refusal.TOO_LARGE, f"{len(data)} bytes, at most {limits.max_bytes}")
+    found = sniff(data)
+    if found is None:
+        raise Refused(Refusal.UNSUPPORTED_TYPE, "not a JPEG, PNG, WebP or PDF signature")
+    if found.image_format is None:
+        return _clean_pdf(data, limits)
+    return _clean_image(data, found, found.image_format, limits)
+
+
+# ---- photos ---------------------------------------------------------------------------------
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _clean_image(data: bytes, found: _Type, image_format: ImageFormat, limits: Limits) -> Cleaned:
+    if ImageFile.LOAD_TRUNCATED_IMAGES:  # a process-wide switch: a truncated file must stay an error
+        raise RuntimeError("ImageFile.LOAD_TRUNCATED_IMAGES is on: the cleaner refuses to run with it")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            picture = _decode(data, image_format, limits)
+        picture = _to_srgb(picture)
+    except Refused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning, MemoryError):
+        raise Refused(Refusal.DECOMPRESSION_BOMB, "the image decodes beyond the pixel limit") from None
+    except UnidentifiedImageError:
+        raise Refused(Refusal.MALFORMED, "the image cannot be identified") from None
+    except Exception:  # a hostile file can make any decoder raise anything: all of it is the file's fault
+        raise Refused(Refusal.MALFORMED, "the image cannot be decoded") from None
+    # A new image from the pixels alone: no `info` (EXIF, XMP, ICC, comments, text) can follow.
+    fresh = Image.frombytes(picture.mode, picture.size, picture.tobytes())
+    encoded, media_type = _encode(fresh, found, limits)
+    return Cleaned(kind="photo", media_type=media_type, data=encoded, width=fresh.width, height=fresh.height)
+
+
+def _decode(data: bytes, image_format: ImageFormat, limits: Limits) -> Image.Image:
+    """Decoded pixels, upright, at most `max_side` on the longest side, in L, LA, RGB or RGBA,
+    with the ICC profile (if any) kept in `info` for `_to_srgb`."""
+    with Image.open(io.BytesIO(data), formats=[image_format]) as opened:
+        if opened.width <= 0 or opened.height <= 0:
+            raise Refused(Refusal.MALFORMED, "the image has no pixels")
+        if opened.width * opened.height > limits.max_pixels:
+            raise Refused(Refusal.DECOMPRESSION_BOMB, "width x height is above the pixel limit")
+        opened.seek(0)  # an animation keeps its first frame
+        if image_format == "JPEG":  # decode at a reduced scale when the photo is much larger
+            opened.draft(opened.mode, (limits.max_side, limits.max_side))
+        opened.load()
+        icc = opened.info.get("icc_profile")
+        try:
+            upright = ImageOps.exif_transpose(opened)
+        except Exception:  # unreadable EXIF: the pixels as stored
+            upright = opened.copy()
+    picture = _normal_mode(upright)
+    picture.thumbnail((limits.max_side, limits.max_side), Image.Resampling.LANCZOS)
+    picture.info = {"icc_profile": icc} if isinstance(icc, bytes) and icc else {}
+    return picture
+
+
+def _normal_mode(image: Image.Image) -> Image.Image:
+    if image.mode in ("L", "LA", "RGB", "RGBA"):
+        return image
+    if image.mode in ("P", "PA"):
+        transparent = image.mode == "PA" or "transparency" in image.info
+        return image.convert("RGBA" if transparent else "RGB")
+    if image.mode == "1":
+        return image.convert("L")
+    if image.mode.startswith("I;16"):  # 16-bit grey: scale to 8 bits (convert("L") would clip)
+        return image.convert("I").point(lambda value: value / 257).convert("L")
+    if image.mode in ("I", "F"):  # deep grey of any range: stretched to 0..255
+        low, high = cast(tuple[float, float], image.getextrema())
+        span = float(high - low) or 1.0
+        return image.point(lambda value: (value - low) * 255.0 / span).convert("L")
+    return image.convert("RGB")  # CMYK, YCbCr, LAB, HSV
+
+
+def _to_srgb(picture: Image.Image) -> Image.Image:
+    """Colours as the profile meant them, in sRGB, so the profile itself (a device's maker, a
+    calibration date: it can identify) need not be kept. An unreadable profile is dropped."""
+    icc = picture.info.pop("icc_profile", None)
+    if not icc or picture.mode not in ("RGB", "RGBA"):
+        return picture
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(picture, source, _SRGB, outputMode=picture.mode)
+    except Exception:
+        return picture
+    return converted if converted is not None else picture
+
+
+def _encode(image: Image.Image, found: _Type, limits: Limits) -> tuple[bytes, MediaType]:
+    """The photo in its own format; when that is above `max_output_bytes` (a detailed PNG), as
+    a JPEG at decreasing quality; refused if even that does not fit."""
+    attempts: list[tuple[MediaType, Image.Image, dict[str, object]]] = []
+    if found is _JPEG:
+        attempts.append(("image/jpeg", image, {"format": "JPEG", "quality": limits.jpeg_quality, "optimize": True}))
+    elif found is _PNG:
+        attempts.append(("image/png", image, {"format": "PNG", "optimize": True}))
+    else:
+        rgb = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA" if "A" in image.mode else "RGB")
+        attempts.append(("image/webp", rgb, {"format": "WEBP", "quality": limits.webp_quality, "method": 4}))
+    flat = _flatten(image)
+    attempts += [("image/jpeg", flat, {"format": "JPEG", "quality": quality, "optimize": True})
+                 for quality in (limits.jpeg_quality, 70, 50) if found is not _JPEG or quality < limits.jpeg_quality]
+    for media_type, picture, options in attempts:
+        buffer = io.BytesIO()
+        picture.save(buffer, **options)  # type: ignore[arg-type]
+        if buffer.tell() <= limits.max_output_bytes:
+            return buffer.getvalue(), media_type
+    raise Refused(Refusal.TOO_LARGE, "the cleaned image is above the output limit")
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """L or RGB for a JPEG: transparency drawn on white."""
+    if image.mode in ("L", "RGB"):
+        return image
+    base = Image.new("RGB", image.size, "white")
+    base.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
+    return base
+
+
+# ---- PDFs -----------------------------------------------------------------------------------
+
+# Actions a reader may follow when clicked; anything else (Launch, JavaScript, SubmitForm,
+# ImportData, GoToR, GoToE, Rendition, Sound, Movie, RichMediaExecute, Hide, SetOCGState, ...) refuses.
+_ALLOWED_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
+_ALLOWED_NAMED = frozenset({"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"})
+_ALLOWED_URI_SCHEMES = ("http://", "https://", "mailto:")
+_ACTIVE_SUBTYPES = frozenset({"/RichMedia", "/3D", "/Movie", "/Sound", "/Screen"})
+_ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "an additional action (/AA)",
+                "/XFA": "an XFA form"}
+_EMBEDDING_KEYS = frozenset({"/EmbeddedFiles", "/EF", "/Collection"})
+# Left behind on every copied object: XMP, application data, thumbnails (an old version of a
+# page can hide in one), article beads, and dates that carry a time zone.
+_DROPPED_KEYS = ("/Metadata", "/PieceInfo", "/Thumb", "/B", "/LastModified")
+# On annotations other than form fields and links: the author's name, a unique id, dates.
+_DROPPED_ANNOTATION_KEYS = ("/T", "/NM", "/M", "/CreationDate")
+
+
+def _clean_pdf(data: bytes, limits: Limits) -> Cleaned:
+    try:
+        source = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise Refused(Refusal.PDF_ENCRYPTED, "the PDF needs a password") from None
+    except Exception:
+        raise Refused(Refusal.MALFORMED, "the PDF cannot be parsed") from None
+    with source:
+        try:
+            if source.is_encrypted:
+                raise Refused(Refusal.PDF_ENCRYPTED, "the PDF is encrypted")
+            pages = len(source.pages)
+            if pages == 0:
+                raise Refused(Refusal.MALFORMED, "the PDF has no pages")
+            if pages > limits.max_pages:
+                raise Refused(Refusal.TOO_MANY_PAGES, f"{pages} pages, at most {limits.max_pages}")
+            _inspect(source, limits)
+            cleaned = _rebuild(source)
+        except Refused:
+            raise
+        except MemoryError:
+            raise Refused(Refusal.DECOMPRESSION_BOMB, "the PDF does not fit in memory") from None
+        except Exception:
+            raise Refused(Refusal.MALFORMED, "the PDF cannot be read") from None
+    if len(cleaned) > limits.max_output_bytes:
+        raise Refused(Refusal.TOO_LARGE, "the cleaned PDF is above the output limit")
+    return Cleaned(kind="document", media_type="application/pdf", data=cleaned, pages=pages)
+
+
+def _objects(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """Every dictionary and stream of the file once: each indirect object of the cross-reference
+    table (reachable or not) and the direct dictionaries and arrays nested in them."""
+    pending: list[pikepdf.Object] = [pdf.trailer, *pdf.objects]
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        obj = pending.pop()
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):
+            yield obj
+            children = list(obj.stream_dict.values())
+        elif isinstance(obj, pikepdf.Dictionary):
+            yield obj
+            children = list(obj.values())
+        elif isinstance(obj, pikepdf.Array):
+            children = list(obj)
+        else:
+            continue
+        # Indirect children are in `pdf.objects` already; direct ones are only reachable here.
+        # (Numbers, booleans and nulls come back as Python values, with nothing inside them.)
+        pending.extend(child for child in children
+                       if isinstance(child, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array)
+                       and not child.is_indirect)
+
+
+def _inspect(pdf: pikepdf.Pdf, limits: Limits) -> None:
+    inflated = 0
+    for obj in _objects(pdf):
+        for key, what in _ACTIVE_KEYS.items():
+            if key in obj:
+                raise Refused(Refusal.PDF_ACTIVE_CONTENT, f"holds {what}")
+        if any(key in obj for key in _EMBEDDING_KEYS) or obj.get("/Type") == "/EmbeddedFile":
+            raise Refused(Refusal.PDF_EMBEDDED_FILE, "holds an embedded file")
+        subtype = obj.get("/Subtype")
+        if subtype == "/FileAttachment":
+            raise Refused(Refusal.PDF_EMBEDDED_FILE, "holds a file attachment annotation")
+        if subtype in _ACTIVE_SUBTYPES:
+            raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds multimedia or 3D content")
+        if obj.get("/Type") == "/Action":
+            _check_action(obj)
+        for key in ("/A", "/PA"):  # an annotation's or a bookmark's action; in tagged PDF, /A holds attributes
+            if key in obj:
+                _check_actions(obj[key], attributes_allowed=True)
+        if "/OpenAction" in obj:
+            _check_open_action(obj["/OpenAction"])
+        if isinstance(obj, pikepdf.Stream):
+            if subtype == "/Image":
+                _check_image_size(obj, limits)
+            inflated += _inflated_size(obj, limits.max_stream_bytes - inflated)
+
+
+def _check_actions(value: pikepdf.Object, *, attributes_allowed: bool = False) -> None:
+    """An action, or a list of them. Under /A of a structure element the dictionaries are
+    attributes, told apart by having no action type (/S) at all."""
+    for action in value if isinstance(value, pikepdf.Array) else [value]:
+        if isinstance(action, pikepdf.Dictionary):
+            if attributes_allowed and "/S" not in action and action.get("/Type") != "/Action":
+                continue
+            _check_action(action)
+        elif not attributes_allowed and action is not None:
+            raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds an action of an unknown shape")
+
+
+def _check_action(action: pikepdf.Object) -> None:
+    kind = action.get("/S")
+    if kind not in _ALLOWED_ACTIONS:
+        raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds an action that is not a link to a page or a web address")
+    if kind == "/URI":
+        uri = action.get("/URI")
+        text = bytes(uri).decode("latin-1").strip().lower() if isinstance(uri, pikepdf.String) else ""
+        if not text.startswith(_ALLOWED_URI_SCHEMES):
+            raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds a link that is not to a web or mail address")
+    if kind == "/Named" and action.get("/N") not in _ALLOWED_NAMED:
+        raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds a named action other than a page turn")
+    if "/Next" in action:
+        _check_actions(action["/Next"])
+
+
+def _check_open_action(value: pikepdf.Object) -> None:
+    """Opening the document may show a page (a destination, or a GoTo action), nothing else:
+    even a web link on opening would tell its author when and where the file was read."""
+    if isinstance(value, pikepdf.Array):
+        return
+    if isinstance(value, pikepdf.Dictionary) and value.get("/S") == "/GoTo" and "/Next" not in value:
+        return
+    raise Refused(Refusal.PDF_ACTIVE_CONTENT, "acts on opening (/OpenAction)")
+
+
+def _check_image_size(stream: pikepdf.Stream, limits: Limits) -> None:
+    width, height = stream.get("/Width"), stream.get("/Height")
+    if not isinstance(width, int) or not isinstance(height, int) or width < 0 or height < 0:
+        raise Refused(Refusal.MALFORMED, "an image has no valid size")
+    if width * height > limits.max_pixels:
+        raise Refused(Refusal.DECOMPRESSION_BOMB, "an image is above the pixel limit")
+
+
+def _inflated_size(stream: pikepdf.Stream, budget: int) -> int:
+    """Bytes a Flate stream inflates to, counted without holding more than a chunk; the budget
+    spent is a bomb. Streams under other filters are left to the renderer's memory limit."""
+    filters = stream.get("/Filter")
+    names = [str(name) for name in (filters if isinstance(filters, pikepdf.Array) else [filters])]
+    if names != ["/FlateDecode"]:
+        return 0
+    inflater = zlib.decompressobj()
+    pending = stream.read_raw_bytes()
+    total = 0
+    while pending and not inflater.eof:
+        try:
+            chunk = inflater.decompress(pending, 1 << 20)
+        except zlib.error:
+            return total  # a damaged stream: the renderer shows what it can, as readers do
+        total += len(chunk)
+        if total > budget:
+            raise Refused(Refusal.DECOMPRESSION_BOMB, "the PDF's streams inflate beyond the limit")
+        pending = inflater.unconsumed_tail
+    return total
+
+
+def _rebuild(source: pikepdf.Pdf) -> bytes:
+    """The pages alone, in a new document: nothing of the catalogue or the trailer follows."""
+    target = pikepdf.new()
+    target.pages.extend(source.pages)
+    for obj in _objects(target):
+        for key in _DROPPED_KEYS:
+            if key in obj:
+                del obj[key]
+        if "/Rect" in obj and "/Subtype" in obj and obj.get("/Subtype") not in ("/Widget", "/Link"):
+            for key in _DROPPED_ANNOTATION_KEYS:
+                if key in obj:
+                    del obj[key]
+    buffer = io.BytesIO()
+    target.save(buffer, min_version=source.pdf_version, linearize=True, deterministic_id=True,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
+                fix_metadata_version=False)
+    target.close()
+    return buffer.getvalue()
+
+
+# ---- pages as images ------------------------------------------------------------------------
+
+
+def render_pages(pdf: bytes, max_pages: int = 1, width: int = 1200, *, first_page: int = 0,
+                 page_format: PageFormat = "webp") -> list[bytes]:
+    """Pages `first_page` .. `first_page + max_pages - 1` (those that exist) of a cleaned PDF, as
+    WebP or PNG images `width` pixels wide (a page taller than three times its width is drawn
+    narrower, so no image is more than `3 * width` high). Form fields are drawn as they look;
+    nothing in the PDF runs (PDFium here has no JavaScript or XFA)."""
+    if not RENDER_MIN_WIDTH <= width <= RENDER_MAX_WIDTH:
+        raise ValueError(f"width must be {RENDER_MIN_WIDTH}..{RENDER_MAX_WIDTH}")
+    if not 1 <= max_pages <= RENDER_MAX_PAGES_PER_CALL or first_page < 0:
+        raise ValueError(f"max_pages must be 1..{RENDER_MAX_PAGES_PER_CALL} and first_page >= 0")
+    try:
+        document = pypdfium2.PdfDocument(pdf)
+    except Exception:
+        raise Refused(Refusal.MALFORMED, "the PDF cannot be opened for rendering") from None
+    images: list[bytes] = []
+    try:
+        for index in range(first_page, min(len(document), first_page + max_pages)):
+            page = document[index]
+            try:
+                page_width, page_height = page.get_size()
+                if page_width <= 0 or page_height <= 0:
+                    raise Refused(Refusal.MALFORMED, "a page has no size")
+                scale = min(width / page_width, 3 * width / page_height)
+                bitmap = page.render(scale=scale, may_draw_forms=True)
+                picture = bitmap.to_pil().convert("RGB")
+                buffer = io.BytesIO()
+                if page_format == "webp":
+                    picture.save(buffer, format="WEBP", quality=80, method=4)
+                else:
+                    picture.save(buffer, format="PNG", optimize=True)
+                images.append(buffer.getvalue())
+            finally:
+                page.close()
+    except Refused:
+        raise
+    except Exception:
+        raise Refused(Refusal.MALFORMED, "a page cannot be rendered") from None
+    finally:
+        document.close()
+    return images
