@@ -147,3 +147,91 @@ def test_the_bundle_code_imports_nothing_else_of_the_backend(tmp_path: Path) -> 
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=environment,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+# ---- the API's side: in this process, or through Lambda -------------------------------------
+
+
+def _lambda_client() -> object:
+    import boto3
+
+    return boto3.client("lambda", region_name="eu-west-1")
+
+
+def _stubbed(answer: object, function_error: str | None = None,
+             expected: dict[str, object] | None = None) -> tuple[object, object]:
+    import io
+
+    from botocore.response import StreamingBody
+    from botocore.stub import ANY, Stubber
+
+    client = _lambda_client()
+    stubber = Stubber(client)
+    raw = json.dumps(answer).encode()
+    response: dict[str, object] = {"StatusCode": 200, "Payload": StreamingBody(io.BytesIO(raw), len(raw))}
+    if function_error:
+        response["FunctionError"] = function_error
+    expected = expected or {"FunctionName": "cleaner", "InvocationType": "RequestResponse", "Payload": ANY}
+    stubber.add_response("invoke", response, expected)
+    stubber.activate()
+    return client, stubber
+
+
+def test_the_lambda_cleaner_sends_the_contracts_event_and_reads_the_functions_answer() -> None:
+    from chalicelib.evidence.client import InProcessCleaner, LambdaCleaner
+
+    photo = samples.gps_photo()
+    event = clean_request(photo)
+    client, stubber = _stubbed(handler(event, None), expected={
+        "FunctionName": "cleaner", "InvocationType": "RequestResponse", "Payload": json.dumps(event).encode()})
+    through_lambda = LambdaCleaner("cleaner", client).clean(photo)
+    stubber.assert_no_pending_responses()  # type: ignore[attr-defined]
+    assert through_lambda == InProcessCleaner().clean(photo)
+    samples.assert_no_canary(through_lambda.data)
+
+
+def test_both_cleaners_render_the_same_pages() -> None:
+    from chalicelib.evidence.client import InProcessCleaner, LambdaCleaner
+
+    pdf = InProcessCleaner().clean(samples.canary_pdf()).data
+    local = InProcessCleaner().render(pdf, max_pages=2, width=300)
+    client, _ = _stubbed(handler(render_request(pdf, max_pages=2, width=300), None))
+    assert LambdaCleaner("cleaner", client).render(pdf, max_pages=2, width=300) == local
+
+
+@pytest.mark.parametrize(("answer", "function_error", "expected"), [
+    ({"ok": False, "code": "pdf_active_content", "detail": "holds JavaScript"}, None, Refusal.PDF_ACTIVE_CONTENT),
+    ({"errorType": "Runtime.OutOfMemory", "errorMessage": "..."}, "Unhandled", Refusal.DECOMPRESSION_BOMB),
+    ({"errorMessage": "Task timed out after 8.00 seconds", "errorType": "Sandbox.Timedout"}, "Unhandled",
+     Refusal.MALFORMED),
+    ({"errorType": "Runtime.ExitError", "errorMessage": "signal: segmentation fault"}, "Unhandled", Refusal.MALFORMED),
+])
+def test_what_only_the_file_can_cause_is_a_refusal(answer: object, function_error: str | None,
+                                                   expected: Refusal) -> None:
+    from chalicelib.evidence.client import LambdaCleaner
+
+    client, _ = _stubbed(answer, function_error)
+    with pytest.raises(Refused) as refused:
+        LambdaCleaner("cleaner", client).clean(b"%PDF-1.7")
+    assert refused.value.code is expected and 400 <= refused.value.status < 500
+
+
+def test_a_bug_between_the_two_sides_is_a_protocol_error() -> None:
+    from chalicelib.evidence.client import LambdaCleaner
+
+    client, _ = _stubbed({"errorType": "ProtocolError", "errorMessage": "op must be clean or render"}, "Unhandled")
+    with pytest.raises(ProtocolError):
+        LambdaCleaner("cleaner", client).clean(b"x")
+
+
+def test_a_throttled_or_unreachable_function_is_unavailable_not_the_files_fault() -> None:
+    from botocore.stub import Stubber
+
+    from chalicelib.evidence.client import CleanerUnavailable, LambdaCleaner
+
+    client = _lambda_client()
+    stubber = Stubber(client)
+    stubber.add_client_error("invoke", "TooManyRequestsException", "Rate exceeded", 429)
+    stubber.activate()
+    with pytest.raises(CleanerUnavailable):
+        LambdaCleaner("cleaner", client).clean(b"x")
