@@ -185,7 +185,7 @@ def _encode(image: Image.Image, found: _Type, limits: Limits) -> tuple[bytes, Me
     if found is _JPEG:
         attempts.append(("image/jpeg", image, {"format": "JPEG", "quality": limits.jpeg_quality, "optimize": True}))
     elif found is _PNG:
-        attempts.append(("image/png", image, {"format": "PNG", "optimize": True}))
+        attempts.append(("image/png", image, {"format": "PNG", "compress_level": 6}))  # optimize: 7x slower, 4% smaller
     else:
         rgb = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA" if "A" in image.mode else "RGB")
         attempts.append(("image/webp", rgb, {"format": "WEBP", "quality": limits.webp_quality, "method": 4}))
