@@ -294,6 +294,38 @@ def pdf_with_pages(pages: int) -> bytes:
     return pdf_bytes(pdf_document(pages, metadata=False))
 
 
+def pdf_with_old_revision() -> bytes:
+    """A PDF edited by an incremental update, as a "redaction" or a filled form is saved: the first
+    revision's page said the canary, the update replaced that page's content; the old bytes are
+    still in the file, where any text extractor finds them."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"% " + CANARY.encode() + b"\n" + PAGE_CONTENT)
+    base = pdf_bytes(pdf, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    with pikepdf.open(io.BytesIO(base)) as saved:
+        number, generation = saved.pages[0].obj.Contents.objgen
+        root, size = saved.Root.objgen, int(saved.trailer.Size)
+    previous = int(base.rsplit(b"startxref", 1)[1].split()[0])
+    replacement = (f"{number} {generation} obj\n<< /Length {len(PAGE_CONTENT)} >>\nstream\n".encode()
+                   + PAGE_CONTENT + b"\nendstream\nendobj\n")
+    xref_at = len(base) + len(replacement)
+    update = (f"xref\n{number} 1\n{len(base):010d} {generation:05d} n \ntrailer\n"
+              f"<< /Size {size} /Root {root[0]} {root[1]} R /Prev {previous} >>\nstartxref\n{xref_at}\n%%EOF\n")
+    return base + replacement + update.encode()
+
+
+def pdf_with_trailing_payload() -> bytes:
+    """A PDF followed, after its end, by an HTML page and the canary (a polyglot, or leftovers)."""
+    return canary_pdf(1) + f"<html><script>alert('{CANARY}')</script>".encode() + CANARY.encode("utf-16-le")
+
+
+def pdf_with_objects(count: int) -> bytes:
+    pdf = pdf_document(1, metadata=False)
+    pdf.pages[0].obj.Extra = pdf.make_indirect(
+        pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(N=index)) for index in range(count)]))
+    return pdf_bytes(pdf)
+
+
 def pdf_flate_bomb(inflated: int) -> bytes:
     """A PDF whose page content is a Flate stream of `inflated` bytes of spaces."""
     pdf = pdf_document(1, metadata=False)

@@ -90,6 +90,7 @@ class Limits:
     max_pages: int = 50
     max_output_bytes: int = 4 * 1024 * 1024  # a clean file must also fit an invocation's answer
     max_stream_bytes: int = 200 * 1024 * 1024  # all of a PDF's Flate streams, decompressed
+    max_objects: int = 100_000  # a 50-page contract has a few thousand
     jpeg_quality: int = 85
     webp_quality: int = 85
 
