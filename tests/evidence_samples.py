@@ -87,6 +87,14 @@ def gps_photo(width: int = 800, height: int = 600, orientation: int = 1) -> byte
     return jpeg[:2] + _iptc_segment() + jpeg[2:] + trailer
 
 
+def mpo_photo() -> bytes:
+    """A phone's multi-picture JPEG (MPO): a second, different image rides behind the first."""
+    buffer = io.BytesIO()
+    _picture(640, 480).save(buffer, "MPO", save_all=True, exif=_exif().tobytes(),
+                            append_images=[Image.new("RGB", (320, 240), (250, 10, 10))])
+    return buffer.getvalue()
+
+
 def png_with_text(mode: str = "RGB", width: int = 640, height: int = 480) -> bytes:
     """A screenshot: tEXt, zTXt and iTXt chunks with the canary, an eXIf chunk with GPS, an ICC
     profile and bytes after IEND."""
@@ -294,6 +302,40 @@ def pdf_with_pages(pages: int) -> bytes:
     return pdf_bytes(pdf_document(pages, metadata=False))
 
 
+def _pdf_with_image(data: bytes, image_filter: pikepdf.Name, width: int, height: int) -> bytes:
+    pdf = pdf_document(1, metadata=False)
+    image = pikepdf.Stream(pdf, data)
+    image.Type, image.Subtype, image.Filter = pikepdf.Name.XObject, pikepdf.Name.Image, image_filter
+    image.Width, image.Height, image.BitsPerComponent = width, height, 8
+    image.ColorSpace = pikepdf.Name.DeviceRGB
+    pdf.pages[0].obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"q 400 0 0 300 100 400 cm /Im0 Do Q")
+    return pdf_bytes(pdf)
+
+
+def pdf_with_camera_jpeg() -> bytes:
+    """A phone scanner app's PDF: the camera's JPEG embedded as it is, with its EXIF (GPS), XMP,
+    comment, IPTC, ICC profile and the bytes after its end."""
+    return _pdf_with_image(gps_photo(400, 300), pikepdf.Name.DCTDecode, 400, 300)
+
+
+def jp2_with_metadata() -> bytes:
+    """A JPEG 2000 file with an XML box (as GML or GPS carry) and a UUID box (as XMP and GeoJP2
+    do) holding the canary."""
+    buffer = io.BytesIO()
+    _picture(400, 300).save(buffer, "JPEG2000")
+    jp2 = buffer.getvalue()
+    xml = f"<gml>{CANARY}</gml>".encode()
+    uuid = b"\xbe\x7a\xcf\xcb\x97\xa9\x42\xe8\x9c\x71\x99\x94\x91\xe3\xaf\xac" + _xmp()
+    boxes = struct.pack(">I", 8 + len(xml)) + b"xml " + xml + struct.pack(">I", 8 + len(uuid)) + b"uuid" + uuid
+    ftyp_end = 12 + struct.unpack(">I", jp2[12:16])[0]  # after the signature box and the file type box
+    return jp2[:ftyp_end] + boxes + jp2[ftyp_end:]
+
+
+def pdf_with_jp2() -> bytes:
+    return _pdf_with_image(jp2_with_metadata(), pikepdf.Name.JPXDecode, 400, 300)
+
+
 def pdf_with_old_revision() -> bytes:
     """A PDF edited by an incremental update, as a "redaction" or a filled form is saved: the first
     revision's page said the canary, the update replaced that page's content; the old bytes are
@@ -445,7 +487,7 @@ def assert_image_has_no_metadata(data: bytes) -> None:
                                     "Comment", "Description", "photoshop", "iptc", "adobe"}
         assert not leaked, f"metadata survived: {leaked}"
     for marker in (b"Exif\x00\x00", b"http://ns.adobe.com/xap", b"x:xmpmeta", b"GPS", b"Photoshop 3.0", b"8BIM",
-                   b"ICC_PROFILE", b"<html", b"<script"):
+                   b"ICC_PROFILE", b"MPF\x00", b"<html", b"<script"):
         assert marker not in data, f"{marker!r} survived"
     if data.startswith(b"\xff\xd8"):
         _assert_bare_jpeg(data)

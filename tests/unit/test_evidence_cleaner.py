@@ -104,6 +104,16 @@ def test_an_animated_webp_keeps_its_first_frame_only() -> None:
     samples.assert_no_canary(cleaned.data)
 
 
+def test_a_multi_picture_jpeg_keeps_its_first_picture_only() -> None:
+    original = samples.mpo_photo()
+    with Image.open(io.BytesIO(original)) as before:
+        assert getattr(before, "n_frames", 1) == 2
+    cleaned = clean(original)
+    assert (cleaned.media_type, cleaned.width, cleaned.height) == ("image/jpeg", 640, 480)
+    samples.assert_image_has_no_metadata(cleaned.data)
+    assert cleaned.data.count(b"\xff\xd8") == 1
+
+
 def test_a_png_too_detailed_for_the_answer_becomes_a_jpeg_or_is_refused() -> None:
     noisy = samples.noisy_png(600, 600)
     cleaned = clean(noisy, Limits(max_output_bytes=400_000))
@@ -256,6 +266,37 @@ def test_a_pdf_drawing_a_30000_pixel_square_image_is_a_bomb() -> None:
 ])
 def test_a_pdf_that_cannot_be_read_is_malformed(data: bytes) -> None:
     assert refusal(data) is Refusal.MALFORMED
+
+
+def clean_image_in_pdf(original: bytes) -> tuple[bytes, bytes]:
+    """The cleaned PDF of a sample that carried the canary in its image, and that image's bytes."""
+    assert samples.CANARY.encode() in original
+    cleaned = clean(original).data
+    samples.assert_no_canary(cleaned)
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        return cleaned, bytes(pdf.pages[0].obj.Resources.XObject.Im0.read_raw_bytes())
+
+
+def test_a_camera_jpeg_inside_a_pdf_loses_its_exif_and_keeps_its_picture() -> None:
+    cleaned, jpeg = clean_image_in_pdf(samples.pdf_with_camera_jpeg())
+    samples.assert_image_has_no_metadata(jpeg)
+    assert decoded(jpeg).size == (400, 300)
+    page = decoded(render_pages(cleaned, width=595, page_format="png")[0]).convert("RGB")
+    red, _, blue = page.getpixel((120, 842 - 700 + 20))  # the photo's dark blue block, top-left of it
+    assert blue > 90 and red < 60
+
+
+def test_a_jpeg_2000_inside_a_pdf_loses_its_xml_and_uuid_boxes() -> None:
+    _, jp2 = clean_image_in_pdf(samples.pdf_with_jp2())
+    assert b"xml " not in jp2 and b"uuid" not in jp2 and decoded(jp2).size == (400, 300)
+
+
+@pytest.mark.parametrize("damage", ["cut", "no-end"])
+def test_a_pdf_whose_jpeg_is_damaged_is_malformed(damage: str) -> None:
+    photo = samples.gps_photo(400, 300)
+    broken = photo[: len(photo) // 2] if damage == "cut" else photo[: photo.rindex(b"\xff\xd9")]
+    pdf = samples._pdf_with_image(broken, pikepdf.Name.DCTDecode, 400, 300)
+    assert refusal(pdf) is Refusal.MALFORMED
 
 
 def test_an_earlier_revision_left_in_the_file_does_not_survive() -> None:

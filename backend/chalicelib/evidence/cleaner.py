@@ -20,8 +20,10 @@
   `max_pixels` or Flate streams that inflate beyond `max_stream_bytes` are bombs. What passes is
   copied page by page into a new document: the Info dictionary, XMP, the catalogue (forms,
   outlines, names), thumbnails, private application data and annotation authors and dates are
-  left behind; streams are copied as they are (never inflated); a document ID is derived from the
-  content; saved linearised.
+  left behind, and so are earlier revisions and bytes after the end; JPEG and JPEG 2000 images
+  lose their metadata segments and boxes (a scanner app embeds the camera's JPEG, GPS and all),
+  losslessly; other streams are copied as they are (never inflated); a document ID is derived
+  from the content; saved linearised. Walking the objects goes through qpdf's JSON (`_Graph`).
 
 `render_pages()` draws pages of a cleaned PDF as images (pypdfium2: PDFium without JavaScript or
 XFA), so staff read a contract without opening a live PDF.
@@ -34,7 +36,7 @@ import json
 import re
 import warnings
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -345,10 +347,8 @@ def _inspect(pdf: pikepdf.Pdf, graph: _Graph, limits: Limits) -> None:
         stream = graph.objects[reference]
         if graph.resolve(stream.get("/Subtype")) == "/Image":
             _check_image_size(graph, stream, limits)
-        filters = graph.resolve(stream.get("/Filter"))
-        if (filters if isinstance(filters, list) else [filters]) == ["/FlateDecode"]:
-            number, generation, _ = reference.split()
-            raw = pdf.get_object(int(number), int(generation)).read_raw_bytes()
+        if _only_filter(graph, stream) == "/FlateDecode":
+            raw = _indirect(pdf, reference).read_raw_bytes()
             inflated += _inflated_size(raw, limits.max_stream_bytes - inflated)
 
 
@@ -422,14 +422,110 @@ def _rebuild(source: pikepdf.Pdf) -> bytes:
     graph = _Graph(target)
     owners = {owner for owner, obj in graph.dictionaries() if _to_scrub(graph, obj)}
     for owner in owners - {"trailer"}:
-        number, generation, _ = owner.split()
-        _scrub(target.get_object(int(number), int(generation)))
+        _scrub(_indirect(target, owner))
+    for reference in graph.streams:  # a phone's scanner app embeds the camera's JPEG, EXIF and all
+        strip = _STRIPPERS.get(_only_filter(graph, graph.objects[reference]) or "")
+        if strip is not None:
+            image = _indirect(target, reference)
+            image.write(strip(image.read_raw_bytes()),
+                        filter=cast(pikepdf.Name | pikepdf.Array | None, image.get("/Filter")),
+                        decode_parms=cast(pikepdf.Dictionary | pikepdf.Array | None, image.get("/DecodeParms")))
     buffer = io.BytesIO()
     target.save(buffer, min_version=source.pdf_version, linearize=True, deterministic_id=True,
                 stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
                 object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
     target.close()
     return buffer.getvalue()
+
+
+def _only_filter(graph: _Graph, stream: dict[str, Any]) -> str | None:
+    """A stream's filter when it has exactly one (a chain is left as it is)."""
+    filters = graph.resolve(stream.get("/Filter"))
+    if isinstance(filters, list):
+        filters = graph.resolve(filters[0]) if len(filters) == 1 else None
+    return filters if isinstance(filters, str) else None
+
+
+def _indirect(pdf: pikepdf.Pdf, reference: str) -> pikepdf.Object:
+    number, generation, _ = reference.split()
+    return pdf.get_object(int(number), int(generation))
+
+
+# Application segments a JPEG keeps: JFIF's header, and Adobe's, which says how to read CMYK.
+_JPEG_KEPT_SEGMENTS = {0xE0: b"JFIF\x00", 0xEE: b"Adobe"}
+
+
+def strip_jpeg(data: bytes) -> bytes:
+    """A JPEG's bytes without its application segments (EXIF and so GPS, XMP, IPTC, ICC, makers'
+    notes, MPF) but JFIF and Adobe's, without comments, and without anything after its end: a
+    lossless copy of the picture, for JPEGs inside PDFs (photos are re-encoded instead)."""
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("not a JPEG")
+    kept, position, end = bytearray(b"\xff\xd8"), 2, len(data)
+    while position + 1 < end:
+        if data[position] != 0xFF:
+            raise ValueError("a JPEG segment does not start with a marker")
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        if marker == 0xD9:
+            return bytes(kept + b"\xff\xd9")
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            kept += data[position:position + 2]
+            position += 2
+            continue
+        length = int.from_bytes(data[position + 2:position + 4], "big")
+        if length < 2 or position + 2 + length > end:
+            raise ValueError("a JPEG segment runs past the end")
+        segment = data[position:position + 2 + length]
+        application = 0xE0 <= marker <= 0xEF or marker == 0xFE
+        signature = _JPEG_KEPT_SEGMENTS.get(marker)
+        if not application or (signature is not None and segment[4:].startswith(signature)):
+            kept += segment
+        position += 2 + length
+        if marker == 0xDA:  # entropy-coded data: up to the next marker that is not a stuffed 0xFF or a restart
+            scan = position
+            while True:
+                scan = data.find(b"\xff", scan)
+                if scan < 0 or scan + 1 >= end:
+                    raise ValueError("a JPEG scan has no end")
+                if data[scan + 1] == 0x00 or 0xD0 <= data[scan + 1] <= 0xD7:
+                    scan += 2
+                    continue
+                break
+            kept += data[position:scan]
+            position = scan
+    raise ValueError("a JPEG without its end marker")
+
+
+# JPEG 2000 boxes a picture needs; XML (GML, GPS), UUID (XMP, GeoJP2) and the rest are left behind.
+_JP2_KEPT_BOXES = frozenset({b"jP  ", b"ftyp", b"rreq", b"jp2h", b"jpch", b"jplh", b"jp2c", b"cgrp"})
+
+
+def strip_jp2(data: bytes) -> bytes:
+    """A JPEG 2000 file's boxes that make its picture, in order. A bare codestream (no boxes) is
+    returned as it is: it has no place for metadata beyond a comment marker."""
+    if data.startswith(b"\xff\x4f\xff\x51"):
+        return data
+    kept, position, end = bytearray(), 0, len(data)
+    while position < end:
+        if position + 8 > end:
+            raise ValueError("a JPEG 2000 box header runs past the end")
+        length, kind, header = int.from_bytes(data[position:position + 4], "big"), data[position + 4:position + 8], 8
+        if length == 1:
+            length, header = int.from_bytes(data[position + 8:position + 16], "big"), 16
+        elif length == 0:
+            length = end - position
+        if length < header or position + length > end:
+            raise ValueError("a JPEG 2000 box runs past the end")
+        if kind in _JP2_KEPT_BOXES:
+            kept += data[position:position + length]
+        position += length
+    return bytes(kept)
+
+
+_STRIPPERS: dict[str, Callable[[bytes], bytes]] = {"/DCTDecode": strip_jpeg, "/JPXDecode": strip_jp2}
 
 
 def _is_markup_annotation(subtype: Any, keys: Iterable[str]) -> bool:
