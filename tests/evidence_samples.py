@@ -201,7 +201,17 @@ def pdf_document(pages: int = 2, *, metadata: bool = True) -> pikepdf.Pdf:
     note = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[300, 300, 320, 320],
                               Contents=pikepdf.String("unpaid since March"), T=pikepdf.String(CANARY),
                               NM=pikepdf.String(CANARY), M=pikepdf.String("D:20261130211407+07'00'"))
-    page.obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(note)]))
+    field = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, Rect=[50, 700, 250, 720],
+                               FT=pikepdf.Name.Tx, T=pikepdf.String(f"name of {CANARY}"), V=pikepdf.String("12"))
+    field = pdf.make_indirect(field)
+    page.obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(note), field]))
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[field])
+    # What applications add under their own names, and a geospatial measure (a GeoPDF's coordinates).
+    page.obj["/AAPL:Keywords"] = pikepdf.Array([pikepdf.String(CANARY)])
+    page.obj["/ScannerApp_Device"] = pikepdf.String(f"Phone of {CANARY}")
+    image["/ADBE_Data"] = pikepdf.String(CANARY)
+    image.Measure = pikepdf.Dictionary(Type=pikepdf.Name.Measure, Subtype=pikepdf.Name.GEO,
+                                       GPTS=[10.776, 106.7, 10.777, 106.7, 10.777, 106.701, 10.776, 106.701])
     return pdf
 
 
@@ -447,11 +457,10 @@ def _pdf_strings(obj: pikepdf.Object, depth: int = 0) -> Iterator[bytes]:
         return
     if isinstance(obj, pikepdf.String):
         yield bytes(obj)
-        yield str(obj).encode()
+        yield str(obj).encode("utf-8", "surrogatepass")
     elif isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-        for key in obj:
-            value = obj.get(key)
-            yield key.encode()
+        for key, value in (obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj).items():
+            yield key.encode("utf-8", "surrogatepass")
             if isinstance(value, pikepdf.Object) and not value.is_indirect:
                 yield from _pdf_strings(value, depth + 1)
     elif isinstance(obj, pikepdf.Array):

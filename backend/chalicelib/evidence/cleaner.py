@@ -37,6 +37,7 @@ import re
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -225,10 +226,33 @@ _ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "an add
                 "/XFA": "an XFA form"}
 _EMBEDDING_KEYS = frozenset({"/EmbeddedFiles", "/EF", "/Collection"})
 # Left behind on every copied object: XMP, application data, thumbnails (an old version of a
-# page can hide in one), article beads, and dates that carry a time zone.
-_DROPPED_KEYS = frozenset({"/Metadata", "/PieceInfo", "/Thumb", "/B", "/LastModified"})
-# On annotations other than form fields and links: the author's name, a unique id, dates.
+# page can hide in one), article beads, dates that carry a time zone, the Info dictionary's
+# entries wherever a damaged or crafted reference brought them, and geospatial measures (the
+# coordinates where a map or a photo was made). Keys with a colon (an application's own names,
+# as Apple's "AAPL:Keywords") go too.
+_DROPPED_KEYS = frozenset({
+    "/Metadata", "/PieceInfo", "/Thumb", "/B", "/LastModified",
+    "/Author", "/Creator", "/Producer", "/Title", "/Subject", "/Keywords", "/CreationDate", "/ModDate", "/Trapped",
+    "/Measure", "/PtData", "/VP",
+})
+# On streams: data to fetch from a file or an address instead of the stream's own, and the outside
+# PDF a reference XObject stands for.
+_DROPPED_STREAM_KEYS = frozenset({"/F", "/FFilter", "/FDecodeParms", "/DL", "/Ref"})
+# On annotations (whatever their subtype says): the author's name (a form field's name, for
+# fields: the form itself stays behind), a unique id, dates.
 _DROPPED_ANNOTATION_KEYS = frozenset({"/T", "/NM", "/M", "/CreationDate"})
+# What images and form XObjects keep (ISO 32000-2, 8.9.5 and 8.10.2): what draws them.
+_XOBJECT_KEYS = {
+    "/Image": frozenset({"/Type", "/Subtype", "/Width", "/Height", "/ColorSpace", "/BitsPerComponent", "/Intent",
+                         "/ImageMask", "/Mask", "/Decode", "/Interpolate", "/SMask", "/SMaskInData", "/Matte",
+                         "/Filter", "/DecodeParms", "/Length", "/Name", "/OC"}),
+    "/Form": frozenset({"/Type", "/Subtype", "/FormType", "/BBox", "/Matrix", "/Resources", "/Group", "/Filter",
+                        "/DecodeParms", "/Length", "/Name", "/OC"}),
+}
+# What a page keeps (ISO 32000-2, 7.7.3.3): what draws it. Private data under any other name,
+# structure, presentation and web-capture entries stay behind.
+_PAGE_KEYS = frozenset({"/Type", "/Parent", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
+                        "/ArtBox", "/BoxColorInfo", "/Contents", "/Rotate", "/Group", "/Annots", "/UserUnit", "/Tabs"})
 
 
 def _declared_objects(pdf: pikepdf.Pdf) -> int:
@@ -283,7 +307,7 @@ class _Graph:
                             json_stream_data=pikepdf.JSONStreamData.none)
         entries: dict[str, Any] = json.loads(buffer.getvalue())["qpdf"][1]
         self.objects: dict[str, Any] = {}  # "12 0 R" (or "trailer") -> its value
-        self.streams: list[str] = []
+        self.streams: list[str] = []  # the references of streams (their value is their dictionary)
         for key, entry in entries.items():
             reference = key.removeprefix("obj:")
             if "stream" in entry:
@@ -291,6 +315,11 @@ class _Graph:
                 self.streams.append(reference)
             else:
                 self.objects[reference] = entry.get("value")
+        self._stream_set = frozenset(self.streams)
+
+    def is_stream(self, reference: str, value: Any) -> bool:
+        """Whether `value` is the dictionary of the stream `reference` (not one nested in it)."""
+        return value is self.objects.get(reference) and reference in self._stream_set
 
     def resolve(self, value: Any) -> Any:
         """The value a reference points to (None if it points nowhere), any other value as it is."""
@@ -416,25 +445,33 @@ def _inflated_size(raw: bytes, budget: int) -> int:
 
 
 def _rebuild(source: pikepdf.Pdf) -> bytes:
-    """The pages alone, in a new document: nothing of the catalogue or the trailer follows."""
-    target = pikepdf.new()
-    target.pages.extend(source.pages)
-    graph = _Graph(target)
-    owners = {owner for owner, obj in graph.dictionaries() if _to_scrub(graph, obj)}
-    for owner in owners - {"trailer"}:
-        _scrub(_indirect(target, owner))
-    for reference in graph.streams:  # a phone's scanner app embeds the camera's JPEG, EXIF and all
-        strip = _STRIPPERS.get(_only_filter(graph, graph.objects[reference]) or "")
-        if strip is not None:
-            image = _indirect(target, reference)
-            image.write(strip(image.read_raw_bytes()),
-                        filter=cast(pikepdf.Name | pikepdf.Array | None, image.get("/Filter")),
-                        decode_parms=cast(pikepdf.Dictionary | pikepdf.Array | None, image.get("/DecodeParms")))
-    buffer = io.BytesIO()
-    target.save(buffer, min_version=source.pdf_version, linearize=True, deterministic_id=True,
-                stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
-                object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
-    target.close()
+    """The pages alone, in a new document: nothing of the catalogue or the trailer follows. The
+    interactive form stays behind on purpose (its fields show as they were drawn), which pikepdf
+    warns about."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        target = pikepdf.new()
+        target.pages.extend(source.pages)
+        for page in target.pages:
+            for key in set(page.obj.keys()) - _PAGE_KEYS:
+                del page.obj[key]
+        graph = _Graph(target)
+        owners = {owner for owner, obj in graph.dictionaries()
+                  if _dropped(obj.keys(), graph.resolve(obj.get("/Subtype")), graph.is_stream(owner, obj))}
+        for owner in owners - {"trailer"}:
+            _scrub(_indirect(target, owner))
+        for reference in graph.streams:  # a phone's scanner app embeds the camera's JPEG, EXIF and all
+            strip = _STRIPPERS.get(_only_filter(graph, graph.objects[reference]) or "")
+            if strip is not None:
+                image = _indirect(target, reference)
+                image.write(strip(image.read_raw_bytes()),
+                            filter=cast(pikepdf.Name | pikepdf.Array | None, image.get("/Filter")),
+                            decode_parms=cast(pikepdf.Dictionary | pikepdf.Array | None, image.get("/DecodeParms")))
+        buffer = io.BytesIO()
+        target.save(buffer, min_version=source.pdf_version, linearize=True, deterministic_id=True,
+                    stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
+                    object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
+        target.close()
     return buffer.getvalue()
 
 
@@ -528,14 +565,16 @@ def strip_jp2(data: bytes) -> bytes:
 _STRIPPERS: dict[str, Callable[[bytes], bytes]] = {"/DCTDecode": strip_jpeg, "/JPXDecode": strip_jp2}
 
 
-def _is_markup_annotation(subtype: Any, keys: Iterable[str]) -> bool:
-    return "/Rect" in keys and subtype is not None and subtype not in ("/Widget", "/Link")
-
-
-def _to_scrub(graph: _Graph, obj: dict[str, Any]) -> bool:
-    keys = obj.keys()
-    return bool(keys & _DROPPED_KEYS) or (
-        _is_markup_annotation(graph.resolve(obj.get("/Subtype")), keys) and bool(keys & _DROPPED_ANNOTATION_KEYS))
+def _dropped(keys: AbstractSet[str], subtype: Any, stream: bool) -> set[str]:
+    """The keys of one dictionary (a stream's own if `stream`) that stay behind."""
+    dropped = {key for key in keys if key in _DROPPED_KEYS or ":" in key}
+    if stream:
+        dropped |= keys & _DROPPED_STREAM_KEYS
+        if subtype in _XOBJECT_KEYS:
+            dropped |= keys - _XOBJECT_KEYS[subtype]
+    if "/Rect" in keys:  # an annotation
+        dropped |= keys & _DROPPED_ANNOTATION_KEYS
+    return dropped
 
 
 def _scrub(owner: pikepdf.Object) -> None:
@@ -544,11 +583,7 @@ def _scrub(owner: pikepdf.Object) -> None:
     while pending:
         obj = pending.pop()
         if isinstance(obj, pikepdf.Stream | pikepdf.Dictionary):
-            keys = set(obj.keys())
-            dropped = keys & _DROPPED_KEYS
-            if _is_markup_annotation(obj.get("/Subtype"), keys):
-                dropped |= keys & _DROPPED_ANNOTATION_KEYS
-            for key in dropped:
+            for key in _dropped(set(obj.keys()), obj.get("/Subtype"), isinstance(obj, pikepdf.Stream)):
                 del obj[key]
             children = list(obj.values())
         elif isinstance(obj, pikepdf.Array):
