@@ -58,7 +58,7 @@ from chalicelib.evidence.contract import (
     Refused,
 )
 
-# Pillow's own bomb check, as an error (see `_open_image`) at our limit, not a warning at its own.
+# Pillow's own bomb check at our limit, and an error, not a warning (see `_clean_image`).
 Image.MAX_IMAGE_PIXELS = DEFAULT_LIMITS.max_pixels
 
 ImageFormat = Literal["JPEG", "PNG", "WEBP"]
