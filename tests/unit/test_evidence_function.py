@@ -124,7 +124,7 @@ def test_the_bundle_pins_the_versions_the_tests_ran() -> None:
     assert not _pins(project["dependencies"]).keys() & tested.keys(), "the API's bundle must not carry the cleaner"
     from importlib.metadata import requires, version
 
-    for name, pinned in bundled.items():  # pikepdf's own dependencies are pinned as installed here
+    for name, pinned in tested.items():  # what ran here is what runs there
         assert version(name) == pinned, f"{name} {version(name)} is installed, the bundle pins {pinned}"
     declared = {re.split(r"[ ;<>=!\[]", requirement)[0].lower() for requirement in requires("pikepdf") or []
                 if "extra ==" not in requirement}
