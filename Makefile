@@ -1,5 +1,5 @@
 # Passerelle: `make run` starts the whole portal, `make test` runs every check.
-# Both install what they need. Variables: PORT, DYNAMODB_PORT, DATA_DIR, HOST, API_WORKERS, PYTHON.
+# Both install what they need. Variables: PORT, DYNAMODB_PORT, S3_PORT, DATA_DIR, HOST, API_WORKERS, PYTHON.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -9,9 +9,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DYNAMODB_PORT ?= 8070
+S3_PORT ?= 8071
 DATA_DIR ?= .data
 STAGE ?= prod
-export PORT DYNAMODB_PORT DATA_DIR PYTHON
+export PORT DYNAMODB_PORT S3_PORT DATA_DIR PYTHON
 
 .PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench fuzz deploy deploy-check destroy
 
@@ -25,7 +26,7 @@ help:
 $(VENV)/.installed: pyproject.toml
 	@bash devstack/check-prereqs.sh python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[site,dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[site,dev,cleaner]'
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -1,6 +1,6 @@
 """`make run`: the whole portal at http://127.0.0.1:8000 until Ctrl-C.
 
-Variables: PORT (8000), DYNAMODB_PORT (8070), DATA_DIR (.data), HOST (127.0.0.1), API_WORKERS (4).
+Variables: PORT (8000), DYNAMODB_PORT (8070), S3_PORT (8071), DATA_DIR (.data), HOST (127.0.0.1), API_WORKERS (4).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def main() -> int:
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8000")),
         dynamodb_port=int(os.environ.get("DYNAMODB_PORT", "8070")),
+        s3_port=int(os.environ.get("S3_PORT", "8071")),
         workers=int(os.environ.get("API_WORKERS", "4")),
     )
     if not (SITE_DIR / "index.html").exists():
@@ -45,7 +46,8 @@ def main() -> int:
         signal.signal(signum, lambda *_: stop.set())
     stack = LocalStack(config)
     try:
-        print(f"Starting DynamoDB Local on port {config.dynamodb_port} (data in {data_dir}) ...", flush=True)
+        print(f"Starting DynamoDB Local on port {config.dynamodb_port} and S3 on port {config.s3_port} "
+              f"(data in {data_dir}) ...", flush=True)
         centres = stack.start_database()
         print(f"Table '{config.table_name}' ready, {centres} sample centres loaded.", flush=True)
         stack.start_server()
@@ -60,8 +62,8 @@ def main() -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"Could not start: {exc}. Is another program using port {config.port} or "
-              f"{config.dynamodb_port}? Set PORT=... or DYNAMODB_PORT=...", file=sys.stderr)
+        print(f"Could not start: {exc}. Is another program using port {config.port}, {config.dynamodb_port} or "
+              f"{config.s3_port}? Set PORT=..., DYNAMODB_PORT=... or S3_PORT=...", file=sys.stderr)
         return 1
     finally:
         print("Stopping ...", flush=True)

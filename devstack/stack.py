@@ -24,7 +24,8 @@ from devstack.dev_idp import (
     load_key,
     mint_id_token,
 )
-from devstack.dynamodb_local import DynamoDBLocal, local_client
+from devstack.dynamodb_local import DynamoDBLocal, free_port, local_client
+from devstack.s3_local import S3Local
 from devstack.server import PortalServer, api_environment, run_scheduled
 from devstack.table import ensure_table
 
@@ -35,6 +36,7 @@ class StackConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     dynamodb_port: int = 8070
+    s3_port: int = 0  # 0: any free port (the tests); `make run` passes S3_PORT (8071)
     table_name: str = "passerelle-dev"
     stage: str = "dev"
     workers: int = 4
@@ -59,6 +61,7 @@ class LocalStack:
     def __init__(self, config: StackConfig) -> None:
         self.config = config
         self.dynamodb = DynamoDBLocal(config.dynamodb_port, config.data_dir / "dynamodb")
+        self.s3 = S3Local(config.s3_port or free_port(), config.data_dir / "s3")
         self.server: PortalServer | None = None
         self.identity_provider: DevIdentityProvider | None = None
         self._staff_accounts: dict[str, Account] | None = None
@@ -121,6 +124,8 @@ class LocalStack:
         return api_environment(self.config.stage, {
             "TABLE_NAME": self.config.table_name,
             "DYNAMODB_ENDPOINT_URL": self.dynamodb.endpoint,
+            "S3_ENDPOINT_URL": self.s3.endpoint,  # evidence files (issue 14), kept in the data folder
+            "ATTACHMENTS_BUCKET": self.s3.bucket,
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_DEFAULT_REGION": "eu-west-1",
@@ -147,6 +152,7 @@ class LocalStack:
         })
 
     def start_database(self) -> int:
+        self.s3.start()
         self.dynamodb.start()
         client = local_client(self.dynamodb.endpoint)
         ensure_table(client, self.config.table_name)
@@ -216,6 +222,7 @@ class LocalStack:
             self.server.server_close()
             self.server = None
         self.dynamodb.stop()
+        self.s3.stop()
 
     def __enter__(self) -> LocalStack:
         return self.start()
