@@ -22,7 +22,11 @@ for what in "$@"; do
     java)
       major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
       if [ -z "$major" ] || [ "$major" -lt 17 ]; then
-        echo "Passerelle needs Java 17 or newer to run DynamoDB Local: install a JRE (e.g. 'apt-get install openjdk-17-jre-headless')." >&2
+        echo "Passerelle needs Java 17 or newer to run DynamoDB Local: install a JDK (e.g. 'apt-get install openjdk-17-jdk-headless')." >&2
+        status=1
+      elif ! command -v javac >/dev/null 2>&1; then
+        # devstack/LoopbackDynamoDBLocal.java keeps DynamoDB Local on 127.0.0.1: it is compiled at start.
+        echo "Passerelle needs javac (a JDK, not only a JRE) to keep DynamoDB Local on 127.0.0.1: install one (e.g. 'apt-get install openjdk-17-jdk-headless')." >&2
         status=1
       fi ;;
   esac
