@@ -213,6 +213,18 @@ def viewer_network(address: str) -> str:
     return ":".join(f"{group:x}" for group in groups) + "::/64"
 
 
+def content_length(headers: Any) -> int | str:
+    """The body's length as the request announces it, or why it cannot be bounded: "chunked" (any
+    Transfer-Encoding) or "invalid" (a Content-Length that is not one plain number)."""
+    if headers.get("Transfer-Encoding") is not None:
+        return "chunked"
+    values = {value.strip() for value in headers.get_all("Content-Length") or []}
+    if not values:
+        return 0
+    (value, *others) = values
+    return int(value) if not others and CONTENT_LENGTH.fullmatch(value) else "invalid"
+
+
 def no_store(url_path: str) -> bool:
     return any(fnmatchcase(url_path, pattern) for pattern in NO_STORE_PATHS)
 
@@ -363,6 +375,23 @@ class PortalHandler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._dispatch()
 
+    def _identity_path(self, path: str) -> bool:
+        return self.server.identity_provider is not None and path.startswith(DEV_IDP_PREFIX + "/")
+
+    def _cap(self, path: str) -> int:
+        """The most this route reads: the API's, the sign-in's, or nothing (the site takes no body)."""
+        if path == "/api" or path.startswith("/api/"):
+            return MAX_BODY
+        return DEV_IDP_MAX_BODY if self._identity_path(path) else 0
+
+    def handle_expect_100(self) -> bool:
+        """`Expect: 100-continue`: the body is asked for only when it will be read; otherwise the
+        refusal (400, 411, 413) is the answer, and no body follows it."""
+        length = content_length(self.headers)
+        if isinstance(length, int) and 0 < length <= self._cap(request_target(self.path)[0]):
+            return super().handle_expect_100()
+        return True
+
     def _dispatch(self) -> None:
         path, query = request_target(self.path)
         api = path == "/api" or path.startswith("/api/")
@@ -371,7 +400,7 @@ class PortalHandler(BaseHTTPRequestHandler):
             return
         if api:
             self._api(path, query, length)
-        elif self.server.identity_provider is not None and path.startswith(DEV_IDP_PREFIX + "/"):
+        elif self._identity_path(path):
             self._identity(path, query, length)
         else:
             if length:  # a body nobody reads: it must not be taken for the next request
@@ -386,17 +415,15 @@ class PortalHandler(BaseHTTPRequestHandler):
         """The body's length as Content-Length gives it; None once a request whose body cannot be
         bounded has been refused (and its connection marked for closing: where its body ends is
         unknown)."""
-        if self.headers.get("Transfer-Encoding") is not None:
+        length = content_length(self.headers)
+        if length == "chunked":
             self._refuse(api, 411, "length_required",
                          "Send the request body with a Content-Length header: chunked bodies are not accepted.")
             return None
-        values = {value.strip() for value in self.headers.get_all("Content-Length") or []}
-        if not values:
-            return 0
-        if len(values) > 1 or not CONTENT_LENGTH.fullmatch(next(iter(values))):
+        if length == "invalid":
             self._refuse(api, 400, "bad_request", "Content-Length must be a number of bytes.", field="Content-Length")
             return None
-        return int(next(iter(values)))
+        return int(length)
 
     def _refuse(self, api: bool, status: int, code: str, message: str, field: str | None = None) -> None:
         """An error about the request itself, before any body is read; the connection closes after it."""
@@ -425,7 +452,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         return body
 
     def _api(self, path: str, query: str, length: int) -> None:
-        body = self._read_body(True, length, MAX_BODY)
+        body = self._read_body(True, length, self._cap(path))
         if body is None:
             return
         method = "GET" if self.command == "HEAD" else self.command
@@ -461,7 +488,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         for requests made on this machine only (devstack/network.py)."""
         provider = self.server.identity_provider
         assert provider is not None
-        body = self._read_body(False, length, DEV_IDP_MAX_BODY)
+        body = self._read_body(False, length, self._cap(path))
         if body is None:
             return
         local = local_request(self.client_address[0], self.headers)

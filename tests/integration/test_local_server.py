@@ -115,6 +115,25 @@ def test_every_cap_holds_before_the_body_is_read(stack: LocalStack, quiet_server
     assert answer.closed is False and "Connection" not in answer.headers
 
 
+def test_a_body_that_will_be_refused_is_never_asked_for(stack: LocalStack, quiet_server: None) -> None:
+    """A client that waits for `100 Continue` before sending its body gets the refusal instead."""
+    host = f"Host: 127.0.0.1:{stack.config.port}\r\nExpect: 100-continue\r\nContent-Type: application/json"
+    for framing in (f"Content-Length: {MAX_BODY + 1}", "Content-Length: -1", "Transfer-Encoding: chunked"):
+        with socket.create_connection((stack.config.host, stack.config.port), timeout=WAIT) as sock:
+            sock.sendall(f"POST /api/complaints HTTP/1.1\r\n{host}\r\n{framing}\r\n\r\n".encode())
+            first = sock.makefile("rb").readline()
+            assert first.split()[1] in (b"400", b"411", b"413"), (framing, first)
+    with socket.create_connection((stack.config.host, stack.config.port), timeout=WAIT) as sock:
+        sock.sendall(f"POST /api/complaints HTTP/1.1\r\n{host}\r\nContent-Length: 2\r\n\r\n".encode())
+        replies = sock.makefile("rb")
+        assert replies.readline().startswith(b"HTTP/1.1 100 ")  # a body it will read is asked for
+        assert replies.readline() == b"\r\n"
+        sock.sendall(b"{}")
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        assert response.status == 400 and json.loads(response.read())["error"]["code"] != "payload_too_large"
+
+
 def test_a_body_cut_short_is_no_error(stack: LocalStack, quiet_server: None) -> None:
     with socket.create_connection((stack.config.host, stack.config.port), timeout=WAIT) as sock:
         sock.sendall(f"POST /api/complaints HTTP/1.1\r\nHost: 127.0.0.1:{stack.config.port}\r\n"
