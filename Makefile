@@ -14,7 +14,7 @@ DATA_DIR ?= .data
 STAGE ?= prod
 export PORT DYNAMODB_PORT S3_PORT DATA_DIR PYTHON
 
-.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench fuzz deploy deploy-check destroy
+.PHONY: help check-host run test lint typecheck unit integration e2e site content requirements package chromium clean bench fuzz deploy deploy-check destroy
 
 help:
 	@echo "make run    start the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
@@ -66,7 +66,12 @@ destroy: $(VENV)/.installed
 	STAGE=$(STAGE) PYTHON=$(PY) bash infra/destroy.sh
 
 # ---- run ---------------------------------------------------------------------------------
-run: $(VENV)/.installed node_modules/.installed site
+# The address is checked first: a refused HOST builds and starts nothing.
+check-host:
+	@bash devstack/check-prereqs.sh python
+	@$(PYTHON) -m devstack.network
+
+run: check-host $(VENV)/.installed node_modules/.installed site
 	@bash devstack/check-prereqs.sh java
 	$(PY) -m devstack.run
 

@@ -13,16 +13,20 @@ for what in "$@"; do
       fi ;;
     node)
       if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-        echo "Passerelle needs Node.js 18 or newer with npm (for DynamoDB Local's package): install it (e.g. 'apt-get install nodejs npm')." >&2
+        echo "Passerelle needs Node.js 20 or newer with npm (for the packages of DynamoDB Local and the local S3): install it (e.g. 'apt-get install nodejs npm')." >&2
         status=1
-      elif ! node -e 'process.exit(parseInt(process.versions.node) < 18 ? 1 : 0)'; then
-        echo "Passerelle needs Node.js 18 or newer: this machine has $(node --version)." >&2
+      elif ! node -e 'process.exit(parseInt(process.versions.node) < 20 ? 1 : 0)'; then
+        echo "Passerelle needs Node.js 20 or newer: this machine has $(node --version)." >&2
         status=1
       fi ;;
     java)
       major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
       if [ -z "$major" ] || [ "$major" -lt 17 ]; then
-        echo "Passerelle needs Java 17 or newer to run DynamoDB Local: install a JRE (e.g. 'apt-get install openjdk-17-jre-headless')." >&2
+        echo "Passerelle needs Java 17 or newer to run DynamoDB Local: install a JDK (e.g. 'apt-get install openjdk-17-jdk-headless')." >&2
+        status=1
+      elif ! command -v javac >/dev/null 2>&1; then
+        # devstack/LoopbackDynamoDBLocal.java keeps DynamoDB Local on 127.0.0.1: it is compiled at start.
+        echo "Passerelle needs javac (a JDK, not only a JRE) to keep DynamoDB Local on 127.0.0.1: install one (e.g. 'apt-get install openjdk-17-jdk-headless')." >&2
         status=1
       fi ;;
   esac

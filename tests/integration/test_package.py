@@ -57,3 +57,18 @@ def test_chalice_package_succeeds(package_dir: Path, packaged: dict[str, Any]) -
     functions = [r for r in packaged["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
     assert len(functions) == 2 and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
     assert all(f["Properties"]["Architectures"] == ["x86_64"] for f in functions)
+
+
+@pytest.mark.parametrize("role", ["ApiHandlerRole", "ReleaseExpiredOffersRole"])
+def test_the_packaged_roles_keep_audit_lines_append_only(packaged: dict[str, Any], role: str) -> None:
+    """What CloudFormation receives, after Chalice's merge: each function's role, evaluated as IAM
+    does, denies changing or removing an audit line (AUDIT#...) and still appends and reads them."""
+    from tests import iam
+
+    table_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/passerelle-prod-AppTable-1Q2W3E4R5T6Y"
+    (policy,) = packaged["Resources"][role]["Properties"]["Policies"]
+    statements = policy["PolicyDocument"]["Statement"]
+    iam.assert_audit_lines_append_only(statements, table_arn, {"AppTable.Arn": table_arn})
+    (deny,) = [s for s in statements if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"ForAnyValue:StringLike": {"dynamodb:LeadingKeys": ["AUDIT#*"]}}
+    assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= set(deny["Action"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -147,3 +149,155 @@ def test_make_run_on_a_port_in_use_says_so_in_one_sentence(tmp_path: Path) -> No
     assert "Stopping ..." in done.stdout
     with socket.socket() as again:  # DynamoDB Local was stopped too
         again.bind(("127.0.0.1", dynamodb_port))
+
+
+# ---- on a network: loopback only, unless the person says otherwise -----------------------------
+
+def listening() -> list[tuple[str, int, set[int]]]:
+    """Every listening TCP socket as `ss -ltnp` shows it: local address, port and owning processes."""
+    done = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True, timeout=30, check=True)
+    sockets = []
+    for line in done.stdout.splitlines():
+        local = line.split()[3]
+        address, _, port = local.rpartition(":")
+        sockets.append((address.strip("[]"), int(port), {int(p) for p in re.findall(r"pid=(\d+)", line)}))
+    return sockets
+
+
+def process_tree(root: int) -> set[int]:
+    """`root` and every process below it (from /proc: DynamoDB Local, the API workers)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grown = {root}, True
+    while grown:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grown = bool(below)
+    return tree
+
+
+def test_every_port_of_the_stack_listens_on_127_0_0_1_only(stack: LocalStack) -> None:
+    """The portal (in this process), DynamoDB Local and the API workers (below it): `ss -ltn` shows
+    each of their listening sockets on 127.0.0.1, and none elsewhere."""
+    ours = [(address, port) for address, port, pids in listening() if pids & process_tree(os.getpid())]
+    ports = {port for _, port in ours}
+    assert {stack.config.port, stack.dynamodb.port} <= ports, ours
+    assert all(address == "127.0.0.1" for address, _ in ours), ours
+    # and DynamoDB Local refuses what a web page could send it (its CORS answers every origin)
+    for headers in ({"Origin": "https://evil.example"}, {"Host": f"evil.example:{stack.dynamodb.port}"}):
+        status, _, _ = fetch(stack.dynamodb.endpoint, "POST", {"X-Amz-Target": "DynamoDB_20120810.ListTables",
+                                                               "Content-Type": "application/x-amz-json-1.0",
+                                                               **headers}, b"{}")
+        assert status == 403, headers
+    assert local_client(stack.dynamodb.endpoint).list_tables()["TableNames"]  # the SDK is served
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "", "192.0.2.2", "portal.example.org", "::"])
+def test_a_host_on_the_network_is_refused_before_anything_starts(tmp_path: Path, host: str) -> None:
+    port, dynamodb_port = free_port(), free_port()
+    env = {**os.environ, "HOST": host, "PORT": str(port), "DYNAMODB_PORT": str(dynamodb_port),
+           "DATA_DIR": str(tmp_path / "data"), "API_WORKERS": "1"}
+    env.pop("PASSERELLE_ALLOW_NETWORK", None)
+    done = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"HOST={host or '(every address)'} would open the local portal to other machines")
+    assert "PASSERELLE_ALLOW_NETWORK=1" in line and line.endswith(".")
+    assert not (tmp_path / "data").exists()  # nothing started, nothing written
+    for free in (port, dynamodb_port):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", free))
+
+
+def test_make_run_checks_the_host_before_building_anything() -> None:
+    env = {**os.environ, "HOST": "0.0.0.0"}
+    env.pop("PASSERELLE_ALLOW_NETWORK", None)
+    plan = subprocess.run(["make", "-n", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert plan.returncode == 0, plan.stderr
+    steps = plan.stdout.splitlines()
+    check = next(i for i, s in enumerate(steps) if "-m devstack.network" in s)
+    assert all(i > check for i, s in enumerate(steps) if "pip install" in s or "mkdocs build" in s or "npm ci" in s)
+    done = subprocess.run(["make", "-s", "check-host"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "PASSERELLE_ALLOW_NETWORK=1" in done.stderr
+    allowed = subprocess.run(["make", "-s", "check-host"], cwd=ROOT, env={**env, "PASSERELLE_ALLOW_NETWORK": "1"},
+                             capture_output=True, text=True, timeout=60)
+    assert allowed.returncode == 0 and allowed.stderr == ""
+
+
+def this_machines_network_address() -> str:
+    """An address of this machine that is not loopback: the one its default route leaves from."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the route
+            address = str(probe.getsockname()[0])
+        except OSError:
+            address = ""
+    if not address or address.startswith("127."):
+        done = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=10)
+        address = next((a for a in done.stdout.split() if "." in a and not a.startswith("127.")), "")
+    assert address, "this test needs a network interface besides loopback, to play another machine"
+    return address
+
+
+def test_on_the_network_sign_in_stays_on_this_machine(tmp_path: Path) -> None:
+    """PASSERELLE_ALLOW_NETWORK=1 HOST=0.0.0.0: the portal is on the network, DynamoDB Local is not;
+    from another address the development sign-in shows no account and signs nobody in, and even on
+    this machine its page names no account."""
+    lan = this_machines_network_address()
+    port, dynamodb_port = free_port(), free_port()
+    env = {**os.environ, "HOST": "0.0.0.0", "PASSERELLE_ALLOW_NETWORK": "1", "PORT": str(port),
+           "DYNAMODB_PORT": str(dynamodb_port), "DATA_DIR": str(tmp_path), "API_WORKERS": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    output: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:  # until it says it runs (or exits, which ends the loop)
+            output.append(line)
+            if "Press Ctrl-C to stop." in line:
+                break
+        text = "".join(output)
+        assert "Passerelle is running" in text, text
+        assert "PASSERELLE_ALLOW_NETWORK=1: the portal listens on 0.0.0.0" in text
+        # Then ss shows the portal on every address and DynamoDB Local on loopback, nothing else
+        ours = {(address, p) for address, p, pids in listening() if pids & process_tree(process.pid)}
+        assert ("0.0.0.0", port) in ours and ("127.0.0.1", dynamodb_port) in ours, ours
+        assert ours <= {("0.0.0.0", port), ("127.0.0.1", dynamodb_port)}, ours
+        with socket.socket() as database:  # DynamoDB Local is not reachable from the network
+            database.settimeout(5)
+            assert database.connect_ex((lan, dynamodb_port)) != 0
+        # From the network: the site and the public API answer, the sign-in does not
+        origin = f"http://{lan}:{port}"
+        assert fetch(f"{origin}/api/health")[0] == 200
+        console = f"http://127.0.0.1:{port}/staff/"
+        query = ("response_type=code&client_id=passerelle-console-local&redirect_uri=" + console +
+                 "&state=s&scope=openid&code_challenge_method=S256&code_challenge=" + "E" * 43)
+        status, _, page = fetch(f"{origin}/dev-idp/oauth2/authorize?{query}")
+        assert status == 403 and b"<form" not in page and b"manager." not in page and b"admin" not in page
+        form = (query + "&username=admin&password=passerelle-local").encode()
+        status, headers, _ = fetch(f"{origin}/dev-idp/login", "POST",
+                                   {"Content-Type": "application/x-www-form-urlencoded"}, form)
+        assert status == 403 and "Location" not in headers
+        status, _, body = fetch(f"{origin}/dev-idp/oauth2/token", "POST",
+                                {"Content-Type": "application/x-www-form-urlencoded"},
+                                b"grant_type=authorization_code&client_id=passerelle-console-local&code=x")
+        assert (status, json.loads(body)) == (403, {"error": "access_denied"})
+        # On this machine: a form where the name is typed, no account listed
+        status, _, page = fetch(f"http://127.0.0.1:{port}/dev-idp/oauth2/authorize?{query}")
+        assert status == 200 and b'<input id="username"' in page and b"<option" not in page
+        assert b"manager.dushanbe" not in page
+    finally:
+        process.terminate()  # what Ctrl-C does: the stack stops what it started
+        try:
+            rest, _ = process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            rest, _ = process.communicate()
+    assert process.returncode == 0, "".join(output) + rest
+    assert "Traceback" not in "".join(output) + rest

@@ -71,7 +71,7 @@ def authorize_params(**changes: str | None) -> dict[str, str]:
 
 
 def post(idp: DevIdentityProvider, path: str, form: dict[str, str]) -> Response:
-    return idp.handle("POST", path, "", urlencode(form).encode(), FORM)
+    return idp.handle("POST", path, "", urlencode(form).encode(), FORM, local=True)
 
 
 def sign_in(idp: DevIdentityProvider, username: str = "caseworker.dushanbe", **changes: str | None) -> str:
@@ -252,7 +252,7 @@ def test_pkce_s256_matches_rfc_7636() -> None:
 
 def test_the_sign_in_page_lists_the_accounts_without_inline_script_or_style(idp: DevIdentityProvider) -> None:
     hostile = '"><script>alert(1)</script>'
-    response = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(state=hostile)))
+    response = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(state=hostile)), local=True)
     page = response.body.decode()
     assert response.status == 200 and response.headers["Content-Type"].startswith("text/html")
     assert response.headers["Cache-Control"] == "no-store"
@@ -274,7 +274,7 @@ def test_the_sign_in_page_lists_the_accounts_without_inline_script_or_style(idp:
 ])
 def test_an_unknown_client_or_foreign_redirect_is_never_redirected_to(
         idp: DevIdentityProvider, changes: dict[str, str | None]) -> None:
-    for response in (idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(**changes))),
+    for response in (idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(**changes)), local=True),
                      post(idp, "/dev-idp/login", {**authorize_params(**changes), "username": "admin",
                                                   "password": LOCAL_PASSWORD})):
         assert response.status == 400 and "Location" not in response.headers
@@ -291,7 +291,7 @@ def test_an_unknown_client_or_foreign_redirect_is_never_redirected_to(
 ])
 def test_a_request_without_s256_pkce_goes_back_with_an_error(
         idp: DevIdentityProvider, changes: dict[str, str | None], error: str) -> None:
-    response = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(**changes)))
+    response = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(**changes)), local=True)
     assert response.status == 302
     location = urlsplit(response.headers["Location"])
     assert location.path == "/staff/" and parse_qs(location.query)["error"] == [error]
@@ -373,30 +373,78 @@ def test_the_token_endpoint_wants_a_form_without_repeated_fields(idp: DevIdentit
     code = sign_in(idp)
     form = {"grant_type": "authorization_code", "client_id": CLIENT_ID, "code": code,
             "redirect_uri": REDIRECT, "code_verifier": VERIFIER}
-    as_json = idp.handle("POST", "/dev-idp/oauth2/token", "", json.dumps(form).encode(), "application/json")
+    as_json = idp.handle("POST", "/dev-idp/oauth2/token", "", json.dumps(form).encode(), "application/json", local=True)
     assert (as_json.status, json.loads(as_json.body)) == (400, {"error": "invalid_request"})
     repeated = urlencode(form) + "&code=other"
-    response = idp.handle("POST", "/dev-idp/oauth2/token", "", repeated.encode(), FORM)
+    response = idp.handle("POST", "/dev-idp/oauth2/token", "", repeated.encode(), FORM, local=True)
     assert (response.status, json.loads(response.body)) == (400, {"error": "invalid_request"})
 
 
 def test_logout_goes_back_to_the_console_only(idp: DevIdentityProvider) -> None:
-    good = idp.handle("GET", "/dev-idp/logout", urlencode({"client_id": CLIENT_ID, "logout_uri": REDIRECT}))
+    good = idp.handle("GET", "/dev-idp/logout", urlencode({"client_id": CLIENT_ID, "logout_uri": REDIRECT}), local=True)
     assert (good.status, good.headers["Location"]) == (302, REDIRECT)
     for params in ({"client_id": CLIENT_ID, "logout_uri": "https://evil.example/"},
                    {"client_id": "other", "logout_uri": REDIRECT}, {"client_id": CLIENT_ID}):
-        response = idp.handle("GET", "/dev-idp/logout", urlencode(params))
+        response = idp.handle("GET", "/dev-idp/logout", urlencode(params), local=True)
         assert response.status == 400 and "Location" not in response.headers
 
 
 def test_routes_and_methods(idp: DevIdentityProvider) -> None:
-    keys = idp.handle("GET", "/dev-idp/.well-known/jwks.json", "")
+    keys = idp.handle("GET", "/dev-idp/.well-known/jwks.json", "", local=True)
     assert keys.status == 200 and json.loads(keys.body) == jwks(idp.key)
-    assert idp.handle("GET", "/dev-idp/nothing", "").status == 404
-    assert idp.handle("POST", "/dev-idp/oauth2/authorize", "").status == 405
-    wrong = idp.handle("GET", "/dev-idp/oauth2/token", "")
+    assert idp.handle("GET", "/dev-idp/nothing", "", local=True).status == 404
+    assert idp.handle("POST", "/dev-idp/oauth2/authorize", "", local=True).status == 405
+    wrong = idp.handle("GET", "/dev-idp/oauth2/token", "", local=True)
     assert (wrong.status, wrong.headers["Allow"]) == (405, "POST")
-    assert idp.handle("HEAD", "/dev-idp/.well-known/jwks.json", "").status == 200
+    assert idp.handle("HEAD", "/dev-idp/.well-known/jwks.json", "", local=True).status == 200
+
+
+# ---- only on this machine ------------------------------------------------------------------------
+
+def test_from_another_machine_there_is_no_form_no_code_and_no_token(idp: DevIdentityProvider) -> None:
+    # Given a code a caseworker got on this machine
+    code = sign_in(idp)
+    # When someone elsewhere asks for the sign-in page, signs in with the right password, or
+    # exchanges the code with its verifier
+    page = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params()), local=False)
+    login = idp.handle("POST", "/dev-idp/login", "", urlencode(
+        {**authorize_params(), "username": "admin", "password": LOCAL_PASSWORD}).encode(), FORM, local=False)
+    token = idp.handle("POST", "/dev-idp/oauth2/token", "", urlencode(
+        {"grant_type": "authorization_code", "client_id": CLIENT_ID, "code": code, "redirect_uri": REDIRECT,
+         "code_verifier": VERIFIER}).encode(), FORM, local=False)
+    # Then each is refused, names no account and says where sign-in works
+    for response in (page, login):
+        text = response.body.decode()
+        assert response.status == 403 and "Location" not in response.headers
+        assert "<form" not in text and "only on the machine that runs the local stack" in text
+        assert not any(username in text for username in idp.accounts)
+    assert (token.status, json.loads(token.body)) == (403, {"error": "access_denied"})
+    # and the code still works where it was issued (a remote attempt neither uses nor burns it)
+    assert exchange(idp, code)[0] == 200
+    # The public keys and sign-out are no secret: served to anyone
+    assert idp.handle("GET", "/dev-idp/.well-known/jwks.json", "", local=False).status == 200
+    logout = idp.handle("GET", "/dev-idp/logout", urlencode({"client_id": CLIENT_ID, "logout_uri": REDIRECT}),
+                        local=False)
+    assert logout.status == 302
+
+
+def test_on_the_network_the_sign_in_page_names_no_account(idp: DevIdentityProvider) -> None:
+    # Given the portal listening on the network (PASSERELLE_ALLOW_NETWORK=1)
+    idp.list_accounts = False
+    # When the sign-in page is shown on this machine
+    page = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params()), local=True).body.decode()
+    # Then the username is typed: no account, name, role or centre is on it
+    assert '<input id="username" name="username" autocomplete="username" required value="">' in page
+    assert "<select" not in page and "<option" not in page
+    for account in idp.accounts.values():
+        assert account.username not in page and account.name not in page
+        assert not any(centre in page for centre in account.centres if centre != "*")
+    # and a wrong password shows the typed name back, escaped, but no list
+    wrong = post(idp, "/dev-idp/login", {**authorize_params(), "username": '"><b>x', "password": "no"})
+    assert wrong.status == 401 and 'value="&quot;&gt;&lt;b&gt;x"' in wrong.body.decode()
+    assert "<option" not in wrong.body.decode()
+    # while the one who types a real account's name on this machine signs in
+    assert sign_in(idp, "manager.dushanbe")
 
 
 def test_the_stack_gives_the_workers_the_providers_urls_and_mints_tokens_it_would(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import boto3
 import moto
@@ -29,7 +30,9 @@ from chalicelib.core.aws import reset_clients
 from chalicelib.core.edge import ORIGIN_HEADER
 from chalicelib.core.settings import get_settings
 from devstack.table import create_table_request, ttl_attribute
+from tests import iam
 from tests.conftest import ROOT
+from tests.edge_paths import FOLDER_TRICKS, OFF_HOST_TRICKS, hosts
 
 TEMPLATE = ROOT / "infra" / "template.yaml"
 DATA_SERVICES = ("dynamodb", "s3", "secretsmanager", "kms", "logs")
@@ -185,6 +188,121 @@ def test_the_response_headers_are_those_the_local_server_sends() -> None:
     assert all(s["Override"] for s in security.values())
 
 
+# ---- the CloudFront functions, run in node -------------------------------------------------------
+
+FUNCTION_RUNNER = """
+const vm = require('vm');
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const context = vm.createContext({});
+vm.runInContext(input.code, context);
+process.stdout.write(JSON.stringify(input.events.map((event) => context.handler(event))));
+"""
+
+
+def run_function(name: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a CloudFront function (cloudfront-js-2.0, ES5 plus a few later features) answers."""
+    node = shutil.which("node")
+    assert node, "node (a prerequisite of make run) runs the CloudFront functions"
+    done = subprocess.run([node, "-e", FUNCTION_RUNNER], capture_output=True, text=True, timeout=60,
+                          input=json.dumps({"code": props(name)["FunctionCode"], "events": events}))
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout))
+
+
+def viewer_request(uri: str, ip: str = "203.0.113.9", headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"version": "1.0", "context": {"eventType": "viewer-request"}, "viewer": {"ip": ip},
+            "request": {"method": "GET", "uri": uri, "querystring": {}, "headers": headers or {}, "cookies": {}}}
+
+
+def test_the_directory_function_serves_index_pages_and_adds_the_slash() -> None:
+    folder, page, asset, nested, complaint = run_function("DirectoryIndexFunction", [
+        viewer_request(u) for u in ("/fr", "/fr/", "/assets/passerelle.js", "/guides/leaving/reading-your-contract",
+                                    "/fr/complaint")])
+    assert folder["statusCode"] == 301 and folder["headers"]["location"] == {"value": "/fr/"}
+    assert page["uri"] == "/fr/index.html" and asset["uri"] == "/assets/passerelle.js"
+    assert nested["headers"]["location"] == {"value": "/guides/leaving/reading-your-contract/"}
+    # a redirect is not kept: a cached one would say which page someone opened
+    assert complaint["headers"] == {"location": {"value": "/fr/complaint/"}, "cache-control": {"value": "no-store"}}
+
+
+def test_the_directory_function_never_redirects_to_another_host() -> None:
+    tricks = OFF_HOST_TRICKS + FOLDER_TRICKS
+    answers = run_function("DirectoryIndexFunction", [viewer_request(uri) for uri in tricks])
+    # each is either passed on to the bucket as a file (a last segment with a dot) or redirected
+    assert all(a.get("statusCode") == 301 or a["uri"] == uri for uri, a in zip(tricks, answers, strict=True))
+    redirected = {uri: a["headers"]["location"]["value"] for uri, a in zip(tricks, answers, strict=True)
+                  if a.get("statusCode") == 301}
+    assert len(redirected) > len(tricks) / 2
+    assert hosts(list(redirected.values())) == ["portal.example.org"] * len(redirected), redirected
+    for location in redirected.values():
+        assert location.startswith("/") and location[1] not in "/\\" and location.endswith("/")
+        assert not any(ord(c) <= 0x20 or c == "\\" for c in location)
+    assert redirected["//evil.example/x"] == "/evil.example/x/" and redirected["////fr"] == "/fr/"
+    assert redirected["/\\evil.example/x"] == "/%5Cevil.example/x/"
+
+
+VIEWERS = ["203.0.113.9", "198.51.100.250", "2001:db8:1:2:3:4:5:6", "2001:db8::1", "2001:DB8:0:0:8:800:200C:417A",
+           "2001:0db8:0001:0002::1", "2001:db8:1:2::", "::1", "::", "fe80::1", "::ffff:198.51.100.7",
+           "64:ff9b::198.51.100.7", "2a02:ff0:3:4:5:6:7:8"]
+
+
+def test_the_viewer_function_writes_the_address_and_network_the_local_server_writes() -> None:
+    from devstack.server import VIEWER_HEADER, VIEWER_NETWORK_HEADER, viewer_network
+
+    forged = {VIEWER_HEADER: {"value": "192.0.2.1"}, VIEWER_NETWORK_HEADER: {"value": "192.0.2.1"}}
+    answers = run_function("ViewerAddressFunction", [viewer_request("/api/complaints", ip, forged) for ip in VIEWERS])
+    for ip, answer in zip(VIEWERS, answers, strict=True):
+        # whatever the viewer sent is overwritten
+        assert answer["headers"][VIEWER_HEADER] == {"value": ip}
+        assert answer["headers"][VIEWER_NETWORK_HEADER] == {"value": viewer_network(ip)}, ip
+    networks = {ip: a["headers"][VIEWER_NETWORK_HEADER]["value"] for ip, a in zip(VIEWERS, answers, strict=True)}
+    # an IPv4 address is its own source; an IPv6 subscriber's whole /64 is one source
+    assert networks["203.0.113.9"] == "203.0.113.9" and networks["::ffff:198.51.100.7"] == "198.51.100.7"
+    assert networks["2001:db8:1:2:3:4:5:6"] == networks["2001:0db8:0001:0002::1"] == networks["2001:db8:1:2::"] \
+        == "2001:db8:1:2::/64"
+    assert networks["2001:db8::1"] == networks["2001:DB8:0:0:8:800:200C:417A"] == "2001:db8:0:0::/64"
+
+
+# ---- complaint pages: never kept on the phone -----------------------------------------------------
+
+def test_complaint_pages_are_served_no_store_by_their_own_behaviours() -> None:
+    from devstack import server
+
+    config = distribution()
+    behaviours = config["CacheBehaviors"]
+    assert behaviours[0]["PathPattern"] == "/api/*"  # first: /api/complaints/... is never a page
+    complaint = [b for b in behaviours if b["PathPattern"] != "/api/*"]
+    assert tuple(b["PathPattern"] for b in complaint) == server.NO_STORE_PATHS
+    site = config["DefaultCacheBehavior"]
+    for behaviour in complaint:
+        # the site's behaviour in all but the response headers
+        assert {k: v for k, v in behaviour.items() if k not in ("PathPattern", "ResponseHeadersPolicyId")} == \
+            {k: v for k, v in site.items() if k != "ResponseHeadersPolicyId"}
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "ComplaintPagesHeadersPolicy"}
+    security = props("SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    complaint_policy = props("ComplaintPagesHeadersPolicy")["ResponseHeadersPolicyConfig"]
+    assert complaint_policy["SecurityHeadersConfig"] == security["SecurityHeadersConfig"]
+    extra = [h for h in complaint_policy["CustomHeadersConfig"]["Items"]
+             if h not in security["CustomHeadersConfig"]["Items"]]
+    assert extra == [{"Header": "Cache-Control", "Value": "no-store", "Override": True}]
+    assert len(complaint_policy["CustomHeadersConfig"]["Items"]) == len(security["CustomHeadersConfig"]["Items"]) + 1
+
+
+def test_the_no_store_patterns_take_every_complaint_page_and_nothing_else() -> None:
+    from devstack.server import no_store
+
+    languages = sorted(p.name for p in (ROOT / "content" / "pages").iterdir() if p.is_dir())
+    assert len(languages) >= 14
+    for prefix in ["", *(f"/{lang}" for lang in languages if lang != "en")]:
+        for page in ("/complaint/", "/complaint/index.html", "/complaint/follow-up/",
+                     "/complaint/follow-up/index.html"):
+            assert no_store(prefix + page), prefix + page
+        for page in ("/", "/book/", "/guides/leaving/reading-your-contract/", "/complaints-policy/"):
+            assert not no_store(prefix + page), prefix + page
+    for other in ("/assets/complaint.js", "/assets/passerelle.css", "/sw.js", "/open-data/hsds.json"):
+        assert not no_store(other), other
+
+
 # ---- API Gateway, WAF, logs, alarms --------------------------------------------------------------
 
 def test_api_access_logs_hold_no_client_data_and_requests_are_throttled() -> None:
@@ -201,16 +319,162 @@ def test_api_access_logs_hold_no_client_data_and_requests_are_throttled() -> Non
     assert props("ApiGatewayAccount")["CloudWatchRoleArn"]
 
 
-def test_waf_limits_the_lookups_and_submissions_and_keeps_no_addresses() -> None:
+# How AWS WAF reads a request, for the statements and text transformations the web ACL uses.
+def waf_transform(value: str, transformations: list[dict[str, Any]]) -> str:
+    for step in sorted(transformations, key=lambda t: t["Priority"]):
+        kind = step["Type"]
+        if kind == "URL_DECODE":
+            value = unquote(value)
+        elif kind == "NORMALIZE_PATH":  # multiple slashes, /./ and /x/../, except at the start
+            value = re.sub(r"/{2,}", "/", value)
+            while True:
+                folded = re.sub(r"/\./", "/", re.sub(r"(?<=.)/(?!\.\.?/)[^/]+/\.\./", "/", value))
+                if folded == value:
+                    break
+                value = folded
+        elif kind == "LOWERCASE":
+            value = value.lower()
+        elif kind != "NONE":
+            raise AssertionError(f"transformation {kind} is not simulated here")
+    return value
+
+
+def waf_field(field: dict[str, Any], request: dict[str, Any]) -> str | None:
+    if "UriPath" in field:
+        return str(request["path"])
+    if "Method" in field:
+        return str(request["method"])
+    if "SingleHeader" in field:
+        return request["headers"].get(field["SingleHeader"]["Name"].lower())
+    raise AssertionError(f"field {field} is not simulated here")
+
+
+def waf_matches(statement: dict[str, Any], request: dict[str, Any], refs: dict[str, str]) -> bool:
+    (kind, spec), = statement.items()
+    if kind == "AndStatement":
+        return all(waf_matches(s, request, refs) for s in spec["Statements"])
+    if kind == "OrStatement":
+        return any(waf_matches(s, request, refs) for s in spec["Statements"])
+    if kind == "NotStatement":
+        return not waf_matches(spec["Statement"], request, refs)
+    value = waf_field(spec["FieldToMatch"], request)
+    if value is None:  # a missing header matches nothing
+        return False
+    value = waf_transform(value, spec["TextTransformations"])
+    if kind == "RegexMatchStatement":
+        return re.search(spec["RegexString"], value) is not None
+    if kind == "ByteMatchStatement":
+        wanted = iam.resolve(spec["SearchString"], refs)
+        return {"EXACTLY": value == wanted, "STARTS_WITH": value.startswith(wanted),
+                "ENDS_WITH": value.endswith(wanted), "CONTAINS": wanted in value}[spec["PositionalConstraint"]]
+    raise AssertionError(f"statement {kind} is not simulated here")
+
+
+ORIGIN_SECRET = "s3cr3t-the-cloudfront-distribution-sends-0123456789"
+SECRET_REF = "{{resolve:secretsmanager:${OriginSecret}:SecretString}}"
+WAF_REFS = {"{{resolve:secretsmanager:${OriginSecret}:SecretString}}": ORIGIN_SECRET}
+
+
+def waf_rules() -> list[dict[str, Any]]:
+    (acl,) = resources("AWS::WAFv2::WebACL").values()
+    return sorted(acl["Properties"]["Rules"], key=lambda r: r["Priority"])
+
+
+def waf_verdict(method: str, edge_path: str, headers: dict[str, str] | None = None) -> str | None:
+    """The first rule whose statement (a rate rule's scope-down) takes the request, as API Gateway
+    receives it from CloudFront: the stage's /api before the edge's path."""
+    request = {"method": method, "path": "/api" + edge_path,
+               "headers": {ORIGIN_HEADER: ORIGIN_SECRET} if headers is None else headers}
+    for rule in waf_rules():
+        statement = rule["Statement"]
+        if "RateBasedStatement" in statement:
+            statement = statement["RateBasedStatement"]["ScopeDownStatement"]
+        if waf_matches(iam_refs_sub(statement), request, WAF_REFS):
+            return str(rule["Name"])
+    return None
+
+
+def iam_refs_sub(statement: dict[str, Any]) -> dict[str, Any]:
+    """The origin secret's dynamic reference, as CloudFormation resolves it, in place of the Fn::Sub."""
+    text = json.dumps(statement).replace(json.dumps({"Fn::Sub": SECRET_REF}), json.dumps(ORIGIN_SECRET))
+    return dict(json.loads(text))
+
+
+@pytest.mark.parametrize(("method", "path", "rule"), [
+    # submissions: with and without the trailing slash API Gateway ignores, however written
+    ("POST", "/api/bookings", "booking-submissions"),
+    ("POST", "/api/bookings/", "booking-submissions"),
+    ("POST", "/api/waitlist", "booking-submissions"),
+    ("POST", "/api/waitlist/", "booking-submissions"),
+    ("POST", "/api/complaints", "complaint-submissions"),
+    ("POST", "/api/complaints/", "complaint-submissions"),
+    ("POST", "/API/Complaints", "complaint-submissions"),
+    ("POST", "/api//complaints", "complaint-submissions"),
+    ("POST", "/api/./complaints/", "complaint-submissions"),
+    ("POST", "/api/%63omplaints", "complaint-submissions"),
+    ("POST", "/api/x/../bookings", "booking-submissions"),
+    # look-ups: receipts and manage codes, any method
+    ("POST", "/api/complaints/lookup", "complaint-receipts"),
+    ("POST", "/api/complaints/lookup/", "complaint-receipts"),
+    ("POST", "/api/complaints/messages", "complaint-receipts"),
+    ("POST", "/api/complaints/%6Cookup", "complaint-receipts"),
+    ("GET", "/api/bookings/K7QX3M", "booking-lookups"),
+    ("PATCH", "/api/bookings/K7QX3M/", "booking-lookups"),
+    ("DELETE", "/api/bookings/K7QX3M", "booking-lookups"),
+    ("GET", "/api/bookings/K7QX3M/calendar.ics", "booking-lookups"),
+    # everything else passes untouched
+    ("GET", "/api/complaints", None),
+    ("GET", "/api/bookings", None),
+    ("GET", "/api/waitlist", None),
+    ("GET", "/api/centres/tj-dushanbe/services/legal_advice/slots", None),
+    ("GET", "/api/challenge", None),
+    ("POST", "/api/feedback", None),
+    ("GET", "/api/health", None),
+])
+def test_each_rate_rule_takes_its_routes_with_or_without_the_slash(method: str, path: str, rule: str | None) -> None:
+    assert waf_verdict(method, path) == rule
+
+
+def test_only_requests_from_cloudfront_reach_the_rate_rules() -> None:
+    # CloudFront adds the origin secret to every API request; the first rule blocks the rest, so
+    # nobody going around CloudFront can write the viewer headers the rate rules count.
+    first = waf_rules()[0]
+    assert first["Name"] == "through-cloudfront-only" and "Block" in first["Action"]
+    origin = next(o for o in distribution()["Origins"] if o["Id"] == "api")
+    (custom,) = origin["OriginCustomHeaders"]
+    matcher = first["Statement"]["NotStatement"]["Statement"]["ByteMatchStatement"]
+    assert matcher["FieldToMatch"] == {"SingleHeader": {"Name": custom["HeaderName"]}}
+    assert matcher["SearchString"] == custom["HeaderValue"] == {"Fn::Sub": SECRET_REF}
+    assert matcher["PositionalConstraint"] == "EXACTLY" and matcher["TextTransformations"] == [
+        {"Priority": 0, "Type": "NONE"}]
+    for headers in ({}, {ORIGIN_HEADER: ORIGIN_SECRET[:-1]}, {ORIGIN_HEADER: ORIGIN_SECRET + " "},
+                    {ORIGIN_HEADER: ORIGIN_SECRET.upper()}):
+        assert waf_verdict("POST", "/api/complaints", headers) == "through-cloudfront-only"
+        assert waf_verdict("GET", "/api/health", headers) == "through-cloudfront-only"
+    assert waf_verdict("GET", "/api/health") is None
+
+
+def test_the_rate_rules_count_each_viewer_network_and_keep_no_addresses() -> None:
     (acl,) = resources("AWS::WAFv2::WebACL").values()
     assert acl["Properties"]["Scope"] == "REGIONAL"
     assert acl["Properties"]["VisibilityConfig"]["SampledRequestsEnabled"] is False
-    rules = acl["Properties"]["Rules"]
-    scoped = json.dumps([r["Statement"]["RateBasedStatement"]["ScopeDownStatement"] for r in rules])
-    for path in ("/api/complaints/lookup", "/api/complaints/messages", "/api/bookings/", "/api/complaints\""):
-        assert path in scoped
+    rules = waf_rules()
+    assert [r["Priority"] for r in rules] == list(range(len(rules)))
     assert all(not r["VisibilityConfig"]["SampledRequestsEnabled"] for r in rules)
-    assert all("Block" in r["Action"] for r in rules)
+    assert all(r["Action"] == {"Block": {}} for r in rules)
+    rates = {r["Name"]: r["Statement"]["RateBasedStatement"] for r in rules if "RateBasedStatement" in r["Statement"]}
+    assert set(rates) == {"complaint-submissions", "booking-submissions", "complaint-receipts", "booking-lookups"}
+    from devstack.server import VIEWER_NETWORK_HEADER
+
+    for name, rate in rates.items():
+        # per viewer (the CloudFront function's header), never per CloudFront edge (AggregateKeyType IP)
+        assert rate["AggregateKeyType"] == "CUSTOM_KEYS", name
+        assert rate["CustomKeys"] == [{"Header": {"Name": VIEWER_NETWORK_HEADER,
+                                                  "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}]
+        assert rate["EvaluationWindowSec"] == 300 and 10 <= rate["Limit"] <= 200, name
+    # submissions are held tighter than look-ups, and complaints tightest
+    assert rates["complaint-submissions"]["Limit"] < rates["booking-submissions"]["Limit"] \
+        < rates["complaint-receipts"]["Limit"] < rates["booking-lookups"]["Limit"]
     assert not resources("AWS::WAFv2::LoggingConfiguration")
     association = props("ApiWebAclAssociation")["ResourceArn"]["Fn::Sub"]
     assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in association
@@ -250,7 +514,7 @@ def test_iam_names_every_resource_and_no_wildcard_action() -> None:
     statements = role_statements()
     assert statements
     for statement in statements:
-        assert statement["Effect"] == "Allow"
+        assert statement["Effect"] == "Allow" or statement["Sid"] == "AuditLinesAreAppendOnly"
         for action in as_list(statement["Action"]):
             service, _, verb = action.partition(":")
             assert service in DATA_SERVICES and "*" not in verb, action
@@ -268,7 +532,7 @@ def test_the_functions_may_call_exactly_the_dynamodb_operations_the_code_uses() 
     if "transact_write_items" in called:
         needed |= {"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"}
     chalice_policy = json.loads((ROOT / "backend" / ".chalice" / "policy-prod.json").read_text())
-    chalice_actions = {a for s in chalice_policy["Statement"] for a in as_list(s["Action"])
+    chalice_actions = {a for s in chalice_policy["Statement"] if s["Effect"] == "Allow" for a in as_list(s["Action"])
                        if a.startswith("dynamodb:")}
     for role in ("ApiHandlerRole", "ReleaseExpiredOffersRole"):
         statement = next(s for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"]
@@ -277,6 +541,40 @@ def test_the_functions_may_call_exactly_the_dynamodb_operations_the_code_uses() 
         assert granted == needed, role
         assert {f"dynamodb:{a}" for a in granted} == chalice_actions  # `chalice deploy` gets the same
         assert statement["Resource"] == [{"Fn::GetAtt": ["AppTable", "Arn"]}, {"Fn::Sub": "${AppTable.Arn}/index/*"}]
+
+
+TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/passerelle-prod-AppTable-1Q2W3E4R5T6Y"
+TABLE_REFS = {"AppTable.Arn": TABLE_ARN}
+
+
+@pytest.mark.parametrize("role", ["ApiHandlerRole", "ReleaseExpiredOffersRole"])
+def test_audit_lines_can_be_appended_and_read_but_never_changed_or_removed(role: str) -> None:
+    """Each function's role, evaluated as IAM does: UpdateItem, DeleteItem and any other write that
+    could change an audit line (partition key AUDIT#...) is denied whatever allows it; PutItem (a
+    new line, under the code's condition) and reads stay allowed, and a booking's or a complaint's
+    items can still be updated and deleted."""
+    statements = props(role)["Policies"][0]["PolicyDocument"]["Statement"]
+    iam.assert_audit_lines_append_only(statements, TABLE_ARN, TABLE_REFS)
+    decisions = iam.audit_decisions(statements, TABLE_ARN, TABLE_REFS)
+    assert decisions["DeleteItem", "AUDIT#CENTRE#tj-dushanbe"] == iam.EXPLICIT_DENY
+    assert decisions["DeleteItem", "BOOKING#K7QX3M"] == iam.ALLOW
+    assert decisions["PutItem", "AUDIT#CENTRE#tj-dushanbe"] == iam.ALLOW
+    # an index holds no audit line to change: the deny names the table, and reads of indexes go on
+    assert iam.decide(statements, "dynamodb:Query", f"{TABLE_ARN}/index/GSI1",
+                      {"dynamodb:LeadingKeys": ["QUEUE#general#tj-dushanbe"]}, TABLE_REFS) == iam.ALLOW
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_chalices_own_policies_keep_audit_lines_append_only_too(stage: str) -> None:
+    """`chalice deploy` (without the template) uses .chalice/policy-<stage>.json: the same deny."""
+    policy = json.loads((ROOT / "backend" / ".chalice" / f"policy-{stage}.json").read_text())
+    iam.assert_audit_lines_append_only(policy["Statement"], f"arn:aws:dynamodb:eu-west-1:123456789012:table/"
+                                                            f"passerelle-{stage}")
+    (chalice_deny,) = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+    template_deny = next(s for s in props("ApiHandlerRole")["Policies"][0]["PolicyDocument"]["Statement"]
+                         if s["Effect"] == "Deny")
+    assert {k: v for k, v in chalice_deny.items() if k != "Resource"} == \
+        {k: v for k, v in template_deny.items() if k != "Resource"}
 
 
 def test_only_the_api_function_reads_the_secret() -> None:
