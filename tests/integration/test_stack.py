@@ -137,9 +137,9 @@ def test_make_run_on_a_port_in_use_says_so_in_one_sentence(tmp_path: Path) -> No
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        port, dynamodb_port = taken.getsockname()[1], free_port()
-        env = {**os.environ, "PORT": str(port), "DYNAMODB_PORT": str(dynamodb_port), "DATA_DIR": str(tmp_path),
-               "API_WORKERS": "1"}
+        port, dynamodb_port, s3_port = taken.getsockname()[1], free_port(), free_port()
+        env = {**os.environ, "PORT": str(port), "DYNAMODB_PORT": str(dynamodb_port), "S3_PORT": str(s3_port),
+               "DATA_DIR": str(tmp_path), "API_WORKERS": "1"}
         done = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, capture_output=True,
                               text=True, timeout=180)
     assert done.returncode == 1, done.stderr
@@ -147,8 +147,9 @@ def test_make_run_on_a_port_in_use_says_so_in_one_sentence(tmp_path: Path) -> No
     assert f"Is another program using port {port}" in done.stderr and "Set PORT=" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert "Stopping ..." in done.stdout
-    with socket.socket() as again:  # DynamoDB Local was stopped too
-        again.bind(("127.0.0.1", dynamodb_port))
+    for stopped in (dynamodb_port, s3_port):  # DynamoDB Local and the S3 server were stopped too
+        with socket.socket() as again:
+            again.bind(("127.0.0.1", stopped))
 
 
 # ---- on a network: loopback only, unless the person says otherwise -----------------------------
@@ -199,9 +200,9 @@ def test_every_port_of_the_stack_listens_on_127_0_0_1_only(stack: LocalStack) ->
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "", "192.0.2.2", "portal.example.org", "::"])
 def test_a_host_on_the_network_is_refused_before_anything_starts(tmp_path: Path, host: str) -> None:
-    port, dynamodb_port = free_port(), free_port()
+    port, dynamodb_port, s3_port = free_port(), free_port(), free_port()
     env = {**os.environ, "HOST": host, "PORT": str(port), "DYNAMODB_PORT": str(dynamodb_port),
-           "DATA_DIR": str(tmp_path / "data"), "API_WORKERS": "1"}
+           "S3_PORT": str(s3_port), "DATA_DIR": str(tmp_path / "data"), "API_WORKERS": "1"}
     env.pop("PASSERELLE_ALLOW_NETWORK", None)
     done = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
@@ -210,7 +211,7 @@ def test_a_host_on_the_network_is_refused_before_anything_starts(tmp_path: Path,
     assert line.startswith(f"HOST={host or '(every address)'} would open the local portal to other machines")
     assert "PASSERELLE_ALLOW_NETWORK=1" in line and line.endswith(".")
     assert not (tmp_path / "data").exists()  # nothing started, nothing written
-    for free in (port, dynamodb_port):
+    for free in (port, dynamodb_port, s3_port):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", free))
 
@@ -250,9 +251,10 @@ def test_on_the_network_sign_in_stays_on_this_machine(tmp_path: Path) -> None:
     from another address the development sign-in shows no account and signs nobody in, and even on
     this machine its page names no account."""
     lan = this_machines_network_address()
-    port, dynamodb_port = free_port(), free_port()
+    port, dynamodb_port, s3_port = free_port(), free_port(), free_port()
     env = {**os.environ, "HOST": "0.0.0.0", "PASSERELLE_ALLOW_NETWORK": "1", "PORT": str(port),
-           "DYNAMODB_PORT": str(dynamodb_port), "DATA_DIR": str(tmp_path), "API_WORKERS": "1"}
+           "DYNAMODB_PORT": str(dynamodb_port), "S3_PORT": str(s3_port), "DATA_DIR": str(tmp_path),
+           "API_WORKERS": "1"}
     process = subprocess.Popen([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     output: list[str] = []
@@ -268,7 +270,7 @@ def test_on_the_network_sign_in_stays_on_this_machine(tmp_path: Path) -> None:
         # Then ss shows the portal on every address and DynamoDB Local on loopback, nothing else
         ours = {(address, p) for address, p, pids in listening() if pids & process_tree(process.pid)}
         assert ("0.0.0.0", port) in ours and ("127.0.0.1", dynamodb_port) in ours, ours
-        assert ours <= {("0.0.0.0", port), ("127.0.0.1", dynamodb_port)}, ours
+        assert ours <= {("0.0.0.0", port), ("127.0.0.1", dynamodb_port), ("127.0.0.1", s3_port)}, ours
         with socket.socket() as database:  # DynamoDB Local is not reachable from the network
             database.settimeout(5)
             assert database.connect_ex((lan, dynamodb_port)) != 0
