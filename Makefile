@@ -13,7 +13,7 @@ DATA_DIR ?= .data
 STAGE ?= prod
 export PORT DYNAMODB_PORT DATA_DIR PYTHON
 
-.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench fuzz deploy deploy-check destroy recruiters
+.PHONY: help run test lint typecheck unit integration e2e site content requirements package chromium clean bench fuzz deploy deploy-check destroy
 
 help:
 	@echo "make run    start the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
@@ -43,6 +43,7 @@ content: $(VENV)/.installed
 # Recruiters' lists (README, "Recruiters' lists"). With FILE: load a regulator's CSV for COUNTRY into
 # content/recruiters.yaml (SOURCE names the publication, PUBLISHED its date); nothing changes unless
 # every row is good. Without FILE: check the lists and write the phone's copies to build/recruiters/.
+.PHONY: recruiters
 recruiters: $(VENV)/.installed
 	@if [ -n "$${FILE:-}" ]; then \
 		$(PY) -m devstack.recruiters import --file "$$FILE" --country "$${COUNTRY:-}" --source "$${SOURCE:-}" \
