@@ -41,6 +41,18 @@ chromium:
 content: $(VENV)/.installed
 	$(PY) -m devstack.content
 
+# Recruiters' lists (README, "Recruiters' lists"). With FILE: load a regulator's CSV for COUNTRY into
+# content/recruiters.yaml (SOURCE names the publication, PUBLISHED its date); nothing changes unless
+# every row is good. Without FILE: check the lists and write the phone's copies to build/recruiters/.
+.PHONY: recruiters
+recruiters: $(VENV)/.installed
+	@if [ -n "$${FILE:-}" ]; then \
+		$(PY) -m devstack.recruiters import --file "$$FILE" --country "$${COUNTRY:-}" --source "$${SOURCE:-}" \
+			--source-url "$${SOURCE_URL:-}" --published "$${PUBLISHED:-}"; \
+	else \
+		$(PY) -m devstack.recruiters build; \
+	fi
+
 site: content
 	$(PY) -m mkdocs build --quiet --strict -f site/mkdocs.yml
 

@@ -95,14 +95,19 @@ def compile_catalogue(content_dir: Path = CONTENT, target: Path = CATALOGUE_PATH
 
 
 def main() -> int:
+    from devstack.recruiters import load_recruiters  # it reports its mistakes as this module's ContentError
+
     try:
         catalogue = compile_catalogue()
+        recruiters = load_recruiters()
     except ContentError as exc:
         print("Content has mistakes:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"content: {len(catalogue.centres)} centres, {len(catalogue.services)} services -> {_rel(CATALOGUE_PATH)}")
+    agencies = sum(len(c.agencies) for c in recruiters.countries)
+    print(f"content: {agencies} recruitment agencies in {len(recruiters.countries)} countries' lists")
     return 0
 
 
