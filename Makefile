@@ -40,6 +40,7 @@ chromium:
 # ---- build -------------------------------------------------------------------------------
 content: $(VENV)/.installed
 	$(PY) -m devstack.content
+	$(PY) -m devstack.cldr
 
 # Recruiters' lists (README, "Recruiters' lists"). With FILE: load a regulator's CSV for COUNTRY into
 # content/recruiters.yaml (SOURCE names the publication, PUBLISHED its date); nothing changes unless
