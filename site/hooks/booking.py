@@ -14,23 +14,39 @@ from html import escape
 from pathlib import Path
 
 import directory
-from directory import Catalogue, country_name, e, language_name, page_head, pick, t
+from directory import (
+    Catalogue,
+    country_name,
+    date_formats,
+    e,
+    exit_note,
+    language_name,
+    page_head,
+    pick,
+    t,
+    with_quick_exit,
+)
 
 MESSAGES = ("book.choose", "book.loading", "book.no_slots", "book.seats_left", "book.full", "book.waitlist",
             "book.waitlist_done", "book.sending", "book.taken", "book.offline", "book.error", "manage.not_found",
             "manage.cancelled", "manage.offered", "status.confirmed", "status.cancelled", "status.waiting",
-            "status.offered", "status.expired", "mode.on_site", "mode.phone", "mode.video", "book.done")
+            "status.offered", "status.expired", "mode.on_site", "mode.phone", "mode.video", "book.done",
+            "limit.wait", "book.seat_limit", "book.seat_limit_no_phone")
 
 
 def _data_island(catalogue: Catalogue, lang: str) -> str:
+    """The centres' phones are there for the one answer that says "call the centre instead" (too many
+    places held from one connection): from the site's own centre data, so it shows offline too."""
     data = {
         "centres": {c.id: {"name": pick(c.name, lang), "city": pick(c.city, lang), "languages": c.languages,
-                           "services": c.services, "timezone": c.timezone} for c in catalogue.centres},
+                           "services": c.services, "timezone": c.timezone, "phone": c.contact.phone}
+                    for c in catalogue.centres},
         "services": {s.id: {"name": pick(s.name, lang), "modes": s.modes, "bookable": s.bookable,
                             "seats": s.seats_per_slot or 0}
                      for s in catalogue.services},
         "languages": {code: language_name(lang, code) for c in catalogue.centres for code in c.languages},
         "messages": {key: t(lang, key) for key in MESSAGES},
+        "dates": date_formats(lang),
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return f'<script type="application/json" id="px-booking-data">{text}</script>'
@@ -47,9 +63,9 @@ def _slot_picker(lang: str) -> str:
     )
 
 
-def _script(lang: str, depth: int) -> str:
-    prefix = "../" * depth
-    return f'<script src="{prefix}assets/booking.js" defer></script>'
+def _script(depth: int) -> str:
+    prefix = "../" * depth  # proof.js first: booking.js uses its proof of work and API calls (deferred: in order)
+    return "\n".join(f'<script src="{prefix}assets/{name}.js" defer></script>' for name in ("proof", "booking"))
 
 
 def booking_widget(catalogue: Catalogue, lang: str) -> str:
@@ -69,7 +85,8 @@ def booking_widget(catalogue: Catalogue, lang: str) -> str:
 
 <section class="px-book-app" id="booking" markdown="0" hidden>
 <h2>{e(lang, "book.title")}</h2>
-<form id="book-form" novalidate>
+{exit_note(lang)}
+<form id="book-form" novalidate autocomplete="off">
 <p><label for="b-centre">{e(lang, "book.centre")}</label>
 <select id="b-centre" name="centre_id" required><option value="">{e(lang, "book.choose")}</option>{centre_options}</select></p>
 <p><label for="b-service">{e(lang, "book.service")}</label>
@@ -79,10 +96,10 @@ def booking_widget(catalogue: Catalogue, lang: str) -> str:
 <div class="px-choices" id="b-modes">{modes}</div>
 <p><label for="b-language">{e(lang, "book.language")}</label><select id="b-language" name="language" required></select></p>
 <p><label for="b-phone">{e(lang, "book.phone")}</label>
-<input id="b-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" dir="ltr" maxlength="32" aria-describedby="b-phone-help">
+<input id="b-phone" name="phone" type="tel" inputmode="tel" autocomplete="off" dir="ltr" maxlength="32" aria-describedby="b-phone-help">
 <small id="b-phone-help">{e(lang, "book.phone_help")}</small></p>
 <p><label for="b-nickname">{e(lang, "book.nickname")}</label>
-<input id="b-nickname" name="nickname" autocomplete="nickname" maxlength="40"></p>
+<input id="b-nickname" name="nickname" autocomplete="off" maxlength="40"></p>
 <p><button type="submit" class="md-button md-button--primary" id="b-submit">{e(lang, "book.submit")}</button></p>
 </fieldset>
 <p class="px-message" id="b-status" role="status" aria-live="polite"></p>
@@ -101,7 +118,7 @@ def booking_widget(catalogue: Catalogue, lang: str) -> str:
 </section>
 <noscript><p class="px-sample">{e(lang, "book.needs_js")}</p></noscript>
 {_data_island(catalogue, lang)}
-{_script(lang, depth)}
+{_script(depth)}
 """
 
 
@@ -109,10 +126,12 @@ def manage_page(catalogue: Catalogue, lang: str) -> str:
     """Also links to the service feedback page; feedback.js puts the reference in that link's
     fragment (#ref=...), which browsers never send to a server."""
     depth = 3 if lang == "en" else 4  # /book/manage/ or /<lang>/book/manage/
-    return page_head(t(lang, "manage.title"), t(lang, "manage.intro")) + f"""{e(lang, "manage.intro")}
+    return page_head(t(lang, "manage.title"), t(lang, "manage.intro"), quick_exit=True) + f"""\
+{e(lang, "manage.intro")}
 
 <section class="px-book-app" id="manage" markdown="0" hidden>
-<form id="manage-form" novalidate>
+{exit_note(lang)}
+<form id="manage-form" novalidate autocomplete="off">
 <p><label for="m-reference">{e(lang, "book.reference")}</label>
 <input id="m-reference" name="reference" required autocomplete="off" autocapitalize="characters" spellcheck="false" dir="ltr" maxlength="12"></p>
 <p><label for="m-code">{e(lang, "book.manage_code")}</label>
@@ -136,7 +155,7 @@ def manage_page(catalogue: Catalogue, lang: str) -> str:
 </section>
 <noscript><p class="px-sample">{e(lang, "book.needs_js")}</p></noscript>
 {_data_island(catalogue, lang)}
-{_script(lang, depth)}
+{_script(depth)}
 <script src="{"../" * depth}assets/feedback.js" defer></script>
 """
 
@@ -146,6 +165,6 @@ def write_pages(docs_dir: Path, languages: list[str]) -> None:
     for lang in languages:
         book = docs_dir / lang / "book" / "index.md"
         if book.exists():
-            book.write_text(book.read_text(encoding="utf-8").rstrip() + booking_widget(catalogue, lang),
-                            encoding="utf-8")
+            page = with_quick_exit(book.read_text(encoding="utf-8"))
+            book.write_text(page.rstrip() + booking_widget(catalogue, lang), encoding="utf-8")
         (docs_dir / lang / "book" / "manage.md").write_text(manage_page(catalogue, lang), encoding="utf-8")

@@ -64,10 +64,32 @@ def language_name(lang: str, code: str) -> str:
     return str(name[:1].upper() + name[1:]) if name else code
 
 
-def page_head(title: str, description: str) -> str:
-    """Front matter and the H1 of a generated page."""
+def page_head(title: str, description: str, *, quick_exit: bool = False) -> str:
+    """Front matter and the H1 of a generated page. `quick_exit` gives it the "Exit this page"
+    button (overrides/main.html): pages where a person writes about themselves."""
+    flag = "quick_exit: true\n" if quick_exit else ""
     return (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
-            f"description: {json.dumps(description, ensure_ascii=False)}\n---\n\n# {escape(title)}\n\n")
+            f"description: {json.dumps(description, ensure_ascii=False)}\n{flag}---\n\n# {escape(title)}\n\n")
+
+
+def with_quick_exit(page: str) -> str:
+    """A page of content/pages/ (which starts with front matter) with the quick exit flag set."""
+    if not page.startswith("---\n"):
+        raise PluginError("A page that takes a form needs front matter (a title and a description).")
+    return "---\nquick_exit: true\n" + page[4:]
+
+
+def exit_note(lang: str) -> str:
+    """What the quick exit does and what it cannot do, at the top of a page that has it."""
+    return f'<p class="px-sample px-exit-note">{e(lang, "exit.note")}</p>'
+
+
+def date_formats(lang: str) -> dict[str, Any]:
+    """How a day is written in `lang` ("5 Mar"), from CLDR through Babel: a phone's browser may
+    have no data for Tajik, Khmer or Burmese and print "M03 5". Filled in by assets/proof.js."""
+    locale = Locale.parse(lang)
+    months = locale.months["format"]["abbreviated"]
+    return {"pattern": locale.datetime_skeletons["MMMd"].pattern, "months": [str(months[m]) for m in range(1, 13)]}
 
 
 def load() -> Catalogue:

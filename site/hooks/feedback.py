@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 
 import directory
-from directory import SITE_LANGUAGES, Catalogue, country_name, e, language_name, page_head, pick, t
+from directory import SITE_LANGUAGES, Catalogue, country_name, e, exit_note, language_name, page_head, pick, t
 
 # The values of backend/chalicelib/feedback/models.py (tests/unit/test_feedback_site.py keeps them in step).
 TOPICS = ("work_abroad", "documents", "legal", "health", "money", "family", "language_course", "shelter",
@@ -27,7 +27,7 @@ AGE_BANDS = ("under_18", "18_24", "25_34", "35_49", "50_plus")
 GENDERS = ("woman", "man", "other")
 RATINGS = (1, 2, 3, 4, 5)
 # What feedback.js says after the page was built: on a guide, and on the forms (errors next to fields).
-WIDGET_MESSAGES = ("feedback.thanks", "feedback.queued", "feedback.not_sent", "followup.limited", "book.error",
+WIDGET_MESSAGES = ("feedback.thanks", "feedback.queued", "feedback.not_sent", "limit.wait", "book.error",
                    "book.sending")
 FORM_MESSAGES = (*WIDGET_MESSAGES, "feedback.error_required", "feedback.error_reference", "feedback.error_unknown",
                  "feedback.error_already", "feedback.error_minutes", "feedback.error_check")
@@ -89,9 +89,10 @@ def page_widget(lang: str) -> str:
 <p class="px-feedback__status" id="pf-status" role="status" aria-live="polite"></p>
 <div id="pf-ask">
 <p class="px-choices" role="group" aria-labelledby="pf-question">{answers}</p>
-<form id="pf-more" novalidate hidden>
+<form id="pf-more" novalidate hidden autocomplete="off">
 <p><label for="pf-comment">{e(lang, "feedback.comment")}</label>
-<textarea id="pf-comment" name="comment" maxlength="500" rows="3" aria-describedby="pf-comment-help"></textarea>
+<textarea id="pf-comment" name="comment" autocomplete="off" maxlength="500" rows="3" \
+aria-describedby="pf-comment-help"></textarea>
 <small id="pf-comment-help">{e(lang, "feedback.comment_help")}</small></p>
 <p><button type="submit" class="md-button md-button--primary" id="pf-send">{e(lang, "feedback.send")}</button></p>
 </form>
@@ -120,11 +121,12 @@ def service_page(lang: str) -> str:
     yes_no = [("true", t(lang, "feedback.yes")), ("false", t(lang, "feedback.no"))]
     ratings = [(str(n), t(lang, f"feedback.rating_{n}")) for n in RATINGS]
     helped = [*yes_no, ("", t(lang, "feedback.not_sure"))]
-    return page_head(t(lang, "feedback.service_title"), t(lang, "feedback.service_intro")) + f"""\
+    return page_head(t(lang, "feedback.service_title"), t(lang, "feedback.service_intro"), quick_exit=True) + f"""\
 {e(lang, "feedback.service_intro")}
 
 <section class="px-book-app" id="service-feedback" markdown="0" hidden>
-<form id="sf-form" novalidate>
+{exit_note(lang)}
+<form id="sf-form" novalidate autocomplete="off">
 <p><label for="sf-reference">{e(lang, "book.reference")}</label>
 <input id="sf-reference" name="reference" autocomplete="off" autocapitalize="characters" spellcheck="false" dir="ltr" \
 maxlength="12" aria-required="true" aria-describedby="sf-reference-help err-reference">
@@ -132,11 +134,12 @@ maxlength="12" aria-required="true" aria-describedby="sf-reference-help err-refe
 {_radios(lang, "delivered", "feedback.delivered", yes_no)}
 {_radios(lang, "rating", "feedback.rating", ratings)}
 <p><label for="sf-waiting">{e(lang, "feedback.waiting")}</label>
-<input id="sf-waiting" name="waiting_minutes" type="number" inputmode="numeric" min="0" max="600" step="1" dir="ltr" \
+<input id="sf-waiting" name="waiting_minutes" type="number" autocomplete="off" inputmode="numeric" min="0" \
+max="600" step="1" dir="ltr" \
 aria-describedby="err-waiting_minutes">{_error("waiting_minutes")}</p>
 {_radios(lang, "helped_decide", "feedback.helped", helped, optional=True)}
 <p><label for="sf-comment">{e(lang, "feedback.comment")}</label>
-<textarea id="sf-comment" name="comment" maxlength="1000" rows="4" \
+<textarea id="sf-comment" name="comment" autocomplete="off" maxlength="1000" rows="4" \
 aria-describedby="sf-comment-help err-comment"></textarea>
 <small id="sf-comment-help">{e(lang, "feedback.comment_help")}</small>{_error("comment")}</p>
 {_form_end(lang, "sf", "feedback.submit", "feedback.service_done", depth)}"""
@@ -155,16 +158,17 @@ def need_page(catalogue: Catalogue, lang: str) -> str:
     prefer_not = ("", t(lang, "feedback.prefer_not"))
     ages = [*((band, t(lang, "age." + band)) for band in AGE_BANDS), prefer_not]
     genders = [*((g, t(lang, "gender." + g)) for g in GENDERS), ("prefer_not_to_say", prefer_not[1])]
-    return page_head(t(lang, "feedback.need_title"), t(lang, "feedback.need_intro")) + f"""\
+    return page_head(t(lang, "feedback.need_title"), t(lang, "feedback.need_intro"), quick_exit=True) + f"""\
 {e(lang, "feedback.need_intro")}
 
 <section class="px-book-app" id="need-feedback" markdown="0" hidden>
-<form id="nf-form" novalidate>
+{exit_note(lang)}
+<form id="nf-form" novalidate autocomplete="off">
 <p><label for="nf-topic">{e(lang, "feedback.topic")}</label>
 <select id="nf-topic" name="topic" aria-required="true" aria-describedby="err-topic">\
 <option value="">{e(lang, "book.choose")}</option>{topics}</select>{_error("topic")}</p>
 <p><label for="nf-text">{e(lang, "feedback.need_text")}</label>
-<textarea id="nf-text" name="text" maxlength="1000" rows="5" aria-required="true" \
+<textarea id="nf-text" name="text" autocomplete="off" maxlength="1000" rows="5" aria-required="true" \
 aria-describedby="nf-text-help err-text"></textarea>
 <small id="nf-text-help">{e(lang, "feedback.comment_help")}</small>{_error("text")}</p>
 <p><label for="nf-centre">{e(lang, "feedback.centre")}</label>

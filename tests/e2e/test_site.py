@@ -205,7 +205,7 @@ def test_axe_finds_no_violations(browser: Browser, stack: LocalStack) -> None:
     context = browser.new_context(bypass_csp=True)  # our CSP rightly refuses the injected axe script
     for lang in ("en", "ru", "ar", "km"):
         prefix = "" if lang == "en" else f"/{lang}"
-        for path in ("/", GUIDE, "/centres/", "/centres/tj-dushanbe/", "/book/"):
+        for path in ("/", GUIDE, "/centres/", "/centres/tj-dushanbe/", "/book/", "/complaint/"):
             page = context.new_page()
             page.goto(f"{stack.url}{prefix}{path}")
             page.add_script_tag(content=axe)

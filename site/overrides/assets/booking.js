@@ -1,6 +1,8 @@
 // The booking flow (/book/) and "manage my booking" (/book/manage/).
 // Codes travel only in request bodies and headers, never in a URL; nothing is stored on the
-// phone. Text from the API is set with textContent.
+// phone, and the contact typed in is cleared once the booking is made. Text from the API is set
+// with textContent. A booking and a place on the waiting list carry a proof of work, solved while
+// the person chooses (assets/proof.js, loaded before this script, with the API calls).
 (function () {
   "use strict";
   var dataNode = document.getElementById("px-booking-data");
@@ -21,31 +23,27 @@
     node.textContent = text || "";
     node.className = "px-message" + (kind ? " px-message--" + kind : "");
   }
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-
-  // One place that talks to the API, and tells the truth when the network is gone.
-  function api(method, path, body, headers) {
-    var init = { method: method, headers: { Accept: "application/json" }, credentials: "same-origin" };
-    Object.keys(headers || {}).forEach(function (k) { init.headers[k] = headers[k]; });
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    return fetch("/api" + path, init).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      var parse = type.indexOf("json") !== -1 ? response.json() : response.text();
-      return parse.then(function (payload) { return { status: response.status, body: payload }; });
-    }, function () { return { status: 0, body: null }; });
-  }
+  var api = window.PxProof.request, newKey = window.PxProof.newKey;
   function errorText(result) {
     if (result.status === 0) return msg["book.offline"];
+    if (result.status === 429) return fill(msg["limit.wait"], "time", window.PxProof.retryTime(result.retryAfter, data.dates));
     var message = result.body && result.body.error && result.body.error.message;
     return fill(msg["book.error"], "message", message || String(result.status));
+  }
+  // Too many places held at this centre from this connection (which many people may share): the
+  // person can still book by calling the centre, whose number the page has (sample data).
+  function sayCallInstead(node, result, centreId) {
+    var phone = (data.centres[centreId] || {}).phone;
+    var when = window.PxProof.retryTime(result.retryAfter, data.dates);
+    var text = fill(msg[phone ? "book.seat_limit" : "book.seat_limit_no_phone"], "time", when);
+    var parts = text.split("{phone}");
+    say(node, parts[0], "error");
+    if (phone && parts.length === 2) {
+      var call = el("a", null, phone);
+      call.href = "tel:" + phone;
+      call.dir = "ltr";
+      node.append(call, parts[1]);
+    }
   }
 
   function dayLabel(isoDate) {
@@ -169,6 +167,7 @@
       idempotencyKey = null;  // a new choice is a new request
       say(status, "");
       details.hidden = false;
+      window.PxProof.prepare();
     }, function (day) {
       submit("/waitlist", { date: day });
     }, function () { return (data.services[serviceSelect.value] || { seats: 1 }).seats; });
@@ -201,7 +200,9 @@
       fillModes();
       chosen = null;
       details.hidden = true;
-      if (serviceSelect.value) picker.load(centreSelect.value, serviceSelect.value, status);
+      if (!serviceSelect.value) return;
+      window.PxProof.prepare();  // solved while the person picks a day, a time and how to meet
+      picker.load(centreSelect.value, serviceSelect.value, status);
     });
 
     function submit(path, extra) {
@@ -217,16 +218,21 @@
       idempotencyKey = idempotencyKey || newKey();
       say(status, msg["book.sending"]);
       $("b-submit").disabled = true;
-      return api("POST", path, body, { "Idempotency-Key": idempotencyKey }).then(function (result) {
+      return window.PxProof.post(path, body, idempotencyKey).then(function (result) {
         $("b-submit").disabled = false;
         if (result.status === 201) {
           idempotencyKey = null;
+          $("b-phone").value = "";
+          $("b-nickname").value = "";
           showDone(result.body);
         } else if (result.status === 409 && result.body && result.body.next_free) {
           say(status, msg["book.taken"], "error");
           picker.markTaken(body.start);
           picker.offer(result.body.next_free);
           details.hidden = true;
+          idempotencyKey = null;
+        } else if (result.status === 429 && result.body && result.body.error && result.body.error.code === "seat_limit") {
+          sayCallInstead(status, result, body.centre_id);
           idempotencyKey = null;
         } else {
           // Offline or a server error: the same key is reused if they try again.

@@ -1,6 +1,7 @@
 // The anonymous complaint form (/complaint/) and the follow-up page (/complaint/follow-up/).
-// The receipt travels only in request bodies, never in a URL, and is never stored on the phone.
-// Text written by people (replies, messages) is shown with textContent.
+// The receipt travels only in request bodies, never in a URL, and is never stored on the phone;
+// what the person typed is cleared from the page once it is sent. Text written by people
+// (replies, messages) is shown with textContent.
 (function () {
   "use strict";
   var dataNode = document.getElementById("px-complaint-data");
@@ -18,7 +19,7 @@
   var api = window.PxProof.api, newKey = window.PxProof.newKey;
   function errorText(result) {
     if (result.status === 0) return msg["book.offline"];
-    if (result.status === 429) return fill(msg["followup.limited"], "minutes", Math.ceil((result.retryAfter || 60) / 60));
+    if (result.status === 429) return fill(msg["limit.wait"], "time", window.PxProof.retryTime(result.retryAfter));
     var error = result.body && result.body.error;
     return fill(msg["book.error"], "message", error ? error.message : String(result.status));
   }
@@ -31,7 +32,10 @@
     $("c-category").addEventListener("change", function () {
       $("c-restricted").hidden = $("c-category").value !== "sea_by_staff";
     });
-    form.addEventListener("input", function () { key = null; });  // a changed complaint is a new request
+    form.addEventListener("input", function () {
+      key = null;  // a changed complaint is a new request
+      window.PxProof.prepare();  // the proof of work is solved while the person writes
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!form.reportValidity()) return;
@@ -52,6 +56,7 @@
       window.PxProof.post("/complaints", body, key).then(function (result) {
         $("c-submit").disabled = false;
         if (result.status !== 201) { say(status, errorText(result), "error"); return; }
+        form.reset();
         form.hidden = true;
         $("c-receipt").textContent = result.body.receipt;
         var done = $("c-done");
@@ -101,7 +106,7 @@
       receipt = $("f-receipt").value;
       $("f-complaint").hidden = true;
       api("/complaints/lookup", { receipt: receipt }).then(function (result) {
-        if (result.status === 200) { say(fStatus, ""); show(result.body); }
+        if (result.status === 200) { $("f-receipt").value = ""; say(fStatus, ""); show(result.body); }
         else say(fStatus, result.status === 404 ? msg["followup.not_found"] : errorText(result), "error");
       });
     });

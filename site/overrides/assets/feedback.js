@@ -48,9 +48,7 @@
   }
   function generalError(result) {
     if (result.status === 0) return msg["feedback.not_sent"];
-    if (result.status === 429) {
-      return fill(msg["followup.limited"], "minutes", Math.ceil((Number(result.retryAfter) || 60) / 60));
-    }
+    if (result.status === 429) return fill(msg["limit.wait"], "time", window.PxProof.retryTime(result.retryAfter));
     var error = result.body && result.body.error;
     return fill(msg["book.error"], "message", error ? error.message : String(result.status));
   }

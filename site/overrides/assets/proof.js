@@ -1,6 +1,7 @@
-// Anonymous submissions (complaints, feedback) carry a small proof of work instead of a
-// third-party captcha: GET /api/challenge, find a nonce, send `X-Proof: <challenge>:<nonce>`.
-// Shared by complaint.js and feedback.js as window.PxProof.
+// Anonymous submissions (complaints, bookings and the waiting list, feedback) carry a small proof
+// of work instead of a third-party captcha: GET /api/challenge, find a nonce, send
+// `X-Proof: <challenge>:<nonce>`. With the API calls and the "try again after" time they share:
+// window.PxProof, for complaint.js, booking.js and feedback.js.
 (function () {
   "use strict";
   // ---- SHA-256 (FIPS 180-4): synchronous, ASCII input ---------------------------------------
@@ -65,26 +66,58 @@
   }
 
   // ---- the API: every answer as {status, body, retryAfter}; status 0 when offline -------------
-  function api(path, body, headers) {
-    var init = { method: body === undefined ? "GET" : "POST", credentials: "same-origin",
-                 headers: { Accept: "application/json" } };
+  // The body is the parsed JSON, or the text of another answer (a calendar file).
+  function request(method, path, body, headers) {
+    var init = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
     Object.keys(headers || {}).forEach(function (k) { init.headers[k] = headers[k]; });
     if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
     return fetch("/api" + path, init).then(function (response) {
       var answer = function (payload) {
         return { status: response.status, body: payload, retryAfter: response.headers.get("Retry-After") };
       };
-      return response.json().then(answer, function () { return answer(null); });
-    }, function () { return { status: 0, body: null }; });
+      var json = (response.headers.get("Content-Type") || "").indexOf("json") !== -1;
+      return (json ? response.json() : response.text()).then(answer, function () { return answer(null); });
+    }, function () { return { status: 0, body: null, retryAfter: null }; });
   }
-  // POST with a fresh proof (and an Idempotency-Key, so a retry is counted once).
-  function post(path, body, key) {
-    return api("/challenge").then(function (challenge) {
-      if (challenge.status !== 200) return challenge;
-      return solve(challenge.body.challenge, challenge.body.difficulty).then(function (nonce) {
-        var headers = { "X-Proof": challenge.body.challenge + ":" + nonce };
-        if (key) headers["Idempotency-Key"] = key;
-        return api(path, body, headers);
+  function api(path, body, headers) {
+    return request(body === undefined ? "GET" : "POST", path, body, headers);
+  }
+
+  // ---- a proof solved before it is needed -------------------------------------------------------
+  // A form calls prepare() while the person fills it in, so sending does not wait for the solver.
+  // A challenge lasts 10 minutes on the server and is used once: a prepared proof is used if it is
+  // younger than 9 minutes (elapsed time: the phone's clock may be changed meanwhile), and only once.
+  var FRESH_MS = 9 * 60 * 1000;
+  var ready = null;  // {at, promise}: the promise gives {header} or, when no challenge came, {failed: answer}
+  function prepare() {
+    if (ready && performance.now() - ready.at < FRESH_MS) return;
+    var mine = ready = {
+      at: performance.now(),
+      promise: api("/challenge").then(function (challenge) {
+        if (challenge.status !== 200) return { failed: challenge };
+        return solve(challenge.body.challenge, challenge.body.difficulty).then(function (nonce) {
+          return { header: challenge.body.challenge + ":" + nonce };
+        });
+      })
+    };
+    mine.promise.then(function (proof) { if (proof.failed && ready === mine) ready = null; });  // offline: later
+  }
+  function take() {
+    prepare();
+    var mine = ready;
+    ready = null;
+    return mine.promise;
+  }
+  // POST with a proof (and an Idempotency-Key, so a retry is counted once). A proof the server
+  // refuses (it expired while the phone slept) is replaced once.
+  function post(path, body, key, again) {
+    return take().then(function (proof) {
+      if (proof.failed) return proof.failed;
+      var headers = { "X-Proof": proof.header };
+      if (key) headers["Idempotency-Key"] = key;
+      return api(path, body, headers).then(function (answer) {
+        var error = answer.status === 400 && answer.body && answer.body.error;
+        return error && error.field === "X-Proof" && !again ? post(path, body, key, true) : answer;
       });
     });
   }
@@ -95,6 +128,28 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  window.PxProof = { api: api, post: post, solve: solve, newKey: newKey };
+  // ---- when to try again (a 429's Retry-After), on this phone's clock ------------------------------
+  // "14:05" (24-hour, to the next whole minute) within 12 hours; beyond, the day too, in the page
+  // language's pattern and month names (`dates`: hooks/directory.py's date_formats), else ISO.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function retryTime(retryAfter, dates, now) {
+    now = now || Date.now();
+    var seconds = Math.max(1, Number(retryAfter) || 60);
+    var at = new Date(Math.ceil((now + seconds * 1000) / 60000) * 60000);
+    var time = pad(at.getHours()) + ":" + pad(at.getMinutes());
+    if (seconds <= 12 * 3600) return time;
+    var day = !dates ? at.getFullYear() + "-" + pad(at.getMonth() + 1) + "-" + pad(at.getDate())
+      : dates.pattern.replace(/'([^']*)'|MMM+|MM|M|dd|d/g, function (token, quoted) {
+        if (quoted !== undefined) return quoted || "'";
+        if (token.indexOf("MMM") === 0) return dates.months[at.getMonth()];
+        if (token === "MM") return pad(at.getMonth() + 1);
+        if (token === "M") return String(at.getMonth() + 1);
+        return token === "dd" ? pad(at.getDate()) : String(at.getDate());
+      });
+    return day + " " + time;
+  }
+
+  window.PxProof = { api: api, request: request, prepare: prepare, post: post, solve: solve, newKey: newKey,
+                     retryTime: retryTime };
   window.__pxSha256 = sha256Words;  // for the tests that check it against the server
 })();
