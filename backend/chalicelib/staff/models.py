@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.complaints.models import Category, Status
+from chalicelib.core.dates import Day
 from chalicelib.feedback.models import AgeBand, Gender
 
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -197,7 +198,7 @@ HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
 class AgendaQuery(Strict):
-    date: date
+    date: Day
 
 
 class Exception_(BaseModel):
@@ -224,8 +225,8 @@ class ExceptionIn(Strict):
 
 
 class ExceptionsQuery(Strict):
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
 
 
 class ExceptionList(BaseModel):
