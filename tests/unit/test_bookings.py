@@ -15,7 +15,7 @@ from chalicelib.bookings import service
 from chalicelib.bookings.schedule import slots as schedule_slots
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core import codes
-from tests.unit.conftest import body
+from tests.unit.conftest import body, with_proof
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # Monday, 05:00 in Dushanbe
 CENTRE, SERVICE = "tj-dushanbe", "legal_advice"
@@ -44,7 +44,7 @@ def slots(api: Client, centre: str = CENTRE, service_id: str = SERVICE, **query:
 def book(api: Client, start: str, headers: dict[str, str] | None = None, **fields: Any) -> Any:
     payload = {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "phone", "language": "tg"}
     payload.update(fields)
-    return api.http.post("/api/bookings", body=json.dumps(payload), headers={**JSON, **(headers or {})})
+    return api.http.post("/api/bookings", body=json.dumps(payload), headers=with_proof(api, headers))
 
 
 def manage(api: Client, method: str, reference: str, code: str | None, payload: Any = None,
@@ -237,13 +237,13 @@ def test_secrets_are_stored_only_as_keyed_hashes(api: Client) -> None:
 def test_waiting_list_offer_accept_and_expiry(api: Client, clock: list[datetime]) -> None:
     start = slots(api)[0]["start"]
     taken = body(book(api, start))
-    waiting = api.http.post("/api/waitlist", headers=JSON, body=json.dumps({
+    waiting = api.http.post("/api/waitlist", headers=with_proof(api), body=json.dumps({
         "centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"}))
     assert waiting.status_code == 201
     wait = body(waiting)
     assert wait["status"] == "waiting" and wait["start"] is None
     clock[0] = NOW + timedelta(seconds=1)  # the line is ordered by the time people join it
-    second = body(api.http.post("/api/waitlist", headers=JSON, body=json.dumps({
+    second = body(api.http.post("/api/waitlist", headers=with_proof(api), body=json.dumps({
         "centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"})))
     # a seat frees: the first in line gets it, held for them
     assert manage(api, "delete", taken["reference"], taken["manage_code"]).status_code == 200
