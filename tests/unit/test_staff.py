@@ -320,3 +320,16 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
               {"attended": False, "gender": "woman", "age_band": "25_34"}))
     for row in ("", "#GENDER#man", "#AGE#18_24", "#GENDER#man#AGE#18_24", "#GENDER#woman", "#GENDER#woman#AGE#25_34"):
         assert counters("STATS#CENTRE#tj-dushanbe", f"{base2}{row}").get("attended", 0) == 0, row
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2100-01-01"])
+def test_far_days_in_the_agenda_and_exceptions_are_400_naming_the_field(staff: Client, day: str) -> None:
+    centre = "/api/staff/centres/tj-dushanbe"
+    for method, path, user, field in (
+            ("GET", f"{centre}/agenda?date={day}", "caseworker.dushanbe", "date"),
+            ("GET", f"{centre}/exceptions?from={day}&to={day}", "caseworker.dushanbe", "from"),
+            ("GET", f"{centre}/audit?from=2026-01-01&to={day}", "manager.dushanbe", "to"),
+            ("PUT", f"{centre}/exceptions/{day}", "manager.dushanbe", "day"),
+            ("DELETE", f"{centre}/exceptions/{day}", "manager.dushanbe", "day")):
+        answer = call(staff, method, path, user, {"closed": True} if method == "PUT" else None)
+        assert answer.status_code == 400 and body(answer)["error"]["field"] == field, (path, answer.body)

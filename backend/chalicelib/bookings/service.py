@@ -248,7 +248,7 @@ def _create(creation: _Creation) -> BookingCreated:
             elif failed.names & set(holds.NAMES):
                 recount = True  # another booking from this source got in first: count again
             else:
-                raise
+                raise Conflict("This booking could not be written. Please try again.") from None
             continue
         except ClientError as exc:
             if not dynamo.is_conflict(exc):
