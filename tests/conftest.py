@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -42,6 +46,80 @@ def load_hook(name: str) -> Any:
     return module
 
 
+# What the session's stack changes from the defaults: limits that would make tests wait for each
+# other, and a cheaper proof of work (Python solves it ~20 times slower than a browser; what it
+# costs is not what these tests are about).
+LIFTED_LIMITS = {"LOOKUP_FAILURES_PER_SOURCE": "100000", "COMPLAINTS_PER_SOURCE": "100000",
+                 "FEEDBACK_PER_SOURCE": "100000", "BOOKING_MAX_PLACES_PER_SOURCE": "50", "PROOF_DIFFICULTY": "10"}
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]  # names in lower case
+    body: Any  # parsed JSON, else the raw bytes
+
+
+class Viewer:
+    """The one HTTP helper: requests to a running portal from one source address. Every
+    127.x.y.z address is loopback, and the portal's server passes the TCP peer's address on to the
+    API as CloudFront passes the viewer's, so `Viewer(stack.url, "127.0.0.7")` is another person
+    (another phone, another network) than `Viewer(stack.url)`."""
+
+    def __init__(self, url: str, source: str = "127.0.0.1", timeout: float = 60.0) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.source = source
+        self.timeout = timeout
+
+    def call(self, method: str, path: str, payload: Any = None, headers: Mapping[str, str] | None = None,
+             raw: bytes | None = None) -> Answer:
+        """One request on its own connection; `payload` is sent as JSON, `raw` as it is."""
+        data = raw if raw is not None else (json.dumps(payload).encode() if payload is not None else None)
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout,
+                                                source_address=(self.source, 0))
+        try:
+            connection.request(method, path, body=data, headers=sent)
+            response = connection.getresponse()
+            content = response.read()
+            answer_headers = {k.lower(): v for k, v in response.getheaders()}
+        finally:
+            connection.close()
+        try:
+            parsed: Any = json.loads(content)
+        except ValueError:
+            parsed = content
+        return Answer(response.status, answer_headers, parsed)
+
+    def proof(self) -> str:
+        """An X-Proof value: a challenge this viewer asked for, solved as a browser does."""
+        from chalicelib.core import proof
+
+        challenge = self.call("GET", "/api/challenge").body
+        return f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
+
+    def submit(self, path: str, payload: Any, headers: Mapping[str, str] | None = None,
+               proof: str | None = None) -> Answer:
+        """POST an anonymous submission (a booking, a complaint, feedback) with its proof of work."""
+        return self.call("POST", path, payload, {**(headers or {}), "X-Proof": proof or self.proof()})
+
+
+def table_items(stack: LocalStack) -> list[dict[str, Any]]:
+    """Every item of a running stack's table, as DynamoDB returns them (a scan: tests only)."""
+    from devstack.dynamodb_local import local_client
+
+    client = local_client(stack.dynamodb.endpoint)
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": stack.config.table_name}
+    while True:
+        page = client.scan(**kwargs)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """One DynamoDB Local and one portal server per test session (per xdist worker), on free
@@ -53,9 +131,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 
     config = StackConfig(data_dir=tmp_path_factory.mktemp("stack"), port=0, dynamodb_port=free_port(),
                          table_name="passerelle-test", workers=4,
-                         # every test request comes from one address: the fuzzer's wrong receipts must not
-                         # make a later test wait (the limits themselves are tested in tests/unit)
-                         env={"LOOKUP_FAILURES_PER_SOURCE": "100000", "LOOKUP_FAILURES_OVERALL": "1000000"})
+                         # most test requests come from one address: the fuzzer's wrong receipts and the
+                         # races' bookings must not make a later test wait (the limits are tested with
+                         # their defaults in tests/integration/test_abuse.py, and in tests/unit)
+                         env=LIFTED_LIMITS)
     with LocalStack(config) as running:
         yield running
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Viewer
 
 pytestmark = pytest.mark.e2e
 KHMER_GUIDE = "/km/guides/abroad/passport-confiscation/"
@@ -179,15 +178,13 @@ def test_an_answer_that_failed_is_tried_again_without_an_online_event(browser: B
 
 def book_by_api(stack: LocalStack) -> dict[str, Any]:
     """A real appointment, booked through the API as the booking page does."""
-    with urllib.request.urlopen(f"{stack.url}/api/centres/tr-konya/services/legal_advice/slots?days=14",
-                                timeout=30) as response:
-        slots = [s for s in json.loads(response.read())["slots"] if s.get("seats_left", 1) > 0]
-    request = urllib.request.Request(f"{stack.url}/api/bookings", method="POST", headers={
-        "Content-Type": "application/json"}, data=json.dumps({
-            "centre_id": "tr-konya", "service_id": "legal_advice", "start": slots[-1]["start"], "mode": "phone",
-            "language": "tr"}).encode())
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return dict(json.loads(response.read()))
+    viewer = Viewer(stack.url)
+    slots = viewer.call("GET", "/api/centres/tr-konya/services/legal_advice/slots?days=14").body["slots"]
+    free = [s for s in slots if s.get("seats_left", 1) > 0]
+    booked = viewer.submit("/api/bookings", {"centre_id": "tr-konya", "service_id": "legal_advice",
+                                             "start": free[-1]["start"], "mode": "phone", "language": "tr"})
+    assert booked.status == 201, booked.body
+    return dict(booked.body)
 
 
 def test_feedback_after_a_real_appointment_from_the_manage_page(page: Page, stack: LocalStack) -> None:

@@ -1,11 +1,10 @@
 """Booking under concurrency, against DynamoDB Local through real HTTP (moto is not atomic
-under threads). Each round books a different slot of a 20-seat course with 5 seats left."""
+under threads). Each round books a different slot of a 20-seat course with 5 seats left, for 50
+people on 50 addresses."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,27 +15,27 @@ import pytest
 
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
+from tests.conftest import Answer, Viewer
 
 pytestmark = pytest.mark.integration
 CENTRE, SERVICE = "tr-ankara", "language_course"
 
 
-def call(url: str, method: str = "GET", payload: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, method=method, data=data,
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+def call(stack: LocalStack, method: str, path: str, payload: Any = None,
+         headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    answer = Viewer(stack.url).call(method, path, payload, headers)
+    return answer.status, answer.body
 
 
 @pytest.fixture(scope="module")
 def free_slots(stack: LocalStack) -> Iterator[list[dict[str, Any]]]:
-    status, payload = call(f"{stack.url}/api/centres/{CENTRE}/services/{SERVICE}/slots?days=14")
+    status, payload = call(stack, "GET", f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days=14")
     assert status == 200
     yield [s for s in payload["slots"] if s["seats_left"] == 20]
+
+
+def book(viewer: Viewer, payload: dict[str, Any], proof: str, headers: dict[str, str] | None = None) -> Answer:
+    return viewer.submit("/api/bookings", payload, headers, proof=proof)
 
 
 def leave_seats(stack: LocalStack, start: str, seats: int) -> tuple[dict[str, Any], str]:
@@ -65,8 +64,11 @@ def test_fifty_people_five_seats_twenty_times(stack: LocalStack, free_slots: lis
     for round_number, slot in enumerate(free_slots[:20]):
         key, day_key = leave_seats(stack, slot["start"], 5)
         payload = request_for(slot["start"])
+        people = [Viewer(stack.url, f"127.1.{round_number}.{person + 1}") for person in range(50)]
+        proofs = [viewer.proof() for viewer in people]  # solved first: the 50 requests then race
         with ThreadPoolExecutor(max_workers=50) as pool:
-            results = list(pool.map(lambda _, p=payload: call(f"{stack.url}/api/bookings", "POST", p), range(50)))
+            answers = list(pool.map(lambda v, p, body=payload: book(v, body, p), people, proofs))
+        results = [(a.status, a.body) for a in answers]
         statuses = Counter(status for status, _ in results)
         assert statuses == {201: 5, 409: 45}, (round_number, statuses, [r for s, r in results if s not in (201, 409)])
         references = {r["reference"] for s, r in results if s == 201}
@@ -82,29 +84,33 @@ def test_ten_concurrent_retries_with_one_key_make_one_booking(stack: LocalStack,
     slot = free_slots[20]
     _, day_key = leave_seats(stack, slot["start"], 20)
     headers = {"Idempotency-Key": "retry-on-a-flaky-network-0001"}
+    viewer = Viewer(stack.url, "127.0.3.1")
+    proofs = [viewer.proof() for _ in range(10)]  # each retry solves a new challenge, as the page does
     with ThreadPoolExecutor(max_workers=10) as pool:
-        results = list(pool.map(lambda _: call(f"{stack.url}/api/bookings", "POST", request_for(slot["start"]),
-                                               headers), range(10)))
+        answers = list(pool.map(lambda p: book(viewer, request_for(slot["start"]), p, headers), proofs))
+    results = [(a.status, a.body) for a in answers]
     statuses = Counter(status for status, _ in results)
     assert set(statuses) <= {201, 409} and statuses[201] >= 1, statuses
     assert all(r["error"]["field"] == "Idempotency-Key" for s, r in results if s == 409)
     # a later retry gets the first answer, manage code included
-    status, again = call(f"{stack.url}/api/bookings", "POST", request_for(slot["start"]), headers)
-    assert status == 201
-    assert all(r == again for s, r in results if s == 201)
-    assert [i["reference"]["S"] for i in bookings_at(stack, day_key, slot["start"])] == [again["reference"]]
-    status, read = call(f"{stack.url}/api/bookings/{again['reference']}",
-                        headers={"X-Manage-Code": again["manage_code"]})
+    again = book(viewer, request_for(slot["start"]), viewer.proof(), headers)
+    assert again.status == 201
+    assert all(r == again.body for s, r in results if s == 201)
+    assert [i["reference"]["S"] for i in bookings_at(stack, day_key, slot["start"])] == [again.body["reference"]]
+    status, read = call(stack, "GET", f"/api/bookings/{again.body['reference']}",
+                        headers={"X-Manage-Code": again.body["manage_code"]})
     assert status == 200 and read["status"] == "confirmed"
 
 
 def test_concurrent_cancels_give_one_seat_back(stack: LocalStack, free_slots: list[dict[str, Any]]) -> None:
     slot = free_slots[21]
     key, _ = leave_seats(stack, slot["start"], 3)
-    status, booking = call(f"{stack.url}/api/bookings", "POST", request_for(slot["start"]))
-    assert status == 201
+    viewer = Viewer(stack.url, "127.0.3.2")
+    booked = book(viewer, request_for(slot["start"]), viewer.proof())
+    assert booked.status == 201
+    booking = booked.body
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: call(f"{stack.url}/api/bookings/{booking['reference']}", "DELETE",
+        results = list(pool.map(lambda _: call(stack, "DELETE", f"/api/bookings/{booking['reference']}",
                                                headers={"X-Manage-Code": booking["manage_code"]}), range(8)))
     assert {s for s, _ in results} <= {200, 409}
     counter = local_client(stack.dynamodb.endpoint).get_item(TableName=stack.config.table_name, Key=key,
@@ -118,6 +124,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing_half_written(
     from chalicelib.bookings import repository, service
     from chalicelib.bookings.models import BookingRequest
     from chalicelib.core.errors import ApiError
+    from chalicelib.core.sources import Source
 
     stack = in_process
     slot = free_slots[22]
@@ -132,7 +139,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing_half_written(
     monkeypatch.setattr(repository, "put_contact", failing_contact)
     request = BookingRequest.model_validate({**request_for(slot["start"]), "contact": {"nickname": "Ayşe"}})
     with pytest.raises(ApiError):
-        service.create_booking(request)
+        service.create_booking(request, Source.of("192.0.2.10"), proof_id=uuid.uuid4().hex)
     counter = local_client(stack.dynamodb.endpoint).get_item(TableName=stack.config.table_name, Key=key,
                                                             ConsistentRead=True)["Item"]
     assert counter["remaining"]["N"] == "4"

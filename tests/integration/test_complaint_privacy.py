@@ -15,6 +15,7 @@ import pytest
 
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
+from tests.conftest import table_items
 
 pytestmark = pytest.mark.integration
 CANARY = "canary-5e1f"
@@ -78,16 +79,7 @@ def test_no_canary_reaches_the_database_or_the_logs(in_process: LocalStack, logs
     wrong = app(api_gateway_event("POST", "/api/complaints/lookup", {"receipt": "1" * 21}, headers), Context())
     assert wrong["statusCode"] in (400, 404)
 
-    client = local_client(in_process.dynamodb.endpoint)
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"TableName": in_process.config.table_name}
-    while True:
-        page = client.scan(**kwargs)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    stored = json.dumps(items)
+    stored = json.dumps(table_items(in_process))
     assert "passports in the office safe" in stored  # the complaint is there...
     for secret in (CANARY, "198.51.100.77", "203.0.113.5", receipt.replace(" ", "")):
         assert secret not in stored, secret  # ...and nothing that identifies or opens it

@@ -14,8 +14,7 @@ from chalicelib.core.edge import ORIGIN_HEADER
 from chalicelib.core.settings import get_settings
 from devstack import server
 from devstack.stack import LocalStack
-from tests.conftest import ROOT
-from tests.integration.test_booking_races import call
+from tests.conftest import ROOT, Viewer
 
 pytestmark = pytest.mark.integration
 
@@ -23,8 +22,8 @@ pytestmark = pytest.mark.integration
 def test_a_viewer_cannot_forge_or_remove_the_origin_header(stack: LocalStack) -> None:
     assert server.ORIGIN_HEADER == ORIGIN_HEADER and ORIGIN_HEADER in server.EDGE_HEADERS
     for forged in ({}, {ORIGIN_HEADER: "forged"}, {ORIGIN_HEADER: ""}, {"X-Passerelle-Origin": "x" * 64}):
-        status, body = call(f"{stack.url}/api/health", headers=forged)
-        assert status == 200 and body["database"] == "up", (forged, body)
+        answer = Viewer(stack.url).call("GET", "/api/health", headers=forged)
+        assert answer.status == 200 and answer.body["database"] == "up", (forged, answer.body)
 
 
 def test_the_app_refuses_a_caller_who_goes_around_the_portal(in_process: LocalStack) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -13,26 +10,15 @@ from chalicelib.core.dynamo import encode_values
 from chalicelib.feedback.service import guide_counter_key, now_utc
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
+from tests.conftest import Viewer
 
 pytestmark = pytest.mark.integration
 PAGE = "/km/guides/home/reintegration/"
 
 
 def give(stack: LocalStack, helpful: bool) -> int:
-    from chalicelib.core import proof
-
-    with urllib.request.urlopen(f"{stack.url}/api/challenge", timeout=30) as response:
-        challenge = json.loads(response.read())
-    solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
-    request = urllib.request.Request(
-        f"{stack.url}/api/feedback", method="POST", data=json.dumps(
-            {"kind": "page", "page": PAGE, "language": "km", "helpful": helpful}).encode(),
-        headers={"Content-Type": "application/json", "X-Proof": solved})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    viewer = Viewer(stack.url)
+    return viewer.submit("/api/feedback", {"kind": "page", "page": PAGE, "language": "km", "helpful": helpful}).status
 
 
 def test_concurrent_feedback_counters_match_the_items(stack: LocalStack) -> None:

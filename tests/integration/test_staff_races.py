@@ -28,11 +28,13 @@ def caseworker(centres: frozenset[str] = frozenset({"tj-khujand"}), username: st
 def new_case() -> str:
     from chalicelib.complaints import service as complaints
     from chalicelib.complaints.models import ComplaintRequest
+    from chalicelib.core.sources import Source
     from chalicelib.staff import service
     from chalicelib.staff.models import QueueQuery
 
     before = {c.id for c in service.queue(caseworker(), QueueQuery()).complaints}
-    complaints.submit(ComplaintRequest.model_validate(COMPLAINT), proof_id=uuid.uuid4().hex)
+    complaints.submit(ComplaintRequest.model_validate(COMPLAINT), proof_id=uuid.uuid4().hex,
+                      source=Source.of("192.0.2.21"))
     after = {c.id for c in service.queue(caseworker(), QueueQuery()).complaints}
     (case_id,) = after - before
     return case_id
@@ -95,13 +97,14 @@ def test_check_in_from_two_tablets_counts_one_person(in_process: LocalStack, mon
     from chalicelib.bookings import service as bookings
     from chalicelib.bookings.models import BookingRequest
     from chalicelib.core import dynamo
+    from chalicelib.core.sources import Source
     from chalicelib.staff.models import AttendanceIn
 
     slots = bookings.list_slots("tj-khujand", "legal_advice", None, 14).slots
     slot = slots[len(slots) // 2]
     booked = bookings.create_booking(BookingRequest.model_validate({
         "centre_id": "tj-khujand", "service_id": "legal_advice", "start": slot.start.isoformat(),
-        "mode": "on_site", "language": "tg"}))
+        "mode": "on_site", "language": "tg"}), Source.of("192.0.2.20"), proof_id=uuid.uuid4().hex)
     later = slot.start + timedelta(minutes=10)
     results = outcomes([lambda: agenda.record_attendance(caseworker(), booked.reference,
                                                         AttendanceIn(attended=True, gender="man"), later)] * 6)

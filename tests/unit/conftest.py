@@ -70,6 +70,24 @@ def body(response: Any) -> Any:
     return json.loads(response.body)
 
 
+@pytest.fixture(autouse=True)
+def _easy_proof(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROOF_DIFFICULTY", "6")  # unit tests need not burn CPU (a test may ask for more)
+
+
+def solved(api: Client, headers: dict[str, str] | None = None) -> str:
+    """An X-Proof value: a challenge from the API, solved at the difficulty it asks."""
+    from chalicelib.core import proof
+
+    challenge = body(api.http.get("/api/challenge", headers=headers or {}))
+    return f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
+
+
+def with_proof(api: Client, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """JSON headers with a solved X-Proof (and `headers`), as a page sends a booking or a complaint."""
+    return {"Content-Type": "application/json", **(headers or {}), "X-Proof": solved(api, headers)}
+
+
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
     """What the API logs during the test, one JSON line per record."""

@@ -125,3 +125,36 @@ def test_api_responses_are_not_cached(client: Client) -> None:
     response = client.http.get("/api/centres")
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("path", ["/api/bookings", "/api/waitlist", "/api/complaints", "/api/complaints/lookup",
+                                  "/api/feedback"])
+@pytest.mark.parametrize("depth", [33, 1000, 20000])
+def test_deeply_nested_json_is_a_400_naming_the_body(client: Client, path: str, depth: int) -> None:
+    nested = '{"a": ' + "[" * depth + "]" * depth + "}"
+    response = client.http.post(path, body=nested, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.body
+    assert body(response)["error"]["field"] == "body" and "nests" in body(response)["error"]["message"]
+
+
+def test_nesting_counts_brackets_but_not_those_inside_strings() -> None:
+    from chalicelib.core.http import nesting
+
+    assert nesting(b'{"a": [1, {"b": []}]}') == 4
+    assert nesting(b'{"a": "[[[[[[[[[[\\"{{{{{{{{{"}') == 1
+    assert nesting(b"[]" * 10000) == 1
+    assert nesting(b"") == 0
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 10 ** 30}, "rating"),
+    ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": -10 ** 30}, "rating"),
+    ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 4, "waiting_minutes": 1e308},
+     "waiting_minutes"),
+])
+def test_huge_numbers_are_a_400_naming_the_field(client: Client, payload: dict[str, Any], field: str) -> None:
+    import json
+
+    response = client.http.post("/api/feedback", body=json.dumps(payload), headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.body
+    assert body(response)["error"]["field"] == field

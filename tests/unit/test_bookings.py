@@ -15,7 +15,7 @@ from chalicelib.bookings import service
 from chalicelib.bookings.schedule import slots as schedule_slots
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core import codes
-from tests.unit.conftest import body
+from tests.unit.conftest import body, with_proof
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # Monday, 05:00 in Dushanbe
 CENTRE, SERVICE = "tj-dushanbe", "legal_advice"
@@ -44,7 +44,7 @@ def slots(api: Client, centre: str = CENTRE, service_id: str = SERVICE, **query:
 def book(api: Client, start: str, headers: dict[str, str] | None = None, **fields: Any) -> Any:
     payload = {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "phone", "language": "tg"}
     payload.update(fields)
-    return api.http.post("/api/bookings", body=json.dumps(payload), headers={**JSON, **(headers or {})})
+    return api.http.post("/api/bookings", body=json.dumps(payload), headers=with_proof(api, headers))
 
 
 def manage(api: Client, method: str, reference: str, code: str | None, payload: Any = None,
@@ -108,7 +108,12 @@ def test_slots_route_lists_days_and_respects_exceptions_and_horizon(api: Client,
 
 @pytest.mark.parametrize(("path", "field"), [
     (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days=90", "days"),
+    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days={10 ** 30}", "days"),
     (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=tomorrow", "from"),
+    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=9999-12-31", "from"),
+    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=0001-01-01", "from"),
+    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=1999-12-31", "from"),
+    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=2100-01-01", "from"),
 ])
 def test_bad_slot_queries_name_the_field(api: Client, path: str, field: str) -> None:
     response = api.http.get(path)
@@ -198,12 +203,42 @@ def test_a_phone_is_free_again_after_cancelling(api: Client) -> None:
     ({"contact": {"email": "a@b.c"}}, "contact.email"),
     ({"start": "2026-11-30T08:10:00+05:00"}, "start"),
     ({"start": "2026-11-30T08:00:00"}, "start"),
+    ({"start": "9999-12-31T23:00:00-05:00"}, "start"),
+    ({"start": "9999-12-31T23:59:59+00:00"}, "start"),
+    ({"start": "0001-01-01T00:00:00+05:00"}, "start"),
+    ({"start": "2100-01-01T00:00:00+00:00"}, "start"),
 ])
 def test_bad_bookings_are_400_naming_the_field(api: Client, fields: dict[str, Any], field: str) -> None:
     start = slots(api)[0]["start"]
     response = book(api, fields.pop("start", start), **fields)
     assert response.status_code == 400, response.body
     assert body(response)["error"]["field"] == field
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2100-01-01"])
+def test_a_far_day_on_the_waiting_list_or_a_far_move_is_a_400(api: Client, day: str) -> None:
+    waiting = api.http.post("/api/waitlist", headers=with_proof(api), body=json.dumps({
+        "centre_id": CENTRE, "service_id": SERVICE, "date": day, "mode": "phone", "language": "ru"}))
+    assert waiting.status_code == 400 and body(waiting)["error"]["field"] == "date", waiting.body
+    created = body(book(api, slots(api)[0]["start"]))
+    moved = manage(api, "patch", created["reference"], created["manage_code"], {"start": f"{day}T10:00:00+05:00"})
+    assert moved.status_code == 400 and body(moved)["error"]["field"] == "start", moved.body
+
+
+def test_a_booking_needs_a_fresh_solved_challenge(api: Client) -> None:
+    start = slots(api)[0]["start"]
+    fields = {"centre_id": CENTRE, "service_id": SERVICE, "mode": "phone", "language": "tg"}
+    payload = json.dumps({**fields, "start": start})
+    for path, sent in (("/api/bookings", payload), ("/api/waitlist", json.dumps({**fields, "date": start[:10]}))):
+        missing = api.http.post(path, body=sent, headers=JSON)
+        assert missing.status_code == 400 and body(missing)["error"]["field"] == "X-Proof"
+    headers = with_proof(api)
+    assert api.http.post("/api/bookings", body=payload, headers=headers).status_code == 201
+    start = slots(api)[1]["start"]
+    reused = api.http.post("/api/bookings", headers=headers, body=json.dumps(
+        {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "phone", "language": "tg"}))
+    assert reused.status_code == 400 and "already used" in body(reused)["error"]["message"]
+    assert slots(api)[1] == {**slots(api)[1], "start": start, "seats_left": 1}  # the refused one took no seat
 
 
 def test_idempotent_retries_return_the_first_answer(api: Client) -> None:
@@ -237,13 +272,13 @@ def test_secrets_are_stored_only_as_keyed_hashes(api: Client) -> None:
 def test_waiting_list_offer_accept_and_expiry(api: Client, clock: list[datetime]) -> None:
     start = slots(api)[0]["start"]
     taken = body(book(api, start))
-    waiting = api.http.post("/api/waitlist", headers=JSON, body=json.dumps({
+    waiting = api.http.post("/api/waitlist", headers=with_proof(api), body=json.dumps({
         "centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"}))
     assert waiting.status_code == 201
     wait = body(waiting)
     assert wait["status"] == "waiting" and wait["start"] is None
     clock[0] = NOW + timedelta(seconds=1)  # the line is ordered by the time people join it
-    second = body(api.http.post("/api/waitlist", headers=JSON, body=json.dumps({
+    second = body(api.http.post("/api/waitlist", headers=with_proof(api), body=json.dumps({
         "centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"})))
     # a seat frees: the first in line gets it, held for them
     assert manage(api, "delete", taken["reference"], taken["manage_code"]).status_code == 200

@@ -15,7 +15,7 @@ from chalice.test import Client
 from chalicelib.complaints import service
 from chalicelib.core import codes, proof
 from chalicelib.core.aws import dynamodb_client
-from tests.unit.conftest import TABLE, body
+from tests.unit.conftest import TABLE, body, solved
 
 JSON = {"Content-Type": "application/json"}
 COMPLAINT = {"category": "unpaid_wages", "country": "MY", "description": "Three months without pay at the factory.",
@@ -25,11 +25,6 @@ COMPLAINT = {"category": "unpaid_wages", "country": "MY", "description": "Three 
 @pytest.fixture(autouse=True)
 def easy_proof(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROOF_DIFFICULTY", "8")  # unit tests need not burn CPU
-
-
-def solved(api: Client) -> str:
-    challenge = body(api.http.get("/api/challenge"))
-    return f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
 
 
 def submit(api: Client, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:

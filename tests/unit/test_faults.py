@@ -12,7 +12,7 @@ from chalice.test import Client
 
 from chalicelib.bookings import service as bookings
 from chalicelib.core.aws import dynamodb_client
-from tests.unit.conftest import TABLE, body
+from tests.unit.conftest import TABLE, body, with_proof
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 FAULTS = {
@@ -47,7 +47,7 @@ def test_a_booking_during_a_database_fault_is_503_and_writes_nothing(api: Client
         raise FAULTS[fault]
 
     monkeypatch.setattr(client, "transact_write_items", failing)
-    response = api.http.post("/api/bookings", headers={"Content-Type": "application/json"}, body=json.dumps({
+    response = api.http.post("/api/bookings", headers=with_proof(api), body=json.dumps({
         "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "phone", "language": "tg"}))
     assert response.status_code == 503, response.body
     assert int(response.headers["Retry-After"]) >= 1
@@ -83,15 +83,17 @@ def lose_the_first_answer(monkeypatch: pytest.MonkeyPatch, failing: set[int]) ->
         real(items)
         calls["n"] += 1
         if calls["n"] == 1:
-            raise dynamo.TransactionFailed(failing)
+            names = {list(items)[i] for i in failing} if isinstance(items, dict) else None
+            raise dynamo.TransactionFailed(failing, names)
 
     monkeypatch.setattr(dynamo, "transact", committed_then_lost)
 
 
 def test_a_booking_whose_answer_was_lost_is_booked_once(api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     start = first_slot(api)
+    headers = with_proof(api)
     lose_the_first_answer(monkeypatch, {0, 1})  # the seat was the last one, and our booking exists
-    response = api.http.post("/api/bookings", headers={"Content-Type": "application/json"}, body=json.dumps({
+    response = api.http.post("/api/bookings", headers=headers, body=json.dumps({
         "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "phone", "language": "tg"}))
     assert response.status_code == 201, response.body
     bookings_stored = [i for i in dynamodb_client().scan(TableName=TABLE)["Items"] if i["SK"]["S"] == "BOOKING"]

@@ -13,7 +13,7 @@ from chalicelib.bookings import service as bookings
 from chalicelib.core import proof
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.feedback import service as feedback_service
-from tests.unit.conftest import TABLE, body
+from tests.unit.conftest import TABLE, body, with_proof
 
 JSON = {"Content-Type": "application/json"}
 
@@ -45,7 +45,7 @@ def test_page_feedback_counts_per_guide_and_language(client: Client) -> None:
 def test_service_feedback_once_per_appointment(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bookings, "now_utc", lambda: datetime(2026, 11, 30, tzinfo=UTC))
     start = body(client.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots"))["slots"][0]["start"]
-    booking = body(client.http.post("/api/bookings", headers=JSON, body=json.dumps({
+    booking = body(client.http.post("/api/bookings", headers=with_proof(client), body=json.dumps({
         "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "phone",
         "language": "tg"})))
     given = {"kind": "service", "reference": booking["reference"], "delivered": True, "rating": 4,
@@ -90,7 +90,7 @@ def test_feedback_needs_a_fresh_proof_and_is_rate_limited(client: Client, monkey
 
     page = {"kind": "page", "page": "/guides/x/", "language": "en", "helpful": True}
     assert client.http.post("/api/feedback", body=json.dumps(page), headers=JSON).status_code == 400
-    monkeypatch.setattr(get_settings(), "lookup_failures_per_source", 2)
+    monkeypatch.setattr(get_settings(), "feedback_per_source", 2)
     assert send(client, page).status_code == 201
     assert send(client, page).status_code == 201
     limited = send(client, page)

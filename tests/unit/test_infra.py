@@ -33,6 +33,7 @@ from devstack.table import create_table_request, ttl_attribute
 from tests import iam
 from tests.conftest import ROOT
 from tests.edge_paths import FOLDER_TRICKS, OFF_HOST_TRICKS, hosts
+from tests.unit.conftest import with_proof
 
 TEMPLATE = ROOT / "infra" / "template.yaml"
 DATA_SERVICES = ("dynamodb", "s3", "secretsmanager", "kms", "logs")
@@ -901,7 +902,7 @@ def test_the_app_runs_on_the_table_the_stack_created(deployed: dict[str, str],
         slots = "/api/centres/tr-ankara/services/language_course/slots?days=14"
         found = json.loads(api.http.get(slots, headers=edge).body)
         free = [s["start"] for s in found["slots"] if s["seats_left"] > 0]
-        booked = api.http.post("/api/bookings", headers=json_edge, body=json.dumps({
+        booked = api.http.post("/api/bookings", headers=with_proof(api, edge), body=json.dumps({
             "centre_id": "tr-ankara", "service_id": "language_course", "start": free[0], "mode": "on_site",
             "language": "tr"}))
         assert booked.status_code == 201, booked.body

@@ -45,6 +45,11 @@ def test_requests_have_schemas_and_errors_are_described() -> None:
     booking = spec["paths"]["/api/bookings"]["post"]
     assert booking["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/BookingRequest")
     assert {"201", "400", "409", "422", "429", "503"} <= set(booking["responses"])
+    assert "seat_limit" in booking["responses"]["429"]["description"]
+    for submission in ("/api/bookings", "/api/waitlist", "/api/complaints", "/api/feedback"):
+        operation = spec["paths"][submission]["post"]
+        assert any(p["name"] == "X-Proof" and p["in"] == "header" and p["required"] for p in operation["parameters"])
+        assert "429" in operation["responses"]
     manage = spec["paths"]["/api/bookings/{reference}"]["get"]
     assert any(p["name"] == "X-Manage-Code" and p["in"] == "header" and p["required"] for p in manage["parameters"])
     slots = spec["paths"]["/api/centres/{centre_id}/services/{service_id}/slots"]["get"]

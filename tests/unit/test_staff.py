@@ -21,8 +21,8 @@ from chalicelib.staff import service as staff_service
 from chalicelib.staff.auth import signing_keys
 from tests import staff_tokens
 from tests.staff_tokens import bearer
-from tests.unit.conftest import TABLE, body
-from tests.unit.test_complaints import COMPLAINT, lookup, solved
+from tests.unit.conftest import TABLE, body, solved, with_proof
+from tests.unit.test_complaints import COMPLAINT, lookup
 
 JSON = {"Content-Type": "application/json"}
 
@@ -253,7 +253,7 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
     monkeypatch.setattr(staff_service, "now_utc", lambda: datetime(2026, 11, 30, 6, tzinfo=UTC))
     slots = body(staff.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots?days=14"))["slots"]
     start = slots[0]["start"]
-    booked = body(staff.http.post("/api/bookings", headers=JSON, body=json.dumps({
+    booked = body(staff.http.post("/api/bookings", headers=with_proof(staff), body=json.dumps({
         "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "on_site",
         "language": "tg", "contact": {"nickname": "Gul"}})))
     day = start[:10]
@@ -307,7 +307,7 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
 
     # A correction to no-show takes the person out of the rows they were counted in, whatever it notes.
     later = slots[1]["start"]
-    second = body(staff.http.post("/api/bookings", headers=JSON, body=json.dumps({
+    second = body(staff.http.post("/api/bookings", headers=with_proof(staff), body=json.dumps({
         "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": later, "mode": "phone",
         "language": "tg"})))
     monkeypatch.setattr(staff_service, "now_utc", lambda: datetime.fromisoformat(later) + timedelta(minutes=5))
@@ -320,3 +320,16 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
               {"attended": False, "gender": "woman", "age_band": "25_34"}))
     for row in ("", "#GENDER#man", "#AGE#18_24", "#GENDER#man#AGE#18_24", "#GENDER#woman", "#GENDER#woman#AGE#25_34"):
         assert counters("STATS#CENTRE#tj-dushanbe", f"{base2}{row}").get("attended", 0) == 0, row
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2100-01-01"])
+def test_far_days_in_the_agenda_and_exceptions_are_400_naming_the_field(staff: Client, day: str) -> None:
+    centre = "/api/staff/centres/tj-dushanbe"
+    for method, path, user, field in (
+            ("GET", f"{centre}/agenda?date={day}", "caseworker.dushanbe", "date"),
+            ("GET", f"{centre}/exceptions?from={day}&to={day}", "caseworker.dushanbe", "from"),
+            ("GET", f"{centre}/audit?from=2026-01-01&to={day}", "manager.dushanbe", "to"),
+            ("PUT", f"{centre}/exceptions/{day}", "manager.dushanbe", "day"),
+            ("DELETE", f"{centre}/exceptions/{day}", "manager.dushanbe", "day")):
+        answer = call(staff, method, path, user, {"closed": True} if method == "PUT" else None)
+        assert answer.status_code == 400 and body(answer)["error"]["field"] == field, (path, answer.body)

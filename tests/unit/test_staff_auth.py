@@ -16,7 +16,7 @@ from chalicelib.bookings import service as bookings
 from chalicelib.staff import service as staff_service
 from tests import staff_tokens
 from tests.staff_tokens import bearer
-from tests.unit.conftest import body
+from tests.unit.conftest import body, with_proof
 from tests.unit.test_staff import JSON, file_complaint, staff  # noqa: F401 - the fixture
 
 NOW = datetime(2026, 11, 30, 6, tzinfo=UTC)
@@ -52,7 +52,7 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
 
     def booking() -> str:
         slot = body(api.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots?days=2"))["slots"][0]
-        answer = api.http.post("/api/bookings", headers=JSON, body=json.dumps({
+        answer = api.http.post("/api/bookings", headers=with_proof(api), body=json.dumps({
             "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": slot["start"], "mode": "phone",
             "language": "ru", "contact": {"phone": "+992 93 123 4567"}}))
         assert answer.status_code == 201, answer.body

@@ -6,7 +6,9 @@ from datetime import date, datetime
 from typing import Literal
 
 import phonenumbers
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from chalicelib.core.dates import Day, Moment
 
 Mode = Literal["on_site", "phone", "video"]
 Status = Literal["confirmed", "cancelled", "waiting", "offered", "expired", "attended", "no_show"]
@@ -17,7 +19,7 @@ class Strict(BaseModel):
 
 
 class SlotsQuery(Strict):
-    from_: date | None = Field(default=None, alias="from")
+    from_: Day | None = Field(default=None, alias="from")
     days: int = Field(default=14, ge=1, le=30)
 
 
@@ -72,17 +74,17 @@ class AppointmentFields(Strict):
 
 
 class BookingRequest(AppointmentFields):
-    start: AwareDatetime
+    start: Moment
 
 
 class WaitlistRequest(AppointmentFields):
-    date: date
+    date: Day
 
 
 class ChangeRequest(Strict):
     """PATCH: move to another slot (`start`), or accept a seat offered from the waiting list."""
 
-    start: AwareDatetime | None = None
+    start: Moment | None = None
     status: Literal["confirmed"] | None = None
 
 

@@ -8,6 +8,10 @@ Keys (single table, see infra/template.yaml):
                                                   GSI2 (offers only): OFFERS / <hold expires>#<ref>
 - contact       PK=BOOKING#<ref>    SK=CONTACT    phone, nickname; expires_at (TTL) 30 days after
 - phone token   PK=PHONE#<keyed hash>  SK=TOKEN#<n>  held by one upcoming booking until it ends
+- places held   PK=HOLDS#<centre>#<source key>  SK=HOLDS   places {place id: held until}, version
+                (bookings/holds.py: a source's places at a centre, keyed under the day's salt)
+- hold pointer  PK=BOOKING#<ref>    SK=HOLD       where the booking's place and phone token are held,
+                                                  to release them; expires_at (TTL) when its time ends
 
 Seats are never counted by reading then writing: a counter's `remaining` is decremented under
 the condition `remaining > 0` in the same transaction that writes the booking.
@@ -21,7 +25,17 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.core.aws import dynamodb_client
-from chalicelib.core.dynamo import delete_item, encode_item, encode_values, get, plain, query_all, table, update
+from chalicelib.core.dynamo import (
+    batch_get,
+    delete_item,
+    encode_item,
+    encode_values,
+    get,
+    plain,
+    query_all,
+    table,
+    update,
+)
 
 # ---- keys ------------------------------------------------------------------------------------
 
@@ -146,6 +160,86 @@ def move_phone_token(phone_hash: str, token: int, reference: str, held_until: in
         "ConditionExpression": "booking_ref = :ref",
         "ExpressionAttributeValues": encode_values({":until": held_until, ":ref": reference}),
     }}
+
+
+def holds_pk(centre_id: str, source_key: str) -> str:
+    return f"HOLDS#{centre_id}#{source_key}"
+
+
+def read_holds(pks: Sequence[str], consistent: bool) -> dict[str, dict[str, Any]]:
+    """The places-held items that exist among `pks`, by PK (one BatchGetItem per 100)."""
+    return {item["PK"]: item for item in batch_get([(pk, "HOLDS") for pk in pks], consistent=consistent)}
+
+
+def new_holds(pk: str, place: str, until: int, expires_at: int) -> dict[str, Any]:
+    return {"Put": {"TableName": table(), "ConditionExpression": "attribute_not_exists(PK)", "Item": encode_item({
+        "PK": pk, "SK": "HOLDS", "type": "PlacesHeld", "places": {place: until}, "version": 1,
+        "expires_at": expires_at})}}
+
+
+def add_place(pk: str, place: str, until: int, version: int, expired: Sequence[str], expires_at: int) -> dict[str, Any]:
+    """Add a place to the item as it was read (version), dropping the places that have passed."""
+    names = {"#places": "places", "#version": "version", "#place": place} | {
+        f"#old{i}": old for i, old in enumerate(expired)}
+    update = "SET #places.#place = :until, expires_at = :expires, #version = #version + :one"
+    if expired:
+        update += " REMOVE " + ", ".join(f"#places.#old{i}" for i in range(len(expired)))
+    return {"Update": {
+        "TableName": table(), "Key": encode_values({"PK": pk, "SK": "HOLDS"}), "UpdateExpression": update,
+        "ConditionExpression": "#version = :version", "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": encode_values({":until": until, ":expires": expires_at, ":one": 1,
+                                                    ":version": version}),
+    }}
+
+
+def holds_unchanged(pk: str, version: int | None) -> dict[str, Any]:
+    """A transaction item: the places-held item is as it was read (or still absent)."""
+    spec: dict[str, Any] = {"TableName": table(), "Key": encode_values({"PK": pk, "SK": "HOLDS"})}
+    if version is None:
+        spec["ConditionExpression"] = "attribute_not_exists(PK)"
+    else:
+        spec |= {"ConditionExpression": "#version = :version", "ExpressionAttributeNames": {"#version": "version"},
+                 "ExpressionAttributeValues": encode_values({":version": version})}
+    return {"ConditionCheck": spec}
+
+
+def release_place(pk: str, place: str, expires_at: int) -> dict[str, Any]:
+    """Give a place back. (Were the item gone, the update would make an empty one: it gets a TTL.)"""
+    return {"Update": {
+        "TableName": table(), "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
+        "UpdateExpression": "REMOVE #places.#place SET expires_at = if_not_exists(expires_at, :expires)",
+        "ExpressionAttributeNames": {"#places": "places", "#place": place},
+        "ExpressionAttributeValues": encode_values({":expires": expires_at}),
+    }}
+
+
+def move_place(pk: str, place: str, until: int, expires_at: int) -> dict[str, Any]:
+    return {"Update": {
+        "TableName": table(), "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
+        "UpdateExpression": "SET #places.#place = :until, expires_at = :expires",
+        "ConditionExpression": "attribute_exists(#places.#place)",
+        "ExpressionAttributeNames": {"#places": "places", "#place": place},
+        "ExpressionAttributeValues": encode_values({":until": until, ":expires": expires_at}),
+    }}
+
+
+def put_hold(reference: str, holds: str, place: str, until: int, phone_hash: str | None,
+             phone_token: int | None) -> dict[str, Any]:
+    """Where a booking's place (and its phone token) are held: all that releasing them needs, and
+    the only link between the booking and its source. It expires when the place does."""
+    return {"Put": {"TableName": table(), "Item": encode_item({
+        "PK": booking_pk(reference), "SK": "HOLD", "type": "BookingHold", "holds_pk": holds, "place": place,
+        "phone_hash": phone_hash, "phone_token": phone_token, "held_until": until, "expires_at": until})}}
+
+
+def get_hold(reference: str, now: int) -> dict[str, Any] | None:
+    """The booking's hold pointer, unless its time has passed (TTL deletes it within a day or two)."""
+    item = get(booking_pk(reference), "HOLD")
+    return item if item is not None and int(item["held_until"]) > now else None
+
+
+def move_hold(reference: str, until: int) -> dict[str, Any]:
+    return update(booking_pk(reference), "HOLD", {"held_until": until, "expires_at": until}, "attribute_exists(#PK)")
 
 
 def update_booking(reference: str, set_values: Mapping[str, Any], condition: str,

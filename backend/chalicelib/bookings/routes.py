@@ -1,4 +1,6 @@
-"""Booking routes. Manage codes travel only in the X-Manage-Code header, never in a URL."""
+"""Booking routes. Manage codes travel only in the X-Manage-Code header, never in a URL. Booking
+and joining a waiting list take a proof of work and count against the source's places
+(bookings/holds.py): the address is turned at once into a keyed hash and never kept."""
 
 from __future__ import annotations
 
@@ -18,24 +20,27 @@ from chalicelib.bookings.models import (
     WaitlistRequest,
 )
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.core import idempotency
+from chalicelib.core import idempotency, proof
 from chalicelib.core.errors import Conflict
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body, parse_query
 from chalicelib.core.observability import logger
+from chalicelib.core.sources import source_of
 
 bp = Blueprint(__name__)
 MANAGE = ("X-Manage-Code", True, "The manage code given once at booking: never put it in a URL.")
-IDEMPOTENCY = ("Idempotency-Key", False, "Retries with the same key return the first answer.")
 
 
 def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> Response:
     body = parse_body(bp.current_request, model)
     key = idempotency.key_from(bp.current_request.headers)
+    proof_header = bp.current_request.headers.get("x-proof")
+    source = source_of(bp.current_request)
 
     def create(data: dict[str, Any]) -> dict[str, Any]:
+        proof_id = proof.verify(proof_header)
         request = model.model_validate(data)
-        created = (service.create_booking(request) if isinstance(request, BookingRequest)
-                   else service.join_waitlist(request))
+        created = (service.create_booking(request, source, proof_id) if isinstance(request, BookingRequest)
+                   else service.join_waitlist(request, source, proof_id))
         return created.model_dump(mode="json")
 
     if key is None:
@@ -52,15 +57,17 @@ def slots(centre_id: str, service_id: str) -> SlotList:
 
 
 @api_route(bp, "/bookings", methods=("POST",), doc=RouteDoc(
-    "Book a seat; 409 with the next free times when it was just taken", BookingCreated, 201, BookingRequest,
-    headers=(IDEMPOTENCY,)))
+    "Book a seat; 409 with the next free times when it was just taken; 429 `seat_limit` when this connection "
+    "already holds the most places a connection may hold at the centre (call the centre instead)",
+    BookingCreated, 201, BookingRequest, headers=(proof.HEADER, idempotency.HEADER)))
 def create_booking() -> Response:
     return _create("booking", BookingRequest)
 
 
 @api_route(bp, "/waitlist", methods=("POST",), doc=RouteDoc(
-    "Wait for a seat on a day: a freed seat is held for the first in line", BookingCreated, 201, WaitlistRequest,
-    headers=(IDEMPOTENCY,)))
+    "Wait for a seat on a day: a freed seat is held for the first in line; a waiting entry holds a place "
+    "like a booking (429 `seat_limit`)", BookingCreated, 201, WaitlistRequest,
+    headers=(proof.HEADER, idempotency.HEADER)))
 def join_waitlist() -> Response:
     return _create("waitlist", WaitlistRequest)
 

@@ -6,11 +6,16 @@ what to try (a waiting person, a free phone token), never decides on its own.
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from botocore.exceptions import ClientError
+
+from chalicelib.bookings import holds
 from chalicelib.bookings import repository as repo
 from chalicelib.bookings.models import (
     BookingCreated,
@@ -27,11 +32,12 @@ from chalicelib.bookings.models import (
 from chalicelib.bookings.schedule import local_today, slots
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre, Service
-from chalicelib.core import dynamo
+from chalicelib.core import dynamo, proof
 from chalicelib.core.codes import new_manage_code, new_reference, normalise_manage_code, normalise_reference
-from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from chalicelib.core.secrets import keyed_hash, matches
 from chalicelib.core.settings import get_settings
+from chalicelib.core.sources import Source
 
 MANAGE = "booking-manage-code"
 PHONE = "booking-phone"
@@ -122,6 +128,11 @@ def _full(centre: Centre, service: Service, start: datetime, now: datetime) -> C
 
 # ---- creating ---------------------------------------------------------------------------------
 
+# Tries of one creation: a new phone token (at most 10), a new count of the source's places when
+# another of its bookings got in first, a new reference on a collision (about 1 in 10^9).
+ATTEMPTS = 24
+
+
 @dataclass
 class _New:
     reference: str
@@ -130,13 +141,12 @@ class _New:
 
 
 def _new_booking(centre: Centre, service: Service, request: BookingRequest | WaitlistRequest, status: str,
-                 start: datetime | None, end: datetime | None, phone: str | None) -> _New:
+                 start: datetime | None, end: datetime | None) -> _New:
     reference, code = new_reference(), new_manage_code()
     item: dict[str, Any] = {
         "PK": repo.booking_pk(reference), "SK": "BOOKING", "type": "Booking", "reference": reference,
         "centre_id": centre.id, "service_id": service.id, "mode": request.mode, "language": request.language,
         "status": status, "manage_hash": keyed_hash(MANAGE, code), "created_at": now_utc().isoformat(),
-        "phone_hash": keyed_hash(PHONE, phone) if phone else None,
     }
     if start is not None and end is not None:
         item |= {"starts_at": start.isoformat(), "ends_at": end.isoformat(),
@@ -157,53 +167,119 @@ def _already_ours(new: _New) -> bool:
     return stored is not None and stored.get("manage_hash") == new.item["manage_hash"]
 
 
-def create_booking(request: BookingRequest) -> BookingCreated:
+@dataclass
+class _Creation:
+    """What one booking or waiting entry writes, apart from the booking item and the held place."""
+
+    centre: Centre
+    service: Service
+    request: BookingRequest | WaitlistRequest
+    status: str
+    start: datetime | None
+    end: datetime | None
+    held_until: int  # when the place (and the phone token) is released: the appointment's or day's end
+    phone: str | None
+    nickname: str | None
+    source: Source
+    proof_id: str
+    now: datetime
+
+    def items(self, new: _New, place: holds.Place, token: int | None) -> dict[str, dict[str, Any]]:
+        items: dict[str, dict[str, Any]] = {}
+        if self.start is not None:
+            items["seat"] = repo.take_seat(self.centre.id, self.start.date(), self.service.id,
+                                           self.start.strftime("%H:%M"), self.service.seats_per_slot or 1,
+                                           {"start": self.start.isoformat()})
+        items["booking"] = dynamo.put_new(new.item)
+        if isinstance(self.request, WaitlistRequest):
+            items["line"] = dynamo.put_new({
+                "PK": repo.centre_pk(self.centre.id), "SK": new.item["line_sk"], "type": "WaitingLine",
+                "booking_ref": new.reference, "expires_at": self.held_until + 2 * holds.DAY})
+        if self.phone or self.nickname:
+            waiting_for = self.request.date if isinstance(self.request, WaitlistRequest) else None
+            items["contact"] = repo.put_contact(new.reference, self.phone, self.nickname,
+                                                _contact_expiry(self.end, waiting_for))
+        phone_hash = keyed_hash(PHONE, self.phone) if self.phone and token is not None else None
+        if phone_hash is not None and token is not None:
+            items["phone"] = repo.hold_phone_token(phone_hash, token, new.reference, self.held_until,
+                                                   int(self.now.timestamp()))
+        items["proof"] = proof.used(self.proof_id, self.now.timestamp())
+        items |= place.items
+        items["pointer"] = repo.put_hold(new.reference, place.holds_pk, place.place, self.held_until, phone_hash,
+                                         token)
+        return items
+
+    def new(self) -> _New:
+        new = _new_booking(self.centre, self.service, self.request, self.status, self.start, self.end)
+        if isinstance(self.request, WaitlistRequest):
+            new.item["waiting_for"] = self.request.date.isoformat()
+            new.item["line_sk"] = (f"WAIT#{self.service.id}#{self.request.date.isoformat()}#"
+                                   f"{self.now.isoformat()}#{new.reference}")
+        return new
+
+
+def _create(creation: _Creation) -> BookingCreated:
+    """Write a booking (or a waiting entry) in one transaction with its seat, its contact, its phone
+    token, its proof of work's single-use marker and its place under the source's cap."""
+    limit = get_settings().booking_max_upcoming_per_phone
+    # Only an appointment holds one of the phone's tokens; a waiting entry does not.
+    tokens = iter(range(1, limit + 1)) if creation.phone and creation.start is not None else iter([None])
+    token = next(tokens)
+    new = creation.new()
+    recount = False
+    for _attempt in range(ATTEMPTS):
+        place = holds.take(creation.source, creation.centre, creation.held_until, creation.now, consistent=recount)
+        try:
+            dynamo.transact(creation.items(new, place, token))
+        except dynamo.TransactionFailed as failed:
+            if "booking" in failed.names and _already_ours(new):
+                return _created(new)  # a retry of this very transaction after its answer was lost: it went through
+            if "seat" in failed.names and creation.start is not None:
+                raise _full(creation.centre, creation.service, creation.start, creation.now) from None
+            if "proof" in failed.names:
+                raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+            if "booking" in failed.names:
+                new = creation.new()  # reference collision: draw a new one
+            elif "phone" in failed.names:
+                token = next(tokens, None)  # this phone token is held: try the next one
+                if token is None:
+                    raise Conflict(f"This phone number already has {limit} upcoming bookings. Cancel one first.",
+                                   field="contact.phone") from None
+            elif failed.names & set(holds.NAMES):
+                recount = True  # another booking from this source got in first: count again
+            else:
+                raise Conflict("This booking could not be written. Please try again.") from None
+            continue
+        except ClientError as exc:
+            if not dynamo.is_conflict(exc):
+                raise
+            recount = True  # a concurrent transaction on the same items: nothing written, try again
+            time.sleep(random.uniform(0.01, 0.05))  # noqa: S311 - jitter, not a secret
+            continue
+        return _created(new)
+    raise ServiceUnavailable()
+
+
+def create_booking(request: BookingRequest, source: Source, proof_id: str) -> BookingCreated:
     centre, service = bookable(request.centre_id, request.service_id)
     _check_mode_and_language(centre, service, request.mode, request.language)
     phone, nickname = _contact(request.contact, centre)
     now = now_utc()
     start, end = _resolve_slot(centre, service, request.start, now)
-    limit = get_settings().booking_max_upcoming_per_phone
-    for _attempt in range(3):  # a new reference only if one collides (about 1 in 10^9)
-        new = _new_booking(centre, service, request, "confirmed", start, end, phone)
-        base = [
-            repo.take_seat(centre.id, start.date(), service.id, start.strftime("%H:%M"),
-                           service.seats_per_slot or 1, {"start": start.isoformat()}),
-            dynamo.put_new(new.item),
-        ]
-        if phone or nickname:
-            base.append(repo.put_contact(new.reference, phone, nickname, _contact_expiry(end, None)))
-        for token in range(1, limit + 1) if phone else [None]:
-            attempt = list(base)
-            if token is not None:
-                new.item["phone_token"] = token
-                attempt[1] = dynamo.put_new(new.item)
-                attempt.append(repo.hold_phone_token(new.item["phone_hash"], token, new.reference,
-                                                     int(end.timestamp()), int(now.timestamp())))
-            try:
-                dynamo.transact(attempt)
-            except dynamo.TransactionFailed as failed:
-                if 1 in failed.failed and _already_ours(new):
-                    break  # a retry of this very transaction after its answer was lost: it went through
-                if 0 in failed.failed:
-                    raise _full(centre, service, start, now) from None
-                if 1 in failed.failed:
-                    break  # reference collision: draw a new one
-                continue  # this phone token is held: try the next one
-            return _created(new)
-        else:
-            raise Conflict(f"This phone number already has {limit} upcoming bookings. Cancel one first.",
-                           field="contact.phone")
-        if _already_ours(new):
-            return _created(new)
-    raise Conflict("Please try again.")
+    return _create(_Creation(centre, service, request, "confirmed", start, end, int(end.timestamp()), phone,
+                             nickname, source, proof_id, now))
 
 
 def _created(new: _New) -> BookingCreated:
     return BookingCreated(**_view(new.item).model_dump(), manage_code=new.manage_code)
 
 
-def join_waitlist(request: WaitlistRequest) -> BookingCreated:
+def _end_of(centre: Centre, day: date) -> int:
+    """The end of a local day at the centre, as a Unix time."""
+    return int(datetime.combine(day + timedelta(days=1), datetime.min.time(), ZoneInfo(centre.timezone)).timestamp())
+
+
+def join_waitlist(request: WaitlistRequest, source: Source, proof_id: str) -> BookingCreated:
     centre, service = bookable(request.centre_id, request.service_id)
     _check_mode_and_language(centre, service, request.mode, request.language)
     phone, nickname = _contact(request.contact, centre)
@@ -211,18 +287,8 @@ def join_waitlist(request: WaitlistRequest) -> BookingCreated:
     horizon = (now + timedelta(days=get_settings().booking_horizon_days)).date()
     if not local_today(centre, now) <= request.date <= horizon:
         raise BadRequest("date: choose a day between today and the booking horizon.", field="date")
-    new = _new_booking(centre, service, request, "waiting", None, None, phone)
-    new.item["waiting_for"] = request.date.isoformat()
-    line_sk = f"WAIT#{service.id}#{request.date.isoformat()}#{now.isoformat()}#{new.reference}"
-    new.item["line_sk"] = line_sk
-    items = [dynamo.put_new(new.item), dynamo.put_new({
-        "PK": repo.centre_pk(centre.id), "SK": line_sk, "type": "WaitingLine", "booking_ref": new.reference,
-        "expires_at": int((datetime.combine(request.date, datetime.min.time(), UTC) + timedelta(days=2)).timestamp()),
-    })]
-    if phone or nickname:
-        items.append(repo.put_contact(new.reference, phone, nickname, _contact_expiry(None, request.date)))
-    dynamo.transact(items)
-    return BookingCreated(**_view(new.item).model_dump(), manage_code=new.manage_code)
+    return _create(_Creation(centre, service, request, "waiting", None, None, _end_of(centre, request.date), phone,
+                             nickname, source, proof_id, now))
 
 
 # ---- reading and changing ------------------------------------------------------------------
@@ -265,13 +331,13 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
     item = _authorised(reference, manage_code)
     if item["status"] in ("cancelled", "expired"):
         return _view(item)
-    items = [repo.update_booking(item["reference"], {"status": "cancelled", "cancelled_at": now_utc().isoformat()},
+    now = now_utc()
+    items = [repo.update_booking(item["reference"], {"status": "cancelled", "cancelled_at": now.isoformat()},
                                  "#status = :was", {":was": item["status"]}, remove=("GSI2PK", "GSI2SK"))]
     if item["status"] in ("confirmed", "offered"):
         start, hhmm = _seat_of(item)
         items.append(repo.give_back_seat(item["centre_id"], start.date(), item["service_id"], hhmm))
-    if item.get("phone_token"):
-        items.append(repo.release_phone_token(item["phone_hash"], int(item["phone_token"]), item["reference"]))
+    items += _release(item["reference"], now)
     items.append(dynamo.delete_item(repo.booking_pk(item["reference"]), "CONTACT"))  # no need to call any more
     if item["status"] == "waiting":
         items.append(dynamo.delete_item(repo.centre_pk(item["centre_id"]), item["line_sk"]))
@@ -285,6 +351,18 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
     return _view(item)
 
 
+def _release(reference: str, now: datetime) -> list[dict[str, Any]]:
+    """The place under the source's cap and the phone token a booking holds, given back; nothing
+    once its time has passed (both were released by then)."""
+    pointer = repo.get_hold(reference, int(now.timestamp()))
+    if pointer is None:
+        return []
+    items = holds.release(pointer, now)
+    if pointer.get("phone_token"):
+        items.append(repo.release_phone_token(pointer["phone_hash"], int(pointer["phone_token"]), reference))
+    return items
+
+
 def change_booking(reference: str, manage_code: str | None, change: ChangeRequest) -> BookingView:
     item = _authorised(reference, manage_code)
     if change.status == "confirmed" and change.start is None:
@@ -294,8 +372,10 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
                          field="start")
     if item["status"] != "confirmed":
         raise Conflict(f"A booking that is {item['status']} cannot be moved.", field="reference")
-    centre, service = bookable(item["centre_id"], item["service_id"])
     now = now_utc()
+    if datetime.fromisoformat(item["ends_at"]) <= now:
+        raise Conflict("This appointment has passed: book a new one.", field="reference")
+    centre, service = bookable(item["centre_id"], item["service_id"])
     new_start, new_end = _resolve_slot(centre, service, change.start, now)
     old_start, old_hhmm = _seat_of(item)
     if new_start == old_start:
@@ -310,9 +390,14 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
             "GSI1SK": f"{new_start.isoformat()}#{item['reference']}",
         }, "#status = :confirmed AND #starts_at = :old", {":confirmed": "confirmed", ":old": item["starts_at"]}),
     ]
-    if item.get("phone_token"):
-        items.append(repo.move_phone_token(item["phone_hash"], int(item["phone_token"]), item["reference"],
-                                           int(new_end.timestamp())))
+    # The booking keeps its place under its source's cap and its phone token, until its new end.
+    until = int(new_end.timestamp())
+    pointer = repo.get_hold(item["reference"], int(now.timestamp()))
+    if pointer is not None:
+        items += holds.move(pointer, item["reference"], until, now)
+        if pointer.get("phone_token"):
+            items.append(repo.move_phone_token(pointer["phone_hash"], int(pointer["phone_token"]),
+                                               item["reference"], until))
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed as failed:
@@ -376,7 +461,8 @@ def release_expired_offers() -> int:
     """Offers not accepted in time give their seat back, and the next person in line gets it.
     Runs on a schedule (app.py); idempotent and safe to run concurrently."""
     released = 0
-    for offer in repo.expired_offers(now_utc().isoformat()):
+    now = now_utc()
+    for offer in repo.expired_offers(now.isoformat()):
         start, hhmm = _seat_of(offer)
         try:
             dynamo.transact([
@@ -385,6 +471,7 @@ def release_expired_offers() -> int:
                                     {":offered": "offered", ":hold": offer["hold_expires_at"]},
                                     remove=("GSI2PK", "GSI2SK")),
                 repo.give_back_seat(offer["centre_id"], start.date(), offer["service_id"], hhmm),
+                *_release(offer["reference"], now),  # an expired offer holds no place any more
             ])
         except dynamo.TransactionFailed:
             continue

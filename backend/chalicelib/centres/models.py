@@ -9,7 +9,7 @@ from itertools import pairwise
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from chalicelib.core.i18n import DEFAULT_LANGUAGE, SITE_LANGUAGES
 
@@ -57,6 +57,12 @@ def _check_sorted(ranges: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 Hours = Annotated[list[TimeRange], AfterValidator(_check_sorted)]
+# A time range as the API shows it and takes it: ["HH:MM", "HH:MM"]. Its JSON schema is spelt
+# out: a tuple's own (prefixItems) is valid OpenAPI 3.1, but validators in the wild, Schemathesis'
+# among them, turn it into the older `items: [...]` and then refuse their own schema.
+RangeView = Annotated[tuple[str, str], WithJsonSchema({
+    "type": "array", "items": {"type": "string", "pattern": r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$"},
+    "minItems": 2, "maxItems": 2})]
 
 
 class Strict(BaseModel):
@@ -214,21 +220,21 @@ class CentreSummary(BaseModel):
 class ExceptionView(BaseModel):
     date: date
     closed: bool
-    hours: list[tuple[str, str]] | None
+    hours: list[RangeView] | None
     reason: str | None
 
 
 class VisitView(BaseModel):
     date: date
     place: str
-    hours: list[tuple[str, str]]
+    hours: list[RangeView]
     coordinates: Coordinates | None
 
 
 class CentreView(CentreSummary):
     operator: str
     address: str
-    opening_hours: dict[Weekday, list[tuple[str, str]]]
+    opening_hours: dict[Weekday, list[RangeView]]
     exceptions: list[ExceptionView]
     visits: list[VisitView]
     course_language: str | None

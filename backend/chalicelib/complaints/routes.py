@@ -1,6 +1,6 @@
 """Complaint routes. The receipt travels only in request bodies, never in a URL or a log; no IP
-address, user agent or cookie is read, except the address turned at once into a short-lived
-keyed hash for the look-up limit."""
+address, user agent or cookie is read, except the address turned at once into a keyed hash under
+the day's salt for the per-source limits (core/sources.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.complaints import service
 from chalicelib.complaints.models import ComplaintRequest, ComplaintView, MessageRequest, ReceiptRequest, Submitted
-from chalicelib.core import idempotency, proof, ratelimit
+from chalicelib.core import idempotency, proof
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body
+from chalicelib.core.sources import Source, source_of
 
 bp = Blueprint(__name__)
 
 
-def _source() -> str:
-    return ratelimit.source_of(bp.current_request)
+def _source() -> Source:
+    return source_of(bp.current_request)
 
 
 @api_route(bp, "/challenge", doc=RouteDoc("A proof-of-work challenge for an anonymous submission", proof.Challenge))
@@ -27,16 +28,16 @@ def challenge() -> Response:
 
 @api_route(bp, "/complaints", methods=("POST",), doc=RouteDoc(
     "An anonymous complaint: the answer holds the receipt, shown once", Submitted, 201, ComplaintRequest,
-    headers=(("X-Proof", True, "<challenge>:<nonce> solving GET /api/challenge"),
-             ("Idempotency-Key", False, "Retries with the same key return the first answer."))))
+    headers=(proof.HEADER, idempotency.HEADER)))
 def submit() -> Response:
     body = parse_body(bp.current_request, ComplaintRequest)
     key = idempotency.key_from(bp.current_request.headers)
     proof_header = bp.current_request.headers.get("x-proof")
+    source = _source()
 
     def create(data: dict[str, Any]) -> dict[str, Any]:
         proof_id = proof.verify(proof_header)
-        return service.submit(ComplaintRequest.model_validate(data), proof_id).model_dump(mode="json")
+        return service.submit(ComplaintRequest.model_validate(data), proof_id, source).model_dump(mode="json")
 
     if key is None:
         return json_response(create(body.model_dump(mode="json")), status=201)

@@ -7,6 +7,7 @@ Keys (single table):
 - status     PK=COMPLAINT#<id>  SK=STATUS#<at>   the status history
 - receipt    PK=RECEIPT#<keyed hash>  SK=RECEIPT  complaint id; expires_at = last activity + access days
 - proof      PK=PROOF#<challenge hash> SK=PROOF   a solved challenge, used once
+Per source and 10-minute window (core/ratelimit.py): complaints submitted, failed look-ups.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ from chalicelib.complaints.models import (
     Submitted,
 )
 from chalicelib.core import dynamo as db
-from chalicelib.core import ratelimit
+from chalicelib.core import proof, ratelimit
 from chalicelib.core.codes import format_receipt, new_receipt, normalise_receipt
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.secrets import keyed_hash
 from chalicelib.core.settings import get_settings
+from chalicelib.core.sources import Source
 
 RECEIPT = "complaint-receipt"
 LOOKUP = "receipt-lookup"
+SUBMISSIONS = "complaint"
 # Cases that start at high priority in the queue: people may be in danger or held.
 URGENT_CATEGORIES = frozenset({"violence_abuse", "trafficking", "passport_confiscated", "sea_by_staff"})
 
@@ -44,7 +47,7 @@ def _access_expiry(at: datetime) -> int:
     return int((at + timedelta(days=get_settings().complaint_access_days)).timestamp())
 
 
-def submit(request: ComplaintRequest, proof_id: str) -> Submitted:
+def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitted:
     if request.centre_id and get_catalogue().centre(request.centre_id) is None:
         raise BadRequest(f"centre_id: no centre has the id '{request.centre_id}'.", field="centre_id")
     phone = None
@@ -75,12 +78,19 @@ def submit(request: ComplaintRequest, proof_id: str) -> Submitted:
         "priority": "high" if request.category in URGENT_CATEGORIES else "normal",
         "GSI1PK": f"QUEUE#{lane}#{request.centre_id or 'ANY'}", "GSI1SK": f"{now.isoformat()}#{complaint_id}",
     }
+    items = _submission(item, complaint_id, receipt, proof_id, now)
+    # The source's allowance is counted with the complaint itself: both are written, or neither.
+    count, window = ratelimit.count_item(SUBMISSIONS, source, settings.complaints_per_source, now.timestamp())
+    items.append(count)
     try:
-        db.transact(_submission(item, complaint_id, receipt, proof_id, now))
+        db.transact(items)
     except db.TransactionFailed as failed:
         if 0 not in failed.failed or not _exists(complaint_id):
             if 3 in failed.failed:
                 raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+            if len(items) - 1 in failed.failed:
+                raise window.refused("Too many complaints from this connection in a short time. Wait a few "
+                                     "minutes and send it again.", now.timestamp()) from None
             raise
         # Our complaint exists (its id is random): this was a retry of a transaction that went through
         # after its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
@@ -100,18 +110,19 @@ def _submission(item: dict[str, Any], complaint_id: str, receipt: str, proof_id:
         db.put_new({"PK": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}", "SK": "RECEIPT", "type": "Receipt",
                     "complaint_id": complaint_id, "last_activity": now.isoformat(),
                     "expires_at": _access_expiry(now)}),
-        db.put_new({"PK": f"PROOF#{proof_id}", "SK": "PROOF", "type": "UsedProof",
-                    "expires_at": int((now + timedelta(minutes=15)).timestamp())}),
+        proof.used(proof_id, now.timestamp()),
         # Dashboards count complaints per centre and month of submission, never by scanning.
         db.add_counters(f"STATS#COMPLAINTS#{item['centre_id'] or 'ANY'}", f"MONTH#{now:%Y-%m}",
                         {"received": 1, f"category_{item['category']}": 1, "status_new": 1}),
     ]
 
 
-def _complaint_for(receipt_text: str, source: str) -> tuple[dict[str, Any], str]:
-    """The complaint behind a receipt; a wrong receipt counts against the source's tries. A wrong
-    receipt, an unknown one and an expired one all get the same answer."""
-    ratelimit.check(LOOKUP, source)
+def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], str, ratelimit.Window]:
+    """The complaint behind a receipt. Each look-up is counted against its source before the
+    receipt is even read (429 once the source has failed too often), and given back if the receipt
+    is right: only failures count, and only the failing source waits. A wrong receipt, an unknown
+    one and an expired one all get the same answer."""
+    attempt = ratelimit.reserve(LOOKUP, source, get_settings().lookup_failures_per_source)
     receipt = normalise_receipt(receipt_text)
     found = None
     if receipt is not None:
@@ -119,9 +130,8 @@ def _complaint_for(receipt_text: str, source: str) -> tuple[dict[str, Any], str]
         if found and int(found["expires_at"]) < now_utc().timestamp():
             found = None  # TTL deletes it within a day or two; access has already ended
     if found is None or receipt is None:
-        ratelimit.record(LOOKUP, source)
         raise NotFound("No complaint matches this receipt number.", field="receipt")
-    return found, receipt
+    return found, receipt, attempt
 
 
 def _touch(receipt: str) -> dict[str, Any]:
@@ -135,9 +145,9 @@ def _touch(receipt: str) -> dict[str, Any]:
     }}
 
 
-def view(receipt_text: str, source: str) -> ComplaintView:
-    found, receipt = _complaint_for(receipt_text, source)
-    db.transact([_touch(receipt)])
+def view(receipt_text: str, source: Source) -> ComplaintView:
+    found, receipt, attempt = _complaint_for(receipt_text, source)
+    db.transact([_touch(receipt), ratelimit.refund_item(attempt)])
     return _read(found["complaint_id"])
 
 
@@ -153,13 +163,14 @@ def _read(complaint_id: str) -> ComplaintView:
                          access_until=datetime.fromtimestamp(_access_expiry(now_utc()), UTC))
 
 
-def add_message(receipt_text: str, text: str, source: str) -> ComplaintView:
-    found, receipt = _complaint_for(receipt_text, source)
+def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:
+    found, receipt, attempt = _complaint_for(receipt_text, source)
     now = now_utc()
     db.transact([
         db.put_new({"PK": f"COMPLAINT#{found['complaint_id']}", "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
                     "type": "Message", "author": "complainant", "text": text, "at": now.isoformat()}),
         _touch(receipt),
+        ratelimit.refund_item(attempt),
     ])
     return _read(found["complaint_id"])
 

@@ -49,6 +49,7 @@ def app_table() -> Table:
 
 def reset_clients() -> None:
     """Forget cached settings, clients and keys (tests switch endpoints, tables and secrets)."""
+    from chalicelib.core import sources
     from chalicelib.core.secrets import origin_secret, server_key
 
     get_settings.cache_clear()
@@ -56,3 +57,4 @@ def reset_clients() -> None:
     dynamodb_client.cache_clear()
     app_table.cache_clear()
     server_key.cache_clear()
+    sources.reset()

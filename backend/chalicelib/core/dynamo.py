@@ -30,24 +30,42 @@ def plain(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class TransactionFailed(Exception):
-    """A condition in a transaction failed; `failed` holds the indexes of the failing items."""
+    """A condition in a transaction failed: `failed` holds the indexes of the failing items and,
+    when the items were given by name, `names` their names."""
 
-    def __init__(self, failed: set[int]) -> None:
-        super().__init__(f"conditions failed at {sorted(failed)}")
+    def __init__(self, failed: set[int], names: set[str] | None = None) -> None:
+        super().__init__(f"conditions failed at {sorted(names or failed)}")
         self.failed = failed
+        self.names = names or set()
 
 
-def transact(items: Sequence[dict[str, Any]]) -> None:
+def transact(items: Sequence[dict[str, Any]] | Mapping[str, dict[str, Any]]) -> None:
+    """One TransactWriteItems. Items given as a mapping are named: a failed condition is then
+    reported by name, whatever the position the item ended up in."""
+    names = list(items) if isinstance(items, Mapping) else []
+    listed = list(items.values()) if isinstance(items, Mapping) else list(items)
     try:
-        dynamodb_client().transact_write_items(TransactItems=list(items))  # type: ignore[arg-type]
+        dynamodb_client().transact_write_items(TransactItems=listed)  # type: ignore[arg-type]
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
             raise
+        if is_conflict(exc):
+            raise  # a conflict with a concurrent transaction: transient, surfaces as 503 Retry-After
         reasons = exc.response.get("CancellationReasons") or []
         failed = {i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"}
-        if not failed and any(r.get("Code") == "TransactionConflict" for r in reasons):
-            raise  # a conflict with a concurrent transaction: transient, surfaces as 503 Retry-After
-        raise TransactionFailed(failed) from exc
+        raise TransactionFailed(failed, {names[i] for i in failed if i < len(names)}) from exc
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A transaction cancelled only because another one touched the same items at that moment:
+    nothing was written, and trying again is right."""
+    if not isinstance(exc, ClientError) or exc.response.get("Error", {}).get("Code") not in (
+            "TransactionCanceledException", "TransactionConflictException"):
+        return False
+    reasons = exc.response.get("CancellationReasons") or []
+    return not any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) and (
+        exc.response["Error"]["Code"] == "TransactionConflictException"
+        or any(r.get("Code") == "TransactionConflict" for r in reasons))
 
 
 def query_all(**kwargs: Any) -> list[dict[str, Any]]:

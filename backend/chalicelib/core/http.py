@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -27,6 +28,11 @@ JSON_HEADERS = {
 }
 # API Gateway's payload limit is 10 MB; ours is far lower: nothing legitimate is larger.
 MAX_BODY_BYTES = 64 * 1024
+# No request body nests deeper than three levels; a deeply nested one (json.loads recurses, about
+# 1,000 levels exhaust the stack) is refused before it is parsed.
+MAX_NESTING = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
 # Transient database answers: the client gets 503 with Retry-After and can simply try again.
 # (A transaction cancelled by a failed condition never gets here: services turn it into 409.)
 THROTTLING_CODES = frozenset({
@@ -65,14 +71,29 @@ def validation_error(exc: ValidationError, prefix: str = "") -> BadRequest:
     return BadRequest(message, field=field, extra={"problems": problems})
 
 
+def nesting(raw: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'""', raw)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def parse_body(request: Request, model: type[ModelT]) -> ModelT:
     raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes.", field="body")
     if not raw.strip():
         raise BadRequest("A JSON body is required.", field="body")
+    if nesting(raw) > MAX_NESTING:
+        raise BadRequest(f"The body nests more than {MAX_NESTING} levels deep.", field="body")
     try:
         data = json.loads(raw)
+    except RecursionError as exc:  # (cannot happen after the check above; kept as the last guard)
+        raise BadRequest(f"The body nests more than {MAX_NESTING} levels deep.", field="body") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("The body is not valid JSON.", field="body") from exc
     if not isinstance(data, dict):

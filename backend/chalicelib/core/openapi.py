@@ -18,7 +18,9 @@ HEADER_SCHEMAS = {
 }
 ERROR_STATUSES = {400: "Bad input: `error.field` names the field", 404: "Not found", 409: "Conflict",
                   413: "Body too large", 415: "Unsupported media type", 422: "Idempotency-Key reused",
-                  429: "Too many tries: see Retry-After", 503: "Busy: see Retry-After"}
+                  429: "Too many requests from this connection (`too_many_requests`), or, when booking, too many "
+                       "places held at the centre from it (`seat_limit`: call the centre): see Retry-After",
+                  503: "Busy: see Retry-After"}
 
 
 class ErrorDetail(BaseModel):

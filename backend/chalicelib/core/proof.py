@@ -13,9 +13,11 @@ import hmac
 import os
 import secrets
 import time
+from typing import Any
 
 from pydantic import BaseModel
 
+from chalicelib.core.dynamo import put_new
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.secrets import keyed_hash
 
@@ -25,6 +27,10 @@ LIFETIME_SECONDS = 600
 class Challenge(BaseModel):
     challenge: str
     difficulty: int
+
+
+# How routes that need a proof of work document the header (core/openapi.py).
+HEADER = ("X-Proof", True, "<challenge>:<nonce> solving GET /api/challenge")
 
 
 def difficulty() -> int:
@@ -71,3 +77,11 @@ def solve(challenge: str, bits: int) -> str:
     while leading_zero_bits(hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()) < bits:
         nonce += 1
     return str(nonce)
+
+
+def used(proof_id: str, now: float) -> dict[str, Any]:
+    """A transaction item: the challenge's single-use marker, written with the submission it
+    allowed (the transaction fails on it if the challenge was used already). It outlives the
+    challenge's lifetime, then DynamoDB deletes it."""
+    return put_new({"PK": f"PROOF#{proof_id}", "SK": "PROOF", "type": "UsedProof",
+                    "expires_at": int(now) + LIFETIME_SECONDS + 300})

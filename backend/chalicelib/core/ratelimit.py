@@ -1,72 +1,92 @@
-"""Limits on failed guesses (receipt look-ups) and on submissions, per source and overall, in
-10-minute windows.
+"""Per-source limits in 10-minute windows: failed receipt look-ups, complaints, feedback.
 
-A source is identified only by a keyed hash of its address under a key that changes every day,
-kept in an item that DynamoDB deletes (TTL) after the window: no address is ever stored."""
+A window is one item, PK=RATE#<scope>#<source key> SK=W#<window number>, which DynamoDB deletes
+(TTL) once the window is over; the source key is a keyed hash under the day's salt
+(core/sources.py), never an address. Counting is atomic: an attempt is counted by an update whose
+condition is that the count is still under the limit, so however many requests arrive at once,
+no more than the limit get through. There is no overall limit: one source could use it to lock
+everybody else out.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+from chalicelib.core import dynamo
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.errors import TooManyRequests
-from chalicelib.core.secrets import keyed_hash
-from chalicelib.core.settings import get_settings
+from chalicelib.core.sources import Source
 
 WINDOW_SECONDS = 600
 
 
-# Behind CloudFront, API Gateway sees the edge's address: a CloudFront Function puts the viewer's
-# in this header, overwriting whatever the viewer sent (infra/template.yaml, ViewerAddressFunction).
-VIEWER_HEADER = "x-passerelle-viewer"
+@dataclass(frozen=True)
+class Window:
+    """One source's count in one scope and 10-minute window."""
+
+    scope: str
+    pk: str
+    sk: str
+    ends_at: int
+
+    def retry_after(self, now: float | None = None) -> int:
+        return max(1, int(self.ends_at - (now or time.time())) + 1)
+
+    def refused(self, message: str, now: float | None = None) -> TooManyRequests:
+        return TooManyRequests(message, retry_after=self.retry_after(now))
 
 
-def source_key(address: str | None) -> str:
-    day = datetime.now(UTC).strftime("%Y-%m-%d")
-    return keyed_hash(f"rate-source:{day}", address or "unknown")[:32]
-
-
-def source_of(request: Any) -> str:
-    """The keyed hash of who is asking: the viewer's address as CloudFront saw it, else the
-    address API Gateway saw. Neither is kept: only this hash, for one 10-minute window."""
-    identity = (request.context or {}).get("identity") or {}
-    return source_key((request.headers or {}).get(VIEWER_HEADER) or identity.get("sourceIp"))
-
-
-def _window(now: float) -> int:
-    return int(now // WINDOW_SECONDS)
-
-
-def _keys(scope: str, source: str, window: int) -> list[dict[str, Any]]:
-    return [{"PK": {"S": f"RATE#{scope}#{source}"}, "SK": {"S": f"W#{window}"}},
-            {"PK": {"S": f"RATE#{scope}#ALL"}, "SK": {"S": f"W#{window}"}}]
-
-
-def check(scope: str, source: str, now: float | None = None) -> None:
-    """429 with Retry-After if this source, or everyone together, failed too often lately."""
+def window(scope: str, source: Source, now: float | None = None) -> Window:
     now = now or time.time()
-    window = _window(now)
-    settings = get_settings()
-    response = dynamodb_client().batch_get_item(RequestItems={settings.table_name: {
-        "Keys": _keys(scope, source, window), "ProjectionExpression": "PK, failures"}})
-    counts = {i["PK"]["S"]: int(i["failures"]["N"]) for i in response["Responses"].get(settings.table_name, [])}
-    per_source = counts.get(f"RATE#{scope}#{source}", 0)
-    overall = counts.get(f"RATE#{scope}#ALL", 0)
-    if per_source >= settings.lookup_failures_per_source or overall >= settings.lookup_failures_overall:
-        retry_after = int((window + 1) * WINDOW_SECONDS - now) + 1
-        raise TooManyRequests("Too many tries. Wait and try again.", retry_after=retry_after)
+    number = int(now // WINDOW_SECONDS)
+    key = source.key(datetime.fromtimestamp(now, UTC))
+    return Window(scope, f"RATE#{scope}#{key}", f"W#{number}", (number + 1) * WINDOW_SECONDS)
 
 
-def record(scope: str, source: str, now: float | None = None) -> None:
-    """Count one attempt (a failed look-up, a submission) for the source and overall."""
-    now = now or time.time()
-    window = _window(now)
-    settings = get_settings()
-    for key in _keys(scope, source, window):
-        dynamodb_client().update_item(
-            TableName=settings.table_name, Key=key,
-            UpdateExpression="ADD failures :one SET expires_at = :expires",
-            ExpressionAttributeValues={":one": {"N": "1"}, ":expires": {"N": str((window + 2) * WINDOW_SECONDS)}},
-        )
+def _count(window: Window, limit: int) -> dict[str, Any]:
+    return {
+        "TableName": dynamo.table(), "Key": dynamo.encode_values({"PK": window.pk, "SK": window.sk}),
+        "UpdateExpression": "ADD #count :one SET expires_at = :expires",
+        "ConditionExpression": "attribute_not_exists(#count) OR #count < :limit",
+        "ExpressionAttributeNames": {"#count": "count"},
+        # kept one window longer than it counts: clocks of Lambda instances differ a little
+        "ExpressionAttributeValues": dynamo.encode_values({":one": 1, ":limit": limit,
+                                                           ":expires": window.ends_at + WINDOW_SECONDS}),
+    }
+
+
+def count_item(scope: str, source: Source, limit: int, now: float | None = None) -> tuple[dict[str, Any], Window]:
+    """A transaction item that counts one submission, failing its condition once `limit` were
+    counted in this window: the submission and its count are written together or not at all."""
+    current = window(scope, source, now)
+    return {"Update": _count(current, limit)}, current
+
+
+def reserve(scope: str, source: Source, limit: int, now: float | None = None) -> Window:
+    """Count one attempt before it is made, or 429 if the source has used up its window. The
+    attempt is counted first so that concurrent attempts cannot all pass a check that none has
+    recorded yet; `refund_item` gives it back if the attempt turns out not to count (a right receipt)."""
+    current = window(scope, source, now)
+    try:
+        dynamodb_client().update_item(**_count(current, limit))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        raise current.refused("Too many tries from this connection. Wait and try again.", now) from None
+    return current
+
+
+def refund_item(window: Window) -> dict[str, Any]:
+    """A transaction item giving back an attempt `reserve` counted."""
+    return {"Update": {
+        "TableName": dynamo.table(), "Key": dynamo.encode_values({"PK": window.pk, "SK": window.sk}),
+        "UpdateExpression": "ADD #count :minus_one SET expires_at = if_not_exists(expires_at, :expires)",
+        "ExpressionAttributeNames": {"#count": "count"},
+        "ExpressionAttributeValues": dynamo.encode_values({":minus_one": -1,
+                                                           ":expires": window.ends_at + WINDOW_SECONDS}),
+    }}

@@ -24,6 +24,9 @@ class Settings(BaseModel):
     booking_min_notice_minutes: int = Field(default=120, ge=0)
     booking_horizon_days: int = Field(default=30, ge=1, le=365)
     booking_max_upcoming_per_phone: int = Field(default=3, ge=1, le=10)
+    # Places one source (an IPv4 address, an IPv6 /64) may hold at a centre at once: confirmed,
+    # offered and waiting, until their appointment or day has passed (README: carrier-grade NAT).
+    booking_max_places_per_source: int = Field(default=5, ge=1, le=50)
     booking_contact_ttl_days: int = Field(default=30, ge=1)
     waitlist_hold_minutes: int = Field(default=120, ge=5)
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
@@ -33,9 +36,12 @@ class Settings(BaseModel):
     complaint_retention_days: int = Field(default=365, ge=1)
     complaint_acknowledge_days: int = Field(default=7, ge=1)
     complaint_answer_days: int = Field(default=90, ge=1)
-    # Failed receipt look-ups allowed per 10 minutes: per source (a short-lived keyed hash), overall.
+    # Per source (a keyed hash of its address under a daily salt) and per 10 minutes: failed receipt
+    # look-ups, complaints and feedback accepted. There is no overall limit: it would be a switch
+    # anyone could flip to lock everybody out (README: why receipts need none).
     lookup_failures_per_source: int = Field(default=10, ge=1)
-    lookup_failures_overall: int = Field(default=500, ge=1)
+    complaints_per_source: int = Field(default=10, ge=1)
+    feedback_per_source: int = Field(default=10, ge=1)
     # Staff sign-in (Cognito in AWS, the development identity provider locally): tokens are
     # verified here against the issuer's JWKS, whatever sits in front of the API.
     staff_jwt_issuer: str | None = None
@@ -67,6 +73,7 @@ _INT_SETTINGS = {
     "booking_min_notice_minutes": "BOOKING_MIN_NOTICE_MINUTES",
     "booking_horizon_days": "BOOKING_HORIZON_DAYS",
     "booking_max_upcoming_per_phone": "BOOKING_MAX_UPCOMING_PER_PHONE",
+    "booking_max_places_per_source": "BOOKING_MAX_PLACES_PER_SOURCE",
     "booking_contact_ttl_days": "BOOKING_CONTACT_TTL_DAYS",
     "waitlist_hold_minutes": "WAITLIST_HOLD_MINUTES",
     "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
@@ -75,5 +82,6 @@ _INT_SETTINGS = {
     "complaint_acknowledge_days": "COMPLAINT_ACKNOWLEDGE_DAYS",
     "complaint_answer_days": "COMPLAINT_ANSWER_DAYS",
     "lookup_failures_per_source": "LOOKUP_FAILURES_PER_SOURCE",
-    "lookup_failures_overall": "LOOKUP_FAILURES_OVERALL",
+    "complaints_per_source": "COMPLAINTS_PER_SOURCE",
+    "feedback_per_source": "FEEDBACK_PER_SOURCE",
 }

@@ -7,13 +7,13 @@ from typing import Any
 from chalice.app import Blueprint, Response
 from pydantic import ValidationError
 
-from chalicelib.core import idempotency, proof, ratelimit
+from chalicelib.core import idempotency, proof
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body, validation_error
+from chalicelib.core.sources import source_of
 from chalicelib.feedback import service
 from chalicelib.feedback.models import FeedbackRequest, Received
 
 bp = Blueprint(__name__)
-SCOPE = "feedback"
 
 
 def _parse() -> FeedbackRequest:
@@ -35,20 +35,16 @@ def _parse() -> FeedbackRequest:
 
 @api_route(bp, "/feedback", methods=("POST",), doc=RouteDoc(
     "Feedback: `kind` page (was this page helpful?), service (after an appointment) or need", Received, 201,
-    FeedbackRequest, headers=(("X-Proof", True, "<challenge>:<nonce> solving GET /api/challenge"),
-                              ("Idempotency-Key", False, "Retries with the same key return the first answer."))))
+    FeedbackRequest, headers=(proof.HEADER, idempotency.HEADER)))
 def submit() -> Response:
     body = _parse()
-    source = ratelimit.source_of(bp.current_request)
+    source = source_of(bp.current_request)
     key = idempotency.key_from(bp.current_request.headers)
     proof_header = bp.current_request.headers.get("x-proof")
 
     def create(data: dict[str, Any]) -> dict[str, Any]:
-        ratelimit.check(SCOPE, source)
         proof_id = proof.verify(proof_header)
-        received = service.submit(FeedbackRequest.model_validate(data).root, proof_id)
-        ratelimit.record(SCOPE, source)  # every submission counts against the source's allowance
-        return received.model_dump(mode="json")
+        return service.submit(FeedbackRequest.model_validate(data).root, proof_id, source).model_dump(mode="json")
 
     if key is None:
         return json_response(create(body.model_dump(mode="json")), status=201)

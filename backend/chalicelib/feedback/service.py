@@ -7,6 +7,8 @@ Keys:
 - counters PK=STATS#GUIDES                SK=MONTH#<yyyy-mm>#LANG#<lang>#PAGE#<path>   helpful_yes / helpful_no
            PK=STATS#CENTRE#<centre>       SK=MONTH#<yyyy-mm>#SERVICE#<service>   feedback, rating_sum, ...
            PK=STATS#NEEDS                 SK=MONTH#<yyyy-mm>#TOPIC#<topic>[#GENDER#..|#AGE#..]  count
+Each submission also counts against its source's allowance (core/ratelimit.py), in the same
+transaction: a refused one writes nothing, and concurrent ones cannot overrun it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from typing import Any
 
 from chalicelib.bookings import repository as bookings_repo
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.core import dynamo
+from chalicelib.core import dynamo, proof, ratelimit
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.settings import get_settings
+from chalicelib.core.sources import Source
 from chalicelib.feedback.models import NeedFeedback, PageFeedback, Received, ServiceFeedback
 from chalicelib.impact.service import disaggregations
 
@@ -38,7 +42,7 @@ def _item(kind: str, now: datetime, fields: dict[str, Any]) -> dict[str, Any]:
                            "type": "Feedback", "kind": kind, **fields})
 
 
-def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: str) -> Received:
+def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: str, source: Source) -> Received:
     now = now_utc()
     if isinstance(feedback, PageFeedback):
         items = [_item("page", now, {"page": feedback.page, "language": feedback.language,
@@ -49,19 +53,24 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
         items = _service_items(feedback, now)
     else:
         items = _need_items(feedback, now)
-    items.append(dynamo.put_new({"PK": f"PROOF#{proof_id}", "SK": "PROOF", "type": "UsedProof",
-                                 "expires_at": int(now.timestamp()) + 900}))
+    named = {f"item{i}": item for i, item in enumerate(items)}
+    named["proof"] = proof.used(proof_id, now.timestamp())
+    named["allowance"], window = ratelimit.count_item("feedback", source, get_settings().feedback_per_source,
+                                                      now.timestamp())
     try:
-        dynamo.transact(items)
+        dynamo.transact(named)
     except dynamo.TransactionFailed as failed:
-        if 0 in failed.failed and _exists(items[0]):
+        if "item0" in failed.names and _exists(items[0]):
             # Our item is there (its key is random): a retry of a transaction that went through after
             # its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
             return Received(kind=feedback.kind, received_at=now.isoformat())
-        if len(items) - 1 in failed.failed:
+        if "proof" in failed.names:
             raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
-        if isinstance(feedback, ServiceFeedback) and 1 in failed.failed:
+        if isinstance(feedback, ServiceFeedback) and "item1" in failed.names:
             raise Conflict("Feedback for this appointment was already given. Thank you.", field="reference") from None
+        if "allowance" in failed.names:
+            raise window.refused("Too much feedback from this connection in a short time. Wait a few minutes "
+                                 "and send it again.", now.timestamp()) from None
         raise
     return Received(kind=feedback.kind, received_at=now.isoformat())
 

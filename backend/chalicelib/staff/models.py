@@ -8,7 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chalicelib.centres.models import RangeView
 from chalicelib.complaints.models import Category, Status
+from chalicelib.core.dates import Day
 from chalicelib.feedback.models import AgeBand, Gender
 
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -192,12 +194,12 @@ class AuditTrail(BaseModel):
 
 # ---- the agenda ---------------------------------------------------------------------------------
 
-Hours = list[tuple[str, str]]
+Hours = list[RangeView]
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
 class AgendaQuery(Strict):
-    date: date
+    date: Day
 
 
 class Exception_(BaseModel):
@@ -209,7 +211,7 @@ class Exception_(BaseModel):
 
 class ExceptionIn(Strict):
     closed: bool
-    hours: list[tuple[str, str]] = Field(default_factory=list, max_length=6)
+    hours: list[RangeView] = Field(default_factory=list, max_length=6)
     note: str | None = Field(default=None, max_length=300)
 
     @field_validator("hours")
@@ -224,8 +226,8 @@ class ExceptionIn(Strict):
 
 
 class ExceptionsQuery(Strict):
-    from_: date = Field(alias="from")
-    to: date
+    from_: Day = Field(alias="from")
+    to: Day
 
 
 class ExceptionList(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from chalicelib.bookings import agenda
 from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.core.dates import FIRST_DAY, LAST_DAY, day_in_range
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.http import RouteDoc, api_route, parse_body, parse_query
 from chalicelib.core.settings import get_settings
@@ -50,9 +51,12 @@ def _body(model: type[BaseModel]) -> Any:
 
 def _day(value: str, field: str = "date") -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise BadRequest(f"{field}: give a date as YYYY-MM-DD.", field=field) from None
+    if not day_in_range(day):
+        raise BadRequest(f"{field}: give a day between {FIRST_DAY} and {LAST_DAY}.", field=field)
+    return day
 
 
 def _now() -> Any:
