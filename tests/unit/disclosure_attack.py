@@ -1,5 +1,7 @@
 """What someone reading every figure a table can show could work out: by repeated subtraction (a
-whole shown and all its parts but one), and by any linear reasoning at all (exact elimination)."""
+whole shown and all its parts but one), and by any linear reasoning at all (exact elimination).
+The attacker is given every 0 besides the figures shown (a 0 reads as withheld, but the protection
+must not rely on that). Both answer with the withheld counts other than 0 they recover."""
 
 from __future__ import annotations
 
@@ -26,8 +28,9 @@ def _at(rest: Cell, d: int, node: str) -> Cell:
 
 
 def known(protected: Protected, publishable: Callable[[Cell], bool]) -> dict[Cell, int]:
+    """The figures shown, and every 0."""
     return {cell: protected.table.value(cell) for cell in protected.table.cells()
-            if publishable(cell) and protected.is_shown(cell)}
+            if publishable(cell) and (protected.shown(cell) is not None or protected.table.value(cell) == 0)}
 
 
 def by_subtraction(protected: Protected, publishable: Callable[[Cell], bool] = lambda _: True) -> dict[Cell, int]:
@@ -47,7 +50,7 @@ def by_subtraction(protected: Protected, publishable: Callable[[Cell], bool] = l
                 else sum(values[p] for p in parts)
             found[cell] = values[cell]
             progress = True
-    return {cell: value for cell, value in found.items() if cell in protected.withheld}
+    return {cell: value for cell, value in found.items() if value and publishable(cell)}
 
 
 def determined(protected: Protected, publishable: Callable[[Cell], bool] = lambda _: True) -> set[Cell]:
@@ -81,4 +84,5 @@ def determined(protected: Protected, publishable: Callable[[Cell], bool] = lambd
                     del other[k]
         pivots[column] = row
     cells = list(unknown)
-    return {cells[column] for column, row in pivots.items() if len(row) == 1} & protected.withheld
+    return {cells[column] for column, row in pivots.items()
+            if len(row) == 1 and publishable(cells[column]) and protected.table.value(cells[column])}

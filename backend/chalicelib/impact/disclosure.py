@@ -16,7 +16,8 @@ counts at least 1) that agree with every figure shown and differ in the withheld
 figures shown cannot pin it down, by subtraction or any other linear reasoning. The other cells a
 certificate touches are withheld too (secondary suppression), choosing the certificate that hides
 the least (the smallest sum of newly withheld counts), deterministically: the same counts always
-give the same pattern. Zero is shown: it identifies nobody, and a certificate never needs it.
+give the same pattern. A certificate never touches a 0 (it would go below zero); zeros read as
+withheld all the same (`Protected.shown`), which only hides more.
 
 Cells that no query shows (`publishable` says which) may be part of a certificate at no cost: they
 are unknown to anyone reading the dashboard anyway.
@@ -159,10 +160,10 @@ class Protected:
     threshold: int
 
     def shown(self, cell: Cell) -> int | None:
-        return None if cell in self.withheld else self.table.value(cell)
-
-    def is_shown(self, cell: Cell) -> bool:
-        return cell not in self.withheld
+        """The count, or None: withheld, or 0 (which reads as withheld too, so that "fewer than 5"
+        never says whether there was anyone at all)."""
+        count = self.table.value(cell)
+        return None if cell in self.withheld or count == 0 else count
 
 
 def protect(table: Table, threshold: int, publishable: Callable[[Cell], bool] = lambda _: True) -> Protected:

@@ -195,7 +195,7 @@ def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
              if scope.centre in (ALL, leaf) and month in scope.months]
     compensation = []
     for currency in paid:
-        if compensated.table.value((*where, currency)) and compensated.is_shown((*where, currency)):
+        if compensated.shown((*where, currency)) is not None:
             amount = sum((Decimal(r.get(f"comp_{currency}", 0)) for r in under), Decimal(0))
             compensation.append(Money(currency=currency, amount=str(amount)))
     return ComplaintFigures(
@@ -274,10 +274,8 @@ def _centre_figures(scope: Scope) -> tuple[list[Served], NoShow, Ratings]:
 
 def _share(table: Protected, part: Cell, rest: Cell) -> float | None:
     """A share, only when both it and the rest are shown: it says no more than they do."""
-    if not (table.is_shown(part) and table.is_shown(rest)):
-        return None
-    whole = table.table.value(part) + table.table.value(rest)
-    return round(table.table.value(part) / whole, 3) if whole else None
+    shown, other = table.shown(part), table.shown(rest)
+    return None if shown is None or other is None else round(shown / (shown + other), 3)
 
 
 # ---- guides and needs (the whole network's) ----------------------------------------------------------
@@ -348,8 +346,7 @@ def _needs_text(scope: Scope, table: Protected) -> list[NeedText]:
         found = dynamo.query_all(KeyConditionExpression="PK = :pk", ExpressionAttributeValues=dynamo.encode_values(
             {":pk": f"FEEDBACK#need#{month}"}))
         texts += sorted((NeedText(topic=item["topic"], text=item["text"], language=item["language"], month=month)
-                         for item in found if table.table.value((month, item["topic"], ALL, ALL))
-                         and table.is_shown((month, item["topic"], ALL, ALL))),
+                         for item in found if table.shown((month, item["topic"], ALL, ALL)) is not None),
                         key=lambda n: (n.topic, n.language, n.text))
     return texts[:NEEDS_TEXT_LIMIT]
 
