@@ -281,21 +281,18 @@ def _share(table: Protected, part: Cell, rest: Cell) -> float | None:
 # ---- guides and needs (the whole network's) ----------------------------------------------------------
 
 def _guides(scope: Scope) -> list[GuideFigure]:
-    atoms: dict[Cell, int] = defaultdict(int)
-    guides: set[tuple[str, str]] = set()
+    """Each guide's answers in each language: a table of its own, as no figure adds guides up."""
+    atoms: dict[tuple[str, str], dict[Cell, int]] = defaultdict(lambda: defaultdict(int))
     for row in _rows("STATS#GUIDES", scope.year):
         _, month, _, language, _, page = row["SK"].split("#", 5)
         if scope.time.is_leaf(month):
-            guides.add((page, language))
-            atoms[(month, f"{page}\t{language}\tyes")] += _count(row.get("helpful_yes"))
-            atoms[(month, f"{page}\t{language}\tno")] += _count(row.get("helpful_no"))
-    if not guides:
-        return []
-    answers = Hierarchy.flat(ALL, sorted({answer for _, answer in atoms}))
-    table = _protected([scope.time, answers], atoms, _leaf(answers))
+            atoms[(page, language)][(month, "yes")] += _count(row.get("helpful_yes"))
+            atoms[(page, language)][(month, "no")] += _count(row.get("helpful_no"))
+    answers = Hierarchy.flat(ALL, ("yes", "no"))  # their sum is never shown
     figures = []
-    for page, language in sorted(guides):
-        yes, no = (scope.period, f"{page}\t{language}\tyes"), (scope.period, f"{page}\t{language}\tno")
+    for (page, language), counts in sorted(atoms.items()):
+        yes, no = (scope.period, "yes"), (scope.period, "no")
+        table = _protected([scope.time, answers], counts, _leaf(answers))
         if table.table.value(yes) or table.table.value(no):
             figures.append(GuideFigure(page=page, language=language, yes=table.shown(yes), no=table.shown(no)))
     return figures
