@@ -1,5 +1,5 @@
-"""The dashboard's query and figures. A count of None was withheld: it is from 1 to 4, or it would
-let one be worked out from the figures shown for another period, centre or category."""
+"""The dashboard's query and figures. A count of None was withheld: it is under 5 (0 included), or
+it would let one be worked out from the figures shown for another period, centre or category."""
 
 from __future__ import annotations
 

@@ -16,8 +16,9 @@ DASHBOARD = MANAGE | {"focal_point"}
 
 
 @staff_route(bp, "/staff/dashboard", roles=DASHBOARD,
-             doc=RouteDoc("What the centres achieved in a month, quarter or year, for one lane: counts from 1 to 4 "
-                          "are withheld (null), and so is every count that would let one be worked out", Dashboard,
+             doc=RouteDoc("What the centres achieved in a month, quarter or year, for one lane: counts under 5 "
+                          "(0 included) are withheld (null), and so is every count that would let one be worked out",
+                          Dashboard,
                           query=DashboardQuery))
 def dashboard(user: StaffUser) -> Dashboard:
     return service.dashboard(user, parse_query(bp.current_request, DashboardQuery))

@@ -13,7 +13,8 @@ and the restricted lane (sexual exploitation and abuse by staff) reaches focal p
 A period is a calendar month, quarter or year. Every figure is read from one table per year and
 section, protected once (disclosure.py): counts from 1 to 4 are withheld, and so is whatever would
 let one be worked out from the figures of any other period, centre or category the caller may ask
-for. Figures derived from counts (averages, shares, medians, sums of money) are shown only with them.
+for; 0 reads as withheld too. Figures derived from counts (averages, shares, medians, sums of
+money) are shown only with them.
 """
 
 from __future__ import annotations

@@ -848,7 +848,7 @@
   }
   function renderDashboard(d) {
     suppressedBelow = d.suppressed_below || 5;
-    $("d-note").textContent = fill(t("dash.suppressed_note"), { max: num(suppressedBelow - 1) }) + " " +
+    $("d-note").textContent = fill(t("dash.suppressed_note"), { n: num(suppressedBelow) }) + " " +
       fill(t("dash.period_shown"), { period: periodLabel(d.period && d.period.value) }) +
       (d.lane === "restricted" ? " " + t("dash.restricted_note") : "");
     var charts = clear($("d-charts"));
