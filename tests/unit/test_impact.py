@@ -230,6 +230,8 @@ def test_needs_filter_by_gender_and_age_band(staff: Client) -> None:  # noqa: F8
     men, young_men = (board(staff, q)["needs"][0]["count"] for q in ("gender=man", "gender=man&age_band=25_34"))
     assert board(staff, "gender=man&age_band=35_49")["needs"] == [{"topic": "legal", "count": None}]
     assert men is None or young_men is None
+    # a topic is listed if anyone raised it: the list says nothing of a group nobody in which did
+    assert board(staff, "gender=other&age_band=under_18")["needs"] == [{"topic": "legal", "count": None}]
     texts = board(staff, "gender=man&age_band=35_49")["needs_text"]  # texts are never narrowed to a small group
     assert len(texts) == 13 and texts[0] == {"topic": "legal", "text": "Help with a contract", "language": "tg",
                                              "month": THIS_MONTH}

@@ -327,8 +327,10 @@ def _needs(scope: Scope, query: DashboardQuery) -> tuple[list[NeedFigure], list[
     table = _protected([scope.time, topics, genders, ages], atoms,
                        lambda cell: cell[1] != ALL and UNRECORDED not in cell[2:])
     gender, age = query.gender or ALL, query.age_band or ALL
+    # A topic is listed if anyone raised it: whether someone of the chosen gender and age band did is
+    # not told by the list (a small group's count reads as withheld, like a 0).
     needs = [NeedFigure(topic=t, count=table.shown((scope.period, t, gender, age))) for t in topics.leaves(ALL)
-             if table.table.value((scope.period, t, gender, age))]
+             if table.table.value((scope.period, t, ALL, ALL))]
     return needs, _needs_text(scope, table)
 
 
