@@ -280,10 +280,13 @@ def _agenda(lang: str) -> str:
 
 
 def _dashboard(lang: str) -> str:
+    # The periods (months, quarters, years up to today) are listed by the script: it knows the date.
+    # Someone who is both a manager and a focal point picks a lane; everyone else has one.
     filters = "".join((
+        f'<p class="px-staff-field" id="d-lane-field" hidden><label for="d-lane">{s(lang, "filter.lane")}</label>'
+        f'<select id="d-lane">{_options(lang, "lane")}</select></p>',
         _select(lang, "d-centre", "dash.centre", f'<option value="">{s(lang, "filter.all_centres")}</option>'),
-        _field(lang, "d-from", "dash.from", '<input id="d-from" type="month" required>'),
-        _field(lang, "d-to", "dash.to", '<input id="d-to" type="month" required>'),
+        _select(lang, "d-period", "dash.period", ""),
         _select(lang, "d-gender", "dash.gender", _options(lang, "gender", blank="filter.any")),
         _select(lang, "d-age", "dash.age_band", _options(lang, "age", blank="filter.any")),
     ))

@@ -9,6 +9,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -240,12 +241,20 @@ def test_a_focal_point_works_the_restricted_lane(stack: LocalStack, console: tup
     expect(page.locator("#q-lane")).to_be_visible()
     expect(page.locator("#q-lane")).to_have_value("restricted")
     expect(page.locator(f'#q-list a[href="#/case/{case}"]')).to_be_visible()
-    expect(page.locator("#s-nav-dashboard")).to_be_hidden()
     page.locator(f'#q-list a[href="#/case/{case}"]').click()
     expect(page.locator("#c-details")).to_contain_text("Restricted (sexual exploitation and abuse)")
     expect(page.locator("#a-audit")).to_be_visible()  # focal points read the trail of their lane
     page.locator("#a-audit").click()
     expect(page.locator("#a-audit-list li").first).to_be_visible()
+    # The dashboard of their lane, and only of it: the complaint is counted, withheld (under 5)
+    page.locator("#s-nav-dashboard").click()
+    expect(page.locator("#d-note")).to_contain_text("Restricted lane")
+    row = page.locator("#d-charts tr", has_text="Sexual exploitation or abuse by staff")
+    expect(row).to_have_count(1)
+    expect(row.locator(".px-staff-chart__number")).to_have_text("\u2066<5\u2069")
+    expect(page.locator("#d-lane-field")).to_be_hidden()  # a focal point only: one lane
+    expect(page.locator("#d-gender")).to_be_hidden()  # the needs it narrows are not theirs
+    expect(page.locator("#d-charts caption", has_text="Guide helpfulness")).to_have_count(0)
     assert seen == {"dialogs": [], "csp": [], "errors": []}
 
 
@@ -314,12 +323,16 @@ def test_a_signed_in_case_view_is_accessible(browser: Browser, stack: LocalStack
         if found:
             problems[view] = found
     assert problems == {}
-    # the dashboard (this manager's centre): small counts read "<5", never 0, in the charts and the CSV
+    # the dashboard (this manager's centre, this year): small counts read "<5", never 0, in the
+    # charts and the CSV; nothing of the restricted lane
+    expect(page.locator("#d-period")).to_have_value(str(datetime.now(UTC).year))
     expect(page.locator("#d-charts")).to_contain_text("\u2066<5\u2069")
     numbers = page.locator(".px-staff-chart__number, .px-staff-stats dd").all_inner_texts()
     assert numbers and "0" not in [n.strip() for n in numbers]
+    expect(page.locator("#d-charts")).not_to_contain_text("Sexual exploitation")
     with page.expect_download() as download:
         page.locator("#d-csv").click()
     csv = download.value.path().read_text(encoding="utf-8")
-    assert "<5" in csv and ",0\n" not in csv
+    assert "<5" in csv and ",0\n" not in csv and "sea_by_staff" not in csv
+    assert download.value.suggested_filename == f"passerelle-dashboard-general-{datetime.now(UTC).year}.csv"
     context.close()

@@ -161,7 +161,7 @@ def test_triage_reply_refer_and_resolve_with_an_audit_of_every_step(staff: Clien
         actions)
     assert all(e["actor"] for e in audit)
 
-    stats = counters("STATS#COMPLAINTS#tj-dushanbe", f"MONTH#{datetime.now(UTC):%Y-%m}")
+    stats = counters("STATS#COMPLAINTS#general#tj-dushanbe", f"MONTH#{datetime.now(UTC):%Y-%m}")
     assert stats["received"] == stats["category_unpaid_wages"] == stats["acknowledged"] == 1
     assert stats["outcome_resolved_in_favour"] == 1 and stats["comp_USD"] == 450 and stats["comp_n_USD"] == 1
     assert stats["status_resolved"] == 1 and stats["status_new"] == 0

@@ -31,6 +31,7 @@ from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.secrets import keyed_hash
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
+from chalicelib.impact.service import complaint_counters
 
 RECEIPT = "complaint-receipt"
 LOOKUP = "receipt-lookup"
@@ -111,8 +112,9 @@ def _submission(item: dict[str, Any], complaint_id: str, receipt: str, proof_id:
                     "complaint_id": complaint_id, "last_activity": now.isoformat(),
                     "expires_at": _access_expiry(now)}),
         proof.used(proof_id, now.timestamp()),
-        # Dashboards count complaints per centre and month of submission, never by scanning.
-        db.add_counters(f"STATS#COMPLAINTS#{item['centre_id'] or 'ANY'}", f"MONTH#{now:%Y-%m}",
+        # Dashboards count complaints per lane, centre and month of submission, never by scanning:
+        # the lanes in rows of their own, so that no general-lane figure ever includes a restricted case.
+        db.add_counters(*complaint_counters(item["lane"], item["centre_id"], f"{now:%Y-%m}"),
                         {"received": 1, f"category_{item['category']}": 1, "status_new": 1}),
     ]
 

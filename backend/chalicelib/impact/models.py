@@ -1,29 +1,37 @@
-"""The dashboard's query and figures. A count of None was withheld: it is under 5."""
+"""The dashboard's query and figures. A count of None was withheld: it is under 5 (0 included), or
+it would let one be worked out from the figures shown for another period, centre or category."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.feedback.models import AgeBand, Gender
 
-MONTH = r"^20\d\d-(0[1-9]|1[0-2])$"
+# A calendar month, quarter or year: periods that nest and never overlap otherwise, so that no
+# two of them can be subtracted to isolate a few weeks.
+PERIOD = r"^20\d\d(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+Lane = Literal["general", "restricted"]
 
 
 class DashboardQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    centre: str | None = Field(default=None, max_length=60)
-    from_: str | None = Field(default=None, alias="from", pattern=MONTH, description="YYYY-MM")
-    to: str | None = Field(default=None, pattern=MONTH, description="YYYY-MM")
-    gender: Gender | None = None
-    age_band: AgeBand | None = None
+    model_config = ConfigDict(extra="forbid")
+    centre: str | None = Field(default=None, max_length=60,
+                               description="one of the caller's centres; all of them if not given")
+    period: str | None = Field(default=None, pattern=PERIOD, description=(
+        "a month (2026-07), a quarter (2026-Q3) or a year (2026); the current year if not given"))
+    lane: Lane | None = Field(default=None, description=(
+        "general (managers, administrators) or restricted (focal points only); by default the caller's"))
+    gender: Gender | None = Field(default=None, description="narrows the needs figures")
+    age_band: AgeBand | None = Field(default=None, description="narrows the needs figures")
 
 
 class Period(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-    from_: str = Field(alias="from")
-    to: str
+    value: str = Field(description="as asked: 2026-07, 2026-Q3 or 2026")
+    kind: Literal["month", "quarter", "year"]
+    first_month: str
+    last_month: str
 
 
 class Served(BaseModel):
@@ -56,10 +64,10 @@ class Money(BaseModel):
 
 class ComplaintFigures(BaseModel):
     received: int | None
-    by_category: list[CategoryCount]
-    by_outcome: list[OutcomeCount]
+    by_category: list[CategoryCount] = Field(description="every category of the lane, zeros included")
+    by_outcome: list[OutcomeCount] = Field(description="every outcome, zeros included")
     median_days_to_acknowledge: int | None
-    compensation: list[Money]
+    compensation: list[Money] = Field(description="currencies whose number of cases is shown")
 
 
 class Ratings(BaseModel):
@@ -85,16 +93,17 @@ class NeedText(BaseModel):
     topic: str
     text: str
     language: str
-    at: datetime
+    month: str = Field(description="the month it was written (never a finer time: it could say who wrote it)")
 
 
 class Dashboard(BaseModel):
+    lane: Lane
     period: Period
     suppressed_below: int
-    served: list[Served]
-    no_show_rate: NoShow
-    complaints: ComplaintFigures
-    ratings: Ratings
-    guides: list[GuideFigure]
-    needs: list[NeedFigure]
-    needs_text: list[NeedText]
+    complaints: ComplaintFigures = Field(description="the lane's complaints only")
+    served: list[Served] | None = Field(description="null in the restricted lane, as every section but complaints")
+    no_show_rate: NoShow | None
+    ratings: Ratings | None
+    guides: list[GuideFigure] | None = Field(description="the whole network's guides, whatever the centre")
+    needs: list[NeedFigure] | None = Field(description="the whole network's needs, whatever the centre")
+    needs_text: list[NeedText] | None

@@ -1,4 +1,5 @@
-"""The dashboard routes: managers and administrators, their centres only."""
+"""The dashboard routes: the general lane for managers and administrators, the restricted lane
+for focal points, each for the caller's centres only."""
 
 from __future__ import annotations
 
@@ -10,17 +11,21 @@ from chalicelib.impact.models import Dashboard, DashboardQuery
 from chalicelib.staff.auth import MANAGE, StaffUser, staff_route
 
 bp = Blueprint(__name__)
+# Focal points get the dashboard of their lane; nobody else sees a figure of it.
+DASHBOARD = MANAGE | {"focal_point"}
 
 
-@staff_route(bp, "/staff/dashboard", roles=MANAGE,
-             doc=RouteDoc("What the centres achieved: counts under 5 are withheld (null)", Dashboard,
+@staff_route(bp, "/staff/dashboard", roles=DASHBOARD,
+             doc=RouteDoc("What the centres achieved in a month, quarter or year, for one lane: counts under 5 "
+                          "(0 included) are withheld (null), and so is every count that would let one be worked out",
+                          Dashboard,
                           query=DashboardQuery))
 def dashboard(user: StaffUser) -> Dashboard:
     return service.dashboard(user, parse_query(bp.current_request, DashboardQuery))
 
 
-@staff_route(bp, "/staff/dashboard.csv", roles=MANAGE,
-             doc=RouteDoc("The dashboard as CSV: counts under 5 read \"<5\"", query=DashboardQuery,
+@staff_route(bp, "/staff/dashboard.csv", roles=DASHBOARD,
+             doc=RouteDoc("The dashboard as CSV: withheld counts read \"<5\"", query=DashboardQuery,
                           content_type="text/csv"))
 def dashboard_csv(user: StaffUser) -> Response:
     board = service.dashboard(user, parse_query(bp.current_request, DashboardQuery))

@@ -2,13 +2,19 @@
 helpfulness and needs, read from the counters that each action updates in its own transaction.
 
 Counters (all `ADD`, written by the domain that owns the event):
-- STATS#CENTRE#<centre>      MONTH#<m>#SERVICE#<s>[#GENDER#g][#AGE#a]  attended, no_show, feedback, rating_sum...
-- STATS#COMPLAINTS#<centre>  MONTH#<m>                                 received, category_*, outcome_*, ack_days_*...
-- STATS#GUIDES               MONTH#<m>#LANG#<l>#PAGE#<path>            helpful_yes, helpful_no
-- STATS#NEEDS                MONTH#<m>#TOPIC#<t>[#GENDER#g][#AGE#a]    count
+- STATS#COMPLAINTS#<lane>#<centre or ANY>  MONTH#<m>   received, category_*, outcome_*, ack_days_*, comp_*...
+- STATS#CENTRE#<centre>   MONTH#<m>#SERVICE#<s>[#GENDER#g][#AGE#a]  attended, no_show, feedback, rating_sum...
+- STATS#GUIDES            MONTH#<m>#LANG#<l>#PAGE#<path>            helpful_yes, helpful_no
+- STATS#NEEDS             MONTH#<m>#TOPIC#<t>[#GENDER#g][#AGE#a]    count
 
-Every count under SUPPRESS_BELOW is withheld (None, "<5" in CSV), and so is every figure derived
-from one (averages, shares, medians, sums), so that nobody can be singled out.
+The two complaint lanes are counted apart: a general-lane figure never includes a restricted case,
+and the restricted lane (sexual exploitation and abuse by staff) reaches focal points only.
+
+A period is a calendar month, quarter or year. Every figure is read from one table per year and
+section, protected once (disclosure.py): counts from 1 to 4 are withheld, and so is whatever would
+let one be worked out from the figures of any other period, centre or category the caller may ask
+for; 0 reads as withheld too. Figures derived from counts (averages, shares, medians, sums of
+money) are shown only with them.
 """
 
 from __future__ import annotations
@@ -16,19 +22,25 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.complaints.models import RESTRICTED_CATEGORIES, Category
 from chalicelib.core import dynamo
 from chalicelib.core.errors import BadRequest, Forbidden
+from chalicelib.feedback.models import AgeBand, Gender, Topic
+from chalicelib.impact.disclosure import Cell, Hierarchy, Protected, Table, calendar_year, protect
 from chalicelib.impact.models import (
     CategoryCount,
     ComplaintFigures,
     Dashboard,
     DashboardQuery,
     GuideFigure,
+    Lane,
     Money,
     NeedFigure,
     NeedText,
@@ -38,12 +50,16 @@ from chalicelib.impact.models import (
     Ratings,
     Served,
 )
-from chalicelib.staff.auth import StaffUser
+from chalicelib.staff.auth import MANAGE, StaffUser
+from chalicelib.staff.models import Outcome
 
 SUPPRESS_BELOW = 5
 # Days to acknowledge are counted per day up to 30, then "31 or more": the median needs no scan.
 ACK_BUCKETS = 31
 NEEDS_TEXT_LIMIT = 50
+ALL = "*"  # the root of every dimension: all centres, all categories...
+NO_CENTRE = "ANY"  # complaints filed without a centre
+UNRECORDED = "unrecorded"  # gender or age band nobody gave
 
 
 def disaggregations(gender: str | None, age_band: str | None) -> list[str]:
@@ -53,173 +69,301 @@ def disaggregations(gender: str | None, age_band: str | None) -> list[str]:
     return rows + ([f"#GENDER#{gender}#AGE#{age_band}"] if gender and age_band else [])
 
 
-def shown(count: int | Decimal) -> int | None:
-    return int(count) if count >= SUPPRESS_BELOW else None
+def complaint_counters(lane: str, centre_id: str | None, month: str) -> tuple[str, str]:
+    """The key of a lane's complaint counters for a centre (or none) and month: lanes never share a row."""
+    return f"STATS#COMPLAINTS#{lane}#{centre_id or NO_CENTRE}", f"MONTH#{month}"
 
 
-def _months(query: DashboardQuery) -> tuple[str, str]:
-    today = datetime.now(UTC).date()
-    last = query.to or f"{today:%Y-%m}"
-    first = query.from_ or f"{date(today.year - 1, today.month, 1):%Y-%m}"
-    if first > last:
-        raise BadRequest("from: the period must start before it ends.", field="from")
-    if (int(last[:4]) * 12 + int(last[5:])) - (int(first[:4]) * 12 + int(first[5:])) >= 36:
-        raise BadRequest("from: a period is at most 36 months.", field="from")
-    return first, last
+def lane_categories(lane: Lane) -> list[str]:
+    return [c for c in get_args(Category) if (c in RESTRICTED_CATEGORIES) == (lane == "restricted")]
 
 
-def _rows(pk: str, first: str, last: str) -> list[dict[str, Any]]:
-    return dynamo.query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-                            ExpressionAttributeValues=dynamo.encode_values(
-                                {":pk": pk, ":a": f"MONTH#{first}", ":b": f"MONTH#{last}#~"}))
+# ---- the query ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    """What the caller may see: a lane, a year of periods, their centres; and what they asked for."""
+
+    lane: Lane
+    year: int
+    period: str
+    time: Hierarchy
+    leaves: tuple[str, ...]  # the caller's centres (and ANY where they see cases filed without one)
+    centre: str  # the centre asked for, or ALL
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        return self.time.leaves(self.period)
+
+    def centres(self) -> Hierarchy:
+        return Hierarchy.flat(ALL, self.leaves)
 
 
-def _centres(user: StaffUser, query: DashboardQuery) -> list[str]:
+def _period(value: str | None) -> tuple[int, str, Period]:
+    value = value or f"{datetime.now(UTC):%Y}"
+    year = int(value[:4])
+    months = calendar_year(year).leaves(value)
+    kind = "year" if len(value) == 4 else "quarter" if "Q" in value else "month"
+    return year, value, Period(value=value, kind=kind, first_month=months[0], last_month=months[-1])
+
+
+def _lane(user: StaffUser, asked: Lane | None) -> Lane:
+    lane: Lane = asked or ("general" if user.has(MANAGE) else "restricted")
+    if lane == "general" and not user.has(MANAGE):
+        raise Forbidden("The dashboard of the general lane is for managers and administrators.")
+    if lane == "restricted" and "focal_point" not in user.roles:
+        raise Forbidden("The restricted lane is for focal points only.")
+    return lane
+
+
+def _scope(user: StaffUser, query: DashboardQuery) -> tuple[Scope, Period]:
+    year, value, period = _period(query.period)
+    lane = _lane(user, query.lane)
     if query.centre:
         if get_catalogue().centre(query.centre) is None:
             raise BadRequest(f"centre: no centre has the id '{query.centre}'.", field="centre")
         if not user.works_at(query.centre):
             raise Forbidden("You do not work for this centre.")
-        return [query.centre]
-    return user.centre_ids()
+    leaves = list(user.centre_ids())
+    if not leaves and lane == "general":
+        raise Forbidden("You work for no centre.")
+    return Scope(lane, year, value, calendar_year(year), tuple(leaves), query.centre or ALL), period
 
 
-def _suffix(query: DashboardQuery) -> str:
-    rows = disaggregations(query.gender, query.age_band)
-    return rows[-1] if rows else ""
+def _rows(pk: str, year: int) -> list[dict[str, Any]]:
+    """A year of one partition's monthly counter rows."""
+    return dynamo.query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+                            ExpressionAttributeValues=dynamo.encode_values(
+                                {":pk": pk, ":a": f"MONTH#{year}-01", ":b": f"MONTH#{year}-12#~"}))
 
+
+def _count(value: Any) -> int:
+    return max(int(value or 0), 0)
+
+
+# ---- the dashboard -------------------------------------------------------------------------------
 
 def dashboard(user: StaffUser, query: DashboardQuery) -> Dashboard:
-    first, last = _months(query)
-    centres = _centres(user, query)
-    suffix = _suffix(query)
-    served_counts: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for centre in centres:
-        for row in _rows(f"STATS#CENTRE#{centre}", first, last):
+    scope, period = _scope(user, query)
+    complaints = _complaints(scope, user)
+    if scope.lane == "restricted":  # focal points see their lane's complaints, and nothing else
+        return Dashboard(lane="restricted", period=period, suppressed_below=SUPPRESS_BELOW, complaints=complaints,
+                         served=None, no_show_rate=None, ratings=None, guides=None, needs=None, needs_text=None)
+    served, no_show, ratings = _centre_figures(scope)
+    needs, texts = _needs(scope, query)
+    return Dashboard(lane="general", period=period, suppressed_below=SUPPRESS_BELOW, complaints=complaints,
+                     served=served, no_show_rate=no_show, ratings=ratings, guides=_guides(scope), needs=needs,
+                     needs_text=texts)
+
+
+def _protected(dims: list[Hierarchy], atoms: dict[Cell, int],
+               publishable: Callable[[Cell], bool] = lambda _: True) -> Protected:
+    return protect(Table(dims, atoms), SUPPRESS_BELOW, publishable)
+
+
+def _leaf(hierarchy: Hierarchy) -> Callable[[Cell], bool]:
+    """Publishable: cells whose last coordinate is a leaf (the root, their sum, is never shown)."""
+    return lambda cell: cell[-1] != hierarchy.root
+
+
+# ---- complaints ----------------------------------------------------------------------------------------
+
+def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
+    leaves = scope.leaves + ((NO_CENTRE,) if scope.lane == "restricted" or user.all_centres else ())
+    centres, time = Hierarchy.flat(ALL, leaves), scope.time
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for leaf in leaves:
+        pk, _ = complaint_counters(scope.lane, None if leaf == NO_CENTRE else leaf, "")
+        for row in _rows(pk, scope.year):
+            month = row["SK"].split("#")[1]
+            if time.is_leaf(month):
+                rows[(leaf, month)] = row
+    where = (scope.centre, scope.period)
+
+    def atoms(names: Iterable[str], prefix: str) -> dict[Cell, int]:
+        return {(leaf, month, name): _count(row.get(f"{prefix}{name}")) for (leaf, month), row in rows.items()
+                for name in names}
+
+    categories = lane_categories(scope.lane)
+    received = Hierarchy.flat(ALL, categories)  # received is the sum of the categories
+    by_category = _protected([centres, time, received], atoms(categories, "category_"))
+    outcomes = Hierarchy.flat(ALL, get_args(Outcome))
+    by_outcome = _protected([centres, time, outcomes], atoms(outcomes.leaves(ALL), "outcome_"), _leaf(outcomes))
+    paid = sorted({k.removeprefix("comp_n_") for r in rows.values() for k in r if k.startswith("comp_n_")})
+    currencies = Hierarchy.flat(ALL, paid or ("none",))
+    compensated = _protected([centres, time, currencies], atoms(paid, "comp_n_"), _leaf(currencies))
+    under = [row for (leaf, month), row in rows.items()
+             if scope.centre in (ALL, leaf) and month in scope.months]
+    compensation = []
+    for currency in paid:
+        if compensated.shown((*where, currency)) is not None:
+            amount = sum((Decimal(r.get(f"comp_{currency}", 0)) for r in under), Decimal(0))
+            compensation.append(Money(currency=currency, amount=str(amount)))
+    return ComplaintFigures(
+        received=by_category.shown((*where, ALL)),
+        by_category=[CategoryCount(category=c, count=by_category.shown((*where, c))) for c in categories],
+        by_outcome=[OutcomeCount(outcome=o, count=by_outcome.shown((*where, o))) for o in outcomes.leaves(ALL)],
+        median_days_to_acknowledge=_median(under), compensation=compensation)
+
+
+def _median(rows: list[dict[str, Any]]) -> int | None:
+    """The median days to acknowledge, only when every centre-month it comes from acknowledged none or
+    at least 5 cases: then comparing two medians (a quarter's, a month's) can only ever say
+    something about a group of at least 5 people, never about one."""
+    acknowledged = [_count(r.get("acknowledged")) for r in rows]
+    total = sum(acknowledged)
+    if total < SUPPRESS_BELOW or any(0 < n < SUPPRESS_BELOW for n in acknowledged):
+        return None
+    middle, seen = Decimal(total + 1) / 2, 0
+    for days in range(ACK_BUCKETS + 1):
+        seen += sum(_count(r.get(f"ack_days_{days}")) for r in rows)
+        if seen >= middle:
+            return days
+    return None
+
+
+# ---- people served, no-shows, ratings ------------------------------------------------------------------
+
+def _centre_figures(scope: Scope) -> tuple[list[Served], NoShow, Ratings]:
+    """People served per month, centre and service; no-shows; ratings. (The rows by gender and age
+    band are not shown: split by centre, month and service too, nearly every count would be under 5,
+    and the few others could be worked out from them.)"""
+    centres, time = scope.centres(), scope.time
+    totals: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for centre in scope.leaves:
+        for row in _rows(f"STATS#CENTRE#{centre}", scope.year):
             parts = row["SK"].split("#")  # MONTH, m, SERVICE, s, [dimension, value...]
-            month, service, rest = parts[1], parts[3], "#".join(parts[4:])
-            if (f"#{rest}" if rest else "") == suffix:
-                served_counts[(month, centre, service)] += row.get("attended", 0)
-            if not rest:  # totals: no-shows and ratings are not split by gender or age
+            if len(parts) == 4 and time.is_leaf(parts[1]):
                 for name in ("attended", "no_show", "feedback", "rating_sum", "delivered", "decision_answered",
                              "helped_decide"):
-                    totals[name] += row.get(name, 0)
-    served = [Served(month=m, centre_id=c, service_id=s, count=shown(n))
-              for (m, c, s), n in sorted(served_counts.items())]
-    return Dashboard(
-        period=Period(from_=first, to=last), suppressed_below=SUPPRESS_BELOW, served=served,
-        no_show_rate=_no_show(totals), complaints=_complaints(user, query, centres, first, last),
-        ratings=_ratings(totals), guides=_guides(first, last), needs=_needs(query, first, last),
-        needs_text=_needs_text(query, first, last),
-    )
+                    totals[(centre, parts[1], parts[3])][name] += _count(row.get(name))
+    where = (scope.centre, scope.period)
+    kinds = sorted({s for _, _, s in totals})
+    services = Hierarchy.flat(ALL, kinds or ("none",))
+    attended = _protected([centres, time, services], {k: v["attended"] for k, v in totals.items()},
+                          lambda cell: cell[2] == ALL or (cell[0] != ALL and time.is_leaf(cell[1])))
+    served = [Served(month=m, centre_id=c, service_id=s, count=attended.shown((c, m, s)))
+              for m in scope.months for c in (scope.leaves if scope.centre == ALL else (scope.centre,))
+              for s in kinds if attended.table.value((c, m, s))]
+
+    by_month: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (centre, month, _), counts in totals.items():
+        for name, n in counts.items():
+            by_month[(centre, month)][name] += n
+    no_shows = _protected([centres, time], {k: v["no_show"] for k, v in by_month.items()})
+    came, missed = attended.table.value((*where, ALL)), no_shows.table.value(where)
+    no_show = NoShow(attended=attended.shown((*where, ALL)), no_show=no_shows.shown(where), rate=None)
+    if no_show.attended is not None and no_show.no_show is not None and came + missed:
+        no_show.rate = round(missed / (came + missed), 3)
+
+    delivery = Hierarchy("feedback", {"feedback": ("delivered", "not_delivered")})
+    rated = _protected([centres, time, delivery], {
+        (c, m, part): n for (c, m), f in by_month.items()
+        for part, n in (("delivered", f["delivered"]), ("not_delivered", f["feedback"] - f["delivered"]))})
+    decision = Hierarchy("answered", {"answered": ("helped", "not_helped")})
+    decided = _protected([centres, time, decision], {
+        (c, m, part): n for (c, m), f in by_month.items()
+        for part, n in (("helped", f["helped_decide"]), ("not_helped", f["decision_answered"] - f["helped_decide"]))})
+    count = rated.shown((*where, "feedback"))
+    rating_sum = sum(f["rating_sum"] for (c, m), f in by_month.items()
+                     if scope.centre in (ALL, c) and m in scope.months)
+    return served, no_show, Ratings(
+        count=count, average=round(rating_sum / count, 2) if count else None,
+        delivered_share=_share(rated, (*where, "delivered"), (*where, "not_delivered")),
+        helped_decide_share=_share(decided, (*where, "helped"), (*where, "not_helped")))
 
 
-def _no_show(totals: dict[str, Decimal]) -> NoShow:
-    attended, no_show = shown(totals["attended"]), shown(totals["no_show"])
-    rate = round(float(totals["no_show"] / (totals["attended"] + totals["no_show"])), 3) \
-        if attended is not None and no_show is not None else None
-    return NoShow(attended=attended, no_show=no_show, rate=rate)
+def _share(table: Protected, part: Cell, rest: Cell) -> float | None:
+    """A share, only when both it and the rest are shown: it says no more than they do."""
+    shown, other = table.shown(part), table.shown(rest)
+    return None if shown is None or other is None else round(shown / (shown + other), 3)
 
 
-def _share(part: Decimal, whole: Decimal) -> float | None:
-    """A share, only when both it and its complement are large enough to hide any one person."""
-    if shown(part) is None or shown(whole - part) is None:
-        return None
-    return round(float(part / whole), 3)
+# ---- guides and needs (the whole network's) ----------------------------------------------------------
+
+def _guides(scope: Scope) -> list[GuideFigure]:
+    """Each guide's answers in each language: a table of its own, as no figure adds guides up."""
+    atoms: dict[tuple[str, str], dict[Cell, int]] = defaultdict(lambda: defaultdict(int))
+    for row in _rows("STATS#GUIDES", scope.year):
+        _, month, _, language, _, page = row["SK"].split("#", 5)
+        if scope.time.is_leaf(month):
+            atoms[(page, language)][(month, "yes")] += _count(row.get("helpful_yes"))
+            atoms[(page, language)][(month, "no")] += _count(row.get("helpful_no"))
+    answers = Hierarchy.flat(ALL, ("yes", "no"))  # their sum is never shown
+    figures = []
+    for (page, language), counts in sorted(atoms.items()):
+        yes, no = (scope.period, "yes"), (scope.period, "no")
+        table = _protected([scope.time, answers], counts, _leaf(answers))
+        if table.table.value(yes) or table.table.value(no):
+            figures.append(GuideFigure(page=page, language=language, yes=table.shown(yes), no=table.shown(no)))
+    return figures
 
 
-def _ratings(totals: dict[str, Decimal]) -> Ratings:
-    count = shown(totals["feedback"])
-    return Ratings(
-        count=count, average=round(float(totals["rating_sum"] / totals["feedback"]), 2) if count else None,
-        helped_decide_share=_share(totals["helped_decide"], totals["decision_answered"]),
-        delivered_share=_share(totals["delivered"], totals["feedback"]),
-    )
+def _needs(scope: Scope, query: DashboardQuery) -> tuple[list[NeedFigure], list[NeedText]]:
+    """Needs by topic, for a gender, an age band or both. The counters hold each need's total and its
+    rows by gender, by age band and by both: what nobody recorded is the difference."""
+    genders = Hierarchy.flat(ALL, (*get_args(Gender), UNRECORDED))
+    ages = Hierarchy.flat(ALL, (*get_args(AgeBand), UNRECORDED))
+    topics = Hierarchy.flat(ALL, get_args(Topic))
+    rows: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    for row in _rows("STATS#NEEDS", scope.year):
+        parts = row["SK"].split("#")  # MONTH, m, TOPIC, t, [GENDER, g], [AGE, a]
+        labels = dict(zip(parts[4::2], parts[5::2], strict=True))
+        if scope.time.is_leaf(parts[1]) and topics.is_leaf(parts[3]):
+            rows[(parts[1], parts[3])][(labels.get("GENDER", ALL), labels.get("AGE", ALL))] += _count(row.get("count"))
+    atoms: dict[Cell, int] = {}
+    for (month, topic), counts in rows.items():
+        genders_given, ages_given = get_args(Gender), get_args(AgeBand)
+        both = sum(counts[(g, a)] for g in genders_given for a in ages_given)
+        for g in genders_given:
+            for a in ages_given:
+                atoms[(month, topic, g, a)] = counts[(g, a)]
+            atoms[(month, topic, g, UNRECORDED)] = counts[(g, ALL)] - sum(counts[(g, a)] for a in ages_given)
+        for a in ages_given:
+            atoms[(month, topic, UNRECORDED, a)] = counts[(ALL, a)] - sum(counts[(g, a)] for g in genders_given)
+        atoms[(month, topic, UNRECORDED, UNRECORDED)] = (
+            counts[(ALL, ALL)] - sum(counts[(g, ALL)] for g in genders_given)
+            - sum(counts[(ALL, a)] for a in ages_given) + both)
+    table = _protected([scope.time, topics, genders, ages], atoms,
+                       lambda cell: cell[1] != ALL and UNRECORDED not in cell[2:])
+    gender, age = query.gender or ALL, query.age_band or ALL
+    # A topic is listed if anyone raised it: whether someone of the chosen gender and age band did is
+    # not told by the list (a small group's count reads as withheld, like a 0).
+    needs = [NeedFigure(topic=t, count=table.shown((scope.period, t, gender, age))) for t in topics.leaves(ALL)
+             if table.table.value((scope.period, t, ALL, ALL))]
+    return needs, _needs_text(scope, table)
 
 
-def _complaints(user: StaffUser, query: DashboardQuery, centres: list[str], first: str,
-                last: str) -> ComplaintFigures:
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    keys = centres + (["ANY"] if user.all_centres and not query.centre else [])
-    for centre in keys:
-        for row in _rows(f"STATS#COMPLAINTS#{centre}", first, last):
-            for name, value in row.items():
-                if isinstance(value, Decimal):
-                    sums[name] += value
-    by_category = [CategoryCount(category=k.removeprefix("category_"), count=shown(v))
-                   for k, v in sorted(sums.items()) if k.startswith("category_") and v > 0]
-    by_outcome = [OutcomeCount(outcome=k.removeprefix("outcome_"), count=shown(v))
-                  for k, v in sorted(sums.items()) if k.startswith("outcome_") and v > 0]
-    median = None
-    if shown(sums["acknowledged"]) is not None:
-        middle, seen = (sums["acknowledged"] + 1) / 2, Decimal(0)
-        for days in range(ACK_BUCKETS + 1):
-            seen += sums.get(f"ack_days_{days}", Decimal(0))
-            if seen >= middle:
-                median = days
-                break
-    compensation = [Money(currency=k.removeprefix("comp_"), amount=str(v))
-                    for k, v in sorted(sums.items())
-                    if k.startswith("comp_") and not k.startswith("comp_n_")
-                    and shown(sums.get(f"comp_n_{k.removeprefix('comp_')}", Decimal(0))) is not None]
-    return ComplaintFigures(received=shown(sums["received"]), by_category=by_category, by_outcome=by_outcome,
-                            median_days_to_acknowledge=median, compensation=compensation)
-
-
-def _guides(first: str, last: str) -> list[GuideFigure]:
-    counts: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for row in _rows("STATS#GUIDES", first, last):
-        _, _, _, language, _, page = row["SK"].split("#", 5)
-        counts[(page, language)][0] += row.get("helpful_yes", 0)
-        counts[(page, language)][1] += row.get("helpful_no", 0)
-    return [GuideFigure(page=p, language=lang, yes=shown(yes), no=shown(no))
-            for (p, lang), (yes, no) in sorted(counts.items())]
-
-
-def _needs(query: DashboardQuery, first: str, last: str) -> list[NeedFigure]:
-    suffix = _suffix(query)
-    counts: dict[str, Decimal] = defaultdict(Decimal)
-    for row in _rows("STATS#NEEDS", first, last):
-        parts = row["SK"].split("#")  # MONTH, m, TOPIC, t, [dimension, value...]
-        rest = "#".join(parts[4:])
-        if (f"#{rest}" if rest else "") == suffix:
-            counts[parts[3]] += row.get("count", 0)
-    return [NeedFigure(topic=t, count=shown(n)) for t, n in sorted(counts.items())]
-
-
-def _needs_text(query: DashboardQuery, first: str, last: str) -> list[NeedText]:
-    """The latest needs people wrote, newest first: one query per month, most recent month first.
-    Never narrowed by gender or age band: a small group's texts would say who wrote them."""
+def _needs_text(scope: Scope, table: Protected) -> list[NeedText]:
+    """The latest needs people wrote, newest month first: only those of a month and topic whose count
+    is shown (then at least 5 people wrote on it that month), and never with a finer time than the
+    month, which could say who wrote it. Never narrowed by centre, gender or age band: a small
+    group's texts would say who wrote them."""
     texts: list[NeedText] = []
-    year, month = int(last[:4]), int(last[5:])
-    while f"{year:04d}-{month:02d}" >= first and len(texts) < NEEDS_TEXT_LIMIT:
-        answer = dynamo.query_all(KeyConditionExpression="PK = :pk", ScanIndexForward=False,
-                                  ExpressionAttributeValues=dynamo.encode_values(
-                                      {":pk": f"FEEDBACK#need#{year:04d}-{month:02d}"}))
-        for item in answer:
-            if query.centre and item.get("centre_id") != query.centre:
-                continue
-            texts.append(NeedText(topic=item["topic"], text=item["text"], language=item["language"],
-                                  at=item["SK"].split("#")[0]))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    for month in reversed(scope.months):
+        if len(texts) >= NEEDS_TEXT_LIMIT:
+            break
+        found = dynamo.query_all(KeyConditionExpression="PK = :pk", ExpressionAttributeValues=dynamo.encode_values(
+            {":pk": f"FEEDBACK#need#{month}"}))
+        texts += sorted((NeedText(topic=item["topic"], text=item["text"], language=item["language"], month=month)
+                         for item in found if table.shown((month, item["topic"], ALL, ALL)) is not None),
+                        key=lambda n: (n.topic, n.language, n.text))
     return texts[:NEEDS_TEXT_LIMIT]
 
+
+# ---- CSV ---------------------------------------------------------------------------------------------
 
 def _cell(value: Any) -> str:
     return "<5" if value is None else str(value)
 
 
 def as_csv(board: Dashboard) -> str:
-    """One table: section, month, centre, key, value; suppressed counts read "<5"."""
+    """One table: section, month, centre, key, value; withheld counts read "<5"."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "month", "centre", "key", "value"])
-    for s in board.served:
-        writer.writerow(["served", s.month, s.centre_id, s.service_id, _cell(s.count)])
-    writer.writerow(["no_show", "", "", "attended", _cell(board.no_show_rate.attended)])
-    writer.writerow(["no_show", "", "", "no_show", _cell(board.no_show_rate.no_show)])
-    writer.writerow(["no_show", "", "", "rate", _cell(board.no_show_rate.rate)])
+    writer.writerow(["dashboard", "", "", "lane", board.lane])
+    writer.writerow(["dashboard", "", "", "period", board.period.value])
     writer.writerow(["complaints", "", "", "received", _cell(board.complaints.received)])
     for c in board.complaints.by_category:
         writer.writerow(["complaints_by_category", "", "", c.category, _cell(c.count)])
@@ -229,11 +373,17 @@ def as_csv(board: Dashboard) -> str:
                      _cell(board.complaints.median_days_to_acknowledge)])
     for money in board.complaints.compensation:
         writer.writerow(["compensation", "", "", money.currency, money.amount])
-    for name in ("count", "average", "helped_decide_share", "delivered_share"):
-        writer.writerow(["ratings", "", "", name, _cell(getattr(board.ratings, name))])
-    for g in board.guides:
+    for s in board.served or []:
+        writer.writerow(["served", s.month, s.centre_id, s.service_id, _cell(s.count)])
+    if board.no_show_rate is not None:
+        for name in ("attended", "no_show", "rate"):
+            writer.writerow(["no_show", "", "", name, _cell(getattr(board.no_show_rate, name))])
+    if board.ratings is not None:
+        for name in ("count", "average", "helped_decide_share", "delivered_share"):
+            writer.writerow(["ratings", "", "", name, _cell(getattr(board.ratings, name))])
+    for g in board.guides or []:
         writer.writerow(["guides", "", g.language, f"{g.page} yes", _cell(g.yes)])
         writer.writerow(["guides", "", g.language, f"{g.page} no", _cell(g.no)])
-    for n in board.needs:
+    for n in board.needs or []:
         writer.writerow(["needs", "", "", n.topic, _cell(n.count)])
     return out.getvalue()

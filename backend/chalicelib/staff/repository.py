@@ -6,7 +6,7 @@ Keys (single table; the complaint's own items are described in complaints/servic
 - note       PK=COMPLAINT#<id>  SK=NOTE#<at>#<n>    internal, never shown to the complainant
 - referral   PK=COMPLAINT#<id>  SK=REFERRAL#<centre> GSI1: QUEUE#<lane>#<centre> / <submitted>#<id>
 - audit      PK=AUDIT#<id>      SK=<at>#<n>          appended in the same transaction as the action
-- counters   PK=STATS#COMPLAINTS#<centre or ANY>  SK=MONTH#<month submitted>   received, category_*, ...
+- counters   PK=STATS#COMPLAINTS#<lane>#<centre or ANY>  SK=MONTH#<month submitted>  received, category_*...
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from chalicelib.core import dynamo
 from chalicelib.core.aws import dynamodb_client
+from chalicelib.impact.service import complaint_counters
 
 
 def case_pk(complaint_id: str) -> str:
@@ -29,7 +30,8 @@ def queue_pk(lane: str, centre_id: str | None) -> str:
 
 
 def stats_key(meta: dict[str, Any]) -> tuple[str, str]:
-    return f"STATS#COMPLAINTS#{meta.get('centre_id') or 'ANY'}", f"MONTH#{meta['submitted_at'][:7]}"
+    """The dashboard counters a case's changes move: its lane's, at its centre, in the month it came in."""
+    return complaint_counters(meta["lane"], meta.get("centre_id"), meta["submitted_at"][:7])
 
 
 def case_items(complaint_id: str) -> list[dict[str, Any]]:

@@ -306,10 +306,13 @@
     $("s-who-roles").textContent = (me.roles || []).map(function (r) { return label("role", r); }).join(", ");
     $("s-who-centres").textContent = me.all_centres ? t("who.all_centres")
       : (me.centres || []).map(function (c) { return c.name; }).join(", ") || t("case.none");
-    // The restricted lane is for focal points; the dashboard for managers and administrators.
+    // The restricted lane is for focal points: its queue and its dashboard. The general lane's
+    // dashboard is for managers and administrators; someone who is both picks the lane.
     $("q-lane-field").hidden = !hasRole("focal_point");
     defaultLane();
-    $("s-nav-dashboard-item").hidden = !hasRole("manager", "admin");
+    $("s-nav-dashboard-item").hidden = !hasRole("manager", "admin", "focal_point");
+    $("d-lane-field").hidden = !(hasRole("focal_point") && hasRole("manager", "admin"));
+    $("d-lane").value = hasRole("manager", "admin") ? "general" : "restricted";
   }
   // Someone who is only a focal point starts in the restricted lane, the only one they work in.
   function defaultLane() {
@@ -338,7 +341,7 @@
       if (!agendaLoaded) { agendaLoaded = true; setUpAgenda(); }
       return;
     }
-    if (hash === "#/dashboard" && hasRole("manager", "admin")) {
+    if (hash === "#/dashboard" && hasRole("manager", "admin", "focal_point")) {
       showView("v-dashboard", focus);
       if (!dashboardLoaded) { dashboardLoaded = true; setUpDashboard(); }
       return;
@@ -734,39 +737,64 @@
   }
 
   // ---- the dashboard ------------------------------------------------------------------------------------
-  function monthsAgo(n) {
-    var d = new Date();
-    d.setUTCDate(1);
-    d.setUTCMonth(d.getUTCMonth() - n);
-    return d.toISOString().slice(0, 7);
+  // A period is a calendar month, quarter or year (never a range: two overlapping ranges could be
+  // subtracted to recover a count the API withholds). Listed up to today, newest first.
+  var YEARS_LISTED = 3;
+  var yearFormat = new Intl.NumberFormat(lang, { useGrouping: false });
+  function periodLabel(value) {
+    var text = String(value), year = text.slice(0, 4);
+    if (/^\d{4}$/.test(text)) return yearFormat.format(Number(year));
+    var quarter = /^\d{4}-Q([1-4])$/.exec(text);
+    if (quarter) return fill(t("dash.quarter"), { q: yearFormat.format(Number(quarter[1])), year: yearFormat.format(Number(year)) });
+    return monthName(text, "long");
+  }
+  function fillPeriods() {
+    var select = clear($("d-period"));
+    var today = new Date(), thisYear = today.getUTCFullYear(), thisMonth = today.getUTCMonth() + 1;
+    var groups = { years: [], quarters: [], months: [] };
+    for (var year = thisYear; year > thisYear - YEARS_LISTED; year--) {
+      groups.years.push(String(year));
+      for (var q = 4; q >= 1; q--) if (year < thisYear || 3 * q - 2 <= thisMonth) groups.quarters.push(year + "-Q" + q);
+      for (var m = 12; m >= 1; m--) if (year < thisYear || m <= thisMonth) groups.months.push(year + "-" + (m < 10 ? "0" : "") + m);
+    }
+    ["years", "quarters", "months"].forEach(function (name) {
+      select.appendChild(el("optgroup", { label: t("dash." + name) }, groups[name].map(function (value) {
+        return option(value, periodLabel(value));
+      })));
+    });
+    select.value = String(thisYear);
+  }
+  function dashboardLane() {
+    return $("d-lane").value === "restricted" ? "restricted" : "general";
   }
   function dashboardQuery() {
     var query = new URLSearchParams();
+    query.set("lane", dashboardLane());
     if ($("d-centre").value) query.set("centre", $("d-centre").value);
-    query.set("from", $("d-from").value);
-    query.set("to", $("d-to").value);
-    if ($("d-gender").value) query.set("gender", $("d-gender").value);
-    if ($("d-age").value) query.set("age_band", $("d-age").value);
+    query.set("period", $("d-period").value);
+    if (dashboardLane() === "general") {  // gender and age band narrow the needs, which only the general lane has
+      if ($("d-gender").value) query.set("gender", $("d-gender").value);
+      if ($("d-age").value) query.set("age_band", $("d-age").value);
+    }
     return query.toString();
   }
+  function showLaneFilters() {
+    var general = dashboardLane() === "general";
+    $("d-gender").parentNode.hidden = !general;
+    $("d-age").parentNode.hidden = !general;
+  }
   function setUpDashboard() {
-    if (!$("d-from").value) $("d-from").value = monthsAgo(11);
-    if (!$("d-to").value) $("d-to").value = monthsAgo(0);
+    fillPeriods();
+    showLaneFilters();
     loadDashboard();
   }
-  function periodValid() {
-    var ok = /^\d{4}-\d\d$/.test($("d-from").value) && /^\d{4}-\d\d$/.test($("d-to").value);
-    if (!ok) { showError(t("dash.period_needed")); $("d-from").focus(); }
-    return ok;
-  }
   function loadDashboard() {
-    if (!periodValid()) return;
     load("/staff/dashboard?" + dashboardQuery(), renderDashboard);
   }
-  function monthName(value) {
+  function monthName(value, width) {
     var date = new Date(String(value) + "-01T00:00:00Z");
     if (isNaN(date.getTime())) return String(value);
-    return new Intl.DateTimeFormat(lang, { month: "short", year: "numeric", timeZone: "UTC" }).format(date);
+    return new Intl.DateTimeFormat(lang, { month: width || "short", year: "numeric", timeZone: "UTC" }).format(date);
   }
   var suppressedBelow = 5;
   // A count the API withheld (null: fewer than `suppressed_below`) is never shown as 0.
@@ -821,8 +849,10 @@
   function renderDashboard(d) {
     suppressedBelow = d.suppressed_below || 5;
     $("d-note").textContent = fill(t("dash.suppressed_note"), { n: num(suppressedBelow) }) + " " +
-      fill(t("dash.period"), { from: monthName(d.period && d.period.from), to: monthName(d.period && d.period.to) });
+      fill(t("dash.period_shown"), { period: periodLabel(d.period && d.period.value) }) +
+      (d.lane === "restricted" ? " " + t("dash.restricted_note") : "");
     var charts = clear($("d-charts"));
+    if (d.lane === "restricted") { complaintCharts(charts, d.complaints || {}); return; }
     charts.appendChild(chart("dash.served", "dash.month_centre_service", (d.served || []).map(function (s) {
       return { label: monthName(s.month) + " · " + centreName(s.centre_id) + " · " + serviceName(s.centre_id, s.service_id),
                value: s.count };
@@ -832,19 +862,7 @@
       ["dash.attended", count(noShow.attended)], ["dash.no_show_count", count(noShow.no_show)],
       ["dash.rate", derived(noShow.rate, percent)]
     ]));
-    var complaints = d.complaints || {};
-    charts.appendChild(chart("dash.by_category", "field.category", (complaints.by_category || []).map(function (c) {
-      return { label: label("category", c.category), value: c.count };
-    })));
-    charts.appendChild(chart("dash.by_outcome", "field.outcome", (complaints.by_outcome || []).map(function (o) {
-      return { label: label("outcome", o.outcome), value: o.count };
-    })));
-    var compensation = (complaints.compensation || []).map(function (c) { return money(c.amount, c.currency); }).join(", ");
-    charts.appendChild(stats("dash.complaints", [
-      ["dash.received", count(complaints.received)],
-      ["dash.median_ack", derived(complaints.median_days_to_acknowledge, function (v) { return fill(t("queue.days"), { n: num(v) }); })],
-      ["dash.compensation", compensation || t("case.none")]
-    ]));
+    complaintCharts(charts, d.complaints || {});
     var ratings = d.ratings || {};
     charts.appendChild(stats("dash.ratings", [
       ["dash.ratings_count", count(ratings.count)],
@@ -861,12 +879,26 @@
         el("h3", { text: t("dash.needs_text") }),
         el("ol", { className: "px-messages" }, d.needs_text.map(function (n) {
           return el("li", {}, [
-            el("p", { className: "px-staff-meta", text: label("topic", n.topic) + " · " + languageName(n.language) + " · " + when(n.at) }),
+            el("p", { className: "px-staff-meta", text: label("topic", n.topic) + " · " + languageName(n.language) + " · " + monthName(n.month, "long") }),
             el("p", { className: "px-staff-text", dir: "auto", text: n.text })
           ]);
         }))
       ]));
     }
+  }
+  function complaintCharts(charts, complaints) {
+    charts.appendChild(chart("dash.by_category", "field.category", (complaints.by_category || []).map(function (c) {
+      return { label: label("category", c.category), value: c.count };
+    })));
+    charts.appendChild(chart("dash.by_outcome", "field.outcome", (complaints.by_outcome || []).map(function (o) {
+      return { label: label("outcome", o.outcome), value: o.count };
+    })));
+    var compensation = (complaints.compensation || []).map(function (c) { return money(c.amount, c.currency); }).join(", ");
+    charts.appendChild(stats("dash.complaints", [
+      ["dash.received", count(complaints.received)],
+      ["dash.median_ack", derived(complaints.median_days_to_acknowledge, function (v) { return fill(t("queue.days"), { n: num(v) }); })],
+      ["dash.compensation", compensation || t("case.none")]
+    ]));
   }
   function guidesTable(guides) {
     var body = el("tbody", {}, guides.map(function (g) {
@@ -890,13 +922,12 @@
     ])]);
   }
   function downloadCsv() {
-    if (!periodValid()) return;
     clearError();
     say(t("loading"));
     api("GET", "/staff/dashboard.csv?" + dashboardQuery(), undefined, "text/csv").then(function (result) {
       if (!result.ok) { fail(result); return; }
       var url = URL.createObjectURL(result.body);
-      var link = el("a", { href: url, download: "passerelle-dashboard-" + $("d-from").value + "-" + $("d-to").value + ".csv" });
+      var link = el("a", { href: url, download: "passerelle-dashboard-" + dashboardLane() + "-" + $("d-period").value + ".csv" });
       link.hidden = true;
       document.body.appendChild(link);
       link.click();
@@ -921,6 +952,7 @@
   setUpAgendaForms();
   $("d-form").addEventListener("submit", function (event) { event.preventDefault(); loadDashboard(); });
   $("d-csv").addEventListener("click", downloadCsv);
+  $("d-lane").addEventListener("change", function () { showLaneFilters(); loadDashboard(); });
   window.addEventListener("hashchange", function () { clearError(); say(""); route(true); });
 
   var params = new URLSearchParams(location.search);
