@@ -23,12 +23,12 @@ PRICES = {
     "cloudfront_request": 0.0120 / 1e4,  # HTTPS
     "logs_gb": 0.57,  # CloudWatch Logs ingestion
 }
-# Monthly, whatever the traffic: KMS key, 2 secrets, WAF web ACL and its 4 rules, 5 alarms, and the
+# Monthly, whatever the traffic: KMS key, 2 secrets, WAF web ACL and its 5 rules, 5 alarms, and the
 # waiting-list schedule (8,640 runs of about 50 ms, one query each).
 FIXED_MONTHLY = {
     "KMS key": 1.00,
     "Secrets Manager secrets (server key, origin header)": 2 * 0.40,
-    "WAF web ACL + 4 rules": 5.00 + 4 * 1.00,
+    "WAF web ACL + 5 rules": 5.00 + 5 * 1.00,
     "CloudWatch alarms (5)": 0.50,
     "waiting-list schedule": 8640 * (0.05 * 0.5 * 0.0000166667 + 0.20 / 1e6 + 0.1415 / 1e6),
 }
