@@ -39,6 +39,7 @@ chromium:
 # ---- build -------------------------------------------------------------------------------
 content: $(VENV)/.installed
 	$(PY) -m devstack.content
+	$(PY) -m devstack.open_data
 
 site: content
 	$(PY) -m mkdocs build --quiet --strict -f site/mkdocs.yml
