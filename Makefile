@@ -41,6 +41,7 @@ chromium:
 content: $(VENV)/.installed
 	$(PY) -m devstack.content
 	$(PY) -m devstack.cldr
+	$(PY) -m devstack.open_data
 
 # Recruiters' lists (README, "Recruiters' lists"). With FILE: load a regulator's CSV for COUNTRY into
 # content/recruiters.yaml (SOURCE names the publication, PUBLISHED its date); nothing changes unless

@@ -81,8 +81,34 @@ def render(spec: dict[str, Any], lang: str) -> str:
         else:
             lines.append(f"`{json.dumps(schema)[:200]}`")
         lines.append("")
-    lines.append("</div>")
+    lines += [open_data_section(lang), "</div>"]
     return "\n".join(lines) + "\n"
+
+
+def open_data_section(lang: str) -> str:
+    """The open data files, and the properties we add to HSDS's (HSDS asks publishers to document them)."""
+    sys.path.insert(0, str(ROOT))
+    from devstack.open_data import CENTRE_ID_TYPE, EXTENSIONS, TAXONOMY_NAME
+
+    up = "../../" if lang == "en" else "../../../"  # the page is /developers/api/ or /<lang>/developers/api/
+    lines = [
+        "## Open data {#open-data}", "",
+        "The centre directory is published as [Open Referral HSDS 3.0](https://github.com/openreferral/specification/tree/3.0), "
+        "valid against its JSON schemas:", "",
+        f'- <a href="{up}open-data/hsds.json" type="application/json">hsds.json</a>: every table (organizations, '
+        "organization_identifiers, locations, addresses, phones, languages, schedules, services, "
+        "service_at_locations, taxonomies, taxonomy_terms, attributes), rows linked by id.",
+        f'- <a href="{up}open-data/services.json" type="application/json">services.json</a>: one compiled service '
+        "per service at a centre, with its organization, locations, address, phones, schedules, languages and "
+        "category nested, in the `Page` envelope of the HSDS API (`GET /services?full=true`).", "",
+        f"A centre's id is its organization's identifier of type `{CENTRE_ID_TYPE}`; a service's id in this API is "
+        f"the code of its taxonomy term (taxonomy `{TAXONOMY_NAME}`). Schedules give local times with their UTC "
+        "offset; where a centre's clocks change, each schedule is valid only between the changes. Properties "
+        "HSDS does not define:", "",
+        "| property | meaning |", "|---|---|",
+        *(f"| `{name}` | {escape(meaning)} |" for name, meaning in EXTENSIONS.items()), "",
+    ]
+    return "\n".join(lines)
 
 
 def write_pages(docs_dir: Path, languages: list[str]) -> None:

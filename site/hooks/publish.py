@@ -1,76 +1,28 @@
 """MkDocs hook: what the build publishes besides pages, written once all languages are built.
 
 - assets/directory.css: the directory's no-JavaScript filter rules (directory.filter_css).
-- open-data/hsds.json: the centre directory as Open Referral HSDS 3.0 (organisations, services,
-  locations, service_at_locations, phones, schedules), for anyone to reuse.
+- open-data/hsds.json and services.json: the centre directory as Open Referral HSDS 3.0, written by
+  devstack/open_data.py for the address this site is built for (the deploy builds for the public one).
 - qr.svg beside every guide and centre page: for posters and brochures, and shown on print.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-import uuid
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import segno
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 HOOKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(HOOKS))
 import directory  # noqa: E402
 
-NAMESPACE = uuid.UUID("6f1c5d1e-3f0b-4d0e-9a51-7c2f1f0b9a10")  # stable HSDS ids from our ids
-BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
-
-
-def _id(*parts: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
-
-
-def hsds(catalogue: Any, site_url: str) -> dict[str, Any]:
-    """Open Referral HSDS 3.0 tables. Every centre is an organisation with one location; each
-    service it offers is a service delivered at that location."""
-    tables: dict[str, list[dict[str, Any]]] = {k: [] for k in (
-        "organizations", "services", "locations", "service_at_locations", "phones", "schedules", "languages")}
-    for centre in catalogue.centres:
-        org_id, loc_id = _id("org", centre.id), _id("loc", centre.id)
-        tables["organizations"].append({
-            "id": org_id, "name": centre.name["en"], "description": f"{centre.operator} ({centre.kind} centre)",
-            "email": centre.contact.email, "website": f"{site_url}centres/{centre.id}/",
-        })
-        tables["locations"].append({
-            "id": loc_id, "organization_id": org_id, "location_type": "physical", "name": centre.name["en"],
-            "latitude": centre.coordinates.lat, "longitude": centre.coordinates.lon,
-            "addresses": [{"address_1": centre.address, "city": centre.city["en"], "country": centre.country,
-                           "address_type": "physical", "state_province": "", "postal_code": ""}],
-        })
-        if centre.contact.phone:
-            tables["phones"].append({"id": _id("phone", centre.id), "location_id": loc_id,
-                                     "organization_id": org_id, "number": centre.contact.phone, "type": "voice"})
-        for code in centre.languages:
-            tables["languages"].append({"id": _id("lang", centre.id, code), "location_id": loc_id, "code": code})
-        for day, ranges in centre.opening_hours.items():
-            for start, end in ranges:
-                tables["schedules"].append({
-                    "id": _id("sched", centre.id, day, start), "location_id": loc_id, "freq": "WEEKLY",
-                    "byday": BYDAY[day], "opens_at": start, "closes_at": end, "timezone": centre.timezone,
-                })
-        for sid in centre.services:
-            service = catalogue.service(sid)
-            if service is None:
-                continue
-            service_id = _id("svc", centre.id, sid)
-            tables["services"].append({
-                "id": service_id, "organization_id": org_id, "name": service.name["en"],
-                "description": service.description["en"], "status": "active",
-                "last_modified": f"{centre.last_verified.isoformat()}T00:00:00Z",
-            })
-            tables["service_at_locations"].append({"id": _id("sal", centre.id, sid), "service_id": service_id,
-                                                   "location_id": loc_id})
-    return {"hsds_version": "3.0", "sample_data": catalogue.sample_data, **tables}
+sys.path.insert(0, str(HOOKS.parents[1]))
+from devstack import open_data  # noqa: E402
 
 
 def write_qr_codes(site_dir: Path, site_url: str) -> int:
@@ -94,8 +46,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     catalogue = directory._state["catalogue"]
     (site_dir / "assets" / "directory.css").write_text(directory.filter_css(catalogue), encoding="utf-8")
     site_url = config.site_url or "/"
-    data_dir = site_dir / "open-data"
-    data_dir.mkdir(exist_ok=True)
-    (data_dir / "hsds.json").write_text(json.dumps(hsds(catalogue, site_url), ensure_ascii=False, indent=1),
-                                        encoding="utf-8")
+    try:
+        open_data.write(site_dir / "open-data", catalogue, site_url, datetime.now(UTC).date())
+    except ValueError as exc:  # a site_url that is not an absolute address
+        raise PluginError(str(exc)) from exc
     write_qr_codes(site_dir, site_url)
