@@ -92,6 +92,7 @@ run: check-host $(VENV)/.installed node_modules/.installed site
 # ---- checks ------------------------------------------------------------------------------
 lint: $(VENV)/.installed
 	$(PY) -m ruff check backend devstack infra site/hooks tests
+	$(PY) -m ruff format --check backend devstack infra site/hooks tests
 	$(PY) -m devstack.requirements --check
 
 typecheck: $(VENV)/.installed

@@ -67,8 +67,17 @@ app.register_blueprint(docs_bp, url_prefix="/api")
 
 
 # Unknown routes are 404 whatever the body's type (Chalice would answer 415 first).
-@api_route(app, "/api/{proxy+}", methods=("GET", "POST", "PUT", "PATCH", "DELETE"),
-           content_types=["application/json", "application/x-www-form-urlencoded", "multipart/form-data",
-                          "text/plain", "application/octet-stream"])
+@api_route(
+    app,
+    "/api/{proxy+}",
+    methods=("GET", "POST", "PUT", "PATCH", "DELETE"),
+    content_types=[
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "text/plain",
+        "application/octet-stream",
+    ],
+)
 def unknown_route(**_path: str) -> None:
     raise NotFound("No such API route.")

@@ -55,14 +55,37 @@ SKELETONS = ("Ed", "MEd", "MMMd", "MMMMd", "MMMEd", "yMMM", "yMMMM", "yMMMd", "y
 # the portal's readers go to work. Any other zone is written as a GMT offset.
 EXTRA_ZONES = ("UTC", "Europe/Moscow")
 # The pattern letters format.js and chalicelib.core.cldr implement, with the counts they accept.
-SUPPORTED_FIELDS = {"G": {1, 2, 3, 4}, "y": {1, 2, 3, 4}, "M": {1, 2, 3, 4}, "L": {1, 2, 3, 4},
-                    "d": {1, 2}, "E": {1, 2, 3, 4}, "c": {3, 4}, "a": {1, 2, 3}, "h": {1, 2}, "H": {1, 2},
-                    "K": {1, 2}, "k": {1, 2}, "m": {1, 2}, "s": {1, 2}, "z": {1, 2, 3, 4}}
+SUPPORTED_FIELDS = {
+    "G": {1, 2, 3, 4},
+    "y": {1, 2, 3, 4},
+    "M": {1, 2, 3, 4},
+    "L": {1, 2, 3, 4},
+    "d": {1, 2},
+    "E": {1, 2, 3, 4},
+    "c": {3, 4},
+    "a": {1, 2, 3},
+    "h": {1, 2},
+    "H": {1, 2},
+    "K": {1, 2},
+    "k": {1, 2},
+    "m": {1, 2},
+    "s": {1, 2},
+    "z": {1, 2, 3, 4},
+}
 # The digits of each numeric numbering system a site language may default to: ten consecutive
 # code points from its zero (CLDR common/supplemental/numberingSystems.xml; checked below against
 # the Unicode database).
-NUMBERING_ZERO = {"latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "beng": 0x9E6, "deva": 0x966,
-                  "khmr": 0x17E0, "laoo": 0xED0, "mymr": 0x1040, "thai": 0xE50}
+NUMBERING_ZERO = {
+    "latn": 0x30,
+    "arab": 0x660,
+    "arabext": 0x6F0,
+    "beng": 0x9E6,
+    "deva": 0x966,
+    "khmr": 0x17E0,
+    "laoo": 0xED0,
+    "mymr": 0x1040,
+    "thai": 0xE50,
+}
 NUMBER_SYMBOLS = ("decimal", "group", "minusSign", "plusSign")
 MONTHS = range(1, 13)
 WEEKDAYS = range(7)  # Babel and CLDR's Python side: 0 is Monday
@@ -131,8 +154,9 @@ def zone_names(locale: Locale, zones: Iterable[str]) -> dict[str, dict[str, list
     no name at all is left out."""
     out: dict[str, dict[str, list[str | None]]] = {}
     for zone in zones:
-        entry = {width: [zone_name(locale, zone, width, v) for v in ("standard", "daylight")]
-                 for width in ("long", "short")}
+        entry = {
+            width: [zone_name(locale, zone, width, v) for v in ("standard", "daylight")] for width in ("long", "short")
+        }
         entry = {width: names for width, names in entry.items() if any(names)}
         if entry:
             out[zone] = entry
@@ -165,11 +189,12 @@ def number_format(locale: Locale) -> dict[str, Any]:
 
 def _affix(text: str, symbols: dict[str, str]) -> str:
     """A pattern's prefix or suffix as printed: quoted text as it is, "-" and "+" as the symbols."""
+
     def unquoted(part: str) -> str:
         return part.replace("-", symbols["minusSign"]).replace("+", symbols["plusSign"])
+
     parts = re.split(r"('(?:[^']|'')*')", text)
-    return "".join(part[1:-1].replace("''", "'") or "'" if part.startswith("'") else unquoted(part)
-                   for part in parts)
+    return "".join(part[1:-1].replace("''", "'") or "'" if part.startswith("'") else unquoted(part) for part in parts)
 
 
 _FIELD = re.compile(r"'(?:[^']|'')*'|''|([A-Za-z])\1*")
@@ -226,8 +251,9 @@ def _js_rule(rule: Any) -> str:
     if kind == "not":
         return f"!{_js_rule(rule[1])}"
     value = _js_operand(rule[1])
-    tests = " || ".join(f"{value} === {low}" if low == high else f"({value} >= {low} && {value} <= {high})"
-                        for low, high in rule[2])
+    tests = " || ".join(
+        f"{value} === {low}" if low == high else f"({value} >= {low} && {value} <= {high})" for low, high in rule[2]
+    )
     # "in" holds for whole numbers only ("n in 1..4" is false for 1.5); i, v, w, f, t, e are whole
     needs_whole = kind == "in" and value.startswith("n")
     return f"({value} % 1 === 0 && ({tests}))" if needs_whole else f"({tests})"
@@ -236,7 +262,7 @@ def _js_rule(rule: Any) -> str:
 def plural_js(rules: list[list[Any]]) -> str:
     """A JavaScript arrow function of the CLDR operands, returning the category."""
     body = "".join(f"{_js_rule(rule)} ? {json.dumps(tag)} : " for tag, rule in rules)
-    return f"(n, i, v, w, f, t, e) => {body}\"other\""
+    return f'(n, i, v, w, f, t, e) => {body}"other"'
 
 
 def locale_data(lang: str, zones: Iterable[str]) -> dict[str, Any]:
@@ -255,8 +281,10 @@ def locale_data(lang: str, zones: Iterable[str]) -> dict[str, Any]:
         "gmt": str(locale.zone_formats["gmt"]).replace("%s", "{0}"),
         "zones": zone_names(locale, zones),
         "number": number_format(locale),
-        "lists": {style: {k: str(locale.list_patterns[style][k]) for k in ("2", "start", "middle", "end")}
-                  for style in ("standard", "or")},
+        "lists": {
+            style: {k: str(locale.list_patterns[style][k]) for k in ("2", "start", "middle", "end")}
+            for style in ("standard", "or")
+        },
         "plural": plural_rules(locale),
     }
     for kind in ("date", "time", "skeletons"):
@@ -269,8 +297,10 @@ def js_module(data: dict[str, Any]) -> str:
     """The site's module: the data as a default export, the plural rules as a function in it."""
     plain = {k: v for k, v in data.items() if k != "plural"}
     body = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
-    return (f"// {data['lang']}: generated by devstack/cldr.py from {data['cldr']}; do not edit.\n"
-            f"export default {{plural: {plural_js(data['plural'])},{body[1:]};\n")
+    return (
+        f"// {data['lang']}: generated by devstack/cldr.py from {data['cldr']}; do not edit.\n"
+        f"export default {{plural: {plural_js(data['plural'])},{body[1:]};\n"
+    )
 
 
 def zones_in_use() -> list[str]:
@@ -286,8 +316,12 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def compile_cldr(site_out: Path = SITE_OUT, backend_out: Path = BACKEND_OUT,
-                 languages: Iterable[str] = SITE_LANGUAGES, zones: Iterable[str] | None = None) -> dict[str, Path]:
+def compile_cldr(
+    site_out: Path = SITE_OUT,
+    backend_out: Path = BACKEND_OUT,
+    languages: Iterable[str] = SITE_LANGUAGES,
+    zones: Iterable[str] | None = None,
+) -> dict[str, Path]:
     """Write both files for every language; returns {lang: the site module's path}."""
     zones = list(zones_in_use() if zones is None else zones)
     written: dict[str, Path] = {}
@@ -305,8 +339,10 @@ def main() -> int:
     written = compile_cldr()
     sizes = {lang: len(brotli.compress(path.read_bytes())) for lang, path in written.items()}
     largest = max(sizes, key=sizes.__getitem__)
-    print(f"cldr: {len(written)} languages -> {SITE_OUT.relative_to(ROOT)}/ and {BACKEND_OUT.relative_to(ROOT)}/ "
-          f"(brotli {min(sizes.values())}-{sizes[largest]} bytes a language, largest {largest})")
+    print(
+        f"cldr: {len(written)} languages -> {SITE_OUT.relative_to(ROOT)}/ and {BACKEND_OUT.relative_to(ROOT)}/ "
+        f"(brotli {min(sizes.values())}-{sizes[largest]} bytes a language, largest {largest})"
+    )
     return 0
 
 

@@ -44,9 +44,25 @@ def code_files() -> list[tuple[Path, str]]:
 def install_libraries(target: Path) -> None:
     version = RUNTIME.removeprefix("python")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "--only-binary=:all:", *(f"--platform={tag}" for tag in PLATFORMS), "--implementation", "cp",
-         "--python-version", version, "--target", str(target), "--requirement", str(REQUIREMENTS)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            *(f"--platform={tag}" for tag in PLATFORMS),
+            "--implementation",
+            "cp",
+            "--python-version",
+            version,
+            "--target",
+            str(target),
+            "--requirement",
+            str(REQUIREMENTS),
+        ],
         check=True,
     )
     for cache in target.rglob("__pycache__"):
@@ -80,8 +96,15 @@ def build(output: Path = OUTPUT) -> dict[str, object]:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 bundle.writestr(info, path.read_bytes())
     sizes = folder_sizes(site)
-    return {"runtime": RUNTIME, "architecture": ARCHITECTURE, "handler": HANDLER, "zip": str(archive),
-            "zipped_bytes": archive.stat().st_size, "unzipped_bytes": sum(sizes.values()), "parts": sizes}
+    return {
+        "runtime": RUNTIME,
+        "architecture": ARCHITECTURE,
+        "handler": HANDLER,
+        "zip": str(archive),
+        "zipped_bytes": archive.stat().st_size,
+        "unzipped_bytes": sum(sizes.values()),
+        "parts": sizes,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -90,8 +113,10 @@ def main(argv: list[str]) -> int:
         print(json.dumps(report, indent=2))
         return 0
     megabytes = 1_000_000
-    print(f"{report['zip']}: {report['zipped_bytes'] / megabytes:.1f} MB zipped, "  # type: ignore[operator]
-          f"{report['unzipped_bytes'] / megabytes:.1f} MB unzipped ({RUNTIME}, {ARCHITECTURE})")  # type: ignore[operator]
+    print(
+        f"{report['zip']}: {report['zipped_bytes'] / megabytes:.1f} MB zipped, "  # type: ignore[operator]
+        f"{report['unzipped_bytes'] / megabytes:.1f} MB unzipped ({RUNTIME}, {ARCHITECTURE})"
+    )  # type: ignore[operator]
     for part, size in report["parts"].items():  # type: ignore[attr-defined]
         print(f"  {size / megabytes:6.1f} MB  {part}")
     return 0

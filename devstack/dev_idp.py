@@ -72,6 +72,7 @@ class AccountsError(ValueError):
 
 # ---- accounts -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Account:
     username: str
@@ -122,9 +123,9 @@ def load_accounts(path: Path = ACCOUNTS_FILE, centre_ids: Collection[str] | None
         if not isinstance(groups, list) or not groups or not set(groups) <= set(ROLES):
             problems.append(f"{where}: groups must be a non-empty list of {', '.join(ROLES)}")
         if not isinstance(centres, list) or not centres or not all(isinstance(c, str) for c in centres):
-            problems.append(f"{where}: centres must be a non-empty list of centre ids, or [\"*\"]")
+            problems.append(f'{where}: centres must be a non-empty list of centre ids, or ["*"]')
         elif ALL_CENTRES in centres and centres != [ALL_CENTRES]:
-            problems.append(f"{where}: \"*\" (every centre) stands alone")
+            problems.append(f'{where}: "*" (every centre) stands alone')
         elif centre_ids is not None and centres != [ALL_CENTRES]:
             unknown = sorted(set(centres) - set(centre_ids))
             if unknown:
@@ -149,6 +150,7 @@ def describe_accounts(accounts: Mapping[str, Account]) -> list[str]:
 
 # ---- keys ---------------------------------------------------------------------------------------
 
+
 def load_key(path: Path) -> rsa.RSAPrivateKey:
     """The signing key, generated on first use. Several processes may start at once: the key is
     written to a private temporary file and linked into place (core/secrets.py's write_once), so
@@ -157,8 +159,12 @@ def load_key(path: Path) -> rsa.RSAPrivateKey:
         sys.path.insert(0, str(BACKEND))
     from chalicelib.core.secrets import write_once
 
-    write_once(path, lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    write_once(
+        path,
+        lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+    )
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
         raise ValueError(f"{path} does not hold an RSA key of at least 2048 bits")
@@ -197,6 +203,7 @@ def jwks(key: rsa.RSAPrivateKey) -> dict[str, list[dict[str, str]]]:
 
 # ---- tokens -------------------------------------------------------------------------------------
 
+
 def _sign(header: dict[str, Any], claims: dict[str, Any], key: Any) -> str:
     alg = header["alg"]
     if alg == "none" or alg.startswith("HS"):
@@ -230,9 +237,16 @@ def _token(claims: dict[str, Any], key: Any, overrides: dict[str, Any]) -> str:
     return _sign(header, claims, key)
 
 
-def mint_id_token(account_or_claims: Account | Mapping[str, Any], *, issuer: str, audience: str,
-                  key: Any = None, lifetime: int = TOKEN_LIFETIME, now: float | None = None,
-                  **overrides: Any) -> str:
+def mint_id_token(
+    account_or_claims: Account | Mapping[str, Any],
+    *,
+    issuer: str,
+    audience: str,
+    key: Any = None,
+    lifetime: int = TOKEN_LIFETIME,
+    now: float | None = None,
+    **overrides: Any,
+) -> str:
     """An ID token as Cognito's: signed RS256 with `key` (a process-wide throwaway key if None).
 
     `overrides` replace claims (`exp=0`, `token_use="access"`; `groups=`, `centres=` and `username=`
@@ -241,8 +255,9 @@ def mint_id_token(account_or_claims: Account | Mapping[str, Any], *, issuer: str
     given as bytes: tokens a verifier must refuse.
     """
     issued = int(time.time() if now is None else now)
-    identity = account_or_claims.identity_claims() if isinstance(account_or_claims, Account) \
-        else dict(account_or_claims)
+    identity = (
+        account_or_claims.identity_claims() if isinstance(account_or_claims, Account) else dict(account_or_claims)
+    )
     claims: dict[str, Any] = {
         **identity,
         "iss": issuer,
@@ -256,8 +271,17 @@ def mint_id_token(account_or_claims: Account | Mapping[str, Any], *, issuer: str
     return _token(claims, key, overrides)
 
 
-def mint_access_token(account: Account, *, issuer: str, client_id: str, scope: str, key: Any = None,
-                      lifetime: int = TOKEN_LIFETIME, now: float | None = None, **overrides: Any) -> str:
+def mint_access_token(
+    account: Account,
+    *,
+    issuer: str,
+    client_id: str,
+    scope: str,
+    key: Any = None,
+    lifetime: int = TOKEN_LIFETIME,
+    now: float | None = None,
+    **overrides: Any,
+) -> str:
     """An access token as Cognito's: no `aud`, but `client_id`, `scope` and `username`."""
     issued = int(time.time() if now is None else now)
     claims: dict[str, Any] = {
@@ -283,6 +307,7 @@ def pkce_challenge(verifier: str) -> str:
 
 # ---- the provider -------------------------------------------------------------------------------
 
+
 @dataclass
 class Response:
     status: int
@@ -300,9 +325,16 @@ class AuthorizationRequest:
     nonce: str
 
     def hidden_fields(self) -> dict[str, str]:
-        return {"client_id": self.client_id, "redirect_uri": self.redirect_uri, "state": self.state,
-                "scope": self.scope, "code_challenge": self.code_challenge, "code_challenge_method": "S256",
-                "nonce": self.nonce, "response_type": "code"}
+        return {
+            "client_id": self.client_id,
+            "redirect_uri": self.redirect_uri,
+            "state": self.state,
+            "scope": self.scope,
+            "code_challenge": self.code_challenge,
+            "code_challenge_method": "S256",
+            "nonce": self.nonce,
+            "response_type": "code",
+        }
 
 
 @dataclass(frozen=True)
@@ -322,8 +354,10 @@ class _RedirectedError(Exception):
 
     def __init__(self, request: Mapping[str, str], error: str, description: str) -> None:
         super().__init__(description)
-        self.location = _with_query(request["redirect_uri"], {
-            "error": error, "error_description": description, "state": request.get("state", "")})
+        self.location = _with_query(
+            request["redirect_uri"],
+            {"error": error, "error_description": description, "state": request.get("state", "")},
+        )
 
 
 def _with_query(uri: str, params: Mapping[str, str]) -> str:
@@ -355,8 +389,9 @@ class DevIdentityProvider:
 
     # -- the HTTP surface, without sockets --
 
-    def handle(self, method: str, path: str, query: str, body: bytes = b"", content_type: str = "", *,
-               local: bool) -> Response:
+    def handle(
+        self, method: str, path: str, query: str, body: bytes = b"", content_type: str = "", *, local: bool
+    ) -> Response:
         """Answer one request to `/dev-idp/...`; `local` says whether it was made on this machine."""
         if not local and path in (f"{PREFIX}/oauth2/authorize", f"{PREFIX}/login", f"{PREFIX}/oauth2/token"):
             return self._remote_refused(path)
@@ -372,8 +407,11 @@ class DevIdentityProvider:
             return Response(404, {"Content-Type": "text/plain; charset=utf-8"}, b"Not found\n")
         allowed, answer = route
         if method not in (allowed, "HEAD" if allowed == "GET" else allowed):
-            return Response(405, {"Allow": "GET, HEAD" if allowed == "GET" else allowed,
-                                  "Content-Type": "text/plain; charset=utf-8"}, b"Method not allowed\n")
+            return Response(
+                405,
+                {"Allow": "GET, HEAD" if allowed == "GET" else allowed, "Content-Type": "text/plain; charset=utf-8"},
+                b"Method not allowed\n",
+            )
         try:
             return answer()
         except ValueError:  # a malformed form or query string
@@ -388,8 +426,11 @@ class DevIdentityProvider:
         return _single_values(body.decode("utf-8"))
 
     def _jwks(self) -> Response:
-        return Response(200, {"Content-Type": "application/json", "Cache-Control": "public, max-age=300"},
-                        json.dumps(jwks(self.key)).encode())
+        return Response(
+            200,
+            {"Content-Type": "application/json", "Cache-Control": "public, max-age=300"},
+            json.dumps(jwks(self.key)).encode(),
+        )
 
     def _checked(self, params: Mapping[str, str]) -> AuthorizationRequest | Response:
         """The authorization request the parameters make, or the answer that refuses them."""
@@ -434,23 +475,46 @@ class DevIdentityProvider:
         with self._lock:  # a code is used once: taken now, whatever follows
             grant = self._codes.pop(self._code_key(code), None)
         now = self.clock()
-        if (grant is None or grant.expires_at <= now
-                or not hmac.compare_digest(grant.request.client_id, form.get("client_id", ""))
-                or not hmac.compare_digest(grant.request.redirect_uri.encode(), form.get("redirect_uri", "").encode())
-                or not _VERIFIER.match(verifier)
-                or not hmac.compare_digest(pkce_challenge(verifier), grant.request.code_challenge)
-                or grant.username not in self.accounts):
+        if (
+            grant is None
+            or grant.expires_at <= now
+            or not hmac.compare_digest(grant.request.client_id, form.get("client_id", ""))
+            or not hmac.compare_digest(grant.request.redirect_uri.encode(), form.get("redirect_uri", "").encode())
+            or not _VERIFIER.match(verifier)
+            or not hmac.compare_digest(pkce_challenge(verifier), grant.request.code_challenge)
+            or grant.username not in self.accounts
+        ):
             return self._token_error("invalid_grant")
         account = self.accounts[grant.username]
-        id_token = mint_id_token(account, issuer=self.issuer, audience=self.client_id, key=self.key, now=now,
-                                 auth_time=grant.auth_time, nonce=grant.request.nonce or None)
-        access_token = mint_access_token(account, issuer=self.issuer, client_id=self.client_id,
-                                         scope=grant.request.scope, key=self.key, now=now,
-                                         auth_time=grant.auth_time)
-        body = {"id_token": id_token, "access_token": access_token, "expires_in": TOKEN_LIFETIME,
-                "token_type": "Bearer"}
-        return Response(200, {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"},
-                        json.dumps(body).encode())
+        id_token = mint_id_token(
+            account,
+            issuer=self.issuer,
+            audience=self.client_id,
+            key=self.key,
+            now=now,
+            auth_time=grant.auth_time,
+            nonce=grant.request.nonce or None,
+        )
+        access_token = mint_access_token(
+            account,
+            issuer=self.issuer,
+            client_id=self.client_id,
+            scope=grant.request.scope,
+            key=self.key,
+            now=now,
+            auth_time=grant.auth_time,
+        )
+        body = {
+            "id_token": id_token,
+            "access_token": access_token,
+            "expires_in": TOKEN_LIFETIME,
+            "token_type": "Bearer",
+        }
+        return Response(
+            200,
+            {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"},
+            json.dumps(body).encode(),
+        )
 
     def logout(self, query: str) -> Response:
         """Cognito ends its session and goes to `logout_uri`; this provider keeps no session."""
@@ -484,8 +548,9 @@ class DevIdentityProvider:
         state, nonce = params.get("state", ""), params.get("nonce", "")
         if len(state) > 2048 or len(nonce) > 2048:
             raise _RedirectedError(params, "invalid_request", "state or nonce is too long")
-        return AuthorizationRequest(self.client_id, params["redirect_uri"], state, scope,
-                                    params["code_challenge"], nonce)
+        return AuthorizationRequest(
+            self.client_id, params["redirect_uri"], state, scope, params["code_challenge"], nonce
+        )
 
     @staticmethod
     def _code_key(code: str) -> str:
@@ -493,27 +558,38 @@ class DevIdentityProvider:
 
     @staticmethod
     def _redirect(location: str) -> Response:
-        return Response(302, {"Location": location, "Cache-Control": "no-store",
-                              "Content-Type": "text/plain; charset=utf-8"})
+        return Response(
+            302, {"Location": location, "Cache-Control": "no-store", "Content-Type": "text/plain; charset=utf-8"}
+        )
 
     @staticmethod
     def _token_error(error: str, status: int = 400) -> Response:
-        return Response(status, {"Content-Type": "application/json", "Cache-Control": "no-store",
-                                 "Pragma": "no-cache"}, json.dumps({"error": error}).encode())
+        return Response(
+            status,
+            {"Content-Type": "application/json", "Cache-Control": "no-store", "Pragma": "no-cache"},
+            json.dumps({"error": error}).encode(),
+        )
 
-    def _page(self, status: int, *, request: AuthorizationRequest | None = None, username: str = "",
-              error: str = "") -> Response:
+    def _page(
+        self, status: int, *, request: AuthorizationRequest | None = None, username: str = "", error: str = ""
+    ) -> Response:
         listed = self.accounts if self.list_accounts else None
-        return Response(status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
-                        render_sign_in(listed, request, username=username, error=error).encode())
+        return Response(
+            status,
+            {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"},
+            render_sign_in(listed, request, username=username, error=error).encode(),
+        )
 
 
-REMOTE_REFUSED = ("The development sign-in works only on the machine that runs the local stack: "
-                  "open the staff console there, at http://127.0.0.1.")
+REMOTE_REFUSED = (
+    "The development sign-in works only on the machine that runs the local stack: "
+    "open the staff console there, at http://127.0.0.1."
+)
 
 
-def render_sign_in(accounts: Mapping[str, Account] | None, request: AuthorizationRequest | None, *,
-                   username: str = "", error: str = "") -> str:
+def render_sign_in(
+    accounts: Mapping[str, Account] | None, request: AuthorizationRequest | None, *, username: str = "", error: str = ""
+) -> str:
     """The sign-in page (or, without a request, just the error). No inline script or style. With
     `accounts` None the username is typed: no account is named."""
     esc = html.escape
@@ -532,23 +608,29 @@ def render_sign_in(accounts: Mapping[str, Account] | None, request: Authorizatio
         parts.append(f'<p role="alert" id="error"><strong>{esc(error)}</strong></p>\n')
     if request is not None:
         parts.append(f'<form method="post" action="{PREFIX}/login">\n')
-        parts += [f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">\n'
-                  for k, v in request.hidden_fields().items()]
+        parts += [
+            f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">\n' for k, v in request.hidden_fields().items()
+        ]
         if accounts is None:
-            parts.append('<p><label for="username">Account</label><br>\n<input id="username" name="username" '
-                         f'autocomplete="username" required value="{esc(username)}"></p>\n')
+            parts.append(
+                '<p><label for="username">Account</label><br>\n<input id="username" name="username" '
+                f'autocomplete="username" required value="{esc(username)}"></p>\n'
+            )
         else:
-            parts.append('<p><label for="username">Account</label><br>\n'
-                         '<select id="username" name="username" required>\n')
+            parts.append(
+                '<p><label for="username">Account</label><br>\n<select id="username" name="username" required>\n'
+            )
             for account in accounts.values():
                 selected = " selected" if account.username == username else ""
                 scope = "every centre" if account.all_centres else ", ".join(account.centres)
                 label = f"{account.username}: {account.name} ({', '.join(account.groups)}; {scope})"
                 parts.append(f'<option value="{esc(account.username)}"{selected}>{esc(label)}</option>\n')
             parts.append("</select></p>\n")
-        parts.append('<p><label for="password">Password</label><br>\n'
-                     '<input id="password" name="password" type="password" autocomplete="current-password" '
-                     'required></p>\n<p><button type="submit">Sign in</button></p>\n</form>\n')
+        parts.append(
+            '<p><label for="password">Password</label><br>\n'
+            '<input id="password" name="password" type="password" autocomplete="current-password" '
+            'required></p>\n<p><button type="submit">Sign in</button></p>\n</form>\n'
+        )
     parts.append("</main>\n</body>\n</html>\n")
     return "".join(parts)
 

@@ -44,8 +44,9 @@ def compile_launcher(jar: Path, out_root: Path = BUILD / "dynamodb-local-launche
     launcher gets a folder of its own). Several test processes may start at once: each compiles
     into a private folder and renames it into place; whoever loses the race uses the winner's."""
     jar_stat = jar.stat()
-    digest = hashlib.sha256(LAUNCHER.read_bytes() + f"{jar.resolve()}:{jar_stat.st_size}:{jar_stat.st_mtime_ns}"
-                            .encode()).hexdigest()[:16]
+    digest = hashlib.sha256(
+        LAUNCHER.read_bytes() + f"{jar.resolve()}:{jar_stat.st_size}:{jar_stat.st_mtime_ns}".encode()
+    ).hexdigest()[:16]
     classes = out_root / digest
     if (classes / f"{LAUNCHER_CLASS}.class").is_file():
         return classes
@@ -53,12 +54,17 @@ def compile_launcher(jar: Path, out_root: Path = BUILD / "dynamodb-local-launche
     if javac is None:
         raise PrerequisiteMissing(
             "The local stack starts DynamoDB Local through a launcher compiled with javac: install a JDK 17 or "
-            "newer (e.g. 'apt-get install openjdk-17-jdk-headless').")
+            "newer (e.g. 'apt-get install openjdk-17-jdk-headless')."
+        )
     out_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=out_root))
     try:
-        done = subprocess.run([javac, "--release", "17", "-cp", str(jar), "-d", str(staging), str(LAUNCHER)],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [javac, "--release", "17", "-cp", str(jar), "-d", str(staging), str(LAUNCHER)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"Could not compile {LAUNCHER.name} against {jar}:\n{done.stderr.strip()}")
         # If another process put its copy there first: the same source, the same classes.
@@ -77,8 +83,11 @@ def free_port() -> int:
 
 def local_client(endpoint: str) -> boto3.client:  # type: ignore[valid-type]
     return boto3.client(
-        "dynamodb", endpoint_url=endpoint, region_name="eu-west-1",
-        aws_access_key_id="local", aws_secret_access_key="local",  # noqa: S106 - DynamoDB Local ignores them
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="eu-west-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - DynamoDB Local ignores them
         config=Config(connect_timeout=1, read_timeout=5, retries={"max_attempts": 1}),
     )
 
@@ -101,7 +110,8 @@ class DynamoDBLocal:
         java = shutil.which("java")
         if java is None:
             raise PrerequisiteMissing(
-                "Java 17 or newer is needed for DynamoDB Local: install a JDK (e.g. openjdk-17-jdk-headless).")
+                "Java 17 or newer is needed for DynamoDB Local: install a JDK (e.g. openjdk-17-jdk-headless)."
+            )
         jar = find_jar()
         classes = compile_launcher(jar)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -109,11 +119,25 @@ class DynamoDBLocal:
         # The jar's manifest names its libraries: on the class path, the jar brings them along. An
         # IPv4 socket, so that `ss -ltn` shows 127.0.0.1 plainly rather than an IPv4-mapped address.
         self.process = subprocess.Popen(
-            [java, "-Djava.net.preferIPv4Stack=true", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
-             "-cp", os.pathsep.join([str(classes), str(jar)]), LAUNCHER_CLASS,
-             "-sharedDb", "-dbPath", str(self.data_dir), "-port", str(self.port), "-disableTelemetry"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=self.data_dir, start_new_session=True,
+            [
+                java,
+                "-Djava.net.preferIPv4Stack=true",
+                f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+                "-cp",
+                os.pathsep.join([str(classes), str(jar)]),
+                LAUNCHER_CLASS,
+                "-sharedDb",
+                "-dbPath",
+                str(self.data_dir),
+                "-port",
+                str(self.port),
+                "-disableTelemetry",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=self.data_dir,
+            start_new_session=True,
         )
         log.close()
         self.wait_ready(timeout)

@@ -24,8 +24,15 @@ class LocalProcess:
 
     def spawn(self, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            env=env, cwd=cwd, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
+            )
 
     def wait_ready(self, probe: Callable[[], object], timeout: float) -> None:
         """Call `probe` until it stops raising (a listening port is not enough), or fail."""

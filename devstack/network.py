@@ -53,16 +53,18 @@ def refusal(host: str, env: Mapping[str, str]) -> str | None:
     if is_loopback(host) or network_allowed(env):
         return None
     shown = host or "(every address)"
-    return (f"HOST={shown} would open the local portal to other machines, with sample staff accounts whose "
-            f"password is in the repository: use HOST=127.0.0.1, or set {ALLOW_NETWORK}=1 if you mean it (the "
-            "development sign-in then lists no accounts and refuses sign-in from other machines).")
+    return (
+        f"HOST={shown} would open the local portal to other machines, with sample staff accounts whose "
+        f"password is in the repository: use HOST=127.0.0.1, or set {ALLOW_NETWORK}=1 if you mean it (the "
+        "development sign-in then lists no accounts and refuses sign-in from other machines)."
+    )
 
 
 def authority_host(authority: str) -> str:
     """The host of a Host header: `127.0.0.1:8000` -> 127.0.0.1, `[::1]:8000` -> ::1."""
     authority = authority.strip()
     if authority.startswith("["):
-        return authority[1:authority.find("]")] if "]" in authority else authority
+        return authority[1 : authority.find("]")] if "]" in authority else authority
     return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
 
 
@@ -70,8 +72,12 @@ def local_request(peer: str, headers: Headers) -> bool:
     """Whether a request was made on this machine: a loopback peer, addressed to a loopback name (a
     DNS-rebinding page sends its own host name), and not relayed by a proxy or tunnel."""
     host = headers.get("Host")
-    return (is_loopback(peer) and host is not None and is_loopback(authority_host(host))
-            and not any(headers.get(name) is not None for name in PROXY_HEADERS))
+    return (
+        is_loopback(peer)
+        and host is not None
+        and is_loopback(authority_host(host))
+        and not any(headers.get(name) is not None for name in PROXY_HEADERS)
+    )
 
 
 def main() -> int:

@@ -119,6 +119,7 @@ def _en(texts: dict[str, str]) -> str:
 
 # ---- time zones -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Span:
     """Consecutive days on which a zone keeps one UTC offset; an open end (None) never changes."""
@@ -209,6 +210,7 @@ def _meets(first: date | None, last: date | None, weekdays: set[Weekday]) -> boo
 
 # ---- the tables -------------------------------------------------------------------------------
 
+
 class _Builder:
     """Fills the HSDS tables from the catalogue, one centre at a time."""
 
@@ -231,32 +233,55 @@ class _Builder:
 
     def build(self) -> Tables:
         used = [s for s in self.catalogue.services if any(s.id in c.services for c in self.catalogue.centres)]
-        self.add("taxonomies", _row(
-            id=self.taxonomy_id, name=TAXONOMY_NAME, uri=f"{self.site_url}developers/api/#open-data",
-            description="The kinds of service the centres of the Passerelle portal offer. Each term's code is "
-                        "the service id of the portal's API (/api/centres/{centre}/services/{code}/slots).",
-        ))
+        self.add(
+            "taxonomies",
+            _row(
+                id=self.taxonomy_id,
+                name=TAXONOMY_NAME,
+                uri=f"{self.site_url}developers/api/#open-data",
+                description="The kinds of service the centres of the Passerelle portal offer. Each term's code is "
+                "the service id of the portal's API (/api/centres/{centre}/services/{code}/slots).",
+            ),
+        )
         for service in used:
-            self.add("taxonomy_terms", _row(
-                id=stable_id("term", service.id), code=service.id, name=_en(service.name),
-                description=_en(service.description), taxonomy=TAXONOMY_NAME, taxonomy_id=self.taxonomy_id,
-                language=DEFAULT_LANGUAGE,
-            ))
+            self.add(
+                "taxonomy_terms",
+                _row(
+                    id=stable_id("term", service.id),
+                    code=service.id,
+                    name=_en(service.name),
+                    description=_en(service.description),
+                    taxonomy=TAXONOMY_NAME,
+                    taxonomy_id=self.taxonomy_id,
+                    language=DEFAULT_LANGUAGE,
+                ),
+            )
         for centre in self.catalogue.centres:
             self.centre(centre)
         return self.tables
 
     def centre(self, centre: Centre) -> None:
         org_id = stable_id("org", centre.id)
-        self.add("organizations", _row(
-            id=org_id, name=_en(centre.name), email=centre.contact.email, website=self.centre_url(centre),
-            description=self.described(f"{KINDS[centre.kind]} run by {centre.operator}."),
-            x_sample_data=self.sample,
-        ))
-        self.add("organization_identifiers", _row(
-            id=stable_id("orgid", centre.id), organization_id=org_id, identifier_type=CENTRE_ID_TYPE,
-            identifier=centre.id,
-        ))
+        self.add(
+            "organizations",
+            _row(
+                id=org_id,
+                name=_en(centre.name),
+                email=centre.contact.email,
+                website=self.centre_url(centre),
+                description=self.described(f"{KINDS[centre.kind]} run by {centre.operator}."),
+                x_sample_data=self.sample,
+            ),
+        )
+        self.add(
+            "organization_identifiers",
+            _row(
+                id=stable_id("orgid", centre.id),
+                organization_id=org_id,
+                identifier_type=CENTRE_ID_TYPE,
+                identifier=centre.id,
+            ),
+        )
         home = self.home_location(centre, org_id)
         places = self.visit_places(centre, org_id)
         for service_id in centre.services:
@@ -269,27 +294,56 @@ class _Builder:
 
     def home_location(self, centre: Centre, org_id: str) -> str:
         loc_id = stable_id("loc", centre.id)
-        self.add("locations", _row(
-            id=loc_id, organization_id=org_id, location_type="physical", name=_en(centre.name),
-            description=self.described(None), latitude=centre.coordinates.lat, longitude=centre.coordinates.lon,
-            x_sample_data=self.sample,
-        ))
-        self.add("addresses", _row(
-            id=stable_id("addr", centre.id), location_id=loc_id, address_1=centre.address, city=_en(centre.city),
-            # HSDS requires both; the portal's addresses have neither.
-            state_province="", postal_code="", country=centre.country, address_type="physical",
-        ))
-        if centre.contact.phone:
-            self.add("phones", _row(
-                id=stable_id("phone", centre.id), location_id=loc_id, organization_id=org_id,
-                number=centre.contact.phone, type="voice", description=self.described(None),
+        self.add(
+            "locations",
+            _row(
+                id=loc_id,
+                organization_id=org_id,
+                location_type="physical",
+                name=_en(centre.name),
+                description=self.described(None),
+                latitude=centre.coordinates.lat,
+                longitude=centre.coordinates.lon,
                 x_sample_data=self.sample,
-            ))
+            ),
+        )
+        self.add(
+            "addresses",
+            _row(
+                id=stable_id("addr", centre.id),
+                location_id=loc_id,
+                address_1=centre.address,
+                city=_en(centre.city),
+                # HSDS requires both; the portal's addresses have neither.
+                state_province="",
+                postal_code="",
+                country=centre.country,
+                address_type="physical",
+            ),
+        )
+        if centre.contact.phone:
+            self.add(
+                "phones",
+                _row(
+                    id=stable_id("phone", centre.id),
+                    location_id=loc_id,
+                    organization_id=org_id,
+                    number=centre.contact.phone,
+                    type="voice",
+                    description=self.described(None),
+                    x_sample_data=self.sample,
+                ),
+            )
         for code in centre.languages:
-            self.add("languages", _row(
-                id=stable_id("lang", centre.id, code), location_id=loc_id, code=code,
-                name=self.english.languages.get(code),
-            ))
+            self.add(
+                "languages",
+                _row(
+                    id=stable_id("lang", centre.id, code),
+                    location_id=loc_id,
+                    code=code,
+                    name=self.english.languages.get(code),
+                ),
+            )
         self.weekly_hours(centre, loc_id)
         return loc_id
 
@@ -309,20 +363,42 @@ class _Builder:
         for span in spans:
             for (opens, closes), weekdays in by_range.items():
                 days = set(weekdays)
-                odd = [d for d in edges if span.holds(d) and _weekday(d) in days and d not in ahead
-                       and {utc_offset(zone, d, opens), utc_offset(zone, d, closes)} != {span.offset}]
+                odd = [
+                    d
+                    for d in edges
+                    if span.holds(d)
+                    and _weekday(d) in days
+                    and d not in ahead
+                    and {utc_offset(zone, d, opens), utc_offset(zone, d, closes)} != {span.offset}
+                ]
                 byday = ",".join(BYDAY[d] for d in weekdays)
                 for first, last in _cut(span, [d for d in ahead if _weekday(d) in days] + odd):
                     if _meets(first, last, days):
                         key = ("sched", centre.id, byday, opens, first.isoformat() if first else "")
-                        self.schedule(stable_id(*key), loc_id, centre.timezone, (span.offset, span.offset),
-                                      opens, closes, byday, first, last)
+                        self.schedule(
+                            stable_id(*key),
+                            loc_id,
+                            centre.timezone,
+                            (span.offset, span.offset),
+                            opens,
+                            closes,
+                            byday,
+                            first,
+                            last,
+                        )
                 for day in odd:
                     self.dated(stable_id("sched", centre.id, day.isoformat(), opens), loc_id, zone, day, opens, closes)
         for day, exception in sorted(ahead.items()):
             for opens, closes in exception.hours or []:
-                self.dated(stable_id("exc", centre.id, day.isoformat(), opens), loc_id, zone, day, opens, closes,
-                           notes=_en(exception.reason) if exception.reason else None)
+                self.dated(
+                    stable_id("exc", centre.id, day.isoformat(), opens),
+                    loc_id,
+                    zone,
+                    day,
+                    opens,
+                    closes,
+                    notes=_en(exception.reason) if exception.reason else None,
+                )
 
     def visit_places(self, centre: Centre, org_id: str) -> list[str]:
         """A mobile team's coming stops: one location per place, a dated schedule per stop."""
@@ -333,51 +409,103 @@ class _Builder:
                 continue
             place = _en(visit.place)
             if place not in places:
-                places[place] = self.add("locations", _row(
-                    id=stable_id("place", centre.id, place), organization_id=org_id, location_type="physical",
-                    name=place, description=self.described(f"A stop of the {_en(centre.name)}."),
-                    latitude=visit.coordinates.lat if visit.coordinates else None,
-                    longitude=visit.coordinates.lon if visit.coordinates else None,
-                    x_sample_data=self.sample,
-                ))["id"]
+                places[place] = self.add(
+                    "locations",
+                    _row(
+                        id=stable_id("place", centre.id, place),
+                        organization_id=org_id,
+                        location_type="physical",
+                        name=place,
+                        description=self.described(f"A stop of the {_en(centre.name)}."),
+                        latitude=visit.coordinates.lat if visit.coordinates else None,
+                        longitude=visit.coordinates.lon if visit.coordinates else None,
+                        x_sample_data=self.sample,
+                    ),
+                )["id"]
             for opens, closes in visit.hours:
-                self.dated(stable_id("visit", centre.id, visit.date.isoformat(), opens), places[place], zone,
-                           visit.date, opens, closes)
+                self.dated(
+                    stable_id("visit", centre.id, visit.date.isoformat(), opens),
+                    places[place],
+                    zone,
+                    visit.date,
+                    opens,
+                    closes,
+                )
         return list(places.values())
 
-    def dated(self, sched_id: str, loc_id: str, zone: ZoneInfo, day: date, opens: str, closes: str,
-              notes: str | None = None) -> None:
+    def dated(
+        self, sched_id: str, loc_id: str, zone: ZoneInfo, day: date, opens: str, closes: str, notes: str | None = None
+    ) -> None:
         """Hours on one day only, each time with its own offset (they differ if the clocks change)."""
         offsets = (utc_offset(zone, day, opens), utc_offset(zone, day, closes))
         self.schedule(sched_id, loc_id, zone.key, offsets, opens, closes, BYDAY[_weekday(day)], day, day, notes)
 
-    def schedule(self, sched_id: str, loc_id: str, zone: str, offsets: tuple[timedelta, timedelta], opens: str,
-                 closes: str, byday: str, first: date | None, last: date | None, notes: str | None = None) -> None:
-        self.add("schedules", _row(
-            id=sched_id, location_id=loc_id, freq="WEEKLY", byday=byday,
-            valid_from=first.isoformat() if first else None, valid_to=last.isoformat() if last else None,
-            opens_at=clock(opens, offsets[0]), closes_at=clock(closes, offsets[1]), timezone=offset_hours(offsets[0]),
-            notes=notes, x_timezone=zone,
-        ))
+    def schedule(
+        self,
+        sched_id: str,
+        loc_id: str,
+        zone: str,
+        offsets: tuple[timedelta, timedelta],
+        opens: str,
+        closes: str,
+        byday: str,
+        first: date | None,
+        last: date | None,
+        notes: str | None = None,
+    ) -> None:
+        self.add(
+            "schedules",
+            _row(
+                id=sched_id,
+                location_id=loc_id,
+                freq="WEEKLY",
+                byday=byday,
+                valid_from=first.isoformat() if first else None,
+                valid_to=last.isoformat() if last else None,
+                opens_at=clock(opens, offsets[0]),
+                closes_at=clock(closes, offsets[1]),
+                timezone=offset_hours(offsets[0]),
+                notes=notes,
+                x_timezone=zone,
+            ),
+        )
 
     def service(self, centre: Centre, service: Service, org_id: str, locations: list[str]) -> None:
         service_id = stable_id("svc", centre.id, service.id)
-        url = (f"{self.site_url}book/?centre={centre.id}&service={service.id}" if service.bookable
-               else self.centre_url(centre))
-        self.add("services", _row(
-            id=service_id, organization_id=org_id, name=_en(service.name),
-            description=self.described(_en(service.description)), url=url, email=centre.contact.email,
-            status="active", assured_date=centre.last_verified.isoformat(),
-            last_modified=f"{centre.last_verified.isoformat()}T00:00:00Z", x_sample_data=self.sample,
-        ))
+        url = (
+            f"{self.site_url}book/?centre={centre.id}&service={service.id}"
+            if service.bookable
+            else self.centre_url(centre)
+        )
+        self.add(
+            "services",
+            _row(
+                id=service_id,
+                organization_id=org_id,
+                name=_en(service.name),
+                description=self.described(_en(service.description)),
+                url=url,
+                email=centre.contact.email,
+                status="active",
+                assured_date=centre.last_verified.isoformat(),
+                last_modified=f"{centre.last_verified.isoformat()}T00:00:00Z",
+                x_sample_data=self.sample,
+            ),
+        )
         for loc_id in locations:
             # The home location keeps the id it has always had; a mobile team's stops get their own.
             key = ("sal", centre.id, service.id) if loc_id == locations[0] else ("sal", centre.id, service.id, loc_id)
             self.add("service_at_locations", _row(id=stable_id(*key), service_id=service_id, location_id=loc_id))
-        self.add("attributes", _row(
-            id=stable_id("attr", centre.id, service.id), link_id=service_id, link_entity="service",
-            link_type="service_type", taxonomy_term_id=stable_id("term", service.id),
-        ))
+        self.add(
+            "attributes",
+            _row(
+                id=stable_id("attr", centre.id, service.id),
+                link_id=service_id,
+                link_entity="service",
+                link_type="service_type",
+                taxonomy_term_id=stable_id("term", service.id),
+            ),
+        )
 
 
 def hsds_tables(catalogue: Catalogue, site_url: str, today: date) -> Tables:
@@ -394,8 +522,10 @@ def _checked(site_url: str) -> str:
 
 # ---- the compiled services --------------------------------------------------------------------
 
+
 def compiled_services(tables: Tables) -> list[Row]:
     """Each service with what HSDS nests in it: every row joins the objects its ids point to."""
+
     def children(table: str, key: str, value: str) -> list[Row]:
         return [row for row in tables[table] if row.get(key) == value]
 
@@ -409,26 +539,35 @@ def compiled_services(tables: Tables) -> list[Row]:
     services = []
     for service in tables["services"]:
         org_id = service["organization_id"]
-        organization = nested(organizations[org_id],
-                              organization_identifiers=children("organization_identifiers", "organization_id", org_id),
-                              phones=children("phones", "organization_id", org_id))
+        organization = nested(
+            organizations[org_id],
+            organization_identifiers=children("organization_identifiers", "organization_id", org_id),
+            phones=children("phones", "organization_id", org_id),
+        )
         at_locations = []
         for sal in children("service_at_locations", "service_id", service["id"]):
             loc_id = sal["location_id"]
-            location = nested(locations[loc_id], **{table: children(table, "location_id", loc_id)
-                                                    for table in ("addresses", "phones", "schedules", "languages")})
+            location = nested(
+                locations[loc_id],
+                **{
+                    table: children(table, "location_id", loc_id)
+                    for table in ("addresses", "phones", "schedules", "languages")
+                },
+            )
             at_locations.append({**sal, "location": location})
         attributes = []
         for attribute in children("attributes", "link_id", service["id"]):
             term = terms[attribute["taxonomy_term_id"]]
             detail = taxonomies[term["taxonomy_id"]]
             attributes.append({**attribute, "taxonomy_term": {**term, "taxonomy_detail": detail}})
-        services.append({**nested(service, service_at_locations=at_locations, attributes=attributes),
-                         "organization": organization})
+        services.append(
+            {**nested(service, service_at_locations=at_locations, attributes=attributes), "organization": organization}
+        )
     return services
 
 
 # ---- the files --------------------------------------------------------------------------------
+
 
 def documents(catalogue: Catalogue, site_url: str, today: date) -> dict[str, dict[str, Any]]:
     """The contents of hsds.json and services.json."""
@@ -441,8 +580,15 @@ def documents(catalogue: Catalogue, site_url: str, today: date) -> dict[str, dic
     }
     services = compiled_services(tables)
     # The HSDS API's Page (its openapi.json): the one page of a list of every service.
-    page = {"total_items": len(services), "total_pages": 1, "page_number": 1, "size": len(services),
-            "first_page": True, "last_page": True, "empty": not services}
+    page = {
+        "total_items": len(services),
+        "total_pages": 1,
+        "page_number": 1,
+        "size": len(services),
+        "first_page": True,
+        "last_page": True,
+        "empty": not services,
+    }
     return {"hsds.json": {**about, **tables}, "services.json": {**page, **about, "contents": services}}
 
 
@@ -463,8 +609,11 @@ def main(argv: list[str] | None = None) -> int:
     from devstack.content import ContentError, load_catalogue
 
     parser = argparse.ArgumentParser(description="Write the directory as Open Referral HSDS 3.0 open data.")
-    parser.add_argument("--site-url", default=os.environ.get("SITE_URL") or LOCAL_SITE_URL,
-                        help="the site's public address the files name (default: $SITE_URL, else the local portal)")
+    parser.add_argument(
+        "--site-url",
+        default=os.environ.get("SITE_URL") or LOCAL_SITE_URL,
+        help="the site's public address the files name (default: $SITE_URL, else the local portal)",
+    )
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="the folder to write (default: build/open-data)")
     args = parser.parse_args(argv)
     try:

@@ -51,8 +51,20 @@ RECRUITERS_PATH = CONTENT / "recruiters.yaml"
 PHONE_LISTS = BUILD / "recruiters"
 SIZE_BUDGET = 20_000  # bytes, brotli: the largest country's list stays well under it
 
-COLUMNS = ("licence", "name_local", "name_latin", "aliases", "status", "valid_from", "valid_until",
-           "suspended_on", "suspended_until", "revoked_on", "address", "phone")
+COLUMNS = (
+    "licence",
+    "name_local",
+    "name_latin",
+    "aliases",
+    "status",
+    "valid_from",
+    "valid_until",
+    "suspended_on",
+    "suspended_until",
+    "revoked_on",
+    "address",
+    "phone",
+)
 REQUIRED_COLUMNS = ("licence", "name_local", "name_latin", "status", "address")
 DATE_COLUMNS = ("valid_from", "valid_until", "suspended_on", "suspended_until", "revoked_on")
 ALIAS_SEPARATOR = "|"
@@ -72,6 +84,7 @@ def _problems(exc: ValidationError, prefix: str) -> list[str]:
 
 
 # ---- reading and checking the YAML file ---------------------------------------------------
+
 
 class _Loader(yaml.SafeLoader):
     """YAML without implicit dates, so that a wrong date (2029-02-29) is reported by field."""
@@ -112,8 +125,10 @@ def _country_problems(where: str, entry: Any) -> list[str]:
         if header:
             problems += [f"{label}: {field}: {problem}" for field, problem in header.agency_problems(agency)]
     if header:
-        problems += [f"{labels[i]}: licence: same licence number as {labels[j].rsplit(': ', 1)[1]}"
-                     for i, j in header.repeated_licences(licences)]
+        problems += [
+            f"{labels[i]}: licence: same licence number as {labels[j].rsplit(': ', 1)[1]}"
+            for i, j in header.repeated_licences(licences)
+        ]
     return problems
 
 
@@ -149,6 +164,7 @@ def load_recruiters(path: Path = RECRUITERS_PATH) -> RecruiterList:
 
 
 # ---- writing one country's block ------------------------------------------------------------
+
 
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
@@ -191,11 +207,14 @@ def replace_country_block(text: str, code: str, block: str, path: Path = RECRUIT
     """`text` with the block of country `code` replaced by `block`; every other line kept.
     A block runs from its `  - country: XX` line to the next line indented two spaces or less."""
     lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if (m := _COUNTRY_LINE.match(line.rstrip("\n")))
-                  and m.group(1) == code), None)
+    start = next(
+        (i for i, line in enumerate(lines) if (m := _COUNTRY_LINE.match(line.rstrip("\n"))) and m.group(1) == code),
+        None,
+    )
     if start is None:
-        raise ContentError([f"{_rel(path)}: no line '  - country: {code}' (two spaces, then the list item)"
-                            " starts a block to replace"])
+        raise ContentError(
+            [f"{_rel(path)}: no line '  - country: {code}' (two spaces, then the list item) starts a block to replace"]
+        )
     end = start + 1
     while end < len(lines) and (not lines[end].strip() or lines[end].startswith("   ")):
         end += 1
@@ -205,6 +224,7 @@ def replace_country_block(text: str, code: str, block: str, path: Path = RECRUIT
 
 
 # ---- reading a regulator's CSV ---------------------------------------------------------------
+
 
 def _parse_date(text: str) -> date | str:
     """ISO dates, or day first (31/12/2026, 31.12.2026, 31-12-2026) as regulators print them;
@@ -262,8 +282,11 @@ def read_csv(data: bytes, header: CountryHeader, name: str, sample_data: bool = 
         columns = [c.strip().lower() for c in next(reader)]
     except StopIteration:
         raise ContentError([f"{name}: is empty"]) from None
-    problems = [f"{name}: line 1: column '{c}' is not known (columns: {', '.join(COLUMNS)})"
-                for c in columns if c not in COLUMNS]
+    problems = [
+        f"{name}: line 1: column '{c}' is not known (columns: {', '.join(COLUMNS)})"
+        for c in columns
+        if c not in COLUMNS
+    ]
     problems += [f"{name}: line 1: column '{c}' is missing" for c in REQUIRED_COLUMNS if c not in columns]
     problems += [f"{name}: line 1: column '{c}' appears twice" for c in sorted(set(columns)) if columns.count(c) > 1]
     if problems:
@@ -286,19 +309,24 @@ def read_csv(data: bytes, header: CountryHeader, name: str, sample_data: bool = 
             try:
                 agency = Agency.model_validate(fields)
             except ValidationError as exc:
-                problems += [f"{name}: line {start}: {_field(e['loc'])}: {_message(e)}" for e in exc.errors()
-                             if not (e["loc"] and e["loc"][0] in bad_dates)]
+                problems += [
+                    f"{name}: line {start}: {_field(e['loc'])}: {_message(e)}"
+                    for e in exc.errors()
+                    if not (e["loc"] and e["loc"][0] in bad_dates)
+                ]
                 continue
             if bad_dates:
                 continue
-            problems += [f"{name}: line {start}: {field}: {problem}"
-                         for field, problem in header.agency_problems(agency)]
+            problems += [
+                f"{name}: line {start}: {field}: {problem}" for field, problem in header.agency_problems(agency)
+            ]
             agencies.append(agency)
     except csv.Error as exc:
         problems.append(f"{name}: line {reader.line_num}: {exc}")
     for i, j in header.repeated_licences([licence for _, licence in licences]):
-        problems.append(f"{name}: line {licences[i][0]}: licence: same licence number as line {licences[j][0]}"
-                        f" ('{licences[j][1]}')")
+        problems.append(
+            f"{name}: line {licences[i][0]}: licence: same licence number as line {licences[j][0]} ('{licences[j][1]}')"
+        )
     if not agencies and not problems:
         problems.append(f"{name}: has no agencies")
     if problems:
@@ -311,30 +339,44 @@ def _line_number(problem: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def import_csv(csv_path: Path, country: str, *, source: str | None = None, source_url: str | None = None,
-               published: date | None = None, today: date | None = None,
-               content_path: Path = RECRUITERS_PATH) -> CountryList:
+def import_csv(
+    csv_path: Path,
+    country: str,
+    *,
+    source: str | None = None,
+    source_url: str | None = None,
+    published: date | None = None,
+    today: date | None = None,
+    content_path: Path = RECRUITERS_PATH,
+) -> CountryList:
     """Replace `country`'s agencies in `content_path` with those of the CSV; all or nothing."""
     code = country.strip().upper()
     text = content_path.read_text(encoding="utf-8")
     current = parse_recruiters(text, content_path).country(code)
     if current is None:
-        raise ContentError([
-            f"{_rel(content_path)}: has no list for {code}: add the country, its script and regulator first"])
+        raise ContentError(
+            [f"{_rel(content_path)}: has no list for {code}: add the country, its script and regulator first"]
+        )
     if not source and current.sample_data:
-        raise ContentError([
-            "SOURCE: name the regulator's publication this CSV comes from (its title): the list it replaces"
-            " is sample data"])
+        raise ContentError(
+            [
+                "SOURCE: name the regulator's publication this CSV comes from (its title): the list it replaces"
+                " is sample data"
+            ]
+        )
     checked_on = today or date.today()
     try:
         new_source = ListSource(
             title=source or current.source.title,
             url=source_url or (None if source else current.source.url),
-            published_on=published, checked_on=checked_on)
+            published_on=published,
+            checked_on=checked_on,
+        )
     except ValidationError as exc:
         raise ContentError(_problems(exc, "source: ")) from exc
-    header = CountryHeader.model_validate({**current.model_dump(exclude={"agencies"}),
-                                           "source": new_source, "sample_data": False})
+    header = CountryHeader.model_validate(
+        {**current.model_dump(exclude={"agencies"}), "source": new_source, "sample_data": False}
+    )
     try:
         data = csv_path.read_bytes()
     except OSError as exc:
@@ -364,12 +406,14 @@ def _write_atomically(path: Path, text: str) -> None:
 
 # ---- the phone's lists -----------------------------------------------------------------------
 
+
 def phone_list_bytes(country: CountryList) -> bytes:
     return json.dumps(compiled_list(country), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def write_phone_lists(target: Path = PHONE_LISTS,
-                      recruiters: RecruiterList | None = None) -> dict[str, tuple[int, int]]:
+def write_phone_lists(
+    target: Path = PHONE_LISTS, recruiters: RecruiterList | None = None
+) -> dict[str, tuple[int, int]]:
     """`<cc>.json` per country in `target` (the site publishes them under assets/recruiters/);
     returns each country's size, raw and brotli-compressed, in bytes."""
     recruiters = recruiters or load_recruiters()
@@ -414,8 +458,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"recruiters: {sum(len(c.agencies) for c in recruiters.countries)} agencies -> {_rel(args.out)}/")
             for country in recruiters.countries:
                 raw, packed = sizes[country.country]
-                print(f"  {country.country.lower()}.json  {len(country.agencies):3d} agencies"
-                      f"  {raw:6d} bytes  {packed:6d} bytes brotli")
+                print(
+                    f"  {country.country.lower()}.json  {len(country.agencies):3d} agencies"
+                    f"  {raw:6d} bytes  {packed:6d} bytes brotli"
+                )
             largest = max(packed for _, packed in sizes.values())
             if largest > SIZE_BUDGET:
                 print(f"the largest list is {largest} bytes brotli, over the {SIZE_BUDGET} budget", file=sys.stderr)
@@ -423,12 +469,19 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if not args.file or not args.country:
             raise ContentError(["usage: make recruiters FILE=list.csv COUNTRY=TJ [SOURCE=...]"])
-        updated = import_csv(Path(args.file), args.country, source=args.source or None,
-                             source_url=args.source_url or None, published=_optional_date(args.published),
-                             content_path=args.content)
+        updated = import_csv(
+            Path(args.file),
+            args.country,
+            source=args.source or None,
+            source_url=args.source_url or None,
+            published=_optional_date(args.published),
+            content_path=args.content,
+        )
     except ContentError as exc:
-        print("Nothing was changed:" if args.command == "import" else "The recruiters' list has mistakes:",
-              file=sys.stderr)
+        print(
+            "Nothing was changed:" if args.command == "import" else "The recruiters' list has mistakes:",
+            file=sys.stderr,
+        )
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1

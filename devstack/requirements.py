@@ -1,7 +1,7 @@
 """Write backend/requirements.txt (what Chalice packages) from pyproject's runtime dependencies.
 
-    python -m devstack.requirements          # rewrite it
-    python -m devstack.requirements --check  # exit 1 if it is stale
+python -m devstack.requirements          # rewrite it
+python -m devstack.requirements --check  # exit 1 if it is stale
 """
 
 from __future__ import annotations

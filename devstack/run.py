@@ -22,17 +22,21 @@ from devstack.stack import LocalStack, StackConfig
 
 def staff_sign_in_help(stack: LocalStack) -> str:
     """The console's address and the sample staff accounts of the development identity provider."""
-    lines = [f"  Staff console: {stack.console_url}",
-             f"  Sample staff accounts (all with the password {LOCAL_PASSWORD!r}: local stack only,",
-             "  these accounts and this password exist nowhere else):"]
+    lines = [
+        f"  Staff console: {stack.console_url}",
+        f"  Sample staff accounts (all with the password {LOCAL_PASSWORD!r}: local stack only,",
+        "  these accounts and this password exist nowhere else):",
+    ]
     lines += [f"    {line}" for line in describe_accounts(stack.staff_accounts())]
     return "\n".join(lines) + "\n"
 
 
 def network_warning(stack: LocalStack) -> str:
-    return (f"  {ALLOW_NETWORK}=1: the portal listens on {stack.config.host or 'every address'}, so other machines "
-            "reach it.\n  DynamoDB Local stays on 127.0.0.1; the development sign-in lists no accounts and "
-            f"signs in only\n  on this machine, at {stack.console_url}\n")
+    return (
+        f"  {ALLOW_NETWORK}=1: the portal listens on {stack.config.host or 'every address'}, so other machines "
+        "reach it.\n  DynamoDB Local stays on 127.0.0.1; the development sign-in lists no accounts and "
+        f"signs in only\n  on this machine, at {stack.console_url}\n"
+    )
 
 
 def main() -> int:
@@ -59,8 +63,11 @@ def main() -> int:
         signal.signal(signum, lambda *_: stop.set())
     stack = LocalStack(config)
     try:
-        print(f"Starting DynamoDB Local on port {config.dynamodb_port} and S3 on port {config.s3_port} "
-              f"(data in {data_dir}) ...", flush=True)
+        print(
+            f"Starting DynamoDB Local on port {config.dynamodb_port} and S3 on port {config.s3_port} "
+            f"(data in {data_dir}) ...",
+            flush=True,
+        )
         centres = stack.start_database()
         print(f"Table '{config.table_name}' ready, {centres} sample centres loaded.", flush=True)
         stack.start_server()
@@ -77,8 +84,11 @@ def main() -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"Could not start: {exc}. Is another program using port {config.port}, {config.dynamodb_port} or "
-              f"{config.s3_port}? Set PORT=..., DYNAMODB_PORT=... or S3_PORT=...", file=sys.stderr)
+        print(
+            f"Could not start: {exc}. Is another program using port {config.port}, {config.dynamodb_port} or "
+            f"{config.s3_port}? Set PORT=..., DYNAMODB_PORT=... or S3_PORT=...",
+            file=sys.stderr,
+        )
         return 1
     finally:
         print("Stopping ...", flush=True)

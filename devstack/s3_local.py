@@ -25,13 +25,16 @@ ACCESS_KEY_ID = "local"
 SECRET_ACCESS_KEY = "local"  # noqa: S105 - the local stack's stand-in, valid nowhere else
 
 
-def local_s3_client(endpoint: str, *, access_key_id: str = ACCESS_KEY_ID,
-                    secret_access_key: str = SECRET_ACCESS_KEY) -> Any:
+def local_s3_client(
+    endpoint: str, *, access_key_id: str = ACCESS_KEY_ID, secret_access_key: str = SECRET_ACCESS_KEY
+) -> Any:
     return boto3.client(
-        "s3", endpoint_url=endpoint, region_name="eu-west-1",
-        aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key,
-        config=Config(connect_timeout=1, read_timeout=10, retries={"max_attempts": 1},
-                      s3={"addressing_style": "path"}),
+        "s3",
+        endpoint_url=endpoint,
+        region_name="eu-west-1",
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        config=Config(connect_timeout=1, read_timeout=10, retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
     )
 
 
@@ -60,13 +63,20 @@ class S3Local(LocalProcess):
             raise PrerequisiteMissing("Node.js 20 or newer is needed for the local S3 server: install nodejs.")
         if not (PACKAGE / "package.json").exists():
             raise PrerequisiteMissing(
-                "The local S3 server is not installed: run `npm ci` (make does it) to fetch @20minutes/s3rver.")
+                "The local S3 server is not installed: run `npm ci` (make does it) to fetch @20minutes/s3rver."
+            )
         with socket.socket() as probe:  # a clear OSError now rather than a server that exits
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as node binds: TIME_WAIT is no clash
             probe.bind(("127.0.0.1", self.port))
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.spawn([node, str(LAUNCHER), str(self.data_dir), str(self.port), self.bucket], cwd=self.data_dir,
-                   env={**os.environ, "S3_LOCAL_ACCESS_KEY_ID": ACCESS_KEY_ID,
-                        "S3_LOCAL_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY})
+        self.spawn(
+            [node, str(LAUNCHER), str(self.data_dir), str(self.port), self.bucket],
+            cwd=self.data_dir,
+            env={
+                **os.environ,
+                "S3_LOCAL_ACCESS_KEY_ID": ACCESS_KEY_ID,
+                "S3_LOCAL_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+            },
+        )
         client = self.client()
         self.wait_ready(lambda: client.head_bucket(Bucket=self.bucket), timeout)

@@ -140,8 +140,16 @@ class _LambdaContext:
         return 10_000
 
 
-def build_event(method: str, path: str, query: dict[str, list[str]], headers: list[tuple[str, str]],
-                body: bytes, resource: str, params: dict[str, str], request_id: str) -> dict[str, Any]:
+def build_event(
+    method: str,
+    path: str,
+    query: dict[str, list[str]],
+    headers: list[tuple[str, str]],
+    body: bytes,
+    resource: str,
+    params: dict[str, str],
+    request_id: str,
+) -> dict[str, Any]:
     multi_headers: dict[str, list[str]] = {}
     for name, value in headers:
         multi_headers.setdefault(name, []).append(value)
@@ -161,16 +169,21 @@ def build_event(method: str, path: str, query: dict[str, list[str]], headers: li
         "pathParameters": params or None,
         "stageVariables": None,
         "requestContext": {
-            "resourcePath": resource, "httpMethod": method, "path": path, "stage": "api",
-            "requestId": request_id, "identity": {"sourceIp": "127.0.0.1"},
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": path,
+            "stage": "api",
+            "requestId": request_id,
+            "identity": {"sourceIp": "127.0.0.1"},
         },
         "body": text_body,
         "isBase64Encoded": is_b64,
     }
 
 
-def handle_api(method: str, path: str, query: dict[str, list[str]], headers: list[tuple[str, str]],
-               body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+def handle_api(
+    method: str, path: str, query: dict[str, list[str]], headers: list[tuple[str, str]], body: bytes
+) -> tuple[int, list[tuple[str, str]], bytes]:
     """Runs in a worker: route the request like API Gateway and invoke the Chalice app."""
     app = _worker["app"]
     trimmed = path.rstrip("/") or "/"
@@ -209,7 +222,7 @@ def viewer_network(address: str) -> str:
         ip = ip.ipv4_mapped
     if isinstance(ip, ipaddress.IPv4Address):
         return str(ip)
-    groups = [int.from_bytes(ip.packed[i:i + 2], "big") for i in range(0, 8, 2)]
+    groups = [int.from_bytes(ip.packed[i : i + 2], "big") for i in range(0, 8, 2)]
     return ":".join(f"{group:x}" for group in groups) + "::/64"
 
 
@@ -240,6 +253,7 @@ def request_target(target: str) -> tuple[str, str]:
 
 
 # ---- static site ----------------------------------------------------------------------------
+
 
 class StaticSite:
     def __init__(self, root: Path) -> None:
@@ -300,8 +314,13 @@ class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
-    def __init__(self, address: tuple[str, int], site_dir: Path,
-                 api_env: Mapping[str, str] | Callable[[int], Mapping[str, str]], workers: int) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        site_dir: Path,
+        api_env: Mapping[str, str] | Callable[[int], Mapping[str, str]],
+        workers: int,
+    ) -> None:
         """`api_env` may be a function of the bound port: with port 0 the port is known only once
         bound, and the workers' environment names it (the identity provider's URLs)."""
         if ":" in address[0]:
@@ -318,8 +337,9 @@ class PortalServer(ThreadingHTTPServer):
             origin_file = env.get("PASSERELLE_ORIGIN_SECRET_FILE")
             self.origin_secret = Path(origin_file).read_text().strip() if origin_file else None
             context = multiprocessing.get_context("spawn")
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                            initializer=_init_worker, initargs=(env,))
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(env,)
+            )
             # Start every worker now, so the first visitors do not pay the cold start.
             for future in [self.pool.submit(_warm) for _ in range(workers * 2)]:
                 future.result(timeout=120)
@@ -408,8 +428,9 @@ class PortalHandler(BaseHTTPRequestHandler):
             if self.command in ("GET", "HEAD"):
                 self._static(path)
             else:
-                self._send(405, {"Allow": "GET, HEAD", "Content-Type": "text/plain; charset=utf-8"},
-                           b"Method not allowed\n")
+                self._send(
+                    405, {"Allow": "GET, HEAD", "Content-Type": "text/plain; charset=utf-8"}, b"Method not allowed\n"
+                )
 
     def _body_length(self, api: bool) -> int | None:
         """The body's length as Content-Length gives it; None once a request whose body cannot be
@@ -417,8 +438,12 @@ class PortalHandler(BaseHTTPRequestHandler):
         unknown)."""
         length = content_length(self.headers)
         if length == "chunked":
-            self._refuse(api, 411, "length_required",
-                         "Send the request body with a Content-Length header: chunked bodies are not accepted.")
+            self._refuse(
+                api,
+                411,
+                "length_required",
+                "Send the request body with a Content-Length header: chunked bodies are not accepted.",
+            )
             return None
         if length == "invalid":
             self._refuse(api, 400, "bad_request", "Content-Length must be a number of bytes.", field="Content-Length")
@@ -430,8 +455,11 @@ class PortalHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         if api:
             error = {"code": code, "message": message, **({"field": field} if field else {})}
-            self._send(status, {"Content-Type": "application/json", "Cache-Control": "no-store"},
-                       json.dumps({"error": error}).encode())
+            self._send(
+                status,
+                {"Content-Type": "application/json", "Cache-Control": "no-store"},
+                json.dumps({"error": error}).encode(),
+            )
         else:
             self._send(status, {"Content-Type": "text/plain; charset=utf-8"}, f"{message}\n".encode())
 
@@ -464,8 +492,9 @@ class PortalHandler(BaseHTTPRequestHandler):
         headers.append((VIEWER_NETWORK_HEADER, viewer_network(self.client_address[0])))
         if self.server.origin_secret is not None:
             headers.append((ORIGIN_HEADER, self.server.origin_secret))
-        future = self.server.pool.submit(handle_api, method, path, parse_qs(query, keep_blank_values=True),
-                                         headers, body)
+        future = self.server.pool.submit(
+            handle_api, method, path, parse_qs(query, keep_blank_values=True), headers, body
+        )
         try:
             status, out_headers, data = future.result(timeout=30)
         except Exception:
@@ -493,12 +522,17 @@ class PortalHandler(BaseHTTPRequestHandler):
             return
         local = local_request(self.client_address[0], self.headers)
         try:
-            response = provider.handle(self.command, path, query, body, self.headers.get("Content-Type", ""),
-                                       local=local)
+            response = provider.handle(
+                self.command, path, query, body, self.headers.get("Content-Type", ""), local=local
+            )
         except Exception:
             response = DevIdpResponse(500, {"Content-Type": "text/plain; charset=utf-8"}, b"Internal error\n")
-        self._send(response.status, response.headers, b"" if self.command == "HEAD" else response.body,
-                   length=len(response.body))
+        self._send(
+            response.status,
+            response.headers,
+            b"" if self.command == "HEAD" else response.body,
+            length=len(response.body),
+        )
 
     def _static(self, url_path: str) -> None:
         location = self.server.site.directory_location(url_path)
@@ -515,19 +549,28 @@ class PortalHandler(BaseHTTPRequestHandler):
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type in ("application/json", "image/svg+xml"):
             content_type += "; charset=utf-8"
-        encoding = _negotiate(self.headers.get("Accept-Encoding", "")) if COMPRESSIBLE.match(content_type) \
-            else "identity"
+        encoding = (
+            _negotiate(self.headers.get("Accept-Encoding", "")) if COMPRESSIBLE.match(content_type) else "identity"
+        )
         data = self.server.site.encoded(path, encoding)
         stat = path.stat()
-        etag = '"' + hashlib.sha1(f"{stat.st_mtime_ns}:{stat.st_size}:{encoding}".encode(),
-                                  usedforsecurity=False).hexdigest()[:20] + '"'
+        etag = (
+            '"'
+            + hashlib.sha1(f"{stat.st_mtime_ns}:{stat.st_size}:{encoding}".encode(), usedforsecurity=False).hexdigest()[
+                :20
+            ]
+            + '"'
+        )
         headers = {
             "Content-Type": content_type,
             "ETag": etag,
             "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
             "Vary": "Accept-Encoding",
-            "Cache-Control": "no-store" if no_store(unquote(url_path))
-            else "public, max-age=31536000, immutable" if HASHED_ASSET.search(path.name) else "no-cache",
+            "Cache-Control": "no-store"
+            if no_store(unquote(url_path))
+            else "public, max-age=31536000, immutable"
+            if HASHED_ASSET.search(path.name)
+            else "no-cache",
         }
         if encoding != "identity":
             headers["Content-Encoding"] = encoding
@@ -536,8 +579,15 @@ class PortalHandler(BaseHTTPRequestHandler):
             return
         self._send(status, headers, b"" if self.command == "HEAD" else data, length=len(data))
 
-    def _send(self, status: int, headers: dict[str, str], body: bytes, *, length: int | None = None,
-              content_length: bool = True) -> None:
+    def _send(
+        self,
+        status: int,
+        headers: dict[str, str],
+        body: bytes,
+        *,
+        length: int | None = None,
+        content_length: bool = True,
+    ) -> None:
         self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "")
         for name, value in {**SECURITY_HEADERS, **headers}.items():
             self.send_header(name, value)

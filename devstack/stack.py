@@ -50,11 +50,18 @@ def seed_centres(client: Any, table_name: str) -> int:
     """Upsert one profile item per sample centre (staff scope and dated exceptions hang off it)."""
     catalogue = load_catalogue()
     for centre in catalogue.centres:
-        client.put_item(TableName=table_name, Item={
-            "PK": {"S": f"CENTRE#{centre.id}"}, "SK": {"S": "PROFILE"}, "type": {"S": "Centre"},
-            "name": {"S": centre.name["en"]}, "country": {"S": centre.country},
-            "timezone": {"S": centre.timezone}, "sample_data": {"BOOL": catalogue.sample_data},
-        })
+        client.put_item(
+            TableName=table_name,
+            Item={
+                "PK": {"S": f"CENTRE#{centre.id}"},
+                "SK": {"S": "PROFILE"},
+                "type": {"S": "Centre"},
+                "name": {"S": centre.name["en"]},
+                "country": {"S": centre.country},
+                "timezone": {"S": centre.timezone},
+                "sample_data": {"BOOL": catalogue.sample_data},
+            },
+        )
     return len(catalogue.centres)
 
 
@@ -122,35 +129,38 @@ class LocalStack:
 
     def api_env(self) -> dict[str, str]:
         no_proxy = ",".join(filter(None, [os.environ.get("NO_PROXY", ""), "127.0.0.1,localhost"]))
-        return api_environment(self.config.stage, {
-            "TABLE_NAME": self.config.table_name,
-            "DYNAMODB_ENDPOINT_URL": self.dynamodb.endpoint,
-            "S3_ENDPOINT_URL": self.s3.endpoint,  # evidence files (issue 14), kept in the data folder
-            "ATTACHMENTS_BUCKET": self.s3.bucket,
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": "eu-west-1",
-            "AWS_REGION": "eu-west-1",
-            "PASSERELLE_DATA_DIR": str(self.config.data_dir),
-            # DynamoDB Local on a busy 2-core machine can take seconds to answer, and it does not
-            # honour the ClientRequestToken that makes botocore's retry of a timed-out transaction
-            # safe in AWS: a generous timeout keeps retries (and false "already used") away.
-            "DYNAMODB_TIMEOUT_SECONDS": "10",
-            # The key for receipts and manage codes, generated on first use into the data folder.
-            "PASSERELLE_SECRET_FILE": str(self.config.data_dir / "server-secret.key"),
-            # What CloudFront adds to every API request and the API requires (core/edge.py): the
-            # portal's server adds it here, so a caller cannot go around it to the workers.
-            "PASSERELLE_ORIGIN_SECRET_FILE": str(self.config.data_dir / "origin-secret"),
-            # Staff tokens come from the development identity provider on this origin; the workers
-            # fetch its keys over loopback, never through a proxy set for the outside world.
-            "STAFF_JWT_ISSUER": self.staff_issuer,
-            "STAFF_JWT_AUDIENCE": self.staff_audience,
-            "STAFF_JWKS_URL": self.staff_jwks_url,
-            "STAFF_AUTH_URL": self.staff_issuer,
-            "NO_PROXY": no_proxy,
-            "no_proxy": no_proxy,
-            **self.config.env,
-        })
+        return api_environment(
+            self.config.stage,
+            {
+                "TABLE_NAME": self.config.table_name,
+                "DYNAMODB_ENDPOINT_URL": self.dynamodb.endpoint,
+                "S3_ENDPOINT_URL": self.s3.endpoint,  # evidence files (issue 14), kept in the data folder
+                "ATTACHMENTS_BUCKET": self.s3.bucket,
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "AWS_DEFAULT_REGION": "eu-west-1",
+                "AWS_REGION": "eu-west-1",
+                "PASSERELLE_DATA_DIR": str(self.config.data_dir),
+                # DynamoDB Local on a busy 2-core machine can take seconds to answer, and it does not
+                # honour the ClientRequestToken that makes botocore's retry of a timed-out transaction
+                # safe in AWS: a generous timeout keeps retries (and false "already used") away.
+                "DYNAMODB_TIMEOUT_SECONDS": "10",
+                # The key for receipts and manage codes, generated on first use into the data folder.
+                "PASSERELLE_SECRET_FILE": str(self.config.data_dir / "server-secret.key"),
+                # What CloudFront adds to every API request and the API requires (core/edge.py): the
+                # portal's server adds it here, so a caller cannot go around it to the workers.
+                "PASSERELLE_ORIGIN_SECRET_FILE": str(self.config.data_dir / "origin-secret"),
+                # Staff tokens come from the development identity provider on this origin; the workers
+                # fetch its keys over loopback, never through a proxy set for the outside world.
+                "STAFF_JWT_ISSUER": self.staff_issuer,
+                "STAFF_JWT_AUDIENCE": self.staff_audience,
+                "STAFF_JWKS_URL": self.staff_jwks_url,
+                "STAFF_AUTH_URL": self.staff_issuer,
+                "NO_PROXY": no_proxy,
+                "no_proxy": no_proxy,
+                **self.config.env,
+            },
+        )
 
     def start_database(self) -> int:
         self.s3.start()
@@ -167,17 +177,21 @@ class LocalStack:
             self.config.port = port
             return self.api_env()
 
-        self.server = PortalServer((self.config.host, self.config.port), self.config.site_dir,
-                                   environment, self.config.workers)
+        self.server = PortalServer(
+            (self.config.host, self.config.port), self.config.site_dir, environment, self.config.workers
+        )
         # The user pool client's allowed callback and sign-out URLs: the console, on this origin.
         origins = {self.browser_url}
         if self.browser_url.startswith("http://127.0.0.1:"):
             origins.add(f"http://localhost:{self.config.port}")
         # On the network (PASSERELLE_ALLOW_NETWORK=1), the sign-in page names no account.
         self.identity_provider = DevIdentityProvider(
-            key=key, accounts=accounts, issuer=self.staff_issuer,
+            key=key,
+            accounts=accounts,
+            issuer=self.staff_issuer,
             allowed_uris=frozenset(f"{origin}/staff/" for origin in origins),
-            list_accounts=is_loopback(self.config.host))
+            list_accounts=is_loopback(self.config.host),
+        )
         self.server.identity_provider = self.identity_provider
         self._thread = threading.Thread(target=self.server.serve_forever, name="portal", daemon=True)
         self._thread.start()

@@ -33,8 +33,13 @@ ALWAYS_CHECK = re.compile(r"(\.html|\.js|\.css|\.json|\.webmanifest|\.xml|\.txt)
 YEAR = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
 SHORT = "public, max-age=3600"
-EXTRA_TYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript", ".ics": "text/calendar",
-               ".svg": "image/svg+xml", ".woff2": "font/woff2"}
+EXTRA_TYPES = {
+    ".webmanifest": "application/manifest+json",
+    ".js": "text/javascript",
+    ".ics": "text/calendar",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+}
 
 
 def cache_control(key: str) -> str:
@@ -55,8 +60,11 @@ def content_type(key: str) -> str:
 
 def local_files(site: Path) -> dict[str, str]:
     """Object key -> MD5 of every file of the build."""
-    return {path.relative_to(site).as_posix(): hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
-            for path in sorted(site.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(site).as_posix(): hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
 
 
 def plan(local: dict[str, str], remote: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -76,7 +84,7 @@ def remote_objects(s3: Any, bucket: str) -> dict[str, str]:
 
 def _batches(keys: list[str], size: int = 1000) -> Iterator[list[str]]:
     for start in range(0, len(keys), size):
-        yield keys[start:start + size]
+        yield keys[start : start + size]
 
 
 def delete(s3: Any, bucket: str, keys: list[str]) -> None:
@@ -88,8 +96,13 @@ def sync(s3: Any, bucket: str, site: Path) -> int:
     """Make the bucket hold exactly the build. Returns how many objects changed."""
     uploads, deletes = plan(local_files(site), remote_objects(s3, bucket))
     for key in uploads:
-        s3.put_object(Bucket=bucket, Key=key, Body=(site / key).read_bytes(), ContentType=content_type(key),
-                      CacheControl=cache_control(key))
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=(site / key).read_bytes(),
+            ContentType=content_type(key),
+            CacheControl=cache_control(key),
+        )
     delete(s3, bucket, deletes)
     return len(uploads) + len(deletes)
 

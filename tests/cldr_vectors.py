@@ -43,16 +43,51 @@ INSTANTS = (
     "2026-03-29T01:00:00Z",  # the first of summer time
 )
 TIMES_OF_DAY = ("09:30", "00:05", "12:00", "18:45")
-NUMBERS: tuple[Any, ...] = (0, 1, 2, 5, 21, 1234.5, -1234.5678, 1234567.891, 0.0005, 2.0015, 1000000, 1e-7,
-                            12345678901234.5)
+NUMBERS: tuple[Any, ...] = (
+    0,
+    1,
+    2,
+    5,
+    21,
+    1234.5,
+    -1234.5678,
+    1234567.891,
+    0.0005,
+    2.0015,
+    1000000,
+    1e-7,
+    12345678901234.5,
+)
 NUMBER_OPTIONS: tuple[tuple[Any, dict[str, Any]], ...] = (
     (1234.5, {"minimumFractionDigits": 2, "maximumFractionDigits": 2}),
     (1 / 3, {"maximumFractionDigits": 1}),
     (5, {"minimumFractionDigits": 1}),
     (1234.5, {"useGrouping": False}),
 )
-PLURALS: tuple[Any, ...] = (0, 1, 2, 3, 5, 11, 12, 14, 21, 22, 25, 100, 101, 102, 111, 1000000, 1.5, 0.5, 2.5,
-                            "1.0", "0.0", "1.50")
+PLURALS: tuple[Any, ...] = (
+    0,
+    1,
+    2,
+    3,
+    5,
+    11,
+    12,
+    14,
+    21,
+    22,
+    25,
+    100,
+    101,
+    102,
+    111,
+    1000000,
+    1.5,
+    0.5,
+    2.5,
+    "1.0",
+    "0.0",
+    "1.50",
+)
 LISTS = (["A"], ["A", "B"], ["A", "B", "C"], ["A", "B", "C", "D"])
 
 
@@ -94,21 +129,42 @@ def _dates(lang: str) -> list[dict[str, Any]]:
             tz = ZoneInfo(zone)
             local = moment.astimezone(tz)
             for style in STYLES:
-                out.append(("formatDate", [instant], {"style": style, "timeZone": zone},
-                            format_date(local.date(), style, locale=lang)))
-                out.append(("formatTime", [instant], {"style": style, "timeZone": zone},
-                            format_time(moment, style, tzinfo=tz, locale=lang)))
-                out.append(("formatDateTime", [instant], {"style": style, "timeZone": zone},
-                            format_datetime(moment, style, tzinfo=tz, locale=lang)))
+                out.append(
+                    (
+                        "formatDate",
+                        [instant],
+                        {"style": style, "timeZone": zone},
+                        format_date(local.date(), style, locale=lang),
+                    )
+                )
+                out.append(
+                    (
+                        "formatTime",
+                        [instant],
+                        {"style": style, "timeZone": zone},
+                        format_time(moment, style, tzinfo=tz, locale=lang),
+                    )
+                )
+                out.append(
+                    (
+                        "formatDateTime",
+                        [instant],
+                        {"style": style, "timeZone": zone},
+                        format_datetime(moment, style, tzinfo=tz, locale=lang),
+                    )
+                )
             glue = get_datetime_format("full", locale=lang).replace("'", "")
             mixed = glue.replace("{0}", format_time(moment, "short", tzinfo=tz, locale=lang)).replace(
-                "{1}", format_date(local.date(), "full", locale=lang))
-            out.append(("formatDateTime", [instant], {"dateStyle": "full", "timeStyle": "short", "timeZone": zone},
-                        mixed))
+                "{1}", format_date(local.date(), "full", locale=lang)
+            )
+            out.append(
+                ("formatDateTime", [instant], {"dateStyle": "full", "timeStyle": "short", "timeZone": zone}, mixed)
+            )
     for clock in TIMES_OF_DAY:
         for style in ("short", "medium"):
-            out.append(("formatTime", [clock], {"style": style},
-                        format_time(time.fromisoformat(clock), style, locale=lang)))
+            out.append(
+                ("formatTime", [clock], {"style": style}, format_time(time.fromisoformat(clock), style, locale=lang))
+            )
     return [{"lang": lang, "call": c, "args": a, "options": o, "expected": native(lang, e)} for c, a, o, e in out]
 
 

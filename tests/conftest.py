@@ -24,14 +24,16 @@ sys.path.insert(0, str(ROOT / "backend"))
 # Tests never reach AWS: fake credentials, a fixed region, no profile from the developer's machine.
 for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
     os.environ.pop(name, None)
-os.environ.update({
-    # Any client a test forgets to point somewhere fails fast here, never reaching AWS.
-    "DYNAMODB_ENDPOINT_URL": "http://127.0.0.1:9",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "eu-west-1",
-    "AWS_REGION": "eu-west-1",
-})
+os.environ.update(
+    {
+        # Any client a test forgets to point somewhere fails fast here, never reaching AWS.
+        "DYNAMODB_ENDPOINT_URL": "http://127.0.0.1:9",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_REGION": "eu-west-1",
+    }
+)
 
 
 def load_hook(name: str) -> Any:
@@ -49,8 +51,13 @@ def load_hook(name: str) -> Any:
 # What the session's stack changes from the defaults: limits that would make tests wait for each
 # other, and a cheaper proof of work (Python solves it ~20 times slower than a browser; what it
 # costs is not what these tests are about).
-LIFTED_LIMITS = {"LOOKUP_FAILURES_PER_SOURCE": "100000", "COMPLAINTS_PER_SOURCE": "100000",
-                 "FEEDBACK_PER_SOURCE": "100000", "BOOKING_MAX_PLACES_PER_SOURCE": "50", "PROOF_DIFFICULTY": "10"}
+LIFTED_LIMITS = {
+    "LOOKUP_FAILURES_PER_SOURCE": "100000",
+    "COMPLAINTS_PER_SOURCE": "100000",
+    "FEEDBACK_PER_SOURCE": "100000",
+    "BOOKING_MAX_PLACES_PER_SOURCE": "50",
+    "PROOF_DIFFICULTY": "10",
+}
 
 
 @dataclass
@@ -72,13 +79,20 @@ class Viewer:
         self.source = source
         self.timeout = timeout
 
-    def call(self, method: str, path: str, payload: Any = None, headers: Mapping[str, str] | None = None,
-             raw: bytes | None = None) -> Answer:
+    def call(
+        self,
+        method: str,
+        path: str,
+        payload: Any = None,
+        headers: Mapping[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> Answer:
         """One request on its own connection; `payload` is sent as JSON, `raw` as it is."""
         data = raw if raw is not None else (json.dumps(payload).encode() if payload is not None else None)
         sent = {"Content-Type": "application/json", **(headers or {})}
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout,
-                                                source_address=(self.source, 0))
+        connection = http.client.HTTPConnection(
+            self.host, self.port, timeout=self.timeout, source_address=(self.source, 0)
+        )
         try:
             connection.request(method, path, body=data, headers=sent)
             response = connection.getresponse()
@@ -99,8 +113,9 @@ class Viewer:
         challenge = self.call("GET", "/api/challenge").body
         return f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
 
-    def submit(self, path: str, payload: Any, headers: Mapping[str, str] | None = None,
-               proof: str | None = None) -> Answer:
+    def submit(
+        self, path: str, payload: Any, headers: Mapping[str, str] | None = None, proof: str | None = None
+    ) -> Answer:
         """POST an anonymous submission (a booking, a complaint, feedback) with its proof of work."""
         return self.call("POST", path, payload, {**(headers or {}), "X-Proof": proof or self.proof()})
 
@@ -129,12 +144,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     from devstack.dynamodb_local import free_port
     from devstack.stack import LocalStack, StackConfig
 
-    config = StackConfig(data_dir=tmp_path_factory.mktemp("stack"), port=0, dynamodb_port=free_port(),
-                         table_name="passerelle-test", workers=4,
-                         # most test requests come from one address: the fuzzer's wrong receipts and the
-                         # races' bookings must not make a later test wait (the limits are tested with
-                         # their defaults in tests/integration/test_abuse.py, and in tests/unit)
-                         env=LIFTED_LIMITS)
+    config = StackConfig(
+        data_dir=tmp_path_factory.mktemp("stack"),
+        port=0,
+        dynamodb_port=free_port(),
+        table_name="passerelle-test",
+        workers=4,
+        # most test requests come from one address: the fuzzer's wrong receipts and the
+        # races' bookings must not make a later test wait (the limits are tested with
+        # their defaults in tests/integration/test_abuse.py, and in tests/unit)
+        env=LIFTED_LIMITS,
+    )
     with LocalStack(config) as running:
         yield running
 

@@ -42,8 +42,9 @@ def _exif(orientation: int = 1) -> Image.Exif:
     gps = exif.get_ifd(0x8825)  # the GPS IFD
     gps.update({1: "N", 2: GPS_LATITUDE, 3: "E", 4: GPS_LONGITUDE, 27: b"ASCII\x00\x00\x00" + CANARY.encode()})
     details = exif.get_ifd(0x8769)  # the Exif IFD: UserComment in UTF-16, the camera's serial number
-    details.update({0x9286: b"UNICODE\x00" + CANARY.encode("utf-16-be"), 0xA431: f"Serial {CANARY}",
-                    0x9003: "2026:11:30 21:14:07"})
+    details.update(
+        {0x9286: b"UNICODE\x00" + CANARY.encode("utf-16-be"), 0xA431: f"Serial {CANARY}", 0x9003: "2026:11:30 21:14:07"}
+    )
     return exif
 
 
@@ -53,8 +54,8 @@ def _xmp() -> bytes:
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
         ' xmlns:exif="http://ns.adobe.com/exif/1.0/">'
-        f'<dc:creator><rdf:Seq><rdf:li>{CANARY}</rdf:li></rdf:Seq></dc:creator>'
-        f'<exif:GPSLatitude>10,46.57N</exif:GPSLatitude><dc:description>{CANARY}</dc:description>'
+        f"<dc:creator><rdf:Seq><rdf:li>{CANARY}</rdf:li></rdf:Seq></dc:creator>"
+        f"<exif:GPSLatitude>10,46.57N</exif:GPSLatitude><dc:description>{CANARY}</dc:description>"
         '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
     ).encode()
 
@@ -80,8 +81,15 @@ def gps_photo(width: int = 800, height: int = 600, orientation: int = 1) -> byte
     profile, and a trailing HTML/UTF-16 payload after the end of the image (as motion photos
     and polyglots carry)."""
     buffer = io.BytesIO()
-    _picture(width, height).save(buffer, "JPEG", quality=90, exif=_exif(orientation).tobytes(), xmp=_xmp(),
-                                  comment=f"Comment {CANARY}".encode(), icc_profile=_icc_with_canary())
+    _picture(width, height).save(
+        buffer,
+        "JPEG",
+        quality=90,
+        exif=_exif(orientation).tobytes(),
+        xmp=_xmp(),
+        comment=f"Comment {CANARY}".encode(),
+        icc_profile=_icc_with_canary(),
+    )
     jpeg = buffer.getvalue()
     trailer = f"<html><script>alert('{CANARY}')</script></html>".encode() + CANARY.encode("utf-16-le")
     return jpeg[:2] + _iptc_segment() + jpeg[2:] + trailer
@@ -90,8 +98,13 @@ def gps_photo(width: int = 800, height: int = 600, orientation: int = 1) -> byte
 def mpo_photo() -> bytes:
     """A phone's multi-picture JPEG (MPO): a second, different image rides behind the first."""
     buffer = io.BytesIO()
-    _picture(640, 480).save(buffer, "MPO", save_all=True, exif=_exif().tobytes(),
-                            append_images=[Image.new("RGB", (320, 240), (250, 10, 10))])
+    _picture(640, 480).save(
+        buffer,
+        "MPO",
+        save_all=True,
+        exif=_exif().tobytes(),
+        append_images=[Image.new("RGB", (320, 240), (250, 10, 10))],
+    )
     return buffer.getvalue()
 
 
@@ -121,8 +134,17 @@ def webp_with_metadata(frames: int = 1) -> bytes:
     first = _picture(400, 300)
     others = [Image.new("RGB", (400, 300), (200, 40 * index, 40)) for index in range(1, frames)]
     buffer = io.BytesIO()
-    first.save(buffer, "WEBP", quality=90, exif=_exif().tobytes(), xmp=_xmp(), icc_profile=_icc_with_canary(),
-               save_all=frames > 1, append_images=others, duration=100)
+    first.save(
+        buffer,
+        "WEBP",
+        quality=90,
+        exif=_exif().tobytes(),
+        xmp=_xmp(),
+        icc_profile=_icc_with_canary(),
+        save_all=frames > 1,
+        append_images=others,
+        duration=100,
+    )
     return buffer.getvalue()
 
 
@@ -192,17 +214,37 @@ def pdf_document(pages: int = 2, *, metadata: bool = True) -> pikepdf.Pdf:
     page = pdf.pages[0]
     page.obj.PieceInfo = pikepdf.Dictionary(App=pikepdf.Dictionary(Private=pikepdf.String(CANARY)))
     page.obj.LastModified = pikepdf.String("D:20261130211407+07'00'")
-    page.obj.Thumb = pdf.make_stream(CANARY.encode("utf-16-be"), Width=1, Height=1, BitsPerComponent=8,
-                                     ColorSpace=pikepdf.Name.DeviceGray)
-    image = pdf.make_stream(b"\x80" * 16, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=4, Height=4,
-                            BitsPerComponent=8, ColorSpace=pikepdf.Name.DeviceGray)
+    page.obj.Thumb = pdf.make_stream(
+        CANARY.encode("utf-16-be"), Width=1, Height=1, BitsPerComponent=8, ColorSpace=pikepdf.Name.DeviceGray
+    )
+    image = pdf.make_stream(
+        b"\x80" * 16,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=4,
+        Height=4,
+        BitsPerComponent=8,
+        ColorSpace=pikepdf.Name.DeviceGray,
+    )
     image.Metadata = pdf.make_stream(_xmp(), Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
     page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
-    note = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[300, 300, 320, 320],
-                              Contents=pikepdf.String("unpaid since March"), T=pikepdf.String(CANARY),
-                              NM=pikepdf.String(CANARY), M=pikepdf.String("D:20261130211407+07'00'"))
-    field = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, Rect=[50, 700, 250, 720],
-                               FT=pikepdf.Name.Tx, T=pikepdf.String(f"name of {CANARY}"), V=pikepdf.String("12"))
+    note = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Text,
+        Rect=[300, 300, 320, 320],
+        Contents=pikepdf.String("unpaid since March"),
+        T=pikepdf.String(CANARY),
+        NM=pikepdf.String(CANARY),
+        M=pikepdf.String("D:20261130211407+07'00'"),
+    )
+    field = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget,
+        Rect=[50, 700, 250, 720],
+        FT=pikepdf.Name.Tx,
+        T=pikepdf.String(f"name of {CANARY}"),
+        V=pikepdf.String("12"),
+    )
     field = pdf.make_indirect(field)
     page.obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(note), field]))
     pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[field])
@@ -210,8 +252,11 @@ def pdf_document(pages: int = 2, *, metadata: bool = True) -> pikepdf.Pdf:
     page.obj["/AAPL:Keywords"] = pikepdf.Array([pikepdf.String(CANARY)])
     page.obj["/ScannerApp_Device"] = pikepdf.String(f"Phone of {CANARY}")
     image["/ADBE_Data"] = pikepdf.String(CANARY)
-    image.Measure = pikepdf.Dictionary(Type=pikepdf.Name.Measure, Subtype=pikepdf.Name.GEO,
-                                       GPTS=[10.776, 106.7, 10.777, 106.7, 10.777, 106.701, 10.776, 106.701])
+    image.Measure = pikepdf.Dictionary(
+        Type=pikepdf.Name.Measure,
+        Subtype=pikepdf.Name.GEO,
+        GPTS=[10.776, 106.7, 10.777, 106.7, 10.777, 106.701, 10.776, 106.701],
+    )
     return pdf
 
 
@@ -230,8 +275,7 @@ def _action(**entries: object) -> pikepdf.Dictionary:
 
 
 def _link(pdf: pikepdf.Pdf, action: pikepdf.Dictionary) -> None:
-    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[50, 50, 150, 70],
-                              A=action)
+    link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[50, 50, 150, 70], A=action)
     pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
 
 
@@ -256,8 +300,14 @@ def active_pdf(kind: str) -> bytes:
     elif kind == "print_named_link":
         _link(pdf, _action(S=pikepdf.Name.Named, N=pikepdf.Name.Print))
     elif kind == "chained_launch":
-        _link(pdf, _action(S=pikepdf.Name.GoTo, D=[pdf.pages[0].obj, pikepdf.Name.Fit],
-                           Next=_action(S=pikepdf.Name.Launch, F=pikepdf.String("x"))))
+        _link(
+            pdf,
+            _action(
+                S=pikepdf.Name.GoTo,
+                D=[pdf.pages[0].obj, pikepdf.Name.Fit],
+                Next=_action(S=pikepdf.Name.Launch, F=pikepdf.String("x")),
+            ),
+        )
     elif kind == "xfa":
         pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[], XFA=pdf.make_stream(b"<xdp:xdp/>"))
     elif kind == "rich_media":
@@ -267,8 +317,9 @@ def active_pdf(kind: str) -> bytes:
         pdf.attachments["payslip.html"] = pikepdf.AttachedFileSpec(pdf, b"<script>alert(1)</script>")
     elif kind == "file_attachment_annotation":
         spec = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00", filename="invoice.exe")
-        annotation = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment,
-                                        Rect=[0, 0, 10, 10], FS=spec.obj)
+        annotation = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment, Rect=[0, 0, 10, 10], FS=spec.obj
+        )
         pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(annotation)]))
     else:
         raise ValueError(kind)
@@ -281,31 +332,50 @@ def benign_pdf() -> bytes:
     pdf = pdf_document(2, metadata=False)
     first = pdf.pages[0].obj
     links = [
-        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[50, 50, 150, 70],
-                           A=_action(S=pikepdf.Name.URI, URI=pikepdf.String("https://www.ilo.org/"))),
-        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[50, 80, 150, 100],
-                           A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("mailto:help@example.org"))),
-        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[50, 110, 150, 130],
-                           A=_action(S=pikepdf.Name.Named, N=pikepdf.Name.NextPage)),
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=[50, 50, 150, 70],
+            A=_action(S=pikepdf.Name.URI, URI=pikepdf.String("https://www.ilo.org/")),
+        ),
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=[50, 80, 150, 100],
+            A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("mailto:help@example.org")),
+        ),
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Link,
+            Rect=[50, 110, 150, 130],
+            A=_action(S=pikepdf.Name.Named, N=pikepdf.Name.NextPage),
+        ),
     ]
     first.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link) for link in links]))
     pdf.Root.OpenAction = pikepdf.Array([first, pikepdf.Name.Fit])
-    outline = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("Wages"),
-                                                   A=_action(S=pikepdf.Name.GoTo, D=[first, pikepdf.Name.Fit])))
+    outline = pdf.make_indirect(
+        pikepdf.Dictionary(Title=pikepdf.String("Wages"), A=_action(S=pikepdf.Name.GoTo, D=[first, pikepdf.Name.Fit]))
+    )
     second = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("Hours"), Dest=[first, pikepdf.Name.Fit]))
     outline.Next, second.Prev = second, outline
-    pdf.Root.Outlines = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines, First=outline,
-                                                             Last=second, Count=2))
-    paragraph = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P,
-                                                     A=pikepdf.Dictionary(O=pikepdf.Name.Layout,
-                                                                          Placement=pikepdf.Name.Block)))
+    pdf.Root.Outlines = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Outlines, First=outline, Last=second, Count=2)
+    )
+    paragraph = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem,
+            S=pikepdf.Name.P,
+            A=pikepdf.Dictionary(O=pikepdf.Name.Layout, Placement=pikepdf.Name.Block),
+        )
+    )
     pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=paragraph))
     return pdf_bytes(pdf)
 
 
 def encrypted_pdf(user_password: str) -> bytes:
-    return pdf_bytes(pdf_document(1, metadata=False),
-                     encryption=pikepdf.Encryption(owner="owner-secret", user=user_password))
+    return pdf_bytes(
+        pdf_document(1, metadata=False), encryption=pikepdf.Encryption(owner="owner-secret", user=user_password)
+    )
 
 
 def pdf_with_pages(pages: int) -> bytes:
@@ -358,11 +428,16 @@ def pdf_with_old_revision() -> bytes:
         number, generation = saved.pages[0].obj.Contents.objgen
         root, size = saved.Root.objgen, int(saved.trailer.Size)
     previous = int(base.rsplit(b"startxref", 1)[1].split()[0])
-    replacement = (f"{number} {generation} obj\n<< /Length {len(PAGE_CONTENT)} >>\nstream\n".encode()
-                   + PAGE_CONTENT + b"\nendstream\nendobj\n")
+    replacement = (
+        f"{number} {generation} obj\n<< /Length {len(PAGE_CONTENT)} >>\nstream\n".encode()
+        + PAGE_CONTENT
+        + b"\nendstream\nendobj\n"
+    )
     xref_at = len(base) + len(replacement)
-    update = (f"xref\n{number} 1\n{len(base):010d} {generation:05d} n \ntrailer\n"
-              f"<< /Size {size} /Root {root[0]} {root[1]} R /Prev {previous} >>\nstartxref\n{xref_at}\n%%EOF\n")
+    update = (
+        f"xref\n{number} 1\n{len(base):010d} {generation:05d} n \ntrailer\n"
+        f"<< /Size {size} /Root {root[0]} {root[1]} R /Prev {previous} >>\nstartxref\n{xref_at}\n%%EOF\n"
+    )
     return base + replacement + update.encode()
 
 
@@ -374,7 +449,8 @@ def pdf_with_trailing_payload() -> bytes:
 def pdf_with_objects(count: int) -> bytes:
     pdf = pdf_document(1, metadata=False)
     pdf.pages[0].obj.Extra = pdf.make_indirect(
-        pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(N=index)) for index in range(count)]))
+        pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(N=index)) for index in range(count)])
+    )
     return pdf_bytes(pdf)
 
 
@@ -393,9 +469,16 @@ def pdf_flate_bomb(inflated: int) -> bytes:
 def pdf_image_bomb(side: int = 30_000) -> bytes:
     """A PDF whose page draws an image that claims `side` x `side` pixels."""
     pdf = pdf_document(1, metadata=False)
-    image = pdf.make_stream(zlib.compress(b"\x00" * 1024), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
-                            Width=side, Height=side, BitsPerComponent=8, ColorSpace=pikepdf.Name.DeviceGray,
-                            Filter=pikepdf.Name.FlateDecode)
+    image = pdf.make_stream(
+        zlib.compress(b"\x00" * 1024),
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=side,
+        Height=side,
+        BitsPerComponent=8,
+        ColorSpace=pikepdf.Name.DeviceGray,
+        Filter=pikepdf.Name.FlateDecode,
+    )
     pdf.pages[0].obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
     pdf.pages[0].obj.Contents = pdf.make_stream(b"q 500 0 0 500 0 0 cm /Im0 Do Q")
     return pdf_bytes(pdf)
@@ -410,8 +493,15 @@ def canary_forms(text: str = CANARY) -> list[bytes]:
     forms: list[bytes] = []
     for value in (text, text.split("-Ng")[0]):
         raw = value.encode()
-        forms += [raw, value.encode("utf-16-le"), value.encode("utf-16-be"), value.encode("utf-32-le"),
-                  value.encode("utf-32-be"), raw.hex().encode(), raw.hex().upper().encode()]
+        forms += [
+            raw,
+            value.encode("utf-16-le"),
+            value.encode("utf-16-be"),
+            value.encode("utf-32-le"),
+            value.encode("utf-32-be"),
+            raw.hex().encode(),
+            raw.hex().upper().encode(),
+        ]
         for shift in range(3):  # base64 of the canary at any alignment, without the edges
             encoded = base64.b64encode(b"\x00" * shift + raw)[4:-4]
             forms.append(encoded)
@@ -422,8 +512,8 @@ def _png_payloads(data: bytes) -> Iterator[bytes]:
     """The inflated image data and the inflated text of a PNG."""
     position, idat = 8, b""
     while position + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
         if kind == b"IDAT":
             idat += body
         elif kind in (b"zTXt", b"iTXt"):
@@ -492,11 +582,32 @@ def assert_image_has_no_metadata(data: bytes) -> None:
     with Image.open(io.BytesIO(data)) as image:
         assert not image.getexif(), "EXIF survived"
         assert not image.getexif().get_ifd(0x8825), "GPS survived"
-        leaked = set(image.info) & {"exif", "xmp", "icc_profile", "comment", "XML:com.adobe.xmp", "Author",
-                                    "Comment", "Description", "photoshop", "iptc", "adobe"}
+        leaked = set(image.info) & {
+            "exif",
+            "xmp",
+            "icc_profile",
+            "comment",
+            "XML:com.adobe.xmp",
+            "Author",
+            "Comment",
+            "Description",
+            "photoshop",
+            "iptc",
+            "adobe",
+        }
         assert not leaked, f"metadata survived: {leaked}"
-    for marker in (b"Exif\x00\x00", b"http://ns.adobe.com/xap", b"x:xmpmeta", b"GPS", b"Photoshop 3.0", b"8BIM",
-                   b"ICC_PROFILE", b"MPF\x00", b"<html", b"<script"):
+    for marker in (
+        b"Exif\x00\x00",
+        b"http://ns.adobe.com/xap",
+        b"x:xmpmeta",
+        b"GPS",
+        b"Photoshop 3.0",
+        b"8BIM",
+        b"ICC_PROFILE",
+        b"MPF\x00",
+        b"<html",
+        b"<script",
+    ):
         assert marker not in data, f"{marker!r} survived"
     if data.startswith(b"\xff\xd8"):
         _assert_bare_jpeg(data)
@@ -514,7 +625,7 @@ def _assert_bare_jpeg(data: bytes) -> None:
         marker = data[position + 1]
         assert marker == 0xE0 or not 0xE1 <= marker <= 0xEF, f"an APP{marker - 0xE0} segment survived"
         assert marker != 0xFE, "a JPEG comment survived"
-        length = struct.unpack(">H", data[position + 2:position + 4])[0]
+        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
         if marker == 0xDA:  # start of scan: entropy-coded data until the end-of-image marker
             assert data.endswith(b"\xff\xd9"), "bytes follow the end of the image"
             return
@@ -524,7 +635,7 @@ def _assert_bare_jpeg(data: bytes) -> None:
 def _assert_bare_png(data: bytes) -> None:
     position, kinds = 8, []
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
         kinds.append(kind)
         position += 12 + length
     assert set(kinds) <= {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}, f"chunks {set(kinds)} in the PNG"
@@ -535,7 +646,7 @@ def _assert_bare_webp(data: bytes) -> None:
     assert struct.unpack("<I", data[4:8])[0] + 8 == len(data), "bytes follow the RIFF container"
     position, kinds = 12, []
     while position < len(data):
-        kind, length = data[position:position + 4], struct.unpack("<I", data[position + 4:position + 8])[0]
+        kind, length = data[position : position + 4], struct.unpack("<I", data[position + 4 : position + 8])[0]
         kinds.append(kind)
         position += 8 + length + (length & 1)
     assert set(kinds) <= {b"VP8 ", b"VP8L", b"VP8X", b"ALPH"}, f"chunks {set(kinds)} in the WebP"

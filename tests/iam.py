@@ -30,7 +30,7 @@ def resolve(value: Any, refs: Mapping[str, str]) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and len(value) == 1:
-        (function, argument), = value.items()
+        ((function, argument),) = value.items()
         if function == "Ref":
             return refs[argument]
         if function == "Fn::GetAtt":
@@ -46,8 +46,10 @@ def _condition_holds(operator: str, wanted: dict[str, Any], context: Mapping[str
         raise AssertionError(f"condition operator {operator} is not supported here")
     lowered = {key.lower(): value for key, value in context.items()}
     for key, expected in wanted.items():
-        patterns = [_pattern(e, ignore_case=False) if base == "StringLike" else re.compile(re.escape(e))
-                    for e in _as_list(expected)]
+        patterns = [
+            _pattern(e, ignore_case=False) if base == "StringLike" else re.compile(re.escape(e))
+            for e in _as_list(expected)
+        ]
         present = lowered.get(key.lower())
         values = [] if present is None else _as_list(present)
 
@@ -67,22 +69,30 @@ def _condition_holds(operator: str, wanted: dict[str, Any], context: Mapping[str
     return True
 
 
-def _applies(statement: Mapping[str, Any], action: str, resource: str, context: Mapping[str, Any],
-             refs: Mapping[str, str]) -> bool:
+def _applies(
+    statement: Mapping[str, Any], action: str, resource: str, context: Mapping[str, Any], refs: Mapping[str, str]
+) -> bool:
     unsupported = {"NotAction", "NotResource", "NotPrincipal", "Principal"} & set(statement)
     if unsupported:
         raise AssertionError(f"{sorted(unsupported)} are not supported here")
     if not any(_pattern(a, ignore_case=True).fullmatch(action) for a in _as_list(statement["Action"])):
         return False
-    if not any(_pattern(resolve(r, refs), ignore_case=False).fullmatch(resource)
-               for r in _as_list(statement["Resource"])):
+    if not any(
+        _pattern(resolve(r, refs), ignore_case=False).fullmatch(resource) for r in _as_list(statement["Resource"])
+    ):
         return False
-    return all(_condition_holds(operator, wanted, context)
-               for operator, wanted in (statement.get("Condition") or {}).items())
+    return all(
+        _condition_holds(operator, wanted, context) for operator, wanted in (statement.get("Condition") or {}).items()
+    )
 
 
-def decide(statements: Iterable[Mapping[str, Any]], action: str, resource: str,
-           context: Mapping[str, Any] | None = None, refs: Mapping[str, str] | None = None) -> str:
+def decide(
+    statements: Iterable[Mapping[str, Any]],
+    action: str,
+    resource: str,
+    context: Mapping[str, Any] | None = None,
+    refs: Mapping[str, str] | None = None,
+) -> str:
     """Allow, ExplicitDeny or ImplicitDeny for one action on one resource."""
     applying = [s for s in statements if _applies(s, action, resource, context or {}, refs or {})]
     if any(s["Effect"] == "Deny" for s in applying):
@@ -92,23 +102,32 @@ def decide(statements: Iterable[Mapping[str, Any]], action: str, resource: str,
 
 # The partition keys of the table's items (chalicelib's repositories), to check a policy against.
 AUDIT_KEYS = ("AUDIT#0f9c2d6e-6d0b-4f6a-9d4e-2f6b1c7a9e01", "AUDIT#CENTRE#tj-dushanbe")
-OTHER_KEYS = ("BOOKING#K7QX3M", "COMPLAINT#0f9c2d6e-6d0b-4f6a-9d4e-2f6b1c7a9e01", "CENTRE#tj-dushanbe",
-              "STATS#COMPLAINTS#ANY", "RATE#lookup#ab12")
+OTHER_KEYS = (
+    "BOOKING#K7QX3M",
+    "COMPLAINT#0f9c2d6e-6d0b-4f6a-9d4e-2f6b1c7a9e01",
+    "CENTRE#tj-dushanbe",
+    "STATS#COMPLAINTS#ANY",
+    "RATE#lookup#ab12",
+)
 # What nothing may do to an audit line, and what appending and reading it needs.
 CHANGES = ("UpdateItem", "DeleteItem", "BatchWriteItem", "PartiQLUpdate", "PartiQLDelete")
 APPENDS_AND_READS = ("PutItem", "GetItem", "Query", "ConditionCheckItem")
 
 
-def audit_decisions(statements: list[Mapping[str, Any]], table_arn: str,
-                    refs: Mapping[str, str] | None = None) -> dict[tuple[str, str], str]:
+def audit_decisions(
+    statements: list[Mapping[str, Any]], table_arn: str, refs: Mapping[str, str] | None = None
+) -> dict[tuple[str, str], str]:
     """The decision for each (action, partition key) pair above, on the table."""
-    return {(action, key): decide(statements, f"dynamodb:{action}", table_arn, {"dynamodb:LeadingKeys": [key]},
-                                  refs)
-            for action in CHANGES + APPENDS_AND_READS for key in AUDIT_KEYS + OTHER_KEYS}
+    return {
+        (action, key): decide(statements, f"dynamodb:{action}", table_arn, {"dynamodb:LeadingKeys": [key]}, refs)
+        for action in CHANGES + APPENDS_AND_READS
+        for key in AUDIT_KEYS + OTHER_KEYS
+    }
 
 
-def assert_audit_lines_append_only(statements: list[Mapping[str, Any]], table_arn: str,
-                                   refs: Mapping[str, str] | None = None) -> None:
+def assert_audit_lines_append_only(
+    statements: list[Mapping[str, Any]], table_arn: str, refs: Mapping[str, str] | None = None
+) -> None:
     decisions = audit_decisions(statements, table_arn, refs)
     for (action, key), decision in decisions.items():
         if key in AUDIT_KEYS and action in CHANGES:

@@ -43,14 +43,34 @@ def write_jwks(folder: Path) -> str:
     return path.as_uri()
 
 
-def token(username: str, *, key: Any = None, kid: str = KID, algorithm: str = "RS256", expires_in: int = 3600,
-          **overrides: Any) -> str:
+def token(
+    username: str,
+    *,
+    key: Any = None,
+    kid: str = KID,
+    algorithm: str = "RS256",
+    expires_in: int = 3600,
+    **overrides: Any,
+) -> str:
     """A token minted as the development identity provider mints them (devstack/dev_idp.py)."""
     groups, centres = STAFF[username]
-    identity = {"sub": str(uuid.uuid5(uuid.NAMESPACE_URL, username)), "cognito:username": username,
-                "cognito:groups": groups, "custom:centres": centres, "name": username}
-    return mint_id_token(identity, issuer=ISSUER, audience=AUDIENCE, key=key if key is not None else signing_key(),
-                         lifetime=expires_in, kid=kid, alg=algorithm, **overrides)
+    identity = {
+        "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, username)),
+        "cognito:username": username,
+        "cognito:groups": groups,
+        "custom:centres": centres,
+        "name": username,
+    }
+    return mint_id_token(
+        identity,
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        key=key if key is not None else signing_key(),
+        lifetime=expires_in,
+        kid=kid,
+        alg=algorithm,
+        **overrides,
+    )
 
 
 def bearer(username: str, **overrides: Any) -> dict[str, str]:

@@ -31,8 +31,14 @@ from devstack.stack import LocalStack, StackConfig
 HERE = Path(__file__).resolve().parent
 REPORT = HERE / "report.md"
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 GUIDE = "/guides/abroad/passport-confiscation/"
 FIRST_VIEW_PAGES = ["/", GUIDE, "/centres/", "/centres/tj-dushanbe/", f"/ar{GUIDE}", f"/km{GUIDE}", f"/ru{GUIDE}"]
 LIGHTHOUSE_PAGES = ["/", GUIDE, "/centres/", "/centres/tj-dushanbe/"]
@@ -41,9 +47,13 @@ BUDGET_BYTES = 60 * 1024
 
 def build_site() -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", "site/mkdocs.yml"],
-                   cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", "site/mkdocs.yml"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -83,11 +93,21 @@ def _lighthouse_once(url: str) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
         subprocess.run(
-            [str(binary), url, "--quiet", "--output=json", f"--output-path={out}", "--form-factor=mobile",
-             "--only-categories=performance,accessibility,best-practices,seo",
-             f"--chrome-flags={' '.join(FLAGS)}"],
-            check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=240,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(binary),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={out}",
+                "--form-factor=mobile",
+                "--only-categories=performance,accessibility,best-practices,seo",
+                f"--chrome-flags={' '.join(FLAGS)}",
+            ],
+            check=True,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            timeout=240,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         categories = json.loads(out.read_text())["categories"]
     return {name: round(cat["score"] * 100) for name, cat in categories.items()}
@@ -109,32 +129,77 @@ def scenario(call: Call, round_number: int) -> None:
     call("GET /api/health", "GET", "/api/health", None, None)
     call("GET /api/centres", "GET", "/api/centres?lang=ru", None, None)
     call("GET /api/centres/{id}", "GET", "/api/centres/tj-dushanbe?lang=ar", None, None)
-    slots = call("GET .../slots (14 days)", "GET", "/api/centres/tr-ankara/services/language_course/slots?days=14",
-                 None, None)
+    slots = call(
+        "GET .../slots (14 days)", "GET", "/api/centres/tr-ankara/services/language_course/slots?days=14", None, None
+    )
     free = [s["start"] for s in slots["slots"] if s["seats_left"] > 0]
-    booking = call("POST /api/bookings", "POST", "/api/bookings", {
-        "centre_id": "tr-ankara", "service_id": "language_course", "start": free[round_number % len(free)],
-        "mode": "on_site", "language": "tr"}, {"Idempotency-Key": f"bench-{time.time_ns()}-{round_number}",
-                                               **solved(call)})
+    booking = call(
+        "POST /api/bookings",
+        "POST",
+        "/api/bookings",
+        {
+            "centre_id": "tr-ankara",
+            "service_id": "language_course",
+            "start": free[round_number % len(free)],
+            "mode": "on_site",
+            "language": "tr",
+        },
+        {"Idempotency-Key": f"bench-{time.time_ns()}-{round_number}", **solved(call)},
+    )
     code = {"X-Manage-Code": booking["manage_code"]}
     reference = booking["reference"]
     call("GET /api/bookings/{reference}", "GET", f"/api/bookings/{reference}", None, code)
     call("GET .../calendar.ics", "GET", f"/api/bookings/{reference}/calendar.ics", None, code)
-    call("PATCH /api/bookings/{reference}", "PATCH", f"/api/bookings/{reference}",
-         {"start": free[(round_number + 7) % len(free)]}, code)
+    call(
+        "PATCH /api/bookings/{reference}",
+        "PATCH",
+        f"/api/bookings/{reference}",
+        {"start": free[(round_number + 7) % len(free)]},
+        code,
+    )
     call("DELETE /api/bookings/{reference}", "DELETE", f"/api/bookings/{reference}", None, code)
-    waiting = call("POST /api/waitlist", "POST", "/api/waitlist", {
-        "centre_id": "tr-ankara", "service_id": "language_course", "date": free[0][:10], "mode": "on_site",
-        "language": "tr"}, solved(call))
+    waiting = call(
+        "POST /api/waitlist",
+        "POST",
+        "/api/waitlist",
+        {
+            "centre_id": "tr-ankara",
+            "service_id": "language_course",
+            "date": free[0][:10],
+            "mode": "on_site",
+            "language": "tr",
+        },
+        solved(call),
+    )
     # leaving the waiting list gives the place back: the bench's one address holds at most two at a time
-    call("DELETE /api/bookings/{reference} (waiting)", "DELETE", f"/api/bookings/{waiting['reference']}", None,
-         {"X-Manage-Code": waiting["manage_code"]})
-    submitted = call("POST /api/complaints", "POST", "/api/complaints", {
-        "category": "unpaid_wages", "country": "MY", "language": "vi", "centre_id": "tj-dushanbe",
-        "description": "Benchmark complaint: wages unpaid for two months."}, solved(call))
+    call(
+        "DELETE /api/bookings/{reference} (waiting)",
+        "DELETE",
+        f"/api/bookings/{waiting['reference']}",
+        None,
+        {"X-Manage-Code": waiting["manage_code"]},
+    )
+    submitted = call(
+        "POST /api/complaints",
+        "POST",
+        "/api/complaints",
+        {
+            "category": "unpaid_wages",
+            "country": "MY",
+            "language": "vi",
+            "centre_id": "tj-dushanbe",
+            "description": "Benchmark complaint: wages unpaid for two months.",
+        },
+        solved(call),
+    )
     call("POST /api/complaints/lookup", "POST", "/api/complaints/lookup", {"receipt": submitted["receipt"]}, None)
-    call("POST /api/complaints/messages", "POST", "/api/complaints/messages",
-         {"receipt": submitted["receipt"], "text": "Any news?"}, None)
+    call(
+        "POST /api/complaints/messages",
+        "POST",
+        "/api/complaints/messages",
+        {"receipt": submitted["receipt"], "text": "Any news?"},
+        None,
+    )
     if not STAFF:
         return
     # The staff side: a manager's queue (the complaint above is the newest), the case, an
@@ -142,10 +207,20 @@ def scenario(call: Call, round_number: int) -> None:
     queue = call("GET /api/staff/complaints", "GET", "/api/staff/complaints?status=new&sort=newest", None, STAFF)
     case_id = queue["complaints"][0]["id"]
     call("GET /api/staff/complaints/{id}", "GET", f"/api/staff/complaints/{case_id}", None, STAFF)
-    call("POST /api/staff/complaints/{id}/status", "POST", f"/api/staff/complaints/{case_id}/status",
-         {"status": "acknowledged", "expected": "new"}, STAFF)
-    call("GET /api/staff/centres/{centre}/agenda", "GET",
-         f"/api/staff/centres/tr-ankara/agenda?date={free[0][:10]}", None, ADMIN)
+    call(
+        "POST /api/staff/complaints/{id}/status",
+        "POST",
+        f"/api/staff/complaints/{case_id}/status",
+        {"status": "acknowledged", "expected": "new"},
+        STAFF,
+    )
+    call(
+        "GET /api/staff/centres/{centre}/agenda",
+        "GET",
+        f"/api/staff/centres/tr-ankara/agenda?date={free[0][:10]}",
+        None,
+        ADMIN,
+    )
     call("GET /api/staff/dashboard", "GET", "/api/staff/dashboard?centre=tj-dushanbe", None, STAFF)
 
 
@@ -161,8 +236,12 @@ def route_latency(origin: str, rounds: int = 30) -> dict[str, list[float]]:
 
     def call(label: str, method: str, path: str, body: Any, headers: dict[str, str] | None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(origin + path, data=data, method=method,  # noqa: S310 - loopback only
-                                         headers={"Content-Type": "application/json", **(headers or {})})
+        request = urllib.request.Request(  # noqa: S310 - loopback only
+            origin + path,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
         start = time.perf_counter()
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback only
             raw = response.read()
@@ -236,15 +315,19 @@ def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMea
             capacity.clear()
             start = time.perf_counter()
             response = getattr(test_client.http, method.lower())(
-                path, body=json.dumps(body) if body is not None else None,
-                headers={"Content-Type": "application/json", **edge, **(headers or {})})
+                path,
+                body=json.dumps(body) if body is not None else None,
+                headers={"Content-Type": "application/json", **edge, **(headers or {})},
+            )
             times.setdefault(label, []).append((time.perf_counter() - start) * 1000)
             reads = sum(units for name, units in capacity if name in READS)
             found[label] = RouteMeasure(
                 operations=", ".join(f"{n} x{calls.count(n)}" for n in dict.fromkeys(calls)) or "none",
-                units=sum(units for _, units in capacity), read_units=reads,
+                units=sum(units for _, units in capacity),
+                read_units=reads,
                 write_units=sum(units for _, units in capacity) - reads,
-                milliseconds=statistics.median(times[label]))
+                milliseconds=statistics.median(times[label]),
+            )
             return json.loads(response.body) if response.body[:1] in (b"{", b"[") else response.body
 
         for number in range(rounds):
@@ -273,8 +356,9 @@ def cold_import_ratio(runs: int = 7) -> tuple[float, float, float]:
 
 def previous_figures() -> dict[str, str]:
     try:
-        text = subprocess.run(["git", "show", f"HEAD:{REPORT.relative_to(ROOT)}"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout
+        text = subprocess.run(
+            ["git", "show", f"HEAD:{REPORT.relative_to(ROOT)}"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
     except subprocess.CalledProcessError:
         return {}
     figures = {}
@@ -295,9 +379,14 @@ def main() -> int:
     add("site build, 14 languages (s)", f"{build_seconds:.1f}", "")
     # Every call of the scenario comes from one address: the per-source limits on complaints and
     # look-ups (10 in 10 minutes) are lifted, or the rounds would measure 429s.
-    config = StackConfig(data_dir=Path(tempfile.mkdtemp(prefix="bench-")), port=0, dynamodb_port=free_port(),
-                         table_name="passerelle-bench", workers=4,
-                         env={"COMPLAINTS_PER_SOURCE": "100000", "LOOKUP_FAILURES_PER_SOURCE": "100000"})
+    config = StackConfig(
+        data_dir=Path(tempfile.mkdtemp(prefix="bench-")),
+        port=0,
+        dynamodb_port=free_port(),
+        table_name="passerelle-bench",
+        workers=4,
+        env={"COMPLAINTS_PER_SOURCE": "100000", "LOOKUP_FAILURES_PER_SOURCE": "100000"},
+    )
     with LocalStack(config) as stack, sync_playwright() as playwright:
         STAFF.update(stack.staff_headers("manager.dushanbe"))
         ADMIN.update(stack.staff_headers("admin"))
@@ -308,20 +397,30 @@ def main() -> int:
             if path == GUIDE:
                 guide_view = view
             kb = view["bytes"] / 1024
-            add(f"first view {path} (KB, {view['requests']} requests)", f"{kb:.1f}",
-                "ok" if view["bytes"] <= BUDGET_BYTES else f"OVER {BUDGET_BYTES // 1024} KB")
+            add(
+                f"first view {path} (KB, {view['requests']} requests)",
+                f"{kb:.1f}",
+                "ok" if view["bytes"] <= BUDGET_BYTES else f"OVER {BUDGET_BYTES // 1024} KB",
+            )
             add(f"third-party requests {path}", str(view["third_party"]), "ok" if view["third_party"] == 0 else "FAIL")
         browser.close()
         for lang in ("", "/ar"):
             for path in LIGHTHOUSE_PAGES:
                 scores = lighthouse(f"{stack.url}{lang}{path}")
-                for category, floor in (("performance", 95), ("accessibility", 100), ("best-practices", 100),
-                                        ("seo", 95)):
+                for category, floor in (
+                    ("performance", 95),
+                    ("accessibility", 100),
+                    ("best-practices", 100),
+                    ("seo", 95),
+                ):
                     if category not in scores:
                         add(f"lighthouse {category} {lang}{path}", "n/a", "LIGHTHOUSE FAILED 3 TIMES")
                         continue
-                    add(f"lighthouse {category} {lang}{path}", str(scores[category]),
-                        "ok" if scores[category] >= floor else f"below {floor}")
+                    add(
+                        f"lighthouse {category} {lang}{path}",
+                        str(scores[category]),
+                        "ok" if scores[category] >= floor else f"below {floor}",
+                    )
         for label, values in route_latency(stack.url).items():
             p50, p95 = percentiles(values)
             add(f"{label} p50 / p95 (ms, {len(values)} calls)", f"{p50:.1f} / {p95:.1f}")

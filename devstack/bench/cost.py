@@ -39,8 +39,13 @@ LOG_BYTES_PER_API_CALL = 1500  # one app log line, START/END/REPORT, one access-
 
 # What each outcome costs in API calls (route labels of devstack/bench/__main__.py's scenario).
 BOOKING = ("GET .../slots (14 days)", "POST /api/bookings", "GET /api/bookings/{reference}")
-COMPLAINT = ("GET /api/challenge", "POST /api/complaints", "POST /api/complaints/lookup",
-             "POST /api/complaints/lookup", "POST /api/complaints/messages")
+COMPLAINT = (
+    "GET /api/challenge",
+    "POST /api/complaints",
+    "POST /api/complaints/lookup",
+    "POST /api/complaints/lookup",
+    "POST /api/complaints/messages",
+)
 # A person served, as the seeds count them: reads guides, books once; one in ten complains.
 GUIDE_VIEWS_PER_PERSON = 10
 COMPLAINTS_PER_PERSON = 0.1
@@ -58,10 +63,17 @@ class RouteUse:
 def api_call_cost(use: RouteUse) -> float:
     p = PRICES
     seconds = max(use.milliseconds, 1.0) * LAMBDA_SLOWER / 1000
-    return (use.read_units * p["dynamodb_read_unit"] + use.write_units * p["dynamodb_write_unit"]
-            + seconds * LAMBDA_GB * p["lambda_gb_second"] + p["lambda_request"] + p["api_gateway_request"]
-            + p["waf_request"] + LOG_BYTES_PER_API_CALL / 1e9 * p["logs_gb"]
-            + p["cloudfront_request"] + 2048 / 1e9 * p["cloudfront_gb"])
+    return (
+        use.read_units * p["dynamodb_read_unit"]
+        + use.write_units * p["dynamodb_write_unit"]
+        + seconds * LAMBDA_GB * p["lambda_gb_second"]
+        + p["lambda_request"]
+        + p["api_gateway_request"]
+        + p["waf_request"]
+        + LOG_BYTES_PER_API_CALL / 1e9 * p["logs_gb"]
+        + p["cloudfront_request"]
+        + 2048 / 1e9 * p["cloudfront_gb"]
+    )
 
 
 def flow_cost(routes: dict[str, RouteUse], labels: tuple[str, ...]) -> float:
@@ -83,7 +95,10 @@ def cost_rows(routes: dict[str, RouteUse], guide_bytes: float, guide_requests: i
         ("cost per 1,000 bookings (USD; slots, book, read back)", f"{1000 * booking:.4f}"),
         ("cost per 1,000 complaints (USD; challenge, submit, 2 look-ups, 1 message)", f"{1000 * complaint:.4f}"),
         ("cost per 1,000 guide views (USD; first view, CloudFront)", f"{1000 * guide:.4f}"),
-        (f"cost per person served (USD; {GUIDE_VIEWS_PER_PERSON} guide views, 1 booking, "
-         f"{COMPLAINTS_PER_PERSON:g} complaint)", f"{person:.6f}"),
+        (
+            f"cost per person served (USD; {GUIDE_VIEWS_PER_PERSON} guide views, 1 booking, "
+            f"{COMPLAINTS_PER_PERSON:g} complaint)",
+            f"{person:.6f}",
+        ),
         ("fixed cost per month (USD; key, secrets, WAF, alarms, schedule)", f"{fixed:.2f}"),
     ]

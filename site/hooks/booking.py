@@ -27,23 +27,55 @@ from directory import (
     with_quick_exit,
 )
 
-MESSAGES = ("book.choose", "book.loading", "book.no_slots", "book.seats_left", "book.full", "book.waitlist",
-            "book.waitlist_done", "book.sending", "book.taken", "book.offline", "book.error", "manage.not_found",
-            "manage.cancelled", "manage.offered", "status.confirmed", "status.cancelled", "status.waiting",
-            "status.offered", "status.expired", "mode.on_site", "mode.phone", "mode.video", "book.done",
-            "limit.wait", "book.seat_limit", "book.seat_limit_no_phone")
+MESSAGES = (
+    "book.choose",
+    "book.loading",
+    "book.no_slots",
+    "book.seats_left",
+    "book.full",
+    "book.waitlist",
+    "book.waitlist_done",
+    "book.sending",
+    "book.taken",
+    "book.offline",
+    "book.error",
+    "manage.not_found",
+    "manage.cancelled",
+    "manage.offered",
+    "status.confirmed",
+    "status.cancelled",
+    "status.waiting",
+    "status.offered",
+    "status.expired",
+    "mode.on_site",
+    "mode.phone",
+    "mode.video",
+    "book.done",
+    "limit.wait",
+    "book.seat_limit",
+    "book.seat_limit_no_phone",
+)
 
 
 def _data_island(catalogue: Catalogue, lang: str) -> str:
     """The centres' phones are there for the one answer that says "call the centre instead" (too many
     places held from one connection): from the site's own centre data, so it shows offline too."""
     data = {
-        "centres": {c.id: {"name": pick(c.name, lang), "city": pick(c.city, lang), "languages": c.languages,
-                           "services": c.services, "timezone": c.timezone, "phone": c.contact.phone}
-                    for c in catalogue.centres},
-        "services": {s.id: {"name": pick(s.name, lang), "modes": s.modes, "bookable": s.bookable,
-                            "seats": s.seats_per_slot or 0}
-                     for s in catalogue.services},
+        "centres": {
+            c.id: {
+                "name": pick(c.name, lang),
+                "city": pick(c.city, lang),
+                "languages": c.languages,
+                "services": c.services,
+                "timezone": c.timezone,
+                "phone": c.contact.phone,
+            }
+            for c in catalogue.centres
+        },
+        "services": {
+            s.id: {"name": pick(s.name, lang), "modes": s.modes, "bookable": s.bookable, "seats": s.seats_per_slot or 0}
+            for s in catalogue.services
+        },
         "languages": {code: language_name(lang, code) for c in catalogue.centres for code in c.languages},
         "messages": {key: t(lang, key) for key in MESSAGES},
         "dates": date_formats(lang),
@@ -69,17 +101,23 @@ def _script(depth: int) -> str:
 
 
 def booking_widget(catalogue: Catalogue, lang: str) -> str:
-    centres = [c for c in catalogue.centres
-               if any((s := catalogue.service(sid)) is not None and s.bookable for sid in c.services)]
+    centres = [
+        c
+        for c in catalogue.centres
+        if any((s := catalogue.service(sid)) is not None and s.bookable for sid in c.services)
+    ]
     by_country: dict[str, list[str]] = {}
     for centre in sorted(centres, key=lambda c: (country_name(lang, c.country), pick(c.city, lang))):
         by_country.setdefault(country_name(lang, centre.country), []).append(
-            f'<option value="{centre.id}">{escape(pick(centre.name, lang))}</option>')
-    centre_options = "".join(f'<optgroup label="{escape(country)}">{"".join(options)}</optgroup>'
-                             for country, options in by_country.items())
+            f'<option value="{centre.id}">{escape(pick(centre.name, lang))}</option>'
+        )
+    centre_options = "".join(
+        f'<optgroup label="{escape(country)}">{"".join(options)}</optgroup>' for country, options in by_country.items()
+    )
     modes = "".join(
         f'<label class="px-radio"><input type="radio" name="mode" value="{m}" required> {e(lang, "mode." + m)}</label>'
-        for m in ("on_site", "phone", "video"))
+        for m in ("on_site", "phone", "video")
+    )
     depth = 2 if lang == "en" else 3  # the page is /book/ or /<lang>/book/
     return f"""
 
@@ -126,7 +164,9 @@ def manage_page(catalogue: Catalogue, lang: str) -> str:
     """Also links to the service feedback page; feedback.js puts the reference in that link's
     fragment (#ref=...), which browsers never send to a server."""
     depth = 3 if lang == "en" else 4  # /book/manage/ or /<lang>/book/manage/
-    return page_head(t(lang, "manage.title"), t(lang, "manage.intro"), quick_exit=True) + f"""\
+    return (
+        page_head(t(lang, "manage.title"), t(lang, "manage.intro"), quick_exit=True)
+        + f"""\
 {e(lang, "manage.intro")}
 
 <section class="px-book-app" id="manage" markdown="0" hidden>
@@ -158,6 +198,7 @@ def manage_page(catalogue: Catalogue, lang: str) -> str:
 {_script(depth)}
 <script src="{"../" * depth}assets/feedback.js" defer></script>
 """
+    )
 
 
 def write_pages(docs_dir: Path, languages: list[str]) -> None:

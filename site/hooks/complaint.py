@@ -25,13 +25,35 @@ from directory import (
     with_quick_exit,
 )
 
-CATEGORIES = ("recruitment_fees", "contract_breach", "non_deployment", "unpaid_wages", "work_accident",
-              "passport_confiscated", "violence_abuse", "trafficking", "lost_contact", "discrimination",
-              "sea_by_staff", "other")
+CATEGORIES = (
+    "recruitment_fees",
+    "contract_breach",
+    "non_deployment",
+    "unpaid_wages",
+    "work_accident",
+    "passport_confiscated",
+    "violence_abuse",
+    "trafficking",
+    "lost_contact",
+    "discrimination",
+    "sea_by_staff",
+    "other",
+)
 STATUSES = ("new", "acknowledged", "in_progress", "referred", "resolved", "closed")
-MESSAGES = ("complaint.working", "complaint.saved_required", "complaint.done", "followup.not_found",
-            "limit.wait", "followup.you", "followup.caseworker", "followup.none", "followup.sent",
-            "book.offline", "book.error", *(f"cstatus.{s}" for s in STATUSES))
+MESSAGES = (
+    "complaint.working",
+    "complaint.saved_required",
+    "complaint.done",
+    "followup.not_found",
+    "limit.wait",
+    "followup.you",
+    "followup.caseworker",
+    "followup.none",
+    "followup.sent",
+    "book.offline",
+    "book.error",
+    *(f"cstatus.{s}" for s in STATUSES),
+)
 
 
 def _countries(lang: str) -> list[tuple[str, str]]:
@@ -56,9 +78,12 @@ def complaint_form(catalogue: Catalogue, lang: str) -> str:
     languages = Locale.parse(lang).languages
     answer_languages = "".join(
         f'<option value="{code}"{" selected" if code == lang else ""}>{escape(str(languages.get(code, code)))}</option>'
-        for code in SITE_LANGUAGES)
-    centres = "".join(f'<option value="{c.id}">{escape(pick(c.name, lang))} ({escape(country_name(lang, c.country))})</option>'
-                      for c in sorted(catalogue.centres, key=lambda c: country_name(lang, c.country)))
+        for code in SITE_LANGUAGES
+    )
+    centres = "".join(
+        f'<option value="{c.id}">{escape(pick(c.name, lang))} ({escape(country_name(lang, c.country))})</option>'
+        for c in sorted(catalogue.centres, key=lambda c: country_name(lang, c.country))
+    )
     depth = 2 if lang == "en" else 3
     return f"""
 
@@ -105,7 +130,9 @@ def complaint_form(catalogue: Catalogue, lang: str) -> str:
 
 def follow_up_page(lang: str) -> str:
     depth = 3 if lang == "en" else 4
-    return page_head(t(lang, "followup.title"), t(lang, "followup.intro"), quick_exit=True) + f"""\
+    return (
+        page_head(t(lang, "followup.title"), t(lang, "followup.intro"), quick_exit=True)
+        + f"""\
 {e(lang, "followup.intro")}
 
 <section class="px-book-app" id="followup" markdown="0" hidden>
@@ -131,6 +158,7 @@ def follow_up_page(lang: str) -> str:
 {_texts(lang)}
 {_script(depth)}
 """
+    )
 
 
 def write_pages(docs_dir: Path, languages: list[str]) -> None:

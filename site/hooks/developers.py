@@ -43,22 +43,35 @@ def _limits(schema: dict[str, Any]) -> str:
 
 
 def render(spec: dict[str, Any], lang: str) -> str:
-    lines = ["---", 'title: "API reference"', 'description: "Every route of the Passerelle API, from its OpenAPI 3.1 contract."',
-             "---", "", "# API reference", ""]
+    lines = [
+        "---",
+        'title: "API reference"',
+        'description: "Every route of the Passerelle API, from its OpenAPI 3.1 contract."',
+        "---",
+        "",
+        "# API reference",
+        "",
+    ]
     if lang != "en":
         lines += ['<p class="px-untranslated" lang="en">This technical reference is in English.</p>', ""]
-    lines += ['<div lang="en" markdown>', "",
-              "Generated from the OpenAPI 3.1 contract served at `/api/openapi.json`. Every error is "
-              '`{"error": {"code", "message", "field"}}`; 429 and 503 carry `Retry-After`. Secrets (manage codes, '
-              "receipts) travel in headers or bodies, never in a URL.", ""]
+    lines += [
+        '<div lang="en" markdown>',
+        "",
+        "Generated from the OpenAPI 3.1 contract served at `/api/openapi.json`. Every error is "
+        '`{"error": {"code", "message", "field"}}`; 429 and 503 carry `Retry-After`. Secrets (manage codes, '
+        "receipts) travel in headers or bodies, never in a URL.",
+        "",
+    ]
     for path, methods in spec["paths"].items():
         for method, op in methods.items():
             lines += [f"## {method.upper()} `{path}`", "", escape(op["summary"]), ""]
             if op["parameters"]:
                 lines += ["| parameter | in | required | type |", "|---|---|---|---|"]
                 for p in op["parameters"]:
-                    lines.append(f"| `{p['name']}` | {p['in']} | {'yes' if p['required'] else 'no'} | "
-                                 f"{_type(p['schema'])} {_limits(p['schema'])} |")
+                    lines.append(
+                        f"| `{p['name']}` | {p['in']} | {'yes' if p['required'] else 'no'} | "
+                        f"{_type(p['schema'])} {_limits(p['schema'])} |"
+                    )
                 lines.append("")
             if "requestBody" in op:
                 schema = op["requestBody"]["content"]["application/json"]["schema"]
@@ -77,7 +90,9 @@ def render(spec: dict[str, Any], lang: str) -> str:
             required = set(schema.get("required", []))
             lines += ["| field | type | required | limits |", "|---|---|---|---|"]
             for field, prop in properties.items():
-                lines.append(f"| `{field}` | {_type(prop)} | {'yes' if field in required else 'no'} | {_limits(prop)} |")
+                lines.append(
+                    f"| `{field}` | {_type(prop)} | {'yes' if field in required else 'no'} | {_limits(prop)} |"
+                )
         else:
             lines.append(f"`{json.dumps(schema)[:200]}`")
         lines.append("")
@@ -92,21 +107,27 @@ def open_data_section(lang: str) -> str:
 
     up = "../../" if lang == "en" else "../../../"  # the page is /developers/api/ or /<lang>/developers/api/
     lines = [
-        "## Open data {#open-data}", "",
+        "## Open data {#open-data}",
+        "",
         "The centre directory is published as [Open Referral HSDS 3.0](https://github.com/openreferral/specification/tree/3.0), "
-        "valid against its JSON schemas:", "",
+        "valid against its JSON schemas:",
+        "",
         f'- <a href="{up}open-data/hsds.json" type="application/json">hsds.json</a>: every table (organizations, '
         "organization_identifiers, locations, addresses, phones, languages, schedules, services, "
         "service_at_locations, taxonomies, taxonomy_terms, attributes), rows linked by id.",
         f'- <a href="{up}open-data/services.json" type="application/json">services.json</a>: one compiled service '
         "per service at a centre, with its organization, locations, address, phones, schedules, languages and "
-        "category nested, in the `Page` envelope of the HSDS API (`GET /services?full=true`).", "",
+        "category nested, in the `Page` envelope of the HSDS API (`GET /services?full=true`).",
+        "",
         f"A centre's id is its organization's identifier of type `{CENTRE_ID_TYPE}`; a service's id in this API is "
         f"the code of its taxonomy term (taxonomy `{TAXONOMY_NAME}`). Schedules give local times with their UTC "
         "offset; where a centre's clocks change, each schedule is valid only between the changes. Properties "
-        "HSDS does not define:", "",
-        "| property | meaning |", "|---|---|",
-        *(f"| `{name}` | {escape(meaning)} |" for name, meaning in EXTENSIONS.items()), "",
+        "HSDS does not define:",
+        "",
+        "| property | meaning |",
+        "|---|---|",
+        *(f"| `{name}` | {escape(meaning)} |" for name, meaning in EXTENSIONS.items()),
+        "",
     ]
     return "\n".join(lines)
 

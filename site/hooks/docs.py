@@ -42,11 +42,12 @@ def guide_footer(lang: str, services: list[str]) -> str:
     for sid in services:
         service = catalogue.service(sid)
         if service is not None:
-            links.append(f'<li><a href="../../../centres/?service={sid}">'
-                         f"{escape(directory.pick(service.name, lang))}</a></li>")
+            links.append(
+                f'<li><a href="../../../centres/?service={sid}">{escape(directory.pick(service.name, lang))}</a></li>'
+            )
     return (
         f'\n\n<aside class="px-help" markdown="0"><h2>{directory.e(lang, "guide.centres_help")}</h2>'
-        f'<ul>{"".join(links)}</ul></aside>\n\n'
+        f"<ul>{''.join(links)}</ul></aside>\n\n"
         f'<figure class="px-print-qr" markdown="0"><img src="qr.svg" loading="lazy" width="120" height="120" '
         f'alt=""><figcaption>{directory.e(lang, "print.qr")}</figcaption></figure>\n'
     )

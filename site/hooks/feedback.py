@@ -21,16 +21,39 @@ import directory
 from directory import SITE_LANGUAGES, Catalogue, country_name, e, exit_note, language_name, page_head, pick, t
 
 # The values of backend/chalicelib/feedback/models.py (tests/unit/test_feedback_site.py keeps them in step).
-TOPICS = ("work_abroad", "documents", "legal", "health", "money", "family", "language_course", "shelter",
-          "complaint", "other")
+TOPICS = (
+    "work_abroad",
+    "documents",
+    "legal",
+    "health",
+    "money",
+    "family",
+    "language_course",
+    "shelter",
+    "complaint",
+    "other",
+)
 AGE_BANDS = ("under_18", "18_24", "25_34", "35_49", "50_plus")
 GENDERS = ("woman", "man", "other")
 RATINGS = (1, 2, 3, 4, 5)
 # What feedback.js says after the page was built: on a guide, and on the forms (errors next to fields).
-WIDGET_MESSAGES = ("feedback.thanks", "feedback.queued", "feedback.not_sent", "limit.wait", "book.error",
-                   "book.sending")
-FORM_MESSAGES = (*WIDGET_MESSAGES, "feedback.error_required", "feedback.error_reference", "feedback.error_unknown",
-                 "feedback.error_already", "feedback.error_minutes", "feedback.error_check")
+WIDGET_MESSAGES = (
+    "feedback.thanks",
+    "feedback.queued",
+    "feedback.not_sent",
+    "limit.wait",
+    "book.error",
+    "book.sending",
+)
+FORM_MESSAGES = (
+    *WIDGET_MESSAGES,
+    "feedback.error_required",
+    "feedback.error_reference",
+    "feedback.error_unknown",
+    "feedback.error_already",
+    "feedback.error_minutes",
+    "feedback.error_check",
+)
 
 
 def _data(lang: str, keys: tuple[str, ...] = FORM_MESSAGES) -> str:
@@ -48,12 +71,15 @@ def _error(field: str) -> str:
 
 
 def _radios(lang: str, name: str, legend_key: str, options: list[tuple[str, str]], optional: bool = False) -> str:
-    labels = "".join(f'<label class="px-radio"><input type="radio" name="{name}" value="{value}"> '
-                     f"{escape(label)}</label>" for value, label in options)
+    labels = "".join(
+        f'<label class="px-radio"><input type="radio" name="{name}" value="{value}"> {escape(label)}</label>'
+        for value, label in options
+    )
     required = "" if optional else ' aria-required="true"'
-    return (f'<fieldset class="px-pick" id="f-{name}" role="radiogroup" aria-describedby="err-{name}"{required}>'
-            f'<legend>{e(lang, legend_key)}</legend><div class="px-choices">{labels}</div>{_error(name)}</fieldset>')
-
+    return (
+        f'<fieldset class="px-pick" id="f-{name}" role="radiogroup" aria-describedby="err-{name}"{required}>'
+        f'<legend>{e(lang, legend_key)}</legend><div class="px-choices">{labels}</div>{_error(name)}</fieldset>'
+    )
 
 
 def _form_end(lang: str, prefix: str, submit_key: str, done_key: str, depth: int) -> str:
@@ -72,16 +98,20 @@ def _form_end(lang: str, prefix: str, submit_key: str, done_key: str, depth: int
 {_script(depth)}
 """
 
+
 # ---- "Was this page helpful?" ---------------------------------------------------------------------------
+
 
 def page_widget(lang: str) -> str:
     """The widget at the end of a guide (/<lang>/guides/<stage>/<slug>/): hidden (its room kept, so
     nothing moves) until feedback.js is ready, and not there at all without JavaScript. The status
     line (its height kept) comes before the buttons: when the thanks replace them, nothing moves up."""
     depth = 3 if lang == "en" else 4
-    answers = "".join(f'<button type="button" class="px-choice" id="pf-{key}" aria-pressed="false" '
-                      f'data-helpful="{str(key == "yes").lower()}">{e(lang, "feedback." + key)}</button>'
-                      for key in ("yes", "no"))
+    answers = "".join(
+        f'<button type="button" class="px-choice" id="pf-{key}" aria-pressed="false" '
+        f'data-helpful="{str(key == "yes").lower()}">{e(lang, "feedback." + key)}</button>'
+        for key in ("yes", "no")
+    )
     return f"""
 
 <section class="px-feedback" id="px-feedback" data-lang="{lang}" aria-labelledby="pf-question" markdown="0">
@@ -116,12 +146,15 @@ def add_page_widgets(docs_dir: Path, languages: list[str]) -> int:
 
 # ---- after an appointment ---------------------------------------------------------------------------------
 
+
 def service_page(lang: str) -> str:
     depth = 3 if lang == "en" else 4  # /feedback/service/ or /<lang>/feedback/service/
     yes_no = [("true", t(lang, "feedback.yes")), ("false", t(lang, "feedback.no"))]
     ratings = [(str(n), t(lang, f"feedback.rating_{n}")) for n in RATINGS]
     helped = [*yes_no, ("", t(lang, "feedback.not_sure"))]
-    return page_head(t(lang, "feedback.service_title"), t(lang, "feedback.service_intro"), quick_exit=True) + f"""\
+    return (
+        page_head(t(lang, "feedback.service_title"), t(lang, "feedback.service_intro"), quick_exit=True)
+        + f"""\
 {e(lang, "feedback.service_intro")}
 
 <section class="px-book-app" id="service-feedback" markdown="0" hidden>
@@ -143,22 +176,29 @@ aria-describedby="err-waiting_minutes">{_error("waiting_minutes")}</p>
 aria-describedby="sf-comment-help err-comment"></textarea>
 <small id="sf-comment-help">{e(lang, "feedback.comment_help")}</small>{_error("comment")}</p>
 {_form_end(lang, "sf", "feedback.submit", "feedback.service_done", depth)}"""
+    )
 
 
 # ---- "tell us what you need" ---------------------------------------------------------------------------------
+
 
 def need_page(catalogue: Catalogue, lang: str) -> str:
     depth = 3 if lang == "en" else 4  # /feedback/need/ or /<lang>/feedback/need/
     topics = "".join(f'<option value="{topic}">{e(lang, "topic." + topic)}</option>' for topic in TOPICS)
     centres = "".join(
         f'<option value="{c.id}">{escape(pick(c.name, lang))} ({escape(country_name(lang, c.country))})</option>'
-        for c in sorted(catalogue.centres, key=lambda c: (country_name(lang, c.country), pick(c.name, lang))))
-    languages = "".join(f'<option value="{code}"{" selected" if code == lang else ""}>'
-                        f"{escape(language_name(lang, code))}</option>" for code in SITE_LANGUAGES)
+        for c in sorted(catalogue.centres, key=lambda c: (country_name(lang, c.country), pick(c.name, lang)))
+    )
+    languages = "".join(
+        f'<option value="{code}"{" selected" if code == lang else ""}>{escape(language_name(lang, code))}</option>'
+        for code in SITE_LANGUAGES
+    )
     prefer_not = ("", t(lang, "feedback.prefer_not"))
     ages = [*((band, t(lang, "age." + band)) for band in AGE_BANDS), prefer_not]
     genders = [*((g, t(lang, "gender." + g)) for g in GENDERS), ("prefer_not_to_say", prefer_not[1])]
-    return page_head(t(lang, "feedback.need_title"), t(lang, "feedback.need_intro"), quick_exit=True) + f"""\
+    return (
+        page_head(t(lang, "feedback.need_title"), t(lang, "feedback.need_intro"), quick_exit=True)
+        + f"""\
 {e(lang, "feedback.need_intro")}
 
 <section class="px-book-app" id="need-feedback" markdown="0" hidden>
@@ -180,6 +220,7 @@ aria-describedby="nf-text-help err-text"></textarea>
 {_radios(lang, "age_band", "feedback.age", ages, optional=True)}
 {_radios(lang, "gender", "feedback.gender", genders, optional=True)}
 {_form_end(lang, "nf", "feedback.send", "feedback.need_done", depth)}"""
+    )
 
 
 def write_pages(docs_dir: Path, languages: list[str]) -> None:

@@ -50,10 +50,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Leaf pages without a title take their own (translated) page title.
     config["nav"] = [
         "index.md",
-        {english["nav.guides"]: [
-            {english[f"stage.{stage}"]: [path for _, path in entries]}
-            for stage, entries in guides_by_stage().items() if entries
-        ]},
+        {
+            english["nav.guides"]: [
+                {english[f"stage.{stage}"]: [path for _, path in entries]}
+                for stage, entries in guides_by_stage().items()
+                if entries
+            ]
+        },
         "centres/index.md",
         "book/index.md",
         "book/manage.md",

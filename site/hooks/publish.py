@@ -31,8 +31,9 @@ def write_qr_codes(site_dir: Path, site_url: str) -> int:
     pages += [p for p in site_dir.glob("centres/*/index.html")] + list(site_dir.glob("*/centres/*/index.html"))
     for page in pages:
         url = site_url + page.parent.relative_to(site_dir).as_posix() + "/"
-        segno.make(url, error="m").save(str(page.parent / "qr.svg"), scale=4, border=2, xmldecl=False,
-                                        svgns=True, nl=False)
+        segno.make(url, error="m").save(
+            str(page.parent / "qr.svg"), scale=4, border=2, xmldecl=False, svgns=True, nl=False
+        )
         count += 1
     return count
 

@@ -38,14 +38,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         location = doc["location"]
         code = next((c for c in locales if c != default and location.startswith(f"{c}/")), default)
         if code != default:
-            doc = {**doc, "location": location[len(code) + 1:]}
+            doc = {**doc, "location": location[len(code) + 1 :]}
         per_language[code].append(doc)
     for code, docs in per_language.items():
         target = index_path if code == default else site_dir / code / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         config_for_lang = {**index["config"], "lang": [LUNR_LANGUAGE.get(code, "en")], "separator": SEPARATOR}
-        target.write_text(json.dumps({"config": config_for_lang, "docs": docs}, ensure_ascii=False,
-                                     separators=(",", ":")), encoding="utf-8")
+        target.write_text(
+            json.dumps({"config": config_for_lang, "docs": docs}, ensure_ascii=False, separators=(",", ":")),
+            encoding="utf-8",
+        )
         if code != default:
             # Material's language switcher reads the sitemap at the same base as the index.
             for name in ("sitemap.xml", "sitemap.xml.gz"):

@@ -32,15 +32,25 @@ LANGUAGES = ("en", "fr", "ru", "vi", "ar")
 
 # The values the API speaks; each has a label `<prefix>.<value>` in content/staff/<lang>.yaml.
 ENUMS: dict[str, tuple[str, ...]] = {
-    "category": ("recruitment_fees", "contract_breach", "non_deployment", "unpaid_wages", "work_accident",
-                 "passport_confiscated", "violence_abuse", "trafficking", "lost_contact", "discrimination",
-                 "sea_by_staff", "other"),
+    "category": (
+        "recruitment_fees",
+        "contract_breach",
+        "non_deployment",
+        "unpaid_wages",
+        "work_accident",
+        "passport_confiscated",
+        "violence_abuse",
+        "trafficking",
+        "lost_contact",
+        "discrimination",
+        "sea_by_staff",
+        "other",
+    ),
     "status": ("new", "acknowledged", "in_progress", "referred", "resolved", "closed"),
     "priority": ("low", "normal", "high", "urgent"),
     "lane": ("general", "restricted"),
     "role": ("caseworker", "manager", "focal_point", "admin"),
-    "outcome": ("resolved_in_favour", "partly_resolved", "not_upheld", "referred_elsewhere", "withdrawn",
-                "no_contact"),
+    "outcome": ("resolved_in_favour", "partly_resolved", "not_upheld", "referred_elsewhere", "withdrawn", "no_contact"),
     "gender": ("woman", "man", "other", "prefer_not_to_say"),
     "age": ("under_18", "18_24", "25_34", "35_49", "50_plus"),
     "bstatus": ("confirmed", "attended", "no_show", "offered"),
@@ -48,12 +58,42 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "sort": ("oldest", "newest", "deadline"),
     "overdue": ("acknowledge", "answer"),
     "author": ("complainant", "caseworker"),
-    "topic": ("work_abroad", "documents", "legal", "health", "money", "family", "language_course", "shelter",
-              "complaint", "other"),
+    "topic": (
+        "work_abroad",
+        "documents",
+        "legal",
+        "health",
+        "money",
+        "family",
+        "language_course",
+        "shelter",
+        "complaint",
+        "other",
+    ),
 }
 # Currencies offered first for compensation (any ISO 4217 code can be typed).
-CURRENCIES = ("USD", "EUR", "RUB", "TJS", "KZT", "VND", "KHR", "LAK", "MMK", "THB", "MYR", "TRY", "ALL", "GEL",
-              "KRW", "JPY", "AED", "SAR", "QAR", "KWD")
+CURRENCIES = (
+    "USD",
+    "EUR",
+    "RUB",
+    "TJS",
+    "KZT",
+    "VND",
+    "KHR",
+    "LAK",
+    "MMK",
+    "THB",
+    "MYR",
+    "TRY",
+    "ALL",
+    "GEL",
+    "KRW",
+    "JPY",
+    "AED",
+    "SAR",
+    "QAR",
+    "KWD",
+)
 _cache: dict[str, dict[str, str]] = {}
 _written: dict[str, bool] = {}
 
@@ -84,8 +124,10 @@ def _select(lang: str, ident: str, label: str, options: str) -> str:
 
 
 def _check(lang: str, ident: str, label: str) -> str:
-    return (f'<p class="px-staff-field"><label class="px-radio"><input type="checkbox" id="{ident}"> '
-            f'{s(lang, label)}</label></p>')
+    return (
+        f'<p class="px-staff-field"><label class="px-radio"><input type="checkbox" id="{ident}"> '
+        f"{s(lang, label)}</label></p>"
+    )
 
 
 def _data_island(lang: str) -> str:
@@ -120,19 +162,25 @@ def _who(lang: str) -> str:
 
 
 def _queue(lang: str) -> str:
-    filters = "".join((
-        f'<p class="px-staff-field" id="q-lane-field" hidden><label for="q-lane">{s(lang, "filter.lane")}</label>'
-        f'<select id="q-lane">{_options(lang, "lane")}</select></p>',
-        _select(lang, "q-status", "filter.status", _options(lang, "status", blank="filter.any")),
-        _select(lang, "q-category", "filter.category", _options(lang, "category", blank="filter.any")),
-        _select(lang, "q-centre", "filter.centre", f'<option value="">{s(lang, "filter.any")}</option>'),
-        _select(lang, "q-priority", "filter.priority", _options(lang, "priority", blank="filter.any")),
-        _field(lang, "q-older", "filter.older",
-               '<input id="q-older" type="number" min="0" max="3650" step="1" inputmode="numeric">'),
-        _select(lang, "q-sort", "filter.sort", _options(lang, "sort")),
-        _check(lang, "q-assigned", "filter.assigned"),
-        _check(lang, "q-overdue", "filter.overdue"),
-    ))
+    filters = "".join(
+        (
+            f'<p class="px-staff-field" id="q-lane-field" hidden><label for="q-lane">{s(lang, "filter.lane")}</label>'
+            f'<select id="q-lane">{_options(lang, "lane")}</select></p>',
+            _select(lang, "q-status", "filter.status", _options(lang, "status", blank="filter.any")),
+            _select(lang, "q-category", "filter.category", _options(lang, "category", blank="filter.any")),
+            _select(lang, "q-centre", "filter.centre", f'<option value="">{s(lang, "filter.any")}</option>'),
+            _select(lang, "q-priority", "filter.priority", _options(lang, "priority", blank="filter.any")),
+            _field(
+                lang,
+                "q-older",
+                "filter.older",
+                '<input id="q-older" type="number" min="0" max="3650" step="1" inputmode="numeric">',
+            ),
+            _select(lang, "q-sort", "filter.sort", _options(lang, "sort")),
+            _check(lang, "q-assigned", "filter.assigned"),
+            _check(lang, "q-overdue", "filter.overdue"),
+        )
+    )
     return f"""<section id="v-queue" class="px-staff-view" hidden aria-labelledby="v-queue-title">
 <h2 id="v-queue-title" tabindex="-1">{s(lang, "queue.title")}</h2>
 <form id="q-filters" class="px-staff-filters" novalidate>
@@ -148,19 +196,35 @@ def _queue(lang: str) -> str:
 
 
 def _case(lang: str) -> str:
-    outcome = "".join((
-        _select(lang, "a-outcome", "field.outcome", _options(lang, "outcome", blank="choose")),
-        _field(lang, "a-amount", "action.amount",
-               '<input id="a-amount" inputmode="decimal" pattern="[0-9]+([.][0-9]{1,2})?" maxlength="14" dir="ltr"'
-               ' aria-describedby="a-amount-help">'),
-        '<small id="a-amount-help" class="px-staff-help">' + s(lang, "action.amount_help") + "</small>",
-        _field(lang, "a-currency", "action.currency",
-               '<input id="a-currency" list="a-currencies" maxlength="3" pattern="[A-Za-z]{3}" dir="ltr" '
-               'autocapitalize="characters">'),
-        '<datalist id="a-currencies">' + "".join(f'<option value="{c}"></option>' for c in CURRENCIES) + "</datalist>",
-        _field(lang, "a-outcome-note", "action.outcome_note",
-               '<textarea id="a-outcome-note" rows="2" maxlength="2000"></textarea>'),
-    ))
+    outcome = "".join(
+        (
+            _select(lang, "a-outcome", "field.outcome", _options(lang, "outcome", blank="choose")),
+            _field(
+                lang,
+                "a-amount",
+                "action.amount",
+                '<input id="a-amount" inputmode="decimal" pattern="[0-9]+([.][0-9]{1,2})?" maxlength="14" dir="ltr"'
+                ' aria-describedby="a-amount-help">',
+            ),
+            '<small id="a-amount-help" class="px-staff-help">' + s(lang, "action.amount_help") + "</small>",
+            _field(
+                lang,
+                "a-currency",
+                "action.currency",
+                '<input id="a-currency" list="a-currencies" maxlength="3" pattern="[A-Za-z]{3}" dir="ltr" '
+                'autocapitalize="characters">',
+            ),
+            '<datalist id="a-currencies">'
+            + "".join(f'<option value="{c}"></option>' for c in CURRENCIES)
+            + "</datalist>",
+            _field(
+                lang,
+                "a-outcome-note",
+                "action.outcome_note",
+                '<textarea id="a-outcome-note" rows="2" maxlength="2000"></textarea>',
+            ),
+        )
+    )
     return f"""<section id="v-case" class="px-staff-view" hidden aria-labelledby="c-title">
 <p><a href="#/queue" id="c-back">{s(lang, "case.back")}</a></p>
 <h2 id="c-title" tabindex="-1"></h2>
@@ -216,8 +280,14 @@ def _case(lang: str) -> str:
 <form id="a-refer-form" class="px-staff-action" novalidate>
 <fieldset><legend>{s(lang, "action.refer")}</legend>
 {_select(lang, "a-refer-centre", "action.refer_centre", "")}
-{_field(lang, "a-refer-note", "action.refer_note",
-        '<textarea id="a-refer-note" rows="3" maxlength="2000" required></textarea>')}
+{
+        _field(
+            lang,
+            "a-refer-note",
+            "action.refer_note",
+            '<textarea id="a-refer-note" rows="3" maxlength="2000" required></textarea>',
+        )
+    }
 <p><button type="submit" class="md-button">{s(lang, "action.send_refer")}</button></p>
 </fieldset>
 </form>
@@ -282,14 +352,16 @@ def _agenda(lang: str) -> str:
 def _dashboard(lang: str) -> str:
     # The periods (months, quarters, years up to today) are listed by the script: it knows the date.
     # Someone who is both a manager and a focal point picks a lane; everyone else has one.
-    filters = "".join((
-        f'<p class="px-staff-field" id="d-lane-field" hidden><label for="d-lane">{s(lang, "filter.lane")}</label>'
-        f'<select id="d-lane">{_options(lang, "lane")}</select></p>',
-        _select(lang, "d-centre", "dash.centre", f'<option value="">{s(lang, "filter.all_centres")}</option>'),
-        _select(lang, "d-period", "dash.period", ""),
-        _select(lang, "d-gender", "dash.gender", _options(lang, "gender", blank="filter.any")),
-        _select(lang, "d-age", "dash.age_band", _options(lang, "age", blank="filter.any")),
-    ))
+    filters = "".join(
+        (
+            f'<p class="px-staff-field" id="d-lane-field" hidden><label for="d-lane">{s(lang, "filter.lane")}</label>'
+            f'<select id="d-lane">{_options(lang, "lane")}</select></p>',
+            _select(lang, "d-centre", "dash.centre", f'<option value="">{s(lang, "filter.all_centres")}</option>'),
+            _select(lang, "d-period", "dash.period", ""),
+            _select(lang, "d-gender", "dash.gender", _options(lang, "gender", blank="filter.any")),
+            _select(lang, "d-age", "dash.age_band", _options(lang, "age", blank="filter.any")),
+        )
+    )
     return f"""<section id="v-dashboard" class="px-staff-view" hidden aria-labelledby="v-dashboard-title">
 <h2 id="v-dashboard-title" tabindex="-1">{s(lang, "dash.title")}</h2>
 <form id="d-form" class="px-staff-filters" novalidate>
@@ -304,11 +376,15 @@ def _dashboard(lang: str) -> str:
 
 def console_page(lang: str) -> str:
     depth = 1 if lang == "en" else 2  # the page is /staff/ or /<lang>/staff/
-    head = (f"---\ntitle: {json.dumps(strings(lang)['page.title'], ensure_ascii=False)}\n"
-            f"description: {json.dumps(strings(lang)['page.description'], ensure_ascii=False)}\n"
-            "staff_console: true\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"
-            f"# {s(lang, 'page.title')}\n\n")
-    return head + f"""<div class="px-staff" id="staff" markdown="0">
+    head = (
+        f"---\ntitle: {json.dumps(strings(lang)['page.title'], ensure_ascii=False)}\n"
+        f"description: {json.dumps(strings(lang)['page.description'], ensure_ascii=False)}\n"
+        "staff_console: true\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---\n\n"
+        f"# {s(lang, 'page.title')}\n\n"
+    )
+    return (
+        head
+        + f"""<div class="px-staff" id="staff" markdown="0">
 <p class="px-staff-intro">{s(lang, "page.intro")}</p>
 <div id="s-alert" class="px-staff-alert" role="alert"></div>
 <p id="s-status" class="px-message" role="status" aria-live="polite"></p>
@@ -325,6 +401,7 @@ def console_page(lang: str) -> str:
 {_data_island(lang)}
 <script src="{"../" * depth}assets/staff.js" defer></script>
 """
+    )
 
 
 def write_pages(docs_dir: Path) -> list[Path]:
@@ -351,8 +428,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if not page.meta.get("staff_console"):
         return output
     prefix = "../" * page.url.count("/")
-    extra = (f'<meta name="robots" content="noindex, nofollow">'
-             f'<link rel="stylesheet" href="{prefix}assets/staff.css">')
+    extra = f'<meta name="robots" content="noindex, nofollow"><link rel="stylesheet" href="{prefix}assets/staff.css">'
     return output.replace("</head>", extra + "</head>", 1)
 
 
@@ -378,4 +454,3 @@ def on_post_build(config: MkDocsConfig) -> None:
             packed = path.with_name("sitemap.xml.gz")
             if packed.exists():
                 packed.write_bytes(gzip.compress(cleaned.encode("utf-8"), mtime=0))
-

@@ -12,8 +12,14 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 RESULTS = ROOT / "test-results"
 # An assertion waits up to 15 s, not Playwright's 5: on a loaded 2-core CI machine an answer can
 # wait for a proof of work and an API worker. A passing assertion returns as soon as it holds.

@@ -58,12 +58,16 @@ def manage(page: Page, base: str, lang_prefix: str, reference: str, code: str) -
     expect(page.locator("#m-booking")).to_be_visible()
 
 
-@pytest.mark.parametrize(("prefix", "mode_label", "booked", "cancelled"), [
-    ("", "By phone", "Booked", "Cancelled"),
-    ("/ar", "عبر الهاتف", None, None),
-])
-def test_book_save_cancel_and_rebook(phone: Page, stack: LocalStack, prefix: str, mode_label: str,
-                                     booked: str | None, cancelled: str | None) -> None:
+@pytest.mark.parametrize(
+    ("prefix", "mode_label", "booked", "cancelled"),
+    [
+        ("", "By phone", "Booked", "Cancelled"),
+        ("/ar", "عبر الهاتف", None, None),
+    ],
+)
+def test_book_save_cancel_and_rebook(
+    phone: Page, stack: LocalStack, prefix: str, mode_label: str, booked: str | None, cancelled: str | None
+) -> None:
     page = phone
     if prefix == "/ar":
         expect_rtl = True

@@ -81,8 +81,13 @@ def test_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.mark.parametrize("locale", ["tg-TJ", "km-KH", "my-MM"])
 def test_a_phone_without_cldr_data_reads_real_month_names(browser: Browser, test_page: str, locale: str) -> None:
     lang = locale.split("-")[0]
-    context = browser.new_context(locale=locale, viewport={"width": 360, "height": 740}, is_mobile=True,
-                                  has_touch=True, timezone_id="Asia/Dushanbe")
+    context = browser.new_context(
+        locale=locale,
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        timezone_id="Asia/Dushanbe",
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

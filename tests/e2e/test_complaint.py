@@ -19,15 +19,18 @@ ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 def test_the_browsers_sha256_is_the_servers(page: Page, stack: LocalStack) -> None:
     page.goto(f"{stack.url}/complaint/")
     for text in ("", "abc", "1700000000.a1b2c3.deadbeef:12345", "x" * 55, "y" * 56, "z" * 64, "w" * 119):
-        words = page.evaluate("t => window.__pxSha256(t).map(w => (w >>> 0).toString(16).padStart(8, '0')).join('')",
-                              text)
+        words = page.evaluate(
+            "t => window.__pxSha256(t).map(w => (w >>> 0).toString(16).padStart(8, '0')).join('')", text
+        )
         assert words == hashlib.sha256(text.encode()).hexdigest(), text
 
 
 def complaint_id_for(stack: LocalStack, description: str) -> str:
     items = local_client(stack.dynamodb.endpoint).scan(
-        TableName=stack.config.table_name, FilterExpression="SK = :m AND description = :d",
-        ExpressionAttributeValues={":m": {"S": "META"}, ":d": {"S": description}})["Items"]
+        TableName=stack.config.table_name,
+        FilterExpression="SK = :m AND description = :d",
+        ExpressionAttributeValues={":m": {"S": "META"}, ":d": {"S": description}},
+    )["Items"]
     assert len(items) == 1
     return str(items[0]["id"]["S"])
 

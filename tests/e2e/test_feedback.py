@@ -51,8 +51,11 @@ def guide_helpfulness(stack: LocalStack, path: str, lang: str) -> dict[str, int]
     from chalicelib.feedback.service import guide_counter_key, now_utc
 
     pk, sk = guide_counter_key(path, lang, now_utc())
-    item = local_client(stack.dynamodb.endpoint).get_item(
-        TableName=stack.config.table_name, ConsistentRead=True, Key={"PK": {"S": pk}, "SK": {"S": sk}}).get("Item", {})
+    item = (
+        local_client(stack.dynamodb.endpoint)
+        .get_item(TableName=stack.config.table_name, ConsistentRead=True, Key={"PK": {"S": pk}, "SK": {"S": sk}})
+        .get("Item", {})
+    )
     return {name: int(item[name]["N"]) if name in item else 0 for name in ("helpful_yes", "helpful_no")}
 
 
@@ -72,9 +75,15 @@ def feedback_items(stack: LocalStack, kind: str, **match: str) -> list[dict[str,
     names = {f"#f{i}": name for i, name in enumerate(match)}
     values = {f":v{i}": {"S": value} for i, value in enumerate(match.values())} | {":p": {"S": f"FEEDBACK#{kind}#"}}
     condition = " AND ".join(["begins_with(PK, :p)", *(f"#f{i} = :v{i}" for i in range(len(match)))])
-    return list(local_client(stack.dynamodb.endpoint).scan(
-        TableName=stack.config.table_name, FilterExpression=condition, ExpressionAttributeNames=names,
-        ExpressionAttributeValues=values, ConsistentRead=True)["Items"])
+    return list(
+        local_client(stack.dynamodb.endpoint).scan(
+            TableName=stack.config.table_name,
+            FilterExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ConsistentRead=True,
+        )["Items"]
+    )
 
 
 def test_a_khmer_reader_says_a_guide_did_not_help_and_its_counter_goes_up(page: Page, stack: LocalStack) -> None:
@@ -148,7 +157,6 @@ def test_an_answer_given_offline_is_sent_once_back_online(browser: Browser, stac
     context.close()
 
 
-
 def test_an_answer_that_failed_is_tried_again_without_an_online_event(browser: Browser, stack: LocalStack) -> None:
     """The browser believes it is online but the request fails (a dropped mobile connection): the answer
     is kept and tried again a few seconds later, with no "online" event to wake it."""
@@ -176,13 +184,22 @@ def test_an_answer_that_failed_is_tried_again_without_an_online_event(browser: B
     assert guide_helpfulness(stack, RETRIED_GUIDE, "en") == {**before, "helpful_no": before["helpful_no"] + 1}
     context.close()
 
+
 def book_by_api(stack: LocalStack) -> dict[str, Any]:
     """A real appointment, booked through the API as the booking page does."""
     viewer = Viewer(stack.url)
     slots = viewer.call("GET", "/api/centres/tr-konya/services/legal_advice/slots?days=14").body["slots"]
     free = [s for s in slots if s.get("seats_left", 1) > 0]
-    booked = viewer.submit("/api/bookings", {"centre_id": "tr-konya", "service_id": "legal_advice",
-                                             "start": free[-1]["start"], "mode": "phone", "language": "tr"})
+    booked = viewer.submit(
+        "/api/bookings",
+        {
+            "centre_id": "tr-konya",
+            "service_id": "legal_advice",
+            "start": free[-1]["start"],
+            "mode": "phone",
+            "language": "tr",
+        },
+    )
     assert booked.status == 201, booked.body
     return dict(booked.body)
 
@@ -270,7 +287,9 @@ def test_tell_us_what_you_need_in_arabic(browser: Browser, stack: LocalStack) ->
     assert (need["age_band"]["S"], need["gender"]["S"]) == ("25_34", "prefer_not_to_say")
     month = datetime.now(UTC).strftime("%Y-%m")
     counter = local_client(stack.dynamodb.endpoint).get_item(
-        TableName=stack.config.table_name, ConsistentRead=True,
-        Key={"PK": {"S": "STATS#NEEDS"}, "SK": {"S": f"MONTH#{month}#TOPIC#language_course"}})["Item"]
+        TableName=stack.config.table_name,
+        ConsistentRead=True,
+        Key={"PK": {"S": "STATS#NEEDS"}, "SK": {"S": f"MONTH#{month}#TOPIC#language_course"}},
+    )["Item"]
     assert int(counter["count"]["N"]) >= 1
     context.close()

@@ -19,8 +19,13 @@ def give_page_feedback(stack: LocalStack, helpful: bool) -> None:
 
     _, challenge = call(stack, "GET", "/api/challenge")
     solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
-    status, answer = call(stack, "POST", "/api/feedback",
-                          {"kind": "page", "page": GUIDE, "language": "km", "helpful": helpful}, {"X-Proof": solved})
+    status, answer = call(
+        stack,
+        "POST",
+        "/api/feedback",
+        {"kind": "page", "page": GUIDE, "language": "km", "helpful": helpful},
+        {"X-Proof": solved},
+    )
     assert status == 201, answer
 
 

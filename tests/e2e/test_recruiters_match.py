@@ -17,8 +17,10 @@ ORIGIN = "http://phone.test"
 MATCH_JS = ROOT / "site" / "overrides" / "assets" / "recruiters" / "match.js"
 VECTORS = json.loads((ROOT / "tests" / "data" / "recruiter_match_vectors.json").read_text(encoding="utf-8"))
 CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'"
-PAGE = ('<!doctype html><html lang="tg"><meta charset="utf-8"><title>Check a recruiter</title>'
-        '<script type="module" src="/t.js"></script>')
+PAGE = (
+    '<!doctype html><html lang="tg"><meta charset="utf-8"><title>Check a recruiter</title>'
+    '<script type="module" src="/t.js"></script>'
+)
 # The page loads the five lists, then answers from memory.
 HARNESS = """
 import { matcher, search, verdict } from "/assets/recruiters/match.js";
@@ -39,8 +41,11 @@ window.ready = true;
 
 def test_match_js_answers_every_vector_in_chromium_offline(browser: Browser, tmp_path: Path) -> None:
     write_phone_lists(tmp_path)
-    files = {"/": (PAGE, "text/html"), "/t.js": (HARNESS, "text/javascript"),
-             "/assets/recruiters/match.js": (MATCH_JS.read_text(encoding="utf-8"), "text/javascript")}
+    files = {
+        "/": (PAGE, "text/html"),
+        "/t.js": (HARNESS, "text/javascript"),
+        "/assets/recruiters/match.js": (MATCH_JS.read_text(encoding="utf-8"), "text/javascript"),
+    }
     for path in tmp_path.glob("*.json"):
         files[f"/assets/recruiters/{path.name}"] = (path.read_text(encoding="utf-8"), "application/json")
     requested: list[str] = []
@@ -55,8 +60,9 @@ def test_match_js_answers_every_vector_in_chromium_offline(browser: Browser, tmp
             route.fulfill(status=404, body="")
             return
         body, kind = files[path]
-        route.fulfill(status=200, body=body, headers={"Content-Type": f"{kind}; charset=utf-8",
-                                                      "Content-Security-Policy": CSP})
+        route.fulfill(
+            status=200, body=body, headers={"Content-Type": f"{kind}; charset=utf-8", "Content-Security-Policy": CSP}
+        )
 
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="tg-TJ", is_mobile=True)
     try:

@@ -51,8 +51,7 @@ def _search(page: Page, term: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("lang", "term"), [("ru", "паспорт"), ("en", "passport"), ("fr", "passeport")])
-def test_search_returns_only_pages_in_the_readers_language(page: Page, stack: LocalStack, lang: str,
-                                                          term: str) -> None:
+def test_search_returns_only_pages_in_the_readers_language(page: Page, stack: LocalStack, lang: str, term: str) -> None:
     prefix = "" if lang == "en" else f"/{lang}"
     page.goto(f"{stack.url}{prefix}/")
     hrefs = _search(page, term)
@@ -67,8 +66,7 @@ def test_search_returns_only_pages_in_the_readers_language(page: Page, stack: Lo
 
 
 def _visible_countries(page: Page) -> set[str]:
-    return set(page.locator("#centre-list .px-centre:visible").evaluate_all(
-        "els => els.map(e => e.dataset.country)"))
+    return set(page.locator("#centre-list .px-centre:visible").evaluate_all("els => els.map(e => e.dataset.country)"))
 
 
 def test_directory_filters_work_without_javascript(browser: Browser, stack: LocalStack) -> None:
@@ -114,18 +112,22 @@ def _expected_open(centre_id: str, instant: datetime) -> bool:
     return any(start <= hhmm < end for start, end in ranges)
 
 
-@pytest.mark.parametrize("instant", [
-    datetime(2026, 11, 30, 4, 0, tzinfo=UTC),    # Monday morning in Central Asia
-    datetime(2026, 11, 30, 7, 30, tzinfo=UTC),   # lunch breaks in Dushanbe
-    datetime(2026, 12, 6, 10, 0, tzinfo=UTC),    # a Sunday
-    datetime(2027, 1, 1, 6, 0, tzinfo=UTC),      # a public holiday in many places
-    datetime(2026, 12, 3, 8, 0, tzinfo=UTC),     # the mobile centre's visit day
-])
+@pytest.mark.parametrize(
+    "instant",
+    [
+        datetime(2026, 11, 30, 4, 0, tzinfo=UTC),  # Monday morning in Central Asia
+        datetime(2026, 11, 30, 7, 30, tzinfo=UTC),  # lunch breaks in Dushanbe
+        datetime(2026, 12, 6, 10, 0, tzinfo=UTC),  # a Sunday
+        datetime(2027, 1, 1, 6, 0, tzinfo=UTC),  # a public holiday in many places
+        datetime(2026, 12, 3, 8, 0, tzinfo=UTC),  # the mobile centre's visit day
+    ],
+)
 def test_open_now_is_computed_in_each_centres_time_zone(page: Page, stack: LocalStack, instant: datetime) -> None:
     page.clock.set_fixed_time(instant)
     page.goto(f"{stack.url}/centres/")
     badges = page.locator("#centre-list .px-centre").evaluate_all(
-        "els => els.map(e => [e.dataset.id, e.querySelector('.px-open').className])")
+        "els => els.map(e => [e.dataset.id, e.querySelector('.px-open').className])"
+    )
     assert len(badges) >= 20
     mismatches = [(cid, cls) for cid, cls in badges if ("px-open--yes" in cls) != _expected_open(cid, instant)]
     assert mismatches == []
@@ -133,8 +135,7 @@ def test_open_now_is_computed_in_each_centres_time_zone(page: Page, stack: Local
 
 
 def test_nearest_centre_uses_the_position_on_the_device_only(browser: Browser, stack: LocalStack) -> None:
-    context = browser.new_context(geolocation={"latitude": 13.75, "longitude": 100.52},
-                                  permissions=["geolocation"])
+    context = browser.new_context(geolocation={"latitude": 13.75, "longitude": 100.52}, permissions=["geolocation"])
     page = context.new_page()
     sent: list[str] = []
     page.on("request", lambda r: sent.append(f"{r.url} {r.post_data or ''}"))
@@ -164,8 +165,21 @@ def test_a_mobile_centre_shows_its_next_visits(page: Page, stack: LocalStack) ->
     assert shown and all(day >= "2027-02-01" for day in shown)
 
 
-@pytest.mark.parametrize("path", ["/", GUIDE, "/centres/", "/centres/tj-dushanbe/", "/ar/", f"/ar{GUIDE}",
-                                  "/ar/centres/", "/km/", f"/km{GUIDE}", "/ru/centres/tj-khujand/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        GUIDE,
+        "/centres/",
+        "/centres/tj-dushanbe/",
+        "/ar/",
+        f"/ar{GUIDE}",
+        "/ar/centres/",
+        "/km/",
+        f"/km{GUIDE}",
+        "/ru/centres/tj-khujand/",
+    ],
+)
 def test_nothing_scrolls_sideways_at_360_pixels(browser: Browser, stack: LocalStack, path: str) -> None:
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(f"{stack.url}{path}")
@@ -179,8 +193,9 @@ def test_a_guide_read_once_can_be_read_offline(browser: Browser, stack: LocalSta
     page.goto(f"{stack.url}{GUIDE}")
     # The site says how: a note on every page.
     expect(page.locator(".md-copyright__highlight")).to_have_text(re.compile("saved on this phone"))
-    page.wait_for_function("navigator.serviceWorker.controller !== null || "
-                           "navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function(
+        "navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true)"
+    )
     page.reload()  # now controlled by the service worker, which saves what it serves
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.goto(f"{stack.url}{GUIDE}")

@@ -36,11 +36,15 @@ def origin(stack: LocalStack) -> str:
     return str(getattr(stack, "browser_url", stack.url))
 
 
-def call(stack: LocalStack, method: str, path: str, body: Any = None,
-         headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(f"{stack.url}{path}", method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+def call(
+    stack: LocalStack, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        f"{stack.url}{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read() or b"null")
@@ -100,7 +104,8 @@ def sign_in(page: Page, stack: LocalStack, username: str, path: str = "/staff/")
 
 
 def test_sign_in_triage_reply_refer_and_the_complainant_reads_the_reply(
-        browser: Browser, stack: LocalStack, console: tuple[Page, dict[str, list[str]]]) -> None:
+    browser: Browser, stack: LocalStack, console: tuple[Page, dict[str, list[str]]]
+) -> None:
     page, seen = console
     description = "The agency kept my first three months of wages and my contract."
     receipt = file_complaint(stack, description=description)
@@ -172,13 +177,21 @@ def test_sign_in_triage_reply_refer_and_the_complainant_reads_the_reply(
 
 
 def test_injection_payloads_stay_text_in_the_queue_and_the_case(
-        stack: LocalStack, console: tuple[Page, dict[str, list[str]]]) -> None:
+    stack: LocalStack, console: tuple[Page, dict[str, list[str]]]
+) -> None:
     page, seen = console
     cases = []
     for index, payload in enumerate(PAYLOADS):
         description = f"Case {index}: {payload} the employer took our passports."
-        receipt = file_complaint(stack, description=description, against=payload[:200], when=payload[:100],
-                                 category="passport_confiscated", centre_id="tr-istanbul", language="tr")
+        receipt = file_complaint(
+            stack,
+            description=description,
+            against=payload[:200],
+            when=payload[:100],
+            category="passport_confiscated",
+            centre_id="tr-istanbul",
+            language="tr",
+        )
         status, _ = call(stack, "POST", "/api/complaints/messages", {"receipt": receipt, "text": payload})
         assert status == 200
         cases.append((complaint_id_for(stack, description), description, payload))
@@ -203,7 +216,8 @@ def test_injection_payloads_stay_text_in_the_queue_and_the_case(
 
 
 def test_a_case_changed_meanwhile_is_reloaded_and_a_refused_token_means_sign_in_again(
-        stack: LocalStack, console: tuple[Page, dict[str, list[str]]]) -> None:
+    stack: LocalStack, console: tuple[Page, dict[str, list[str]]]
+) -> None:
     page, seen = console
     description = "Two caseworkers open this case at the same time."
     file_complaint(stack, description=description, category="contract_breach")
@@ -211,13 +225,19 @@ def test_a_case_changed_meanwhile_is_reloaded_and_a_refused_token_means_sign_in_
     sign_in(page, stack, "manager.dushanbe", path=f"/staff/#/case/{case}")
     expect(page.locator("#c-title")).to_contain_text(case)
     # a colleague acknowledges it first
-    status, _ = call(stack, "POST", f"/api/staff/complaints/{case}/status",
-                     {"status": "acknowledged", "expected": "new"}, stack.staff_headers("caseworker.dushanbe"))
+    status, _ = call(
+        stack,
+        "POST",
+        f"/api/staff/complaints/{case}/status",
+        {"status": "acknowledged", "expected": "new"},
+        stack.staff_headers("caseworker.dushanbe"),
+    )
     assert status == 200
     page.locator("#a-status").select_option("acknowledged")
     page.locator("#a-status-form button[type=submit]").click()
     expect(page.locator("#s-alert")).to_have_text(
-        "This case was changed by someone else in the meantime. It has been reloaded; check it and try again.")
+        "This case was changed by someone else in the meantime. It has been reloaded; check it and try again."
+    )
     expect(page.locator("#c-details")).to_contain_text("Acknowledged")
     # a token the API refuses (bad signature) sends the person back to sign in
     page.evaluate("""() => {
@@ -258,8 +278,7 @@ def test_a_focal_point_works_the_restricted_lane(stack: LocalStack, console: tup
     assert seen == {"dialogs": [], "csp": [], "errors": []}
 
 
-def test_the_arabic_console_reads_right_to_left(
-        stack: LocalStack, console: tuple[Page, dict[str, list[str]]]) -> None:
+def test_the_arabic_console_reads_right_to_left(stack: LocalStack, console: tuple[Page, dict[str, list[str]]]) -> None:
     page, seen = console
     sign_in(page, stack, "manager.dushanbe", path="/ar/staff/")
     assert page.evaluate("[document.documentElement.lang, document.body.dir]") == ["ar", "rtl"]
@@ -311,8 +330,12 @@ def test_a_signed_in_case_view_is_accessible(browser: Browser, stack: LocalStack
     page = context.new_page()
     sign_in(page, stack, "manager.dushanbe")
     problems: dict[str, list[str]] = {}
-    views = ((f"#/case/{case}", "#c-details dd"), ("#/agenda", "#g-day"), ("#/queue", "#q-list li"),
-             ("#/dashboard", "#d-charts table"))
+    views = (
+        (f"#/case/{case}", "#c-details dd"),
+        ("#/agenda", "#g-day"),
+        ("#/queue", "#q-list li"),
+        ("#/dashboard", "#d-charts table"),
+    )
     for view, ready in views:
         page.goto(f"{origin(stack)}/staff/{view}")
         page.reload()  # a fresh page per view (the token stays in the tab)

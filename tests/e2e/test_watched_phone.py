@@ -159,8 +159,9 @@ def file_a_complaint(page: Page, description: str, against: str, phone_number: s
 
 
 @pytest.mark.parametrize("how", ["button", "escape"])
-def test_quick_exit_after_a_complaint_leaves_nothing_on_the_phone(phone: BrowserContext, stack: LocalStack,
-                                                                  elsewhere: Elsewhere, how: str) -> None:
+def test_quick_exit_after_a_complaint_leaves_nothing_on_the_phone(
+    phone: BrowserContext, stack: LocalStack, elsewhere: Elsewhere, how: str
+) -> None:
     # Given: a worker who answered a guide offline, then opened the portal, the booking page and,
     # from it, the complaint form (one tab, by its links)
     comment = f"My recruiter keeps my passport ({how})"
@@ -175,8 +176,10 @@ def test_quick_exit_after_a_complaint_leaves_nothing_on_the_phone(phone: Browser
     page.locator("article a[href='../complaint/']").first.click()
     expect(page).to_have_url(f"{stack.url}/complaint/")
     # moving between these pages replaced the history entry: the booking page is not in it
-    assert [url for url in history(phone, page) if url.startswith(stack.url)] == [f"{stack.url}/",
-                                                                                  f"{stack.url}/complaint/"]
+    assert [url for url in history(phone, page) if url.startswith(stack.url)] == [
+        f"{stack.url}/",
+        f"{stack.url}/complaint/",
+    ]
 
     receipt = file_a_complaint(page, description, against, phone_number)
     before = kept(page)
@@ -246,8 +249,9 @@ def test_quick_exit_leaves_with_no_network(phone: BrowserContext, stack: LocalSt
     assert [path for path, _ in kept(fresh)["copies"] if PRIVATE.search(path)] == []
 
 
-def test_quick_exit_is_a_named_button_the_keyboard_reaches_in_tajik(phone: BrowserContext, stack: LocalStack,
-                                                                     elsewhere: Elsewhere) -> None:
+def test_quick_exit_is_a_named_button_the_keyboard_reaches_in_tajik(
+    phone: BrowserContext, stack: LocalStack, elsewhere: Elsewhere
+) -> None:
     tajik = ui("tg")
     page = phone.new_page()
     page.goto(f"{stack.url}/tg/book/")
@@ -272,8 +276,9 @@ def test_quick_exit_is_a_named_button_the_keyboard_reaches_in_tajik(phone: Brows
     expect(page).to_have_url(elsewhere.destination)
 
 
-def test_a_complaint_or_a_lookup_refused_for_now_says_until_when_in_russian(browser: Browser,
-                                                                          stack: LocalStack) -> None:
+def test_a_complaint_or_a_lookup_refused_for_now_says_until_when_in_russian(
+    browser: Browser, stack: LocalStack
+) -> None:
     russian = ui("ru")
     context = browser.new_context(**PHONE, locale="ru-RU", timezone_id="Europe/Moscow")  # type: ignore[arg-type]
     page = context.new_page()
@@ -281,8 +286,17 @@ def test_a_complaint_or_a_lookup_refused_for_now_says_until_when_in_russian(brow
     waits = {f"{stack.url}/api/complaints": "600", f"{stack.url}/api/complaints/lookup": "90"}
 
     def refused(route: Route, request: Request) -> None:
-        route.fulfill(status=429, headers={"Retry-After": waits[request.url]}, json={"error": {
-            "code": "too_many_requests", "message": "Too many requests from this connection.", "field": None}})
+        route.fulfill(
+            status=429,
+            headers={"Retry-After": waits[request.url]},
+            json={
+                "error": {
+                    "code": "too_many_requests",
+                    "message": "Too many requests from this connection.",
+                    "field": None,
+                }
+            },
+        )
 
     for url in waits:
         page.route(url, refused)
@@ -303,7 +317,8 @@ def test_a_complaint_or_a_lookup_refused_for_now_says_until_when_in_russian(brow
 
 
 def test_booking_sends_a_proof_solved_in_advance_and_a_seat_limit_says_call_the_centre_in_tajik(
-        browser: Browser, stack: LocalStack) -> None:
+    browser: Browser, stack: LocalStack
+) -> None:
     centre = load_catalogue().centre("tj-dushanbe")
     assert centre is not None and centre.contact.phone
     tajik = ui("tg")
@@ -319,12 +334,22 @@ def test_booking_sends_a_proof_solved_in_advance_and_a_seat_limit_says_call_the_
         answer = route.fetch()
         challenges.append(answer.json())
         route.fulfill(response=answer)
+
     waits = iter(["5400", str(3 * 86400)])  # an hour and a half; three days
 
     def seats_held(route: Route, request: Request) -> None:
         proofs.append(request.headers.get("x-proof", ""))
-        route.fulfill(status=429, headers={"Retry-After": next(waits)}, json={"error": {
-            "code": "seat_limit", "message": "Too many places at this centre are already held.", "field": None}})
+        route.fulfill(
+            status=429,
+            headers={"Retry-After": next(waits)},
+            json={
+                "error": {
+                    "code": "seat_limit",
+                    "message": "Too many places at this centre are already held.",
+                    "field": None,
+                }
+            },
+        )
 
     page.route(f"{stack.url}/api/challenge", challenge)
     page.route(f"{stack.url}/api/bookings", seats_held)

@@ -29,8 +29,13 @@ from tests.conftest import Answer, Viewer, table_items
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("abuse")]
 T = TypeVar("T")
 CENTRE, SERVICE = "tr-ankara", "language_course"  # 20 seats a slot: seats never run out here
-COMPLAINT = {"category": "unpaid_wages", "country": "MY", "language": "vi", "centre_id": "tr-ankara",
-             "description": "Wages unpaid for three months at the factory."}
+COMPLAINT = {
+    "category": "unpaid_wages",
+    "country": "MY",
+    "language": "vi",
+    "centre_id": "tr-ankara",
+    "description": "Wages unpaid for three months at the factory.",
+}
 WINDOW = 600
 
 
@@ -55,8 +60,9 @@ def output_to(path: Path) -> Iterator[None]:
 def guarded(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack, Path]]:
     """A portal server with every limit at its default, and the file its workers log to."""
     data = tmp_path_factory.mktemp("guarded")
-    config = StackConfig(data_dir=data, port=0, dynamodb_port=stack.config.dynamodb_port,
-                         table_name="passerelle-guarded", workers=4)
+    config = StackConfig(
+        data_dir=data, port=0, dynamodb_port=stack.config.dynamodb_port, table_name="passerelle-guarded", workers=4
+    )
     portal = LocalStack(config)
     client = local_client(portal.dynamodb.endpoint)
     ensure_table(client, config.table_name)
@@ -101,14 +107,16 @@ def assert_seat_limit(answer: Answer) -> None:
 
 # ---- seats ---------------------------------------------------------------------------------------
 
+
 def test_one_source_holds_at_most_five_places_at_a_centre(guarded: tuple[LocalStack, Path]) -> None:
     portal, _ = guarded
     script = Viewer(portal.url, "127.0.13.1")
     starts = free_starts(script)
     assert len(starts) >= 30
     proofs = [script.proof() for _ in range(30)]  # solved first: the 30 attempts then arrive at once
-    answers = at_once([lambda i=i: script.submit("/api/bookings", booking(starts[i]), proof=proofs[i])
-                       for i in range(30)])
+    answers = at_once(
+        [lambda i=i: script.submit("/api/bookings", booking(starts[i]), proof=proofs[i]) for i in range(30)]
+    )
     statuses = Counter(a.status for a in answers)
     assert statuses == {201: 5, 429: 25}, statuses
     for answer in answers:
@@ -122,12 +130,17 @@ def test_one_source_holds_at_most_five_places_at_a_centre(guarded: tuple[LocalSt
 
     # A waiting entry holds a place too; moving a booking keeps its place; cancelling frees it.
     assert_seat_limit(script.submit("/api/waitlist", waiting(starts[0][:10])))
-    moved = script.call("PATCH", f"/api/bookings/{made[0]['reference']}", {"start": starts[29]},
-                        {"X-Manage-Code": made[0]["manage_code"]})
+    moved = script.call(
+        "PATCH",
+        f"/api/bookings/{made[0]['reference']}",
+        {"start": starts[29]},
+        {"X-Manage-Code": made[0]["manage_code"]},
+    )
     assert moved.status == 200 and moved.body["start"] == starts[29], moved.body
     assert_seat_limit(script.submit("/api/bookings", booking(starts[28])))
-    cancelled = script.call("DELETE", f"/api/bookings/{made[1]['reference']}",
-                            headers={"X-Manage-Code": made[1]["manage_code"]})
+    cancelled = script.call(
+        "DELETE", f"/api/bookings/{made[1]['reference']}", headers={"X-Manage-Code": made[1]["manage_code"]}
+    )
     assert cancelled.status == 200
     again = script.submit("/api/bookings", booking(starts[28]))
     assert again.status == 201, again.body
@@ -144,6 +157,7 @@ def test_one_source_holds_at_most_five_places_at_a_centre(guarded: tuple[LocalSt
 
 # ---- complaints ----------------------------------------------------------------------------------
 
+
 def test_one_source_files_at_most_ten_complaints_in_ten_minutes(guarded: tuple[LocalStack, Path]) -> None:
     portal, _ = guarded
     script = Viewer(portal.url, "127.0.13.3")
@@ -159,13 +173,15 @@ def test_one_source_files_at_most_ten_complaints_in_ten_minutes(guarded: tuple[L
             assert 1 <= int(answer.headers["retry-after"]) <= WINDOW + 1
             assert answer.body["error"]["code"] == "too_many_requests"
     # as many complaints stored as accepted, not one more
-    stored = [i for i in table_items(portal)
-              if i["SK"]["S"] == "META" and i["description"]["S"] == flood["description"]]
+    stored = [
+        i for i in table_items(portal) if i["SK"]["S"] == "META" and i["description"]["S"] == flood["description"]
+    ]
     assert len(stored) == statuses[201]
     assert Viewer(portal.url, "127.0.13.4").submit("/api/complaints", COMPLAINT).status == 201
 
 
 # ---- receipt look-ups ----------------------------------------------------------------------------
+
 
 def wrong_receipt() -> str:
     """A well-formed receipt (right length, right check digit) that opens nothing."""
@@ -196,8 +212,9 @@ def test_guessing_receipts_slows_only_the_guessing_sources(guarded: tuple[LocalS
     # 600 failures from 40 sources later, the right receipt from a fresh source still opens the complaint
     looked = Viewer(portal.url, "127.0.13.6").call("POST", "/api/complaints/lookup", {"receipt": receipt})
     assert looked.status == 200 and looked.body["category"] == "unpaid_wages"
-    written = Viewer(portal.url, "127.0.13.6").call("POST", "/api/complaints/messages",
-                                                    {"receipt": receipt, "text": "Any news?"})
+    written = Viewer(portal.url, "127.0.13.6").call(
+        "POST", "/api/complaints/messages", {"receipt": receipt, "text": "Any news?"}
+    )
     assert written.status == 200
     # ...and the complaint's owner reads it again and again: a right receipt is not a failure
     for _ in range(12):
@@ -212,8 +229,9 @@ def test_concurrent_failures_from_one_source_never_pass_the_limit(guarded: tuple
     portal, _ = guarded
     script = Viewer(portal.url, "127.0.13.7")
     first = window()
-    answers = at_once([lambda: script.call("POST", "/api/complaints/lookup", {"receipt": wrong_receipt()})
-                       for _ in range(30)])
+    answers = at_once(
+        [lambda: script.call("POST", "/api/complaints/lookup", {"receipt": wrong_receipt()}) for _ in range(30)]
+    )
     windows = window() - first + 1
     statuses = Counter(a.status for a in answers)
     assert set(statuses) <= {404, 429}, statuses
@@ -224,6 +242,7 @@ def test_concurrent_failures_from_one_source_never_pass_the_limit(guarded: tuple
 
 # ---- bad input: 4xx, never 5xx, nothing logged as an error ---------------------------------------
 
+
 def test_far_dates_deep_json_and_huge_numbers_are_4xx_and_log_no_error(guarded: tuple[LocalStack, Path]) -> None:
     portal, log = guarded
     viewer = Viewer(portal.url, "127.0.13.8")
@@ -232,7 +251,7 @@ def test_far_dates_deep_json_and_huge_numbers_are_4xx_and_log_no_error(guarded: 
     requests: list[tuple[str, str, Any, str]] = [  # method, path, body (or raw text), the field named
         ("GET", f"{slots}?from=9999-12-31", None, "from"),
         ("GET", f"{slots}?from=0001-01-01", None, "from"),
-        ("GET", f"{slots}?days={10 ** 30}", None, "days"),
+        ("GET", f"{slots}?days={10**30}", None, "days"),
         ("POST", "/api/bookings", booking("9999-12-31T23:00:00-05:00"), "start"),
         ("POST", "/api/bookings", booking("0001-01-01T00:00:00+05:00"), "start"),
         ("POST", "/api/waitlist", waiting("9999-12-31"), "date"),
@@ -240,11 +259,19 @@ def test_far_dates_deep_json_and_huge_numbers_are_4xx_and_log_no_error(guarded: 
         ("POST", "/api/bookings", f'{{"centre_id": {deep}}}', "body"),
         ("POST", "/api/complaints", f'{{"category": {deep}}}', "body"),
         ("POST", "/api/complaints/lookup", '{"receipt": ' + "[" * 5000 + "]" * 5000 + "}", "body"),
-        ("POST", "/api/feedback", '{"kind": "page", "x": ' + "{\"a\":" * 900 + "1" + "}" * 900 + "}", "body"),
-        ("POST", "/api/feedback", json.dumps({"kind": "service", "reference": "3467-89AB", "delivered": True,
-                                              "rating": 10 ** 30}), "rating"),
-        ("POST", "/api/feedback", '{"kind": "service", "reference": "3467-89AB", "delivered": true, '
-                                  '"rating": 1e400}', "rating"),
+        ("POST", "/api/feedback", '{"kind": "page", "x": ' + '{"a":' * 900 + "1" + "}" * 900 + "}", "body"),
+        (
+            "POST",
+            "/api/feedback",
+            json.dumps({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 10**30}),
+            "rating",
+        ),
+        (
+            "POST",
+            "/api/feedback",
+            '{"kind": "service", "reference": "3467-89AB", "delivered": true, "rating": 1e400}',
+            "rating",
+        ),
     ]
     for method, path, payload, field in requests:
         raw = payload.encode() if isinstance(payload, str) else None
@@ -256,4 +283,3 @@ def test_far_dates_deep_json_and_huge_numbers_are_4xx_and_log_no_error(guarded: 
     errors = [e for e in logged if e.get("level") in ("ERROR", "CRITICAL") or e.get("status", 0) >= 500]
     assert errors == []
     assert "Traceback" not in log.read_text()
-

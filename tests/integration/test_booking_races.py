@@ -21,8 +21,9 @@ pytestmark = pytest.mark.integration
 CENTRE, SERVICE = "tr-ankara", "language_course"
 
 
-def call(stack: LocalStack, method: str, path: str, payload: Any = None,
-         headers: dict[str, str] | None = None) -> tuple[int, Any]:
+def call(
+    stack: LocalStack, method: str, path: str, payload: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     answer = Viewer(stack.url).call(method, path, payload, headers)
     return answer.status, answer.body
 
@@ -41,16 +42,21 @@ def book(viewer: Viewer, payload: dict[str, Any], proof: str, headers: dict[str,
 def leave_seats(stack: LocalStack, start: str, seats: int) -> tuple[dict[str, Any], str]:
     """Make the slot's counter say `seats` are left, as if others had booked the rest."""
     key = {"PK": {"S": f"CENTRE#{CENTRE}"}, "SK": {"S": f"DAY#{start[:10]}#SLOT#{SERVICE}#{start[11:16]}"}}
-    local_client(stack.dynamodb.endpoint).put_item(TableName=stack.config.table_name, Item={
-        **key, "remaining": {"N": str(seats)}, "capacity": {"N": "20"}, "type": {"S": "SeatCounter"}})
+    local_client(stack.dynamodb.endpoint).put_item(
+        TableName=stack.config.table_name,
+        Item={**key, "remaining": {"N": str(seats)}, "capacity": {"N": "20"}, "type": {"S": "SeatCounter"}},
+    )
     return key, f"CENTRE#{CENTRE}#DAY#{start[:10]}"
 
 
 def bookings_at(stack: LocalStack, day_key: str, start: str) -> list[dict[str, Any]]:
     client = local_client(stack.dynamodb.endpoint)
-    items = client.query(TableName=stack.config.table_name, IndexName="GSI1",
-                         KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :start)",
-                         ExpressionAttributeValues={":pk": {"S": day_key}, ":start": {"S": start}})["Items"]
+    items = client.query(
+        TableName=stack.config.table_name,
+        IndexName="GSI1",
+        KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :start)",
+        ExpressionAttributeValues={":pk": {"S": day_key}, ":start": {"S": start}},
+    )["Items"]
     return [i for i in items if i["status"]["S"] == "confirmed"]
 
 
@@ -79,8 +85,9 @@ def test_fifty_people_five_seats_twenty_times(stack: LocalStack, free_slots: lis
         assert all(r["error"]["field"] == "start" for s, r in results if s == 409)
 
 
-def test_ten_concurrent_retries_with_one_key_make_one_booking(stack: LocalStack,
-                                                              free_slots: list[dict[str, Any]]) -> None:
+def test_ten_concurrent_retries_with_one_key_make_one_booking(
+    stack: LocalStack, free_slots: list[dict[str, Any]]
+) -> None:
     slot = free_slots[20]
     _, day_key = leave_seats(stack, slot["start"], 20)
     headers = {"Idempotency-Key": "retry-on-a-flaky-network-0001"}
@@ -97,8 +104,9 @@ def test_ten_concurrent_retries_with_one_key_make_one_booking(stack: LocalStack,
     assert again.status == 201
     assert all(r == again.body for s, r in results if s == 201)
     assert [i["reference"]["S"] for i in bookings_at(stack, day_key, slot["start"])] == [again.body["reference"]]
-    status, read = call(stack, "GET", f"/api/bookings/{again.body['reference']}",
-                        headers={"X-Manage-Code": again.body["manage_code"]})
+    status, read = call(
+        stack, "GET", f"/api/bookings/{again.body['reference']}", headers={"X-Manage-Code": again.body["manage_code"]}
+    )
     assert status == 200 and read["status"] == "confirmed"
 
 
@@ -110,16 +118,27 @@ def test_concurrent_cancels_give_one_seat_back(stack: LocalStack, free_slots: li
     assert booked.status == 201
     booking = booked.body
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: call(stack, "DELETE", f"/api/bookings/{booking['reference']}",
-                                               headers={"X-Manage-Code": booking["manage_code"]}), range(8)))
+        results = list(
+            pool.map(
+                lambda _: call(
+                    stack,
+                    "DELETE",
+                    f"/api/bookings/{booking['reference']}",
+                    headers={"X-Manage-Code": booking["manage_code"]},
+                ),
+                range(8),
+            )
+        )
     assert {s for s, _ in results} <= {200, 409}
-    counter = local_client(stack.dynamodb.endpoint).get_item(TableName=stack.config.table_name, Key=key,
-                                                            ConsistentRead=True)["Item"]
+    counter = local_client(stack.dynamodb.endpoint).get_item(
+        TableName=stack.config.table_name, Key=key, ConsistentRead=True
+    )["Item"]
     assert counter["remaining"]["N"] == "3"
 
 
 def test_a_failure_inside_the_transaction_leaves_nothing_half_written(
-        in_process: LocalStack, free_slots: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    in_process: LocalStack, free_slots: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In process against DynamoDB Local: the contact item's write is made to fail."""
     from chalicelib.bookings import repository, service
     from chalicelib.bookings.models import BookingRequest
@@ -140,8 +159,9 @@ def test_a_failure_inside_the_transaction_leaves_nothing_half_written(
     request = BookingRequest.model_validate({**request_for(slot["start"]), "contact": {"nickname": "Ayşe"}})
     with pytest.raises(ApiError):
         service.create_booking(request, Source.of("192.0.2.10"), proof_id=uuid.uuid4().hex)
-    counter = local_client(stack.dynamodb.endpoint).get_item(TableName=stack.config.table_name, Key=key,
-                                                            ConsistentRead=True)["Item"]
+    counter = local_client(stack.dynamodb.endpoint).get_item(
+        TableName=stack.config.table_name, Key=key, ConsistentRead=True
+    )["Item"]
     assert counter["remaining"]["N"] == "4"
     assert bookings_at(stack, day_key, slot["start"]) == []
 

@@ -19,8 +19,12 @@ from tests.conftest import table_items
 
 pytestmark = pytest.mark.integration
 CANARY = "canary-5e1f"
-COMPLAINT = {"category": "passport_confiscated", "country": "TH", "language": "my",
-             "description": "The employer keeps our passports in the office safe."}
+COMPLAINT = {
+    "category": "passport_confiscated",
+    "country": "TH",
+    "language": "my",
+    "description": "The employer keeps our passports in the office safe.",
+}
 
 
 @pytest.fixture
@@ -36,14 +40,29 @@ def logs() -> Iterator[io.StringIO]:
 def api_gateway_event(method: str, path: str, body: Any, headers: dict[str, str]) -> dict[str, Any]:
     """The event API Gateway would send, client address and all."""
     return {
-        "resource": path, "path": path, "httpMethod": method, "headers": headers,
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
         "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": None,
-        "stageVariables": None, "body": json.dumps(body) if body is not None else None, "isBase64Encoded": False,
-        "requestContext": {"resourcePath": path, "httpMethod": method, "path": f"/api{path}", "stage": "api",
-                           "requestId": str(uuid.uuid4()),
-                           "identity": {"sourceIp": "198.51.100.77", "userAgent": f"{CANARY}-identity-ua",
-                                        "caller": f"{CANARY}-caller"}},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+        "requestContext": {
+            "resourcePath": path,
+            "httpMethod": method,
+            "path": f"/api{path}",
+            "stage": "api",
+            "requestId": str(uuid.uuid4()),
+            "identity": {
+                "sourceIp": "198.51.100.77",
+                "userAgent": f"{CANARY}-identity-ua",
+                "caller": f"{CANARY}-caller",
+            },
+        },
     }
 
 
@@ -57,15 +76,21 @@ class Context:
         return 10_000
 
 
-def test_no_canary_reaches_the_database_or_the_logs(in_process: LocalStack, logs: io.StringIO,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_canary_reaches_the_database_or_the_logs(
+    in_process: LocalStack, logs: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app import app
     from chalicelib.core import proof
 
     monkeypatch.setenv("PROOF_DIFFICULTY", "10")
-    headers = {"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.5, {CANARY}-xff",
-               "User-Agent": f"{CANARY}-user-agent", "Cookie": f"session={CANARY}-cookie",
-               "X-Real-IP": f"{CANARY}-real-ip", "Idempotency-Key": f"{CANARY}-idem-key"}
+    headers = {
+        "Content-Type": "application/json",
+        "X-Forwarded-For": f"203.0.113.5, {CANARY}-xff",
+        "User-Agent": f"{CANARY}-user-agent",
+        "Cookie": f"session={CANARY}-cookie",
+        "X-Real-IP": f"{CANARY}-real-ip",
+        "Idempotency-Key": f"{CANARY}-idem-key",
+    }
     # What CloudFront adds on its way to the function (chalicelib/core/edge.py).
     origin = Path(in_process.api_env()["PASSERELLE_ORIGIN_SECRET_FILE"]).read_text().strip()
     headers["x-passerelle-origin"] = origin
@@ -95,8 +120,12 @@ def test_concurrent_retries_with_one_key_make_one_complaint(stack: LocalStack) -
     from chalicelib.core import proof
 
     def post(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
-        request = urllib.request.Request(f"{stack.url}{path}", data=json.dumps(body).encode(), method="POST",
-                                         headers={"Content-Type": "application/json", **headers})
+        request = urllib.request.Request(
+            f"{stack.url}{path}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", **headers},
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, json.loads(response.read())
@@ -107,8 +136,11 @@ def test_concurrent_retries_with_one_key_make_one_complaint(stack: LocalStack) -
         with urllib.request.urlopen(f"{stack.url}/api/challenge", timeout=30) as response:
             challenge = json.loads(response.read())
         solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
-        return post("/api/complaints", {**COMPLAINT, "description": "Flaky network retry test, one complaint."},
-                    {"Idempotency-Key": "one-complaint-many-retries", "X-Proof": solved})
+        return post(
+            "/api/complaints",
+            {**COMPLAINT, "description": "Flaky network retry test, one complaint."},
+            {"Idempotency-Key": "one-complaint-many-retries", "X-Proof": solved},
+        )
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(attempt, range(6)))
@@ -117,6 +149,9 @@ def test_concurrent_retries_with_one_key_make_one_complaint(stack: LocalStack) -
     assert status == 201
     assert all(r["receipt"] == final["receipt"] for s, r in results if s == 201)
     client = local_client(stack.dynamodb.endpoint)
-    metas = client.scan(TableName=stack.config.table_name, FilterExpression="SK = :m AND contains(description, :d)",
-                        ExpressionAttributeValues={":m": {"S": "META"}, ":d": {"S": "Flaky network retry"}})["Items"]
+    metas = client.scan(
+        TableName=stack.config.table_name,
+        FilterExpression="SK = :m AND contains(description, :d)",
+        ExpressionAttributeValues={":m": {"S": "META"}, ":d": {"S": "Flaky network retry"}},
+    )["Items"]
     assert len(metas) == 1

@@ -23,8 +23,12 @@ def of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
 
 def test_cfn_lint_passes_on_the_packaged_template(package_dir: Path) -> None:  # noqa: F811
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    result = subprocess.run([str(cfn_lint), "--", str(package_dir / "sam.yaml")],  # as `make package` does
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(cfn_lint), "--", str(package_dir / "sam.yaml")],  # as `make package` does
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -46,8 +50,10 @@ def test_the_merge_configures_both_functions_from_the_stack(packaged: dict[str, 
         assert function["Properties"]["MemorySize"] == 512 and function["Properties"]["Timeout"] == 10
         group = packaged["Resources"][function["DependsOn"]]
         assert group["Type"] == "AWS::Logs::LogGroup" and group["Properties"]["RetentionInDays"] == 30
-        assert group["Properties"]["LogGroupName"]["Fn::Sub"] == \
-            "/aws/lambda/" + function["Properties"]["FunctionName"]["Fn::Sub"]
+        assert (
+            group["Properties"]["LogGroupName"]["Fn::Sub"]
+            == "/aws/lambda/" + function["Properties"]["FunctionName"]["Fn::Sub"]
+        )
 
 
 def test_the_roles_hold_only_the_hand_written_policies(packaged: dict[str, Any]) -> None:  # noqa: F811

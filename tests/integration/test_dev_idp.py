@@ -22,8 +22,12 @@ from devstack.stack import LocalStack
 pytestmark = pytest.mark.integration
 
 
-def request(stack: LocalStack, method: str, path: str, form: dict[str, str] | None = None,
-            ) -> tuple[int, dict[str, str], bytes]:
+def request(
+    stack: LocalStack,
+    method: str,
+    path: str,
+    form: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     """One request, redirects not followed (the Location is what is tested)."""
     connection = http.client.HTTPConnection(stack.config.host, stack.config.port, timeout=30)
     try:
@@ -47,14 +51,23 @@ class Console:
         self.state = secrets.token_urlsafe(16)
 
     def params(self, **changes: str) -> dict[str, str]:
-        return {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": self.redirect_uri,
-                "state": self.state, "scope": "openid", "code_challenge": self.challenge,
-                "code_challenge_method": "S256", **changes}
+        return {
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": self.redirect_uri,
+            "state": self.state,
+            "scope": "openid",
+            "code_challenge": self.challenge,
+            "code_challenge_method": "S256",
+            **changes,
+        }
 
-    def sign_in(self, username: str = "caseworker.dushanbe", password: str = LOCAL_PASSWORD,
-                **changes: str) -> tuple[int, dict[str, str], bytes]:
-        return request(self.stack, "POST", "/dev-idp/login",
-                       {**self.params(**changes), "username": username, "password": password})
+    def sign_in(
+        self, username: str = "caseworker.dushanbe", password: str = LOCAL_PASSWORD, **changes: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        return request(
+            self.stack, "POST", "/dev-idp/login", {**self.params(**changes), "username": username, "password": password}
+        )
 
     def code(self, username: str = "caseworker.dushanbe") -> str:
         status, headers, _ = self.sign_in(username)
@@ -66,9 +79,18 @@ class Console:
         return query["code"][0]
 
     def exchange(self, code: str, verifier: str | None = None) -> tuple[int, Any]:
-        status, headers, body = request(self.stack, "POST", "/dev-idp/oauth2/token", {
-            "grant_type": "authorization_code", "client_id": CLIENT_ID, "code": code,
-            "redirect_uri": self.redirect_uri, "code_verifier": verifier or self.verifier})
+        status, headers, body = request(
+            self.stack,
+            "POST",
+            "/dev-idp/oauth2/token",
+            {
+                "grant_type": "authorization_code",
+                "client_id": CLIENT_ID,
+                "code": code,
+                "redirect_uri": self.redirect_uri,
+                "code_verifier": verifier or self.verifier,
+            },
+        )
         assert headers["Cache-Control"] == "no-store"
         return status, json.loads(body)
 
@@ -76,8 +98,14 @@ class Console:
 def verify(stack: LocalStack, token: str) -> dict[str, Any]:
     """As the backend does: the key from the served JWKS by kid, RS256 only, issuer and audience."""
     signing_key = jwt.PyJWKClient(stack.staff_jwks_url, cache_keys=False).get_signing_key_from_jwt(token)
-    return jwt.decode(token, signing_key.key, algorithms=["RS256"], audience=stack.staff_audience,
-                      issuer=stack.staff_issuer, options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+    return jwt.decode(
+        token,
+        signing_key.key,
+        algorithms=["RS256"],
+        audience=stack.staff_audience,
+        issuer=stack.staff_issuer,
+        options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+    )
 
 
 def test_the_sign_in_page_renders_with_the_sites_security_headers(stack: LocalStack) -> None:
@@ -85,8 +113,10 @@ def test_the_sign_in_page_renders_with_the_sites_security_headers(stack: LocalSt
     status, headers, body = request(stack, "GET", f"/dev-idp/oauth2/authorize?{urlencode(console.params())}")
     page = body.decode()
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
-    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY and "form-action 'self'" in headers[
-        "Content-Security-Policy"]
+    assert (
+        headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        and "form-action 'self'" in headers["Content-Security-Policy"]
+    )
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["Cache-Control"] == "no-store"
     assert "<title>Local sign-in (development only)</title>" in page and '<html lang="en"' in page
     assert 'action="/dev-idp/login"' in page and "<script" not in page and "style=" not in page
@@ -130,8 +160,10 @@ def test_a_wrong_verifier_fails(stack: LocalStack) -> None:
     assert console.exchange(code) == (400, {"error": "invalid_grant"})  # and the code is spent
 
 
-@pytest.mark.parametrize("redirect_uri", ["https://evil.example/staff/", "http://127.0.0.1:1/staff/",
-                                          "{origin}/", "{origin}/staff/../api/health"])
+@pytest.mark.parametrize(
+    "redirect_uri",
+    ["https://evil.example/staff/", "http://127.0.0.1:1/staff/", "{origin}/", "{origin}/staff/../api/health"],
+)
 def test_a_foreign_redirect_uri_is_refused(stack: LocalStack, redirect_uri: str) -> None:
     console = Console(stack)
     console.redirect_uri = redirect_uri.format(origin=stack.browser_url)
@@ -139,14 +171,16 @@ def test_a_foreign_redirect_uri_is_refused(stack: LocalStack, redirect_uri: str)
     assert status == 400 and "Location" not in headers
     status, headers, _ = console.sign_in()
     assert status == 400 and "Location" not in headers
-    status, headers, _ = request(stack, "GET", "/dev-idp/logout?" + urlencode(
-        {"client_id": CLIENT_ID, "logout_uri": console.redirect_uri}))
+    status, headers, _ = request(
+        stack, "GET", "/dev-idp/logout?" + urlencode({"client_id": CLIENT_ID, "logout_uri": console.redirect_uri})
+    )
     assert status == 400 and "Location" not in headers
 
 
 def test_sign_out_returns_to_the_console(stack: LocalStack) -> None:
-    status, headers, _ = request(stack, "GET", "/dev-idp/logout?" + urlencode(
-        {"client_id": CLIENT_ID, "logout_uri": stack.console_url}))
+    status, headers, _ = request(
+        stack, "GET", "/dev-idp/logout?" + urlencode({"client_id": CLIENT_ID, "logout_uri": stack.console_url})
+    )
     assert (status, headers["Location"]) == (302, stack.console_url)
 
 

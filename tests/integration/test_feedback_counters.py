@@ -27,10 +27,14 @@ def test_concurrent_feedback_counters_match_the_items(stack: LocalStack) -> None
     assert statuses.count(201) == 9, statuses
     client = local_client(stack.dynamodb.endpoint)
     pk, sk = guide_counter_key(PAGE, "km", now_utc())
-    counters = client.get_item(TableName=stack.config.table_name, ConsistentRead=True,
-                               Key=encode_values({"PK": pk, "SK": sk}))["Item"]
-    items = client.scan(TableName=stack.config.table_name, FilterExpression="begins_with(PK, :p) AND page = :page",
-                        ExpressionAttributeValues={":p": {"S": "FEEDBACK#page#"}, ":page": {"S": PAGE}})["Items"]
+    counters = client.get_item(
+        TableName=stack.config.table_name, ConsistentRead=True, Key=encode_values({"PK": pk, "SK": sk})
+    )["Item"]
+    items = client.scan(
+        TableName=stack.config.table_name,
+        FilterExpression="begins_with(PK, :p) AND page = :page",
+        ExpressionAttributeValues={":p": {"S": "FEEDBACK#page#"}, ":page": {"S": PAGE}},
+    )["Items"]
     yes = sum(1 for i in items if i["helpful"]["BOOL"])
     assert int(counters["helpful_yes"]["N"]) == yes == 6
     assert int(counters["helpful_no"]["N"]) == len(items) - yes == 3

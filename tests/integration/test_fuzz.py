@@ -40,10 +40,19 @@ from tests.conftest import Viewer
 pytestmark = pytest.mark.integration
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
-FAR_DAYS = ["0001-01-01", "0001-01-02", "1969-12-31", "1999-12-31", "2000-01-01", "2099-12-31", "2100-01-01",
-            "9999-12-30", "9999-12-31"]
+FAR_DAYS = [
+    "0001-01-01",
+    "0001-01-02",
+    "1969-12-31",
+    "1999-12-31",
+    "2000-01-01",
+    "2099-12-31",
+    "2100-01-01",
+    "9999-12-30",
+    "9999-12-31",
+]
 FAR_TIMES = [f"{day}T{clock}" for day in FAR_DAYS for clock in ("00:00:00+14:00", "23:59:59-12:00", "12:00:00Z")]
-HUGE = [10 ** 30, -(10 ** 30), 2 ** 63, -(2 ** 63) - 1, 2 ** 53 + 1, 1e308, -1e308, 5e-324, -1, 0]
+HUGE = [10**30, -(10**30), 2**63, -(2**63) - 1, 2**53 + 1, 1e308, -1e308, 5e-324, -1, 0]
 # Dates the contract pass draws: the edges as often as anything else.
 DATES = st.one_of(st.sampled_from(FAR_DAYS), st.dates().map(lambda d: d.isoformat()))
 TIMES = st.one_of(st.sampled_from(FAR_TIMES), st.datetimes(timezones=st.timezones()).map(lambda t: t.isoformat()))
@@ -59,8 +68,9 @@ def nested(depth: int) -> Any:
 # A value from an edge: a far date or time, a huge number, or JSON nested deeper than any request.
 # (Schemathesis encodes bodies with Python's json, which cannot encode much beyond 500 levels:
 # deeper bodies are sent as text by the pass below.)
-BOUNDARY = st.one_of(st.sampled_from(FAR_DAYS + FAR_TIMES), st.sampled_from(HUGE),
-                     st.integers(min_value=33, max_value=400).map(nested))
+BOUNDARY = st.one_of(
+    st.sampled_from(FAR_DAYS + FAR_TIMES), st.sampled_from(HUGE), st.integers(min_value=33, max_value=400).map(nested)
+)
 
 
 def schema_at(stack: LocalStack) -> Any:
@@ -106,30 +116,58 @@ class Right:
 def right_requests(stack: LocalStack, viewer: Viewer) -> dict[str, Right]:
     slots = viewer.call("GET", f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days=14").body["slots"]
     start = next(s["start"] for s in slots if s["seats_left"] > 1)
-    booking = {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "on_site", "language": "sq",
-               "contact": {"phone": "+355 69 123 4567", "nickname": "Arta"}}
+    booking = {
+        "centre_id": CENTRE,
+        "service_id": SERVICE,
+        "start": start,
+        "mode": "on_site",
+        "language": "sq",
+        "contact": {"phone": "+355 69 123 4567", "nickname": "Arta"},
+    }
     made = viewer.submit("/api/bookings", booking)
     assert made.status == 201, made.body
     owned = Right({"reference": made.body["reference"]}, headers={"X-Manage-Code": made.body["manage_code"]})
-    filed = viewer.submit("/api/complaints", {"category": "contract_breach", "country": "AL", "language": "sq",
-                                              "description": "The contract was changed on arrival."})
+    filed = viewer.submit(
+        "/api/complaints",
+        {
+            "category": "contract_breach",
+            "country": "AL",
+            "language": "sq",
+            "description": "The contract was changed on arrival.",
+        },
+    )
     assert filed.status == 201, filed.body
     day, centre = start[:10], {"centre_id": CENTRE}
     return {
         "GET /api/centres/{centre_id}/services/{service_id}/slots": Right(
-            {"centre_id": CENTRE, "service_id": SERVICE}, {"from": day, "days": "7"}),
+            {"centre_id": CENTRE, "service_id": SERVICE}, {"from": day, "days": "7"}
+        ),
         "POST /api/bookings": Right(body=booking),
         "POST /api/waitlist": Right(body={**{k: v for k, v in booking.items() if k != "start"}, "date": day}),
         "GET /api/bookings/{reference}": owned,
         "GET /api/bookings/{reference}/calendar.ics": owned,
         "PATCH /api/bookings/{reference}": Right(owned.path, body={"start": start}, headers=owned.headers),
         "DELETE /api/bookings/{reference}": owned,
-        "POST /api/complaints": Right(body={"category": "unpaid_wages", "country": "AL", "language": "sq",
-                                           "description": "Wages unpaid for two months.", "when": day}),
+        "POST /api/complaints": Right(
+            body={
+                "category": "unpaid_wages",
+                "country": "AL",
+                "language": "sq",
+                "description": "Wages unpaid for two months.",
+                "when": day,
+            }
+        ),
         "POST /api/complaints/lookup": Right(body={"receipt": filed.body["receipt"]}),
         "POST /api/complaints/messages": Right(body={"receipt": filed.body["receipt"], "text": "Any news?"}),
-        "POST /api/feedback": Right(body={"kind": "service", "reference": made.body["reference"], "rating": 4,
-                                          "delivered": True, "waiting_minutes": 10}),
+        "POST /api/feedback": Right(
+            body={
+                "kind": "service",
+                "reference": made.body["reference"],
+                "rating": 4,
+                "delivered": True,
+                "waiting_minutes": 10,
+            }
+        ),
         "GET /api/staff/centres/{centre_id}/agenda": Right(centre, {"date": day}),
         "GET /api/staff/centres/{centre_id}/exceptions": Right(centre, {"from": day, "to": day}),
         "GET /api/staff/centres/{centre_id}/audit": Right(centre, {"from": day, "to": day}),
@@ -139,10 +177,13 @@ def right_requests(stack: LocalStack, viewer: Viewer) -> dict[str, Right]:
 
 
 def right_case(operation: Any, right: Right) -> schemathesis.Case:
-    return operation.Case(path_parameters=dict(right.path), query=dict(right.query) if right.query else None,
-                          headers={"X-Proof": "", **right.headers},
-                          body=copy.deepcopy(right.body) if right.body is not None else NOT_SET,
-                          media_type="application/json" if right.body is not None else None)
+    return operation.Case(
+        path_parameters=dict(right.path),
+        query=dict(right.query) if right.query else None,
+        headers={"X-Proof": "", **right.headers},
+        body=copy.deepcopy(right.body) if right.body is not None else NOT_SET,
+        media_type="application/json" if right.body is not None else None,
+    )
 
 
 def places(case: schemathesis.Case) -> list[tuple[dict[str, Any], str]]:
@@ -184,8 +225,13 @@ def test_every_operation_honours_the_contract(stack: LocalStack) -> None:
 
     def check(operation: Any) -> None:
         @given(case=operation.as_strategy(), solve=st.booleans())
-        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-                  database=None)
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def examples(case: schemathesis.Case, solve: bool) -> None:
             with_proof(case, viewer, solve)
             run(case)
@@ -214,7 +260,7 @@ def test_boundary_values_are_refused_with_4xx(stack: LocalStack) -> None:
         if right is not None:
             for index in range(len(places(right_case(operation, right)))):
                 where, key = places(right_case(operation, right))[index]
-                edges = (FAR_DAYS + FAR_TIMES if looks_like_a_date(where[key]) else []) + [10 ** 30, 1e308, nested(40)]
+                edges = (FAR_DAYS + FAR_TIMES if looks_like_a_date(where[key]) else []) + [10**30, 1e308, nested(40)]
                 for value in edges:
                     case = right_case(operation, right)
                     where, key = places(case)[index]
@@ -224,8 +270,13 @@ def test_boundary_values_are_refused_with_4xx(stack: LocalStack) -> None:
                     swept += 1
 
         @given(case=operation.as_strategy(), data=st.data(), solve=st.booleans())
-        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-                  database=None)
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def examples(case: schemathesis.Case, data: st.DataObject, solve: bool) -> None:
             with_proof(case, viewer, solve)
             spots = places(case)
@@ -255,6 +306,10 @@ def test_json_nested_beyond_the_parsers_stack_is_a_400(stack: LocalStack, depth:
     assert len(with_body) >= 8
     for operation in with_body:
         path = operation.path.replace("{", "").replace("}", "")  # any value will do for a path parameter
-        answer = viewer.call(operation.method.upper(), f"/api{path}" if not path.startswith("/api") else path,
-                             headers={"X-Proof": "x:1", **stack.staff_headers("admin")}, raw=raw)
+        answer = viewer.call(
+            operation.method.upper(),
+            f"/api{path}" if not path.startswith("/api") else path,
+            headers={"X-Proof": "x:1", **stack.staff_headers("admin")},
+            raw=raw,
+        )
         assert 400 <= answer.status < 500, (operation.label, answer.status, answer.body)

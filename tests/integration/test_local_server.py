@@ -69,33 +69,44 @@ def quiet_server(capfd: pytest.CaptureFixture[str]) -> Any:
 
 @pytest.mark.parametrize("length", ["-1", "abc", "1e3", "0x10", "+5", "", "5 5", "18446744073709551616x"])
 @pytest.mark.parametrize("path", ["/api/complaints", "/dev-idp/login", "/fr/"])
-def test_a_content_length_that_is_not_a_number_is_400(stack: LocalStack, quiet_server: None, path: str,
-                                                      length: str) -> None:
+def test_a_content_length_that_is_not_a_number_is_400(
+    stack: LocalStack, quiet_server: None, path: str, length: str
+) -> None:
     method = "GET" if path == "/fr/" else "POST"
-    answer = send(stack, f"{method} {path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {length}",
-                  b"{}", probe=True)
+    answer = send(
+        stack,
+        f"{method} {path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {length}",
+        b"{}",
+        probe=True,
+    )
     assert answer.status == 400 and answer.closed and answer.headers["Connection"] == "close"
     if path.startswith("/api/"):
         assert answer.headers["Content-Type"] == "application/json"
-        assert answer.json() == {"error": {"code": "bad_request", "field": "Content-Length",
-                                           "message": "Content-Length must be a number of bytes."}}
+        assert answer.json() == {
+            "error": {
+                "code": "bad_request",
+                "field": "Content-Length",
+                "message": "Content-Length must be a number of bytes.",
+            }
+        }
     else:
         assert answer.body == b"Content-Length must be a number of bytes.\n"
 
 
 def test_two_content_lengths_that_disagree_are_400(stack: LocalStack, quiet_server: None) -> None:
-    answer = send(stack, "POST /api/complaints HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 20", b"{}",
-                  probe=True)
+    answer = send(stack, "POST /api/complaints HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 20", b"{}", probe=True)
     assert answer.status == 400 and answer.json()["error"]["field"] == "Content-Length" and answer.closed
 
 
 @pytest.mark.parametrize("path", ["/api/complaints", "/dev-idp/login"])
 def test_a_chunked_body_is_411_and_never_read(stack: LocalStack, quiet_server: None, path: str) -> None:
     body = b'7\r\n{"a":1}\r\n0\r\n\r\n'
-    for framing in ("Transfer-Encoding: chunked", "Transfer-Encoding: chunked\r\nContent-Length: 7",
-                    "Transfer-Encoding: gzip, chunked"):
-        answer = send(stack, f"POST {path} HTTP/1.1\r\nContent-Type: application/json\r\n{framing}", body,
-                      probe=True)
+    for framing in (
+        "Transfer-Encoding: chunked",
+        "Transfer-Encoding: chunked\r\nContent-Length: 7",
+        "Transfer-Encoding: gzip, chunked",
+    ):
+        answer = send(stack, f"POST {path} HTTP/1.1\r\nContent-Type: application/json\r\n{framing}", body, probe=True)
         assert answer.status == 411 and answer.closed, framing
         if path.startswith("/api/"):
             assert answer.json()["error"]["code"] == "length_required"
@@ -106,12 +117,17 @@ def test_a_chunked_body_is_411_and_never_read(stack: LocalStack, quiet_server: N
 def test_every_cap_holds_before_the_body_is_read(stack: LocalStack, quiet_server: None, path: str, cap: int) -> None:
     # The body is announced, never sent: the answer comes at once, from the headers alone.
     for length in (cap + 1, 10 * cap, 10**30):
-        answer = send(stack, f"POST {path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {length}",
-                      probe=True)
+        answer = send(
+            stack, f"POST {path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {length}", probe=True
+        )
         assert answer.status == 413 and answer.closed, length
     # at the cap itself the body is read and judged by the route (whose answers keep the connection)
-    answer = send(stack, f"POST {path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {cap}",
-                  b" " * cap, probe=True)
+    answer = send(
+        stack,
+        f"POST {path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {cap}",
+        b" " * cap,
+        probe=True,
+    )
     assert answer.closed is False and "Connection" not in answer.headers
 
 
@@ -136,8 +152,10 @@ def test_a_body_that_will_be_refused_is_never_asked_for(stack: LocalStack, quiet
 
 def test_a_body_cut_short_is_no_error(stack: LocalStack, quiet_server: None) -> None:
     with socket.create_connection((stack.config.host, stack.config.port), timeout=WAIT) as sock:
-        sock.sendall(f"POST /api/complaints HTTP/1.1\r\nHost: 127.0.0.1:{stack.config.port}\r\n"
-                     "Content-Length: 100\r\n\r\n{}".encode())
+        sock.sendall(
+            f"POST /api/complaints HTTP/1.1\r\nHost: 127.0.0.1:{stack.config.port}\r\n"
+            "Content-Length: 100\r\n\r\n{}".encode()
+        )
         sock.shutdown(socket.SHUT_WR)  # the client leaves before the rest
         assert sock.recv(1024) == b""  # nothing to answer: the request never arrived whole
     assert send(stack, "GET /api/health HTTP/1.1").status == 200  # and the server serves on
@@ -173,28 +191,59 @@ def test_complaint_pages_are_never_kept(stack: LocalStack) -> None:
 
 
 def authorize_query(stack: LocalStack) -> str:
-    return urlencode({"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": stack.console_url,
-                      "state": "s", "scope": "openid", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-                      "code_challenge_method": "S256"})
+    return urlencode(
+        {
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": stack.console_url,
+            "state": "s",
+            "scope": "openid",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+        }
+    )
 
 
-@pytest.mark.parametrize(("host", "extra"), [
-    ("evil.example:{port}", ""),  # a page whose name was rebound to 127.0.0.1 (DNS rebinding)
-    ("127.0.0.1:{port}", "\r\nX-Forwarded-For: 198.51.100.7"),  # a tunnel or proxy on this machine
-    ("127.0.0.1:{port}", "\r\nForwarded: for=198.51.100.7"),
-])
-def test_the_development_sign_in_refuses_what_did_not_come_from_this_machine(stack: LocalStack, host: str,
-                                                                             extra: str) -> None:
+@pytest.mark.parametrize(
+    ("host", "extra"),
+    [
+        ("evil.example:{port}", ""),  # a page whose name was rebound to 127.0.0.1 (DNS rebinding)
+        ("127.0.0.1:{port}", "\r\nX-Forwarded-For: 198.51.100.7"),  # a tunnel or proxy on this machine
+        ("127.0.0.1:{port}", "\r\nForwarded: for=198.51.100.7"),
+    ],
+)
+def test_the_development_sign_in_refuses_what_did_not_come_from_this_machine(
+    stack: LocalStack, host: str, extra: str
+) -> None:
     host = host.format(port=stack.config.port)
     page = send(stack, f"GET /dev-idp/oauth2/authorize?{authorize_query(stack)} HTTP/1.1{extra}", host=host)
-    form = urlencode({"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": stack.console_url,
-                      "state": "s", "scope": "openid", "code_challenge_method": "S256",
-                      "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "username": "admin",
-                      "password": LOCAL_PASSWORD}).encode()
-    login = send(stack, f"POST /dev-idp/login HTTP/1.1{extra}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                        f"Content-Length: {len(form)}", form, host=host)
-    token = send(stack, f"POST /dev-idp/oauth2/token HTTP/1.1{extra}\r\nContent-Type: application/x-www-form-urlencoded"
-                        "\r\nContent-Length: 10", b"code=x&a=b", host=host)
+    form = urlencode(
+        {
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": stack.console_url,
+            "state": "s",
+            "scope": "openid",
+            "code_challenge_method": "S256",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "username": "admin",
+            "password": LOCAL_PASSWORD,
+        }
+    ).encode()
+    login = send(
+        stack,
+        f"POST /dev-idp/login HTTP/1.1{extra}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(form)}",
+        form,
+        host=host,
+    )
+    token = send(
+        stack,
+        f"POST /dev-idp/oauth2/token HTTP/1.1{extra}\r\nContent-Type: application/x-www-form-urlencoded"
+        "\r\nContent-Length: 10",
+        b"code=x&a=b",
+        host=host,
+    )
     for answer in (page, login):
         assert answer.status == 403 and "Location" not in answer.headers
         assert b"<form" not in answer.body and b"admin" not in answer.body and b"manager." not in answer.body

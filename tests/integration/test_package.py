@@ -35,9 +35,22 @@ def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _package(out: Path) -> Path:
     chalice = Path(sys.executable).parent / "chalice"
     env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-1"}
-    result = subprocess.run([str(chalice), "package", "--stage", "prod", "--merge-template",
-                             str(ROOT / "infra" / "template.yaml"), str(out)],
-                            cwd=ROOT / "backend", env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            str(chalice),
+            "package",
+            "--stage",
+            "prod",
+            "--merge-template",
+            str(ROOT / "infra" / "template.yaml"),
+            str(out),
+        ],
+        cwd=ROOT / "backend",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     return out
 

@@ -41,9 +41,16 @@ def listening_addresses(port: int) -> set[str]:
 def put_evidence(client: object, bucket: str, key: str, body: bytes) -> None:
     """As the API will store a clean file: its type, server-side encryption with the stack's KMS
     key (accepted and ignored locally), a checksum, no file name."""
-    client.put_object(Bucket=bucket, Key=key, Body=body, ContentType="image/jpeg",  # type: ignore[attr-defined]
-                      ServerSideEncryption="aws:kms", SSEKMSKeyId="alias/passerelle", ChecksumAlgorithm="SHA256",
-                      Metadata={"kind": "photo"})
+    client.put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=body,
+        ContentType="image/jpeg",  # type: ignore[attr-defined]
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId="alias/passerelle",
+        ChecksumAlgorithm="SHA256",
+        Metadata={"kind": "photo"},
+    )
 
 
 def test_objects_outlive_a_restart(s3: S3Local) -> None:
@@ -102,8 +109,11 @@ def test_a_taken_port_is_a_clear_error(s3: S3Local, tmp_path: Path) -> None:
 def test_the_stack_gives_the_api_its_bucket(stack: LocalStack) -> None:
     environment = stack.api_env()
     assert environment["S3_ENDPOINT_URL"] == stack.s3.endpoint
-    client = local_s3_client(environment["S3_ENDPOINT_URL"], access_key_id=environment["AWS_ACCESS_KEY_ID"],
-                             secret_access_key=environment["AWS_SECRET_ACCESS_KEY"])
+    client = local_s3_client(
+        environment["S3_ENDPOINT_URL"],
+        access_key_id=environment["AWS_ACCESS_KEY_ID"],
+        secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
+    )
     client.head_bucket(Bucket=environment["ATTACHMENTS_BUCKET"])
     assert (stack.config.data_dir / "s3" / environment["ATTACHMENTS_BUCKET"]).is_dir()
     assert listening_addresses(stack.s3.port) == {"127.0.0.1"}

@@ -26,8 +26,9 @@ from devstack.table import ensure_table
 pytestmark = pytest.mark.integration
 
 
-def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None,
-          data: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+def fetch(
+    url: str, method: str = "GET", headers: dict[str, str] | None = None, data: bytes | None = None
+) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, method=method, headers=headers or {}, data=data)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -83,8 +84,9 @@ def test_the_table_was_created_from_the_template_and_centres_loaded(stack: Local
     assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"GSI1", "GSI2"}
     ttl = client.describe_time_to_live(TableName=stack.config.table_name)["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "expires_at"
-    item = client.get_item(TableName=stack.config.table_name,
-                           Key={"PK": {"S": "CENTRE#tj-dushanbe"}, "SK": {"S": "PROFILE"}})
+    item = client.get_item(
+        TableName=stack.config.table_name, Key={"PK": {"S": "CENTRE#tj-dushanbe"}, "SK": {"S": "PROFILE"}}
+    )
     assert item["Item"]["timezone"]["S"] == "Asia/Dushanbe"
 
 
@@ -123,8 +125,7 @@ def test_data_survive_a_restart_of_dynamodb_local(tmp_path: Path) -> None:
     second = DynamoDBLocal(port, tmp_path)
     second.start()
     try:
-        item = local_client(second.endpoint).get_item(TableName="restart",
-                                                      Key={"PK": {"S": "K"}, "SK": {"S": "S"}})
+        item = local_client(second.endpoint).get_item(TableName="restart", Key={"PK": {"S": "K"}, "SK": {"S": "S"}})
         # Then the item is still there
         assert item["Item"]["v"]["S"] == "kept"
     finally:
@@ -138,10 +139,17 @@ def test_make_run_on_a_port_in_use_says_so_in_one_sentence(tmp_path: Path) -> No
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port, dynamodb_port, s3_port = taken.getsockname()[1], free_port(), free_port()
-        env = {**os.environ, "PORT": str(port), "DYNAMODB_PORT": str(dynamodb_port), "S3_PORT": str(s3_port),
-               "DATA_DIR": str(tmp_path), "API_WORKERS": "1"}
-        done = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=180)
+        env = {
+            **os.environ,
+            "PORT": str(port),
+            "DYNAMODB_PORT": str(dynamodb_port),
+            "S3_PORT": str(s3_port),
+            "DATA_DIR": str(tmp_path),
+            "API_WORKERS": "1",
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+        )
     assert done.returncode == 1, done.stderr
     assert "Could not start:" in done.stderr and "Address already in use" in done.stderr
     assert f"Is another program using port {port}" in done.stderr and "Set PORT=" in done.stderr
@@ -153,6 +161,7 @@ def test_make_run_on_a_port_in_use_says_so_in_one_sentence(tmp_path: Path) -> No
 
 
 # ---- on a network: loopback only, unless the person says otherwise -----------------------------
+
 
 def listening() -> list[tuple[str, int, set[int]]]:
     """Every listening TCP socket as `ss -ltnp` shows it: local address, port and owning processes."""
@@ -191,9 +200,12 @@ def test_every_port_of_the_stack_listens_on_127_0_0_1_only(stack: LocalStack) ->
     assert all(address == "127.0.0.1" for address, _ in ours), ours
     # and DynamoDB Local refuses what a web page could send it (its CORS answers every origin)
     for headers in ({"Origin": "https://evil.example"}, {"Host": f"evil.example:{stack.dynamodb.port}"}):
-        status, _, _ = fetch(stack.dynamodb.endpoint, "POST", {"X-Amz-Target": "DynamoDB_20120810.ListTables",
-                                                               "Content-Type": "application/x-amz-json-1.0",
-                                                               **headers}, b"{}")
+        status, _, _ = fetch(
+            stack.dynamodb.endpoint,
+            "POST",
+            {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0", **headers},
+            b"{}",
+        )
         assert status == 403, headers
     assert local_client(stack.dynamodb.endpoint).list_tables()["TableNames"]  # the SDK is served
 
@@ -201,11 +213,19 @@ def test_every_port_of_the_stack_listens_on_127_0_0_1_only(stack: LocalStack) ->
 @pytest.mark.parametrize("host", ["0.0.0.0", "", "192.0.2.2", "portal.example.org", "::"])
 def test_a_host_on_the_network_is_refused_before_anything_starts(tmp_path: Path, host: str) -> None:
     port, dynamodb_port, s3_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "HOST": host, "PORT": str(port), "DYNAMODB_PORT": str(dynamodb_port),
-           "S3_PORT": str(s3_port), "DATA_DIR": str(tmp_path / "data"), "API_WORKERS": "1"}
+    env = {
+        **os.environ,
+        "HOST": host,
+        "PORT": str(port),
+        "DYNAMODB_PORT": str(dynamodb_port),
+        "S3_PORT": str(s3_port),
+        "DATA_DIR": str(tmp_path / "data"),
+        "API_WORKERS": "1",
+    }
     env.pop("PASSERELLE_ALLOW_NETWORK", None)
-    done = subprocess.run([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 1 and done.stdout == ""
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"HOST={host or '(every address)'} would open the local portal to other machines")
@@ -226,8 +246,14 @@ def test_make_run_checks_the_host_before_building_anything() -> None:
     assert all(i > check for i, s in enumerate(steps) if "pip install" in s or "mkdocs build" in s or "npm ci" in s)
     done = subprocess.run(["make", "-s", "check-host"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "PASSERELLE_ALLOW_NETWORK=1" in done.stderr
-    allowed = subprocess.run(["make", "-s", "check-host"], cwd=ROOT, env={**env, "PASSERELLE_ALLOW_NETWORK": "1"},
-                             capture_output=True, text=True, timeout=60)
+    allowed = subprocess.run(
+        ["make", "-s", "check-host"],
+        cwd=ROOT,
+        env={**env, "PASSERELLE_ALLOW_NETWORK": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert allowed.returncode == 0 and allowed.stderr == ""
 
 
@@ -252,11 +278,25 @@ def test_on_the_network_sign_in_stays_on_this_machine(tmp_path: Path) -> None:
     this machine its page names no account."""
     lan = this_machines_network_address()
     port, dynamodb_port, s3_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "HOST": "0.0.0.0", "PASSERELLE_ALLOW_NETWORK": "1", "PORT": str(port),
-           "DYNAMODB_PORT": str(dynamodb_port), "S3_PORT": str(s3_port), "DATA_DIR": str(tmp_path),
-           "API_WORKERS": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "devstack.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    env = {
+        **os.environ,
+        "HOST": "0.0.0.0",
+        "PASSERELLE_ALLOW_NETWORK": "1",
+        "PORT": str(port),
+        "DYNAMODB_PORT": str(dynamodb_port),
+        "S3_PORT": str(s3_port),
+        "DATA_DIR": str(tmp_path),
+        "API_WORKERS": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devstack.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     output: list[str] = []
     try:
         assert process.stdout is not None
@@ -278,17 +318,25 @@ def test_on_the_network_sign_in_stays_on_this_machine(tmp_path: Path) -> None:
         origin = f"http://{lan}:{port}"
         assert fetch(f"{origin}/api/health")[0] == 200
         console = f"http://127.0.0.1:{port}/staff/"
-        query = ("response_type=code&client_id=passerelle-console-local&redirect_uri=" + console +
-                 "&state=s&scope=openid&code_challenge_method=S256&code_challenge=" + "E" * 43)
+        query = (
+            "response_type=code&client_id=passerelle-console-local&redirect_uri="
+            + console
+            + "&state=s&scope=openid&code_challenge_method=S256&code_challenge="
+            + "E" * 43
+        )
         status, _, page = fetch(f"{origin}/dev-idp/oauth2/authorize?{query}")
         assert status == 403 and b"<form" not in page and b"manager." not in page and b"admin" not in page
         form = (query + "&username=admin&password=passerelle-local").encode()
-        status, headers, _ = fetch(f"{origin}/dev-idp/login", "POST",
-                                   {"Content-Type": "application/x-www-form-urlencoded"}, form)
+        status, headers, _ = fetch(
+            f"{origin}/dev-idp/login", "POST", {"Content-Type": "application/x-www-form-urlencoded"}, form
+        )
         assert status == 403 and "Location" not in headers
-        status, _, body = fetch(f"{origin}/dev-idp/oauth2/token", "POST",
-                                {"Content-Type": "application/x-www-form-urlencoded"},
-                                b"grant_type=authorization_code&client_id=passerelle-console-local&code=x")
+        status, _, body = fetch(
+            f"{origin}/dev-idp/oauth2/token",
+            "POST",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            b"grant_type=authorization_code&client_id=passerelle-console-local&code=x",
+        )
         assert (status, json.loads(body)) == (403, {"error": "access_denied"})
         # On this machine: a form where the name is typed, no account listed
         status, _, page = fetch(f"http://127.0.0.1:{port}/dev-idp/oauth2/authorize?{query}")

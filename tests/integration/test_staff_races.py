@@ -14,15 +14,26 @@ import pytest
 from devstack.stack import LocalStack
 
 pytestmark = pytest.mark.integration
-COMPLAINT = {"category": "unpaid_wages", "country": "RU", "language": "tg", "centre_id": "tj-khujand",
-             "description": "The employer has not paid wages for two months."}
+COMPLAINT = {
+    "category": "unpaid_wages",
+    "country": "RU",
+    "language": "tg",
+    "centre_id": "tj-khujand",
+    "description": "The employer has not paid wages for two months.",
+}
 
 
 def caseworker(centres: frozenset[str] = frozenset({"tj-khujand"}), username: str = "cw") -> Any:
     from chalicelib.staff.auth import StaffUser
 
-    return StaffUser(sub=f"sub-{username}", username=username, name=username, roles=frozenset({"caseworker"}),
-                     centres=centres, all_centres=False)
+    return StaffUser(
+        sub=f"sub-{username}",
+        username=username,
+        name=username,
+        roles=frozenset({"caseworker"}),
+        centres=centres,
+        all_centres=False,
+    )
 
 
 def new_case() -> str:
@@ -33,8 +44,9 @@ def new_case() -> str:
     from chalicelib.staff.models import QueueQuery
 
     before = {c.id for c in service.queue(caseworker(), QueueQuery()).complaints}
-    complaints.submit(ComplaintRequest.model_validate(COMPLAINT), proof_id=uuid.uuid4().hex,
-                      source=Source.of("192.0.2.21"))
+    complaints.submit(
+        ComplaintRequest.model_validate(COMPLAINT), proof_id=uuid.uuid4().hex, source=Source.of("192.0.2.21")
+    )
     after = {c.id for c in service.queue(caseworker(), QueueQuery()).complaints}
     (case_id,) = after - before
     return case_id
@@ -72,8 +84,11 @@ def test_concurrent_acknowledgements_make_one_change_and_count_once(in_process: 
     pk, sk = repository.stats_key(meta)
     from chalicelib.core import dynamo
 
-    stats = dynamo.query_all(KeyConditionExpression="PK = :pk AND SK = :sk", ConsistentRead=True,
-                             ExpressionAttributeValues=dynamo.encode_values({":pk": pk, ":sk": sk}))[0]
+    stats = dynamo.query_all(
+        KeyConditionExpression="PK = :pk AND SK = :sk",
+        ConsistentRead=True,
+        ExpressionAttributeValues=dynamo.encode_values({":pk": pk, ":sk": sk}),
+    )[0]
     assert stats["acknowledged"] == stats["status_acknowledged"] >= 3
     assert stats["status_new"] + stats["status_acknowledged"] == stats["received"]
 
@@ -84,8 +99,7 @@ def test_concurrent_referrals_to_one_centre_make_one_referral(in_process: LocalS
 
     case_id = new_case()
     referral = ReferralIn(centre_id="tr-istanbul", note="Employer in Istanbul")
-    results = outcomes([lambda i=i: service.refer(caseworker(username=f"cw{i}"), case_id, referral)
-                        for i in range(6)])
+    results = outcomes([lambda i=i: service.refer(caseworker(username=f"cw{i}"), case_id, referral) for i in range(6)])
     assert results.count("ok") == 1 and set(results) == {"ok", "409"}, results
     items = repository.case_items(case_id)
     assert len([i for i in items if i["SK"].startswith("REFERRAL#")]) == 1
@@ -102,17 +116,37 @@ def test_check_in_from_two_tablets_counts_one_person(in_process: LocalStack, mon
 
     slots = bookings.list_slots("tj-khujand", "legal_advice", None, 14).slots
     slot = slots[len(slots) // 2]
-    booked = bookings.create_booking(BookingRequest.model_validate({
-        "centre_id": "tj-khujand", "service_id": "legal_advice", "start": slot.start.isoformat(),
-        "mode": "on_site", "language": "tg"}), Source.of("192.0.2.20"), proof_id=uuid.uuid4().hex)
+    booked = bookings.create_booking(
+        BookingRequest.model_validate(
+            {
+                "centre_id": "tj-khujand",
+                "service_id": "legal_advice",
+                "start": slot.start.isoformat(),
+                "mode": "on_site",
+                "language": "tg",
+            }
+        ),
+        Source.of("192.0.2.20"),
+        proof_id=uuid.uuid4().hex,
+    )
     later = slot.start + timedelta(minutes=10)
-    results = outcomes([lambda: agenda.record_attendance(caseworker(), booked.reference,
-                                                        AttendanceIn(attended=True, gender="man"), later)] * 6)
+    results = outcomes(
+        [
+            lambda: agenda.record_attendance(
+                caseworker(), booked.reference, AttendanceIn(attended=True, gender="man"), later
+            )
+        ]
+        * 6
+    )
     assert results.count("ok") >= 1 and set(results) <= {"ok", "409"}, results
     month = slot.start.isoformat()[:7]
-    rows = dynamo.query_all(KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)", ConsistentRead=True,
-                            ExpressionAttributeValues=dynamo.encode_values({
-                                ":pk": "STATS#CENTRE#tj-khujand", ":sk": f"MONTH#{month}#SERVICE#legal_advice"}))
+    rows = dynamo.query_all(
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
+        ConsistentRead=True,
+        ExpressionAttributeValues=dynamo.encode_values(
+            {":pk": "STATS#CENTRE#tj-khujand", ":sk": f"MONTH#{month}#SERVICE#legal_advice"}
+        ),
+    )
     total = next(r for r in rows if r["SK"] == f"MONTH#{month}#SERVICE#legal_advice")
     assert total["attended"] == 1  # one person came
     assert next(r for r in rows if r["SK"].endswith("#GENDER#man"))["attended"] == 1

@@ -24,13 +24,16 @@ def equations(table: Table) -> Iterator[Equation]:
 
 
 def _at(rest: Cell, d: int, node: str) -> Cell:
-    return (*rest[:d], node, *rest[d + 1:])
+    return (*rest[:d], node, *rest[d + 1 :])
 
 
 def known(protected: Protected, publishable: Callable[[Cell], bool]) -> dict[Cell, int]:
     """The figures shown, and every 0."""
-    return {cell: protected.table.value(cell) for cell in protected.table.cells()
-            if publishable(cell) and (protected.shown(cell) is not None or protected.table.value(cell) == 0)}
+    return {
+        cell: protected.table.value(cell)
+        for cell in protected.table.cells()
+        if publishable(cell) and (protected.shown(cell) is not None or protected.table.value(cell) == 0)
+    }
 
 
 def by_subtraction(protected: Protected, publishable: Callable[[Cell], bool] = lambda _: True) -> dict[Cell, int]:
@@ -46,8 +49,11 @@ def by_subtraction(protected: Protected, publishable: Callable[[Cell], bool] = l
             if len(missing) != 1:
                 continue
             [cell] = missing
-            values[cell] = values[whole] - sum(values[p] for p in parts if p in values) if cell != whole \
+            values[cell] = (
+                values[whole] - sum(values[p] for p in parts if p in values)
+                if cell != whole
                 else sum(values[p] for p in parts)
+            )
             found[cell] = values[cell]
             progress = True
     return {cell: value for cell, value in found.items() if value and publishable(cell)}
@@ -84,5 +90,8 @@ def determined(protected: Protected, publishable: Callable[[Cell], bool] = lambd
                     del other[k]
         pivots[column] = row
     cells = list(unknown)
-    return {cells[column] for column, row in pivots.items()
-            if len(row) == 1 and publishable(cells[column]) and protected.table.value(cells[column])}
+    return {
+        cells[column]
+        for column, row in pivots.items()
+        if len(row) == 1 and publishable(cells[column]) and protected.table.value(cells[column])
+    }

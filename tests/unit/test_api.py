@@ -80,8 +80,11 @@ def test_unknown_routes_are_404_json(client: Client) -> None:
     # (deeper unknown paths need API Gateway's greedy matching: tests/integration covers them)
     response = client.http.get("/api/nope")
     assert response.status_code == 404
-    assert body(response)["error"] == {"code": "not_found", "message": "No such API route.",
-                                       "correlation_id": body(response)["error"]["correlation_id"]}
+    assert body(response)["error"] == {
+        "code": "not_found",
+        "message": "No such API route.",
+        "correlation_id": body(response)["error"]["correlation_id"],
+    }
 
 
 def test_wrong_method_is_405_json(client: Client) -> None:
@@ -111,8 +114,9 @@ def test_database_throttling_is_503_with_retry_after(client: Client, monkeypatch
     from chalicelib.centres import service
 
     def throttled(*_: Any, **__: Any) -> None:
-        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
-                          "Query")
+        raise ClientError(
+            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "Query"
+        )
 
     monkeypatch.setattr(service, "list_centres", throttled)
     response = client.http.get("/api/centres")
@@ -127,8 +131,9 @@ def test_api_responses_are_not_cached(client: Client) -> None:
     assert response.headers["Content-Type"].startswith("application/json")
 
 
-@pytest.mark.parametrize("path", ["/api/bookings", "/api/waitlist", "/api/complaints", "/api/complaints/lookup",
-                                  "/api/feedback"])
+@pytest.mark.parametrize(
+    "path", ["/api/bookings", "/api/waitlist", "/api/complaints", "/api/complaints/lookup", "/api/feedback"]
+)
 @pytest.mark.parametrize("depth", [33, 1000, 20000])
 def test_deeply_nested_json_is_a_400_naming_the_body(client: Client, path: str, depth: int) -> None:
     nested = '{"a": ' + "[" * depth + "]" * depth + "}"
@@ -146,12 +151,17 @@ def test_nesting_counts_brackets_but_not_those_inside_strings() -> None:
     assert nesting(b"") == 0
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 10 ** 30}, "rating"),
-    ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": -10 ** 30}, "rating"),
-    ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 4, "waiting_minutes": 1e308},
-     "waiting_minutes"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 10**30}, "rating"),
+        ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": -(10**30)}, "rating"),
+        (
+            {"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 4, "waiting_minutes": 1e308},
+            "waiting_minutes",
+        ),
+    ],
+)
 def test_huge_numbers_are_a_400_naming_the_field(client: Client, payload: dict[str, Any], field: str) -> None:
     import json
 

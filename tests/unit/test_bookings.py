@@ -47,8 +47,7 @@ def book(api: Client, start: str, headers: dict[str, str] | None = None, **field
     return api.http.post("/api/bookings", body=json.dumps(payload), headers=with_proof(api, headers))
 
 
-def manage(api: Client, method: str, reference: str, code: str | None, payload: Any = None,
-           suffix: str = "") -> Any:
+def manage(api: Client, method: str, reference: str, code: str | None, payload: Any = None, suffix: str = "") -> Any:
     headers = {**JSON, **({"X-Manage-Code": code} if code else {})}
     call = getattr(api.http, method)
     if payload is None:
@@ -58,6 +57,7 @@ def manage(api: Client, method: str, reference: str, code: str | None, payload: 
 
 # ---- codes -------------------------------------------------------------------------------------
 
+
 def test_reference_check_character_catches_every_typo_and_swap() -> None:
     for _ in range(200):
         reference = codes.new_reference()
@@ -66,10 +66,10 @@ def test_reference_check_character_catches_every_typo_and_swap() -> None:
         for i, char in enumerate(reference):
             for other in codes.REFERENCE_ALPHABET:
                 if other != char:
-                    assert codes.normalise_reference(reference[:i] + other + reference[i + 1:]) is None
+                    assert codes.normalise_reference(reference[:i] + other + reference[i + 1 :]) is None
         for i in range(len(reference) - 1):
             if reference[i] != reference[i + 1]:
-                swapped = reference[:i] + reference[i + 1] + reference[i] + reference[i + 2:]
+                swapped = reference[:i] + reference[i + 1] + reference[i] + reference[i + 2 :]
                 assert codes.normalise_reference(swapped) is None
 
 
@@ -82,12 +82,16 @@ def test_manage_codes_carry_at_least_128_bits_and_are_forgiving_to_type() -> Non
 
 # ---- slots -------------------------------------------------------------------------------------
 
+
 def test_slots_follow_the_plan_with_breaks_notice_and_time_zone() -> None:
     catalogue = get_catalogue()
     centre, legal = catalogue.centre(CENTRE), catalogue.service(SERVICE)
     assert centre and legal
-    found = list(schedule_slots(centre, legal, date(2026, 11, 30), 1, NOW + timedelta(hours=4), {},
-                                timedelta(hours=2), timedelta(days=30)))
+    found = list(
+        schedule_slots(
+            centre, legal, date(2026, 11, 30), 1, NOW + timedelta(hours=4), {}, timedelta(hours=2), timedelta(days=30)
+        )
+    )
     starts = [s.strftime("%H:%M") for s, _ in found]
     # 09:00 local now + 2 h notice: nothing before 11:00; the 12:00-13:00 break has no slot
     assert starts[0] == "11:00" and "12:00" not in starts and "13:00" in starts
@@ -100,21 +104,25 @@ def test_slots_route_lists_days_and_respects_exceptions_and_horizon(api: Client,
     found = slots(api, **{"from": "2026-12-30", "days": 3})
     days = {s["start"][:10] for s in found}
     assert "2027-01-01" not in days  # closed for New Year in the sample data
-    assert "2026-12-31" in days and all(s["start"][:16] < "2026-12-31T12:00" for s in found
-                                        if s["start"].startswith("2026-12-31"))
+    assert "2026-12-31" in days and all(
+        s["start"][:16] < "2026-12-31T12:00" for s in found if s["start"].startswith("2026-12-31")
+    )
     assert all(s["seats_left"] == 1 for s in found)
     assert slots(api, **{"from": "2027-02-15", "days": 1}) == []  # beyond the 30-day horizon
 
 
-@pytest.mark.parametrize(("path", "field"), [
-    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days=90", "days"),
-    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days={10 ** 30}", "days"),
-    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=tomorrow", "from"),
-    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=9999-12-31", "from"),
-    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=0001-01-01", "from"),
-    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=1999-12-31", "from"),
-    (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=2100-01-01", "from"),
-])
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days=90", "days"),
+        (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days={10**30}", "days"),
+        (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=tomorrow", "from"),
+        (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=9999-12-31", "from"),
+        (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=0001-01-01", "from"),
+        (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=1999-12-31", "from"),
+        (f"/api/centres/{CENTRE}/services/{SERVICE}/slots?from=2100-01-01", "from"),
+    ],
+)
 def test_bad_slot_queries_name_the_field(api: Client, path: str, field: str) -> None:
     response = api.http.get(path)
     assert response.status_code == 400
@@ -127,6 +135,7 @@ def test_unknown_centre_or_service_is_404(api: Client) -> None:
 
 
 # ---- booking -----------------------------------------------------------------------------------
+
 
 def test_book_read_calendar_and_cancel(api: Client) -> None:
     first = slots(api)[0]
@@ -195,19 +204,22 @@ def test_a_phone_is_free_again_after_cancelling(api: Client) -> None:
     assert book(api, free[3]["start"], contact=phone).status_code == 201
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"mode": "carrier_pigeon"}, "mode"),
-    ({"mode": "video", "service_id": "language_course"}, "mode"),
-    ({"language": "zz"}, "language"),
-    ({"contact": {"phone": "12"}}, "contact.phone"),
-    ({"contact": {"email": "a@b.c"}}, "contact.email"),
-    ({"start": "2026-11-30T08:10:00+05:00"}, "start"),
-    ({"start": "2026-11-30T08:00:00"}, "start"),
-    ({"start": "9999-12-31T23:00:00-05:00"}, "start"),
-    ({"start": "9999-12-31T23:59:59+00:00"}, "start"),
-    ({"start": "0001-01-01T00:00:00+05:00"}, "start"),
-    ({"start": "2100-01-01T00:00:00+00:00"}, "start"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"mode": "carrier_pigeon"}, "mode"),
+        ({"mode": "video", "service_id": "language_course"}, "mode"),
+        ({"language": "zz"}, "language"),
+        ({"contact": {"phone": "12"}}, "contact.phone"),
+        ({"contact": {"email": "a@b.c"}}, "contact.email"),
+        ({"start": "2026-11-30T08:10:00+05:00"}, "start"),
+        ({"start": "2026-11-30T08:00:00"}, "start"),
+        ({"start": "9999-12-31T23:00:00-05:00"}, "start"),
+        ({"start": "9999-12-31T23:59:59+00:00"}, "start"),
+        ({"start": "0001-01-01T00:00:00+05:00"}, "start"),
+        ({"start": "2100-01-01T00:00:00+00:00"}, "start"),
+    ],
+)
 def test_bad_bookings_are_400_naming_the_field(api: Client, fields: dict[str, Any], field: str) -> None:
     start = slots(api)[0]["start"]
     response = book(api, fields.pop("start", start), **fields)
@@ -217,8 +229,11 @@ def test_bad_bookings_are_400_naming_the_field(api: Client, fields: dict[str, An
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2100-01-01"])
 def test_a_far_day_on_the_waiting_list_or_a_far_move_is_a_400(api: Client, day: str) -> None:
-    waiting = api.http.post("/api/waitlist", headers=with_proof(api), body=json.dumps({
-        "centre_id": CENTRE, "service_id": SERVICE, "date": day, "mode": "phone", "language": "ru"}))
+    waiting = api.http.post(
+        "/api/waitlist",
+        headers=with_proof(api),
+        body=json.dumps({"centre_id": CENTRE, "service_id": SERVICE, "date": day, "mode": "phone", "language": "ru"}),
+    )
     assert waiting.status_code == 400 and body(waiting)["error"]["field"] == "date", waiting.body
     created = body(book(api, slots(api)[0]["start"]))
     moved = manage(api, "patch", created["reference"], created["manage_code"], {"start": f"{day}T10:00:00+05:00"})
@@ -235,8 +250,13 @@ def test_a_booking_needs_a_fresh_solved_challenge(api: Client) -> None:
     headers = with_proof(api)
     assert api.http.post("/api/bookings", body=payload, headers=headers).status_code == 201
     start = slots(api)[1]["start"]
-    reused = api.http.post("/api/bookings", headers=headers, body=json.dumps(
-        {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "phone", "language": "tg"}))
+    reused = api.http.post(
+        "/api/bookings",
+        headers=headers,
+        body=json.dumps(
+            {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "phone", "language": "tg"}
+        ),
+    )
     assert reused.status_code == 400 and "already used" in body(reused)["error"]["message"]
     assert slots(api)[1] == {**slots(api)[1], "start": start, "seats_left": 1}  # the refused one took no seat
 
@@ -256,8 +276,14 @@ def test_idempotent_retries_return_the_first_answer(api: Client) -> None:
 def test_secrets_are_stored_only_as_keyed_hashes(api: Client) -> None:
     from chalicelib.core.aws import dynamodb_client
 
-    created = body(book(api, slots(api)[0]["start"], headers={"Idempotency-Key": "secret-storage-test"},
-                        contact={"phone": "+992931234567"}))
+    created = body(
+        book(
+            api,
+            slots(api)[0]["start"],
+            headers={"Idempotency-Key": "secret-storage-test"},
+            contact={"phone": "+992931234567"},
+        )
+    )
     items = dynamodb_client().scan(TableName="passerelle-unit")["Items"]
     dump = json.dumps(items)
     code = created["manage_code"]
@@ -272,14 +298,26 @@ def test_secrets_are_stored_only_as_keyed_hashes(api: Client) -> None:
 def test_waiting_list_offer_accept_and_expiry(api: Client, clock: list[datetime]) -> None:
     start = slots(api)[0]["start"]
     taken = body(book(api, start))
-    waiting = api.http.post("/api/waitlist", headers=with_proof(api), body=json.dumps({
-        "centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"}))
+    waiting = api.http.post(
+        "/api/waitlist",
+        headers=with_proof(api),
+        body=json.dumps(
+            {"centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"}
+        ),
+    )
     assert waiting.status_code == 201
     wait = body(waiting)
     assert wait["status"] == "waiting" and wait["start"] is None
     clock[0] = NOW + timedelta(seconds=1)  # the line is ordered by the time people join it
-    second = body(api.http.post("/api/waitlist", headers=with_proof(api), body=json.dumps({
-        "centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"})))
+    second = body(
+        api.http.post(
+            "/api/waitlist",
+            headers=with_proof(api),
+            body=json.dumps(
+                {"centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"}
+            ),
+        )
+    )
     # a seat frees: the first in line gets it, held for them
     assert manage(api, "delete", taken["reference"], taken["manage_code"]).status_code == 200
     offered = body(manage(api, "get", wait["reference"], wait["manage_code"]))

@@ -42,10 +42,20 @@ def _hand_vectors() -> list[dict[str, Any]]:
         ("vi", "formatTime", [SATURDAY], {"style": "full", "timeZone": "Asia/Ho_Chi_Minh"}, "20:05:09 Giờ Đông Dương"),
         ("my", "formatTime", [SATURDAY], {"style": "full", "timeZone": "Asia/Yangon"}, f"{myanmar} ၁၉:၃၅:၀၉"),
         # a zone the site ships no name for is written as its offset, in summer time too
-        ("en", "formatTime", [SATURDAY], {"style": "full", "timeZone": "America/New_York"},
-         "8:05:09\u202fAM GMT-05:00"),
-        ("en", "formatTime", ["2026-07-05T13:05:09Z"], {"style": "long", "timeZone": "America/New_York"},
-         "9:05:09\u202fAM -0400"),
+        (
+            "en",
+            "formatTime",
+            [SATURDAY],
+            {"style": "full", "timeZone": "America/New_York"},
+            "8:05:09\u202fAM GMT-05:00",
+        ),
+        (
+            "en",
+            "formatTime",
+            ["2026-07-05T13:05:09Z"],
+            {"style": "long", "timeZone": "America/New_York"},
+            "9:05:09\u202fAM -0400",
+        ),
         ("fr", "formatTime", [SATURDAY], {"style": "full", "timeZone": "Asia/Kolkata"}, "18:35:09 UTC+05:30"),
         # Latin digits on request, in a language whose own are not
         ("my", "formatNumber", [1234.5], {"numberingSystem": "latn"}, "1,234.5"),
@@ -80,8 +90,10 @@ def _hand_vectors() -> list[dict[str, Any]]:
         ("my", "formatNumber", [5], {"numberingSystem": "arab"}, None),
         ("en", "monthName", [13], {}, None),
     ]
-    return [{"lang": lang, "call": call, "args": args, "options": options, "expected": expected}
-            for lang, call, args, options, expected in cases]
+    return [
+        {"lang": lang, "call": call, "args": args, "options": options, "expected": expected}
+        for lang, call, args, options, expected in cases
+    ]
 
 
 HAND = _hand_vectors()
@@ -115,8 +127,9 @@ def babel_vectors() -> list[dict[str, Any]]:
 def node_run(built: Path, babel_vectors: list[dict[str, Any]]) -> dict[str, Any]:
     path = built / "vectors.json"
     path.write_text(json.dumps(babel_vectors + HAND, ensure_ascii=False), encoding="utf-8")
-    done = subprocess.run(["node", str(RUNNER), str(built / "site"), str(path)], capture_output=True,
-                          text=True, timeout=300, check=True)
+    done = subprocess.run(
+        ["node", str(RUNNER), str(built / "site"), str(path)], capture_output=True, text=True, timeout=300, check=True
+    )
     answer: dict[str, Any] = json.loads(done.stdout)
     return answer
 
@@ -135,19 +148,37 @@ def call_python(vector: dict[str, Any]) -> Any:
     numbering = o.get("numberingSystem")
     match vector["call"]:
         case "formatDate":
-            return cldr.format_date(lang, _when(args[0]), o.get("style", "medium"), skeleton=o.get("skeleton"),
-                                    tz=o.get("timeZone"), numbering=numbering)
+            return cldr.format_date(
+                lang,
+                _when(args[0]),
+                o.get("style", "medium"),
+                skeleton=o.get("skeleton"),
+                tz=o.get("timeZone"),
+                numbering=numbering,
+            )
         case "formatTime":
-            return cldr.format_time(lang, _when(args[0]), o.get("style", "medium"), tz=o.get("timeZone"),
-                                    numbering=numbering)
+            return cldr.format_time(
+                lang, _when(args[0]), o.get("style", "medium"), tz=o.get("timeZone"), numbering=numbering
+            )
         case "formatDateTime":
-            return cldr.format_datetime(lang, _when(args[0]), o.get("style", "medium"),
-                                        date_style=o.get("dateStyle"), time_style=o.get("timeStyle"),
-                                        tz=o.get("timeZone"), numbering=numbering)
+            return cldr.format_datetime(
+                lang,
+                _when(args[0]),
+                o.get("style", "medium"),
+                date_style=o.get("dateStyle"),
+                time_style=o.get("timeStyle"),
+                tz=o.get("timeZone"),
+                numbering=numbering,
+            )
         case "formatNumber":
-            return cldr.format_number(lang, args[0], min_fraction=o.get("minimumFractionDigits"),
-                                      max_fraction=o.get("maximumFractionDigits"),
-                                      grouping=o.get("useGrouping", True), numbering=numbering)
+            return cldr.format_number(
+                lang,
+                args[0],
+                min_fraction=o.get("minimumFractionDigits"),
+                max_fraction=o.get("maximumFractionDigits"),
+                grouping=o.get("useGrouping", True),
+                numbering=numbering,
+            )
         case "plural":
             return cldr.plural(lang, args[0])
         case "pluralForm":
@@ -168,8 +199,9 @@ def _mismatches(vectors_: list[dict[str, Any]], answers: list[Any]) -> list[str]
         wrong = not refused if vector["expected"] is None else answer != vector["expected"]
         if wrong:
             args = ", ".join(json.dumps(a, ensure_ascii=False) for a in vector["args"])
-            out.append(f"{vector['lang']} {vector['call']}({args}, {vector['options']}): "
-                       f"{answer!r} != {vector['expected']!r}")
+            out.append(
+                f"{vector['lang']} {vector['call']}({args}, {vector['options']}): {answer!r} != {vector['expected']!r}"
+            )
     return out
 
 
@@ -190,15 +222,16 @@ def test_python_writes_what_babel_writes_in_every_language(backend: Path, babel_
     assert not mismatches, f"{len(mismatches)} differ from Babel, e.g.\n" + "\n".join(mismatches[:25])
 
 
-def test_javascript_writes_what_babel_writes_in_every_language(node_run: dict[str, Any],
-                                                                babel_vectors: list[dict[str, Any]]) -> None:
+def test_javascript_writes_what_babel_writes_in_every_language(
+    node_run: dict[str, Any], babel_vectors: list[dict[str, Any]]
+) -> None:
     answers = node_run["results"][: len(babel_vectors)]
     mismatches = _mismatches(babel_vectors, answers)
     assert not mismatches, f"{len(mismatches)} differ from Babel, e.g.\n" + "\n".join(mismatches[:25])
 
 
 def test_python_and_javascript_part_from_babel_and_refuse_alike(backend: Path, node_run: dict[str, Any]) -> None:
-    js = node_run["results"][-len(HAND):]
+    js = node_run["results"][-len(HAND) :]
     assert not _mismatches(HAND, js), _mismatches(HAND, js)
     py = _python_answers(HAND)
     assert not _mismatches(HAND, py), _mismatches(HAND, py)
@@ -217,7 +250,12 @@ def test_a_phone_gets_real_month_names_and_seat_counts(backend: Path) -> None:
     assert cldr.month_name("ru", 12) == "декабрь"  # nominative on its own
     forms = {"one": "{n} seat left", "other": "{n} seats left"}
     assert [cldr.plural_form("en", n, forms) for n in (0, 1, 2, 5, 21)] == [
-        "0 seats left", "1 seat left", "2 seats left", "5 seats left", "21 seats left"]
+        "0 seats left",
+        "1 seat left",
+        "2 seats left",
+        "5 seats left",
+        "21 seats left",
+    ]
 
 
 def test_site_module_and_backend_file_hold_the_same_data(built: Path, node_run: dict[str, Any]) -> None:
@@ -251,9 +289,11 @@ def test_numbering_systems_follow_cldr(built: Path) -> None:
 
 
 def test_digit_tables_agree_with_icu() -> None:
-    script = ("const out = {}; for (const s of process.argv.slice(1)) "
-              "out[s] = new Intl.NumberFormat(`en-u-nu-${s}`, {useGrouping: false}).format(1234567890); "
-              "console.log(JSON.stringify(out));")
+    script = (
+        "const out = {}; for (const s of process.argv.slice(1)) "
+        "out[s] = new Intl.NumberFormat(`en-u-nu-${s}`, {useGrouping: false}).format(1234567890); "
+        "console.log(JSON.stringify(out));"
+    )
     done = subprocess.run(["node", "-e", script, *NUMBERING_ZERO], capture_output=True, text=True, check=True)
     icu = json.loads(done.stdout)
     for system in NUMBERING_ZERO:
@@ -284,8 +324,9 @@ def test_the_backend_formats_without_babel(built: Path) -> None:
         "print(cldr.format_date('my', date(2026, 12, 5), 'full')); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'babel'))"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(built / "backend")], cwd=ROOT, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(built / "backend")], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert done.stdout.splitlines() == ["၂၀၂၆ ဒီဇင်ဘာ ၅ စနေ", "[]"]
 
 

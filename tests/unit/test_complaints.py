@@ -18,8 +18,14 @@ from chalicelib.core.aws import dynamodb_client
 from tests.unit.conftest import TABLE, body, solved
 
 JSON = {"Content-Type": "application/json"}
-COMPLAINT = {"category": "unpaid_wages", "country": "MY", "description": "Three months without pay at the factory.",
-             "language": "km", "against": "Example Garments Sdn Bhd", "woman_caseworker": True}
+COMPLAINT = {
+    "category": "unpaid_wages",
+    "country": "MY",
+    "description": "Three months without pay at the factory.",
+    "language": "km",
+    "against": "Example Garments Sdn Bhd",
+    "woman_caseworker": True,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +34,11 @@ def easy_proof(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def submit(api: Client, payload: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:
-    return api.http.post("/api/complaints", body=json.dumps(payload or COMPLAINT),
-                         headers={**JSON, "X-Proof": solved(api), **(headers or {})})
+    return api.http.post(
+        "/api/complaints",
+        body=json.dumps(payload or COMPLAINT),
+        headers={**JSON, "X-Proof": solved(api), **(headers or {})},
+    )
 
 
 def lookup(api: Client, receipt: str) -> Any:
@@ -38,6 +47,7 @@ def lookup(api: Client, receipt: str) -> Any:
 
 # ---- the receipt -------------------------------------------------------------------------------
 
+
 def test_receipt_check_digit_catches_every_single_error_and_neighbour_swap() -> None:
     for _ in range(50):
         receipt = codes.new_receipt()
@@ -45,10 +55,10 @@ def test_receipt_check_digit_catches_every_single_error_and_neighbour_swap() -> 
         for i, digit in enumerate(receipt):
             for other in "0123456789":
                 if other != digit:
-                    assert codes.normalise_receipt(receipt[:i] + other + receipt[i + 1:]) is None
+                    assert codes.normalise_receipt(receipt[:i] + other + receipt[i + 1 :]) is None
         for i in range(20):
             if receipt[i] != receipt[i + 1]:
-                assert codes.normalise_receipt(receipt[:i] + receipt[i + 1] + receipt[i] + receipt[i + 2:]) is None
+                assert codes.normalise_receipt(receipt[:i] + receipt[i + 1] + receipt[i] + receipt[i + 2 :]) is None
 
 
 def test_receipt_accepts_spaces_dashes_and_digits_of_any_script() -> None:
@@ -65,6 +75,7 @@ def test_receipt_accepts_spaces_dashes_and_digits_of_any_script() -> None:
 
 # ---- the proof of work -------------------------------------------------------------------------
 
+
 def test_a_submission_needs_a_fresh_solved_challenge(client: Client) -> None:
     missing = client.http.post("/api/complaints", body=json.dumps(COMPLAINT), headers=JSON)
     assert missing.status_code == 400 and body(missing)["error"]["field"] == "X-Proof"
@@ -74,11 +85,15 @@ def test_a_submission_needs_a_fresh_solved_challenge(client: Client) -> None:
     response = client.http.post("/api/complaints", body=json.dumps(COMPLAINT), headers={**JSON, "X-Proof": wrong})
     assert response.status_code in (400, 201)  # 1 in 256 random strings solve 8 bits
     forged = "1.abc.0000:1"
-    assert client.http.post("/api/complaints", body=json.dumps(COMPLAINT),
-                            headers={**JSON, "X-Proof": forged}).status_code == 400
+    assert (
+        client.http.post("/api/complaints", body=json.dumps(COMPLAINT), headers={**JSON, "X-Proof": forged}).status_code
+        == 400
+    )
     header = solved(client)
-    assert client.http.post("/api/complaints", body=json.dumps(COMPLAINT),
-                            headers={**JSON, "X-Proof": header}).status_code == 201
+    assert (
+        client.http.post("/api/complaints", body=json.dumps(COMPLAINT), headers={**JSON, "X-Proof": header}).status_code
+        == 201
+    )
     reused = client.http.post("/api/complaints", body=json.dumps(COMPLAINT), headers={**JSON, "X-Proof": header})
     assert reused.status_code == 400 and "already used" in body(reused)["error"]["message"]
 
@@ -93,6 +108,7 @@ def test_an_old_challenge_has_expired(aws: None) -> None:
 
 # ---- follow-up ---------------------------------------------------------------------------------
 
+
 def test_submit_read_reply_and_write_back(client: Client) -> None:
     response = submit(client)
     assert response.status_code == 201, response.body
@@ -101,16 +117,26 @@ def test_submit_read_reply_and_write_back(client: Client) -> None:
     assert codes.normalise_receipt(receipt)
     view = body(lookup(client, receipt))
     assert view["status"] == "new" and view["messages"] == [] and view["category"] == "unpaid_wages"
-    complaint_id = dynamodb_client().scan(TableName=TABLE, FilterExpression="SK = :m",
-                                          ExpressionAttributeValues={":m": {"S": "META"}})["Items"][0]["id"]["S"]
+    complaint_id = dynamodb_client().scan(
+        TableName=TABLE, FilterExpression="SK = :m", ExpressionAttributeValues={":m": {"S": "META"}}
+    )["Items"][0]["id"]["S"]
     service.add_reply(complaint_id, "Merci. Nous avons contacté le centre de Kuala Lumpur.")
-    dynamodb_client().put_item(TableName=TABLE, Item={  # an internal note: never shown to the complainant
-        "PK": {"S": f"COMPLAINT#{complaint_id}"}, "SK": {"S": "NOTE#1"}, "text": {"S": "internal: call employer"}})
+    dynamodb_client().put_item(
+        TableName=TABLE,
+        Item={  # an internal note: never shown to the complainant
+            "PK": {"S": f"COMPLAINT#{complaint_id}"},
+            "SK": {"S": "NOTE#1"},
+            "text": {"S": "internal: call employer"},
+        },
+    )
     view = body(lookup(client, receipt.replace(" ", "-")))
     assert [m["author"] for m in view["messages"]] == ["caseworker"]
     assert "internal" not in json.dumps(view)
-    answer = client.http.post("/api/complaints/messages", headers=JSON,
-                              body=json.dumps({"receipt": receipt, "text": "Thank you, I will wait."}))
+    answer = client.http.post(
+        "/api/complaints/messages",
+        headers=JSON,
+        body=json.dumps({"receipt": receipt, "text": "Thank you, I will wait."}),
+    )
     assert answer.status_code == 200
     assert [m["author"] for m in body(answer)["messages"]] == ["caseworker", "complainant"]
 
@@ -155,8 +181,13 @@ def test_behind_cloudfront_each_viewer_has_its_own_limit(client: Client, monkeyp
     receipt = body(submit(client))["receipt"]
 
     def from_viewer(address: str, typed: str) -> int:
-        return int(client.http.post("/api/complaints/lookup", body=json.dumps({"receipt": typed}),
-                                    headers={**JSON, "X-Passerelle-Viewer": address}).status_code)
+        return int(
+            client.http.post(
+                "/api/complaints/lookup",
+                body=json.dumps({"receipt": typed}),
+                headers={**JSON, "X-Passerelle-Viewer": address},
+            ).status_code
+        )
 
     assert [from_viewer("203.0.113.5", codes.new_receipt()) for _ in range(2)] == [404, 404]
     assert from_viewer("203.0.113.5", receipt) == 429
@@ -174,24 +205,28 @@ def test_access_ends_after_the_inactivity_period(client: Client, monkeypatch: py
 def test_sexual_exploitation_by_staff_goes_to_the_restricted_lane(client: Client) -> None:
     assert submit(client, {**COMPLAINT, "category": "sea_by_staff", "centre_id": "my-kuala-lumpur"}).status_code == 201
     assert submit(client).status_code == 201
-    items = dynamodb_client().scan(TableName=TABLE, FilterExpression="SK = :m",
-                                   ExpressionAttributeValues={":m": {"S": "META"}})["Items"]
+    items = dynamodb_client().scan(
+        TableName=TABLE, FilterExpression="SK = :m", ExpressionAttributeValues={":m": {"S": "META"}}
+    )["Items"]
     lanes = {i["category"]["S"]: (i["lane"]["S"], i["GSI1PK"]["S"]) for i in items}
     assert lanes["sea_by_staff"] == ("restricted", "QUEUE#restricted#my-kuala-lumpur")
     assert lanes["unpaid_wages"] == ("general", "QUEUE#general#ANY")
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"category": "gossip"}, "category"),
-    ({"country": "Malaysia"}, "country"),
-    ({"description": "x" * 5001}, "description"),
-    ({"description": "short"}, "description"),
-    ({"language": "khmer"}, "language"),
-    ({"phone": "+60123456789"}, "phone_consent"),
-    ({"phone": "123", "phone_consent": True}, "phone"),
-    ({"centre_id": "xx-none"}, "centre_id"),
-    ({"name": "Sokha"}, "name"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"category": "gossip"}, "category"),
+        ({"country": "Malaysia"}, "country"),
+        ({"description": "x" * 5001}, "description"),
+        ({"description": "short"}, "description"),
+        ({"language": "khmer"}, "language"),
+        ({"phone": "+60123456789"}, "phone_consent"),
+        ({"phone": "123", "phone_consent": True}, "phone"),
+        ({"centre_id": "xx-none"}, "centre_id"),
+        ({"name": "Sokha"}, "name"),
+    ],
+)
 def test_bad_complaints_are_400_naming_the_field(client: Client, change: dict[str, Any], field: str) -> None:
     response = submit(client, {**COMPLAINT, **change})
     assert response.status_code == 400, response.body
@@ -204,8 +239,9 @@ def test_idempotent_retries_make_one_complaint_and_return_the_same_receipt(clien
     second = submit(client, headers=key)  # a retry solves a new challenge: the first answer comes back
     assert first.status_code == second.status_code == 201
     assert body(first)["receipt"] == body(second)["receipt"]
-    metas = dynamodb_client().scan(TableName=TABLE, FilterExpression="SK = :m",
-                                   ExpressionAttributeValues={":m": {"S": "META"}})["Items"]
+    metas = dynamodb_client().scan(
+        TableName=TABLE, FilterExpression="SK = :m", ExpressionAttributeValues={":m": {"S": "META"}}
+    )["Items"]
     assert len(metas) == 1
     dump = json.dumps(dynamodb_client().scan(TableName=TABLE)["Items"])
     assert body(first)["receipt"].replace(" ", "") not in dump  # stored only as a keyed hash (or sealed)

@@ -42,8 +42,9 @@ def test_an_error_names_the_file_the_entry_and_the_field(content_copy: Path) -> 
     with pytest.raises(ContentError) as excinfo:
         load_catalogue(content_copy)
     problems = excinfo.value.problems
-    assert any(f"centres.yaml: centres[2] (id '{broken['id']}'): timezone:" in p and "Mars/Olympus" in p
-               for p in problems), problems
+    assert any(
+        f"centres.yaml: centres[2] (id '{broken['id']}'): timezone:" in p and "Mars/Olympus" in p for p in problems
+    ), problems
     assert any("opening_hours.mon.0" in p and "not before closing" in p for p in problems), problems
 
 

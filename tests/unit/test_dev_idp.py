@@ -57,14 +57,20 @@ def clock() -> Clock:
 
 @pytest.fixture
 def idp(clock: Clock) -> DevIdentityProvider:
-    return DevIdentityProvider(key=ephemeral_key(), accounts=load_accounts(), issuer=ISSUER,
-                               allowed_uris=frozenset({REDIRECT}), clock=clock)
+    return DevIdentityProvider(
+        key=ephemeral_key(), accounts=load_accounts(), issuer=ISSUER, allowed_uris=frozenset({REDIRECT}), clock=clock
+    )
 
 
 def authorize_params(**changes: str | None) -> dict[str, str]:
     params: dict[str, str | None] = {
-        "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT, "state": "st-1",
-        "scope": "openid", "code_challenge": pkce_challenge(VERIFIER), "code_challenge_method": "S256",
+        "response_type": "code",
+        "client_id": CLIENT_ID,
+        "redirect_uri": REDIRECT,
+        "state": "st-1",
+        "scope": "openid",
+        "code_challenge": pkce_challenge(VERIFIER),
+        "code_challenge_method": "S256",
     }
     params.update(changes)
     return {k: v for k, v in params.items() if v is not None}
@@ -76,8 +82,9 @@ def post(idp: DevIdentityProvider, path: str, form: dict[str, str]) -> Response:
 
 def sign_in(idp: DevIdentityProvider, username: str = "caseworker.dushanbe", **changes: str | None) -> str:
     """The code from a successful sign-in."""
-    response = post(idp, "/dev-idp/login", {**authorize_params(**changes), "username": username,
-                                             "password": LOCAL_PASSWORD})
+    response = post(
+        idp, "/dev-idp/login", {**authorize_params(**changes), "username": username, "password": LOCAL_PASSWORD}
+    )
     assert response.status == 302, response.body
     location = urlsplit(response.headers["Location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT
@@ -87,8 +94,13 @@ def sign_in(idp: DevIdentityProvider, username: str = "caseworker.dushanbe", **c
 
 
 def exchange(idp: DevIdentityProvider, code: str, /, **changes: str | None) -> tuple[int, dict[str, Any]]:
-    form: dict[str, str | None] = {"grant_type": "authorization_code", "client_id": CLIENT_ID, "code": code,
-                                   "redirect_uri": REDIRECT, "code_verifier": VERIFIER}
+    form: dict[str, str | None] = {
+        "grant_type": "authorization_code",
+        "client_id": CLIENT_ID,
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "code_verifier": VERIFIER,
+    }
     form.update(changes)
     response = post(idp, "/dev-idp/oauth2/token", {k: v for k, v in form.items() if v is not None})
     assert response.headers["Cache-Control"] == "no-store"
@@ -96,11 +108,13 @@ def exchange(idp: DevIdentityProvider, code: str, /, **changes: str | None) -> t
 
 
 def decode(token: str, key: rsa.RSAPrivateKey | None = None, audience: str = CLIENT_ID) -> dict[str, Any]:
-    return jwt.decode(token, (key or ephemeral_key()).public_key(), algorithms=["RS256"], audience=audience,
-                      issuer=ISSUER)
+    return jwt.decode(
+        token, (key or ephemeral_key()).public_key(), algorithms=["RS256"], audience=audience, issuer=ISSUER
+    )
 
 
 # ---- accounts -----------------------------------------------------------------------------------
+
 
 def test_the_sample_accounts_name_real_centres_and_cover_every_role() -> None:
     # Given the accounts file, checked against content/centres.yaml
@@ -123,13 +137,16 @@ def test_the_sample_accounts_name_real_centres_and_cover_every_role() -> None:
     assert accounts["admin"].sub == load_accounts()["admin"].sub == str(uuid.UUID(accounts["admin"].sub))
 
 
-@pytest.mark.parametrize(("entry", "problem"), [
-    ({"username": "x", "name": "X", "groups": ["boss"], "centres": ["tj-dushanbe"]}, "groups must be"),
-    ({"username": "x", "name": "X", "groups": ["caseworker"], "centres": ["xx-nowhere"]}, "no such centre"),
-    ({"username": "x", "name": "X", "groups": ["admin"], "centres": ["*", "tj-dushanbe"]}, "stands alone"),
-    ({"username": "X Y", "name": "X", "groups": ["admin"], "centres": ["*"]}, "username must be"),
-    ({"username": "x", "name": "X", "groups": ["admin"]}, "needs exactly"),
-])
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"username": "x", "name": "X", "groups": ["boss"], "centres": ["tj-dushanbe"]}, "groups must be"),
+        ({"username": "x", "name": "X", "groups": ["caseworker"], "centres": ["xx-nowhere"]}, "no such centre"),
+        ({"username": "x", "name": "X", "groups": ["admin"], "centres": ["*", "tj-dushanbe"]}, "stands alone"),
+        ({"username": "X Y", "name": "X", "groups": ["admin"], "centres": ["*"]}, "username must be"),
+        ({"username": "x", "name": "X", "groups": ["admin"]}, "needs exactly"),
+    ],
+)
 def test_a_wrong_account_is_named(tmp_path: Path, entry: dict[str, Any], problem: str) -> None:
     path = tmp_path / "accounts.yaml"
     path.write_text(json.dumps({"accounts": [entry]}), encoding="utf-8")
@@ -160,14 +177,16 @@ def test_make_run_lists_each_account_with_roles_and_centres(tmp_path: Path) -> N
 
 # ---- keys ---------------------------------------------------------------------------------------
 
+
 def test_the_kid_is_the_rfc_7638_thumbprint() -> None:
     # The example of RFC 7638 section 3.1
     rfc_key = {
-        "kty": "RSA", "e": "AQAB",
+        "kty": "RSA",
+        "e": "AQAB",
         "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRX"
-             "jBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaS"
-             "qzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksIN"
-             "HaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+        "jBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaS"
+        "qzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksIN"
+        "HaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
     }
     assert thumbprint(rfc_key) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
     jwk = public_jwk(ephemeral_key())
@@ -184,8 +203,10 @@ def test_the_key_is_created_once_privately_even_by_racing_processes(tmp_path: Pa
         thread.start()
     for thread in threads:
         thread.join()
-    public = {k.public_key().public_bytes(serialization.Encoding.DER,
-                                          serialization.PublicFormat.SubjectPublicKeyInfo) for k in keys}
+    public = {
+        k.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        for k in keys
+    }
     assert len(public) == 1 and keys[0].key_size == 2048
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert sorted(p.name for p in path.parent.iterdir()) == ["key.pem"]  # no temporary file left
@@ -194,13 +215,19 @@ def test_the_key_is_created_once_privately_even_by_racing_processes(tmp_path: Pa
 
 # ---- tokens -------------------------------------------------------------------------------------
 
+
 def test_a_minted_id_token_has_cognitos_claims() -> None:
     account = load_accounts()["manager.dushanbe"]
     token = mint_id_token(account, issuer=ISSUER, audience=CLIENT_ID, now=1_800_000_000, lifetime=3600)
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "RS256" and header["kid"] == public_jwk(ephemeral_key())["kid"]
-    claims = jwt.decode(token, ephemeral_key().public_key(), algorithms=["RS256"], audience=CLIENT_ID,
-                        options={"verify_exp": False, "verify_iat": False})
+    claims = jwt.decode(
+        token,
+        ephemeral_key().public_key(),
+        algorithms=["RS256"],
+        audience=CLIENT_ID,
+        options={"verify_exp": False, "verify_iat": False},
+    )
     assert claims["iss"] == ISSUER and claims["aud"] == CLIENT_ID and claims["token_use"] == "id"
     assert claims["sub"] == account.sub and claims["cognito:username"] == "manager.dushanbe"
     assert claims["cognito:groups"] == ["manager", "caseworker"] and claims["custom:centres"] == "tj-dushanbe"
@@ -230,8 +257,11 @@ def test_bad_tokens_for_the_verifier_tests_are_refused_by_a_strict_check() -> No
     assert jwt.get_unverified_header(unsigned)["alg"] == "none" and unsigned.endswith(".")
     with pytest.raises(jwt.InvalidAlgorithmError):
         decode(unsigned)
-    pem = ephemeral_key().public_key().public_bytes(serialization.Encoding.PEM,
-                                                    serialization.PublicFormat.SubjectPublicKeyInfo)
+    pem = (
+        ephemeral_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
     confused = mint(alg="HS256", key=pem)
     assert jwt.get_unverified_header(confused)["alg"] == "HS256"
     with pytest.raises(jwt.InvalidAlgorithmError):
@@ -250,6 +280,7 @@ def test_pkce_s256_matches_rfc_7636() -> None:
 
 # ---- the authorisation code flow ----------------------------------------------------------------
 
+
 def test_the_sign_in_page_lists_the_accounts_without_inline_script_or_style(idp: DevIdentityProvider) -> None:
     hostile = '"><script>alert(1)</script>'
     response = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(state=hostile)), local=True)
@@ -265,32 +296,41 @@ def test_the_sign_in_page_lists_the_accounts_without_inline_script_or_style(idp:
     assert LOCAL_PASSWORD not in page
 
 
-@pytest.mark.parametrize("changes", [
-    {"client_id": "someone-else"},
-    {"redirect_uri": "https://evil.example/staff/"},
-    {"redirect_uri": f"{ORIGIN}/staff/../api/"},
-    {"redirect_uri": f"{ORIGIN}/"},
-    {"redirect_uri": None},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"client_id": "someone-else"},
+        {"redirect_uri": "https://evil.example/staff/"},
+        {"redirect_uri": f"{ORIGIN}/staff/../api/"},
+        {"redirect_uri": f"{ORIGIN}/"},
+        {"redirect_uri": None},
+    ],
+)
 def test_an_unknown_client_or_foreign_redirect_is_never_redirected_to(
-        idp: DevIdentityProvider, changes: dict[str, str | None]) -> None:
-    for response in (idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(**changes)), local=True),
-                     post(idp, "/dev-idp/login", {**authorize_params(**changes), "username": "admin",
-                                                  "password": LOCAL_PASSWORD})):
+    idp: DevIdentityProvider, changes: dict[str, str | None]
+) -> None:
+    for response in (
+        idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(**changes)), local=True),
+        post(idp, "/dev-idp/login", {**authorize_params(**changes), "username": "admin", "password": LOCAL_PASSWORD}),
+    ):
         assert response.status == 400 and "Location" not in response.headers
         assert 'role="alert"' in response.body.decode() and "<form" not in response.body.decode()
 
 
-@pytest.mark.parametrize(("changes", "error"), [
-    ({"code_challenge_method": "plain"}, "invalid_request"),
-    ({"code_challenge_method": None}, "invalid_request"),
-    ({"code_challenge": None}, "invalid_request"),
-    ({"code_challenge": "short"}, "invalid_request"),
-    ({"response_type": "token"}, "unsupported_response_type"),
-    ({"scope": "profile"}, "invalid_scope"),
-])
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"code_challenge_method": "plain"}, "invalid_request"),
+        ({"code_challenge_method": None}, "invalid_request"),
+        ({"code_challenge": None}, "invalid_request"),
+        ({"code_challenge": "short"}, "invalid_request"),
+        ({"response_type": "token"}, "unsupported_response_type"),
+        ({"scope": "profile"}, "invalid_scope"),
+    ],
+)
 def test_a_request_without_s256_pkce_goes_back_with_an_error(
-        idp: DevIdentityProvider, changes: dict[str, str | None], error: str) -> None:
+    idp: DevIdentityProvider, changes: dict[str, str | None], error: str
+) -> None:
     response = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params(**changes)), local=True)
     assert response.status == 302
     location = urlsplit(response.headers["Location"])
@@ -298,12 +338,18 @@ def test_a_request_without_s256_pkce_goes_back_with_an_error(
     assert parse_qs(location.query)["state"] == ["st-1"] and "code" not in parse_qs(location.query)
 
 
-@pytest.mark.parametrize(("username", "password"), [
-    ("caseworker.dushanbe", "wrong"), ("caseworker.dushanbe", ""), ("nobody", LOCAL_PASSWORD),
-    ("caseworker.dushanbe", LOCAL_PASSWORD + " "),
-])
-def test_a_wrong_password_or_account_shows_the_form_again(idp: DevIdentityProvider, username: str,
-                                                           password: str) -> None:
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("caseworker.dushanbe", "wrong"),
+        ("caseworker.dushanbe", ""),
+        ("nobody", LOCAL_PASSWORD),
+        ("caseworker.dushanbe", LOCAL_PASSWORD + " "),
+    ],
+)
+def test_a_wrong_password_or_account_shows_the_form_again(
+    idp: DevIdentityProvider, username: str, password: str
+) -> None:
     response = post(idp, "/dev-idp/login", {**authorize_params(), "username": username, "password": password})
     page = response.body.decode()
     assert response.status == 401 and "Location" not in response.headers
@@ -321,15 +367,25 @@ def test_the_code_and_pkce_flow_issues_verifiable_tokens(idp: DevIdentityProvide
     # Then it gets Cognito's answer, and the ID token says who signed in and when
     assert status == 200 and set(body) == {"id_token", "access_token", "expires_in", "token_type"}
     assert body["expires_in"] == 3600 and body["token_type"] == "Bearer"
-    claims = jwt.decode(body["id_token"], idp.key.public_key(), algorithms=["RS256"], audience=CLIENT_ID,
-                        issuer=ISSUER, options={"verify_exp": False, "verify_iat": False})
+    claims = jwt.decode(
+        body["id_token"],
+        idp.key.public_key(),
+        algorithms=["RS256"],
+        audience=CLIENT_ID,
+        issuer=ISSUER,
+        options={"verify_exp": False, "verify_iat": False},
+    )
     account = idp.accounts["caseworker.dushanbe"]
     assert claims["sub"] == account.sub and claims["cognito:groups"] == ["caseworker"]
     assert claims["custom:centres"] == "tj-dushanbe,tj-khujand" and claims["nonce"] == "n-42"
     assert claims["auth_time"] == int(clock.now) - 10 and claims["iat"] == int(clock.now)
     assert claims["exp"] == int(clock.now) + 3600
-    access = jwt.decode(body["access_token"], idp.key.public_key(), algorithms=["RS256"],
-                        options={"verify_exp": False, "verify_iat": False})
+    access = jwt.decode(
+        body["access_token"],
+        idp.key.public_key(),
+        algorithms=["RS256"],
+        options={"verify_exp": False, "verify_iat": False},
+    )
     assert access["token_use"] == "access" and access["client_id"] == CLIENT_ID and "aud" not in access
     assert access["sub"] == account.sub and access["scope"] == "openid" and access["cognito:groups"] == ["caseworker"]
 
@@ -340,13 +396,16 @@ def test_a_code_is_used_once(idp: DevIdentityProvider) -> None:
     assert exchange(idp, code) == (400, {"error": "invalid_grant"})
 
 
-@pytest.mark.parametrize("changes", [
-    {"code_verifier": "w" * 43},
-    {"code_verifier": None},
-    {"code_verifier": "short"},
-    {"redirect_uri": f"{ORIGIN}/staff/fr/"},
-    {"code": "not-a-code"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"code_verifier": "w" * 43},
+        {"code_verifier": None},
+        {"code_verifier": "short"},
+        {"redirect_uri": f"{ORIGIN}/staff/fr/"},
+        {"code": "not-a-code"},
+    ],
+)
 def test_a_wrong_verifier_or_redirect_burns_the_code(idp: DevIdentityProvider, changes: dict[str, str | None]) -> None:
     code = sign_in(idp)
     assert exchange(idp, code, **changes) == (400, {"error": "invalid_grant"})
@@ -371,8 +430,13 @@ def test_codes_are_bound_to_their_client_and_grant_type(idp: DevIdentityProvider
 
 def test_the_token_endpoint_wants_a_form_without_repeated_fields(idp: DevIdentityProvider) -> None:
     code = sign_in(idp)
-    form = {"grant_type": "authorization_code", "client_id": CLIENT_ID, "code": code,
-            "redirect_uri": REDIRECT, "code_verifier": VERIFIER}
+    form = {
+        "grant_type": "authorization_code",
+        "client_id": CLIENT_ID,
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "code_verifier": VERIFIER,
+    }
     as_json = idp.handle("POST", "/dev-idp/oauth2/token", "", json.dumps(form).encode(), "application/json", local=True)
     assert (as_json.status, json.loads(as_json.body)) == (400, {"error": "invalid_request"})
     repeated = urlencode(form) + "&code=other"
@@ -383,8 +447,11 @@ def test_the_token_endpoint_wants_a_form_without_repeated_fields(idp: DevIdentit
 def test_logout_goes_back_to_the_console_only(idp: DevIdentityProvider) -> None:
     good = idp.handle("GET", "/dev-idp/logout", urlencode({"client_id": CLIENT_ID, "logout_uri": REDIRECT}), local=True)
     assert (good.status, good.headers["Location"]) == (302, REDIRECT)
-    for params in ({"client_id": CLIENT_ID, "logout_uri": "https://evil.example/"},
-                   {"client_id": "other", "logout_uri": REDIRECT}, {"client_id": CLIENT_ID}):
+    for params in (
+        {"client_id": CLIENT_ID, "logout_uri": "https://evil.example/"},
+        {"client_id": "other", "logout_uri": REDIRECT},
+        {"client_id": CLIENT_ID},
+    ):
         response = idp.handle("GET", "/dev-idp/logout", urlencode(params), local=True)
         assert response.status == 400 and "Location" not in response.headers
 
@@ -401,17 +468,37 @@ def test_routes_and_methods(idp: DevIdentityProvider) -> None:
 
 # ---- only on this machine ------------------------------------------------------------------------
 
+
 def test_from_another_machine_there_is_no_form_no_code_and_no_token(idp: DevIdentityProvider) -> None:
     # Given a code a caseworker got on this machine
     code = sign_in(idp)
     # When someone elsewhere asks for the sign-in page, signs in with the right password, or
     # exchanges the code with its verifier
     page = idp.handle("GET", "/dev-idp/oauth2/authorize", urlencode(authorize_params()), local=False)
-    login = idp.handle("POST", "/dev-idp/login", "", urlencode(
-        {**authorize_params(), "username": "admin", "password": LOCAL_PASSWORD}).encode(), FORM, local=False)
-    token = idp.handle("POST", "/dev-idp/oauth2/token", "", urlencode(
-        {"grant_type": "authorization_code", "client_id": CLIENT_ID, "code": code, "redirect_uri": REDIRECT,
-         "code_verifier": VERIFIER}).encode(), FORM, local=False)
+    login = idp.handle(
+        "POST",
+        "/dev-idp/login",
+        "",
+        urlencode({**authorize_params(), "username": "admin", "password": LOCAL_PASSWORD}).encode(),
+        FORM,
+        local=False,
+    )
+    token = idp.handle(
+        "POST",
+        "/dev-idp/oauth2/token",
+        "",
+        urlencode(
+            {
+                "grant_type": "authorization_code",
+                "client_id": CLIENT_ID,
+                "code": code,
+                "redirect_uri": REDIRECT,
+                "code_verifier": VERIFIER,
+            }
+        ).encode(),
+        FORM,
+        local=False,
+    )
     # Then each is refused, names no account and says where sign-in works
     for response in (page, login):
         text = response.body.decode()
@@ -423,8 +510,9 @@ def test_from_another_machine_there_is_no_form_no_code_and_no_token(idp: DevIden
     assert exchange(idp, code)[0] == 200
     # The public keys and sign-out are no secret: served to anyone
     assert idp.handle("GET", "/dev-idp/.well-known/jwks.json", "", local=False).status == 200
-    logout = idp.handle("GET", "/dev-idp/logout", urlencode({"client_id": CLIENT_ID, "logout_uri": REDIRECT}),
-                        local=False)
+    logout = idp.handle(
+        "GET", "/dev-idp/logout", urlencode({"client_id": CLIENT_ID, "logout_uri": REDIRECT}), local=False
+    )
     assert logout.status == 302
 
 

@@ -91,8 +91,9 @@ categories = Hierarchy.flat("received", ("unpaid_wages", "recruitment_fees", "ot
 def test_centres_periods_and_categories_together_give_nothing_away(counts: list[int]) -> None:
     # Given random counts per centre, month and category, and every figure a caller may be shown:
     # any of their centres or all of them, any period, received or any category
-    atoms: dict[Cell, int] = dict(zip(itertools.product(centres.leaves("*"), MONTHS, categories.leaves("received")),
-                                      counts, strict=True))
+    atoms: dict[Cell, int] = dict(
+        zip(itertools.product(centres.leaves("*"), MONTHS, categories.leaves("received")), counts, strict=True)
+    )
     protected = protect(Table([centres, YEAR, categories], atoms), 5)
     # Then no withheld figure can be worked out, whatever the combination of figures used
     assert_primary_withheld(protected)

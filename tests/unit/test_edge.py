@@ -31,13 +31,20 @@ def test_without_a_configured_secret_every_request_passes(aws: None) -> None:
 
 
 @pytest.mark.parametrize("given", [None, "", "guess-7f3a9e", "x" * 48], ids=["none", "empty", "guess", "long"])
-def test_a_request_that_went_around_the_edge_is_refused_with_403(client: Client, origin: str, given: str | None,
-                                                                 log_lines: io.StringIO) -> None:
+def test_a_request_that_went_around_the_edge_is_refused_with_403(
+    client: Client, origin: str, given: str | None, log_lines: io.StringIO
+) -> None:
     headers = {} if given is None else {ORIGIN_HEADER: given}
-    for method, path in (("get", "/api/health"), ("get", "/api/centres"), ("post", "/api/bookings"),
-                         ("get", "/api/staff/complaints"), ("get", "/api/nothing")):
-        response = getattr(client.http, method)(path, headers={"Content-Type": "application/json", **headers},
-                                                body=b"{}" if method == "post" else None)
+    for method, path in (
+        ("get", "/api/health"),
+        ("get", "/api/centres"),
+        ("post", "/api/bookings"),
+        ("get", "/api/staff/complaints"),
+        ("get", "/api/nothing"),
+    ):
+        response = getattr(client.http, method)(
+            path, headers={"Content-Type": "application/json", **headers}, body=b"{}" if method == "post" else None
+        )
         assert response.status_code == 403 and b"forbidden" in response.body, (path, response.body)
         error = json.loads(response.body)["error"]
         assert error["code"] == "forbidden" and "address" in error["message"]
@@ -52,4 +59,3 @@ def test_the_right_header_passes_and_a_near_miss_does_not(client: Client, origin
     assert client.http.get("/api/centres", headers={ORIGIN_HEADER.upper(): origin}).status_code == 200
     for near in (origin[:-1], origin + "x", origin.swapcase()):
         assert client.http.get("/api/centres", headers={ORIGIN_HEADER: near}).status_code == 403
-

@@ -136,17 +136,20 @@ def test_a_jpeg_html_polyglot_keeps_only_the_picture() -> None:
 # ---- refusals -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    pytest.param(b"", Refusal.EMPTY, id="empty"),
-    pytest.param(samples.HTML_AS_JPG, Refusal.UNSUPPORTED_TYPE, id="html-renamed-jpg"),
-    pytest.param(samples.SVG, Refusal.UNSUPPORTED_TYPE, id="svg"),
-    pytest.param(samples.GIF, Refusal.UNSUPPORTED_TYPE, id="gif"),
-    pytest.param(b"<!-- " + b"\xff\xd8\xff\xe0" + b"\x00" * 64, Refusal.UNSUPPORTED_TYPE, id="html-before-jpeg"),
-    pytest.param(b"PK\x03\x04" + b"\x00" * 64, Refusal.UNSUPPORTED_TYPE, id="zip"),
-    pytest.param(b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64, Refusal.UNSUPPORTED_TYPE, id="heic"),
-    pytest.param(b"\xff\xd8\xff\xe0" + b"\x00" * 64, Refusal.MALFORMED, id="jpeg-signature-only"),
-    pytest.param(b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8, Refusal.MALFORMED, id="webp-signature-only"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        pytest.param(b"", Refusal.EMPTY, id="empty"),
+        pytest.param(samples.HTML_AS_JPG, Refusal.UNSUPPORTED_TYPE, id="html-renamed-jpg"),
+        pytest.param(samples.SVG, Refusal.UNSUPPORTED_TYPE, id="svg"),
+        pytest.param(samples.GIF, Refusal.UNSUPPORTED_TYPE, id="gif"),
+        pytest.param(b"<!-- " + b"\xff\xd8\xff\xe0" + b"\x00" * 64, Refusal.UNSUPPORTED_TYPE, id="html-before-jpeg"),
+        pytest.param(b"PK\x03\x04" + b"\x00" * 64, Refusal.UNSUPPORTED_TYPE, id="zip"),
+        pytest.param(b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64, Refusal.UNSUPPORTED_TYPE, id="heic"),
+        pytest.param(b"\xff\xd8\xff\xe0" + b"\x00" * 64, Refusal.MALFORMED, id="jpeg-signature-only"),
+        pytest.param(b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8, Refusal.MALFORMED, id="webp-signature-only"),
+    ],
+)
 def test_files_that_are_not_a_photo_or_a_pdf_are_refused(data: bytes, code: Refusal) -> None:
     assert refusal(data) is code
 
@@ -184,8 +187,13 @@ def test_refusal_codes_map_to_http_statuses() -> None:
     assert statuses[Refusal.UNSUPPORTED_TYPE] == 415 and statuses[Refusal.TOO_LARGE] == 413
     assert statuses[Refusal.EMPTY] == 400
     assert {code for code, status in statuses.items() if status == 422} == {
-        Refusal.DECOMPRESSION_BOMB, Refusal.MALFORMED, Refusal.TOO_MANY_PAGES, Refusal.PDF_ENCRYPTED,
-        Refusal.PDF_ACTIVE_CONTENT, Refusal.PDF_EMBEDDED_FILE}
+        Refusal.DECOMPRESSION_BOMB,
+        Refusal.MALFORMED,
+        Refusal.TOO_MANY_PAGES,
+        Refusal.PDF_ENCRYPTED,
+        Refusal.PDF_ACTIVE_CONTENT,
+        Refusal.PDF_EMBEDDED_FILE,
+    }
     assert all(code.message.endswith(".") for code in Refusal)
 
 
@@ -208,8 +216,17 @@ def test_a_pdf_loses_info_xmp_and_every_canary_and_keeps_its_pages() -> None:
         field = pdf.pages[0].obj.Annots[1]
         assert field.V == "12" and "/T" not in field  # the value shows; the form's field names stay behind
         image = pdf.pages[0].obj.Resources.XObject.Im0
-        assert set(image.keys()) <= {"/Type", "/Subtype", "/Width", "/Height", "/BitsPerComponent", "/ColorSpace",
-                                     "/Length", "/Filter", "/DecodeParms"}
+        assert set(image.keys()) <= {
+            "/Type",
+            "/Subtype",
+            "/Width",
+            "/Height",
+            "/BitsPerComponent",
+            "/ColorSpace",
+            "/Length",
+            "/Filter",
+            "/DecodeParms",
+        }
         assert set(pdf.pages[0].obj.keys()) == {"/Type", "/Parent", "/MediaBox", "/Contents", "/Resources", "/Annots"}
         assert "/Thumb" not in pdf.pages[0].obj and "/LastModified" not in pdf.pages[0].obj
 
@@ -221,10 +238,22 @@ def test_the_document_id_comes_from_the_content_not_the_machine() -> None:
         assert len(pdf.trailer.ID) == 2
 
 
-@pytest.mark.parametrize("kind", [
-    "javascript_name_tree", "open_action_javascript", "open_action_uri", "page_additional_action", "launch_link",
-    "javascript_uri_link", "submit_form_link", "print_named_link", "chained_launch", "xfa", "rich_media",
-])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "javascript_name_tree",
+        "open_action_javascript",
+        "open_action_uri",
+        "page_additional_action",
+        "launch_link",
+        "javascript_uri_link",
+        "submit_form_link",
+        "print_named_link",
+        "chained_launch",
+        "xfa",
+        "rich_media",
+    ],
+)
 def test_a_pdf_that_acts_is_refused(kind: str) -> None:
     assert refusal(samples.active_pdf(kind)) is Refusal.PDF_ACTIVE_CONTENT
 
@@ -263,11 +292,16 @@ def test_a_pdf_drawing_a_30000_pixel_square_image_is_a_bomb() -> None:
     assert refusal(samples.pdf_image_bomb(30_000)) is Refusal.DECOMPRESSION_BOMB
 
 
-@pytest.mark.parametrize("data", [
-    pytest.param(b"%PDF-1.7\n%garbage that is no PDF at all\n", id="garbage"),
-    pytest.param(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF",
-                 id="no-pages"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"%PDF-1.7\n%garbage that is no PDF at all\n", id="garbage"),
+        pytest.param(
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF",
+            id="no-pages",
+        ),
+    ],
+)
 def test_a_pdf_that_cannot_be_read_is_malformed(data: bytes) -> None:
     assert refusal(data) is Refusal.MALFORMED
 
@@ -377,21 +411,24 @@ def _mutations(data: bytes, count: int, seed: int) -> list[bytes]:
             for _ in range(chooser.randint(1, 8)):
                 damaged[chooser.randrange(len(damaged))] = chooser.randrange(256)
         elif kind == "cut":
-            del damaged[chooser.randrange(16, len(damaged)):]
+            del damaged[chooser.randrange(16, len(damaged)) :]
         else:
             start = chooser.randrange(len(damaged))
-            damaged[start:start] = damaged[start:start + chooser.randint(1, 512)]
+            damaged[start:start] = damaged[start : start + chooser.randint(1, 512)]
         copies.append(bytes(damaged))
     return copies
 
 
-@pytest.mark.parametrize(("name", "make"), [
-    ("jpeg", lambda: samples.gps_photo(320, 240)),
-    ("png", lambda: samples.png_with_text("P", 160, 120)),
-    ("webp", samples.webp_with_metadata),
-    ("pdf", lambda: samples.canary_pdf(1)),
-    ("pdf-with-jpeg", samples.pdf_with_camera_jpeg),
-])
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("jpeg", lambda: samples.gps_photo(320, 240)),
+        ("png", lambda: samples.png_with_text("P", 160, 120)),
+        ("webp", samples.webp_with_metadata),
+        ("pdf", lambda: samples.canary_pdf(1)),
+        ("pdf-with-jpeg", samples.pdf_with_camera_jpeg),
+    ],
+)
 def test_a_damaged_file_is_cleaned_or_refused_never_an_error(name: str, make: object) -> None:
     """Whatever the damage, the answer is a clean file (which itself cleans again) or a refusal
     with a code: never another exception, which the API would turn into a 500. (Whether metadata

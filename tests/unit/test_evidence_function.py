@@ -41,7 +41,8 @@ def invoke(event: dict[str, object]) -> dict[str, object]:
 
 
 def test_a_photo_is_cleaned_through_the_function_and_the_log_holds_nothing_of_it(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     answer = invoke(clean_request(samples.gps_photo()))
     cleaned = read_clean_response(answer)
     assert (cleaned.kind, cleaned.media_type, cleaned.width, cleaned.height) == ("photo", "image/jpeg", 800, 600)
@@ -52,7 +53,8 @@ def test_a_photo_is_cleaned_through_the_function_and_the_log_holds_nothing_of_it
 
 
 def test_a_refusal_crosses_with_its_code_and_is_raised_again_on_the_api_side(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     answer = invoke(clean_request(samples.HTML_AS_JPG))
     assert answer["ok"] is False and answer["code"] == "unsupported_type"
     with pytest.raises(Refused) as refused:
@@ -67,22 +69,33 @@ def test_pages_are_rendered_through_the_function() -> None:
     assert len(pages) == 2 and all(page.startswith(b"\x89PNG") for page in pages)
 
 
-@pytest.mark.parametrize("event", [
-    {"op": "delete", "data": ""},
-    {"op": "clean"},
-    {"op": "clean", "data": "not base64!"},
-    {"op": "render", "data": "", "width": 10},
-    {"op": "render", "data": "", "format": "gif"},
-    {"op": "render", "data": "", "max_pages": "2"},
-    ["op", "clean"],
-])
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"op": "delete", "data": ""},
+        {"op": "clean"},
+        {"op": "clean", "data": "not base64!"},
+        {"op": "render", "data": "", "width": 10},
+        {"op": "render", "data": "", "format": "gif"},
+        {"op": "render", "data": "", "max_pages": "2"},
+        ["op", "clean"],
+    ],
+)
 def test_an_event_of_another_shape_fails_the_invocation(event: object) -> None:
     with pytest.raises(ProtocolError):
         handler(event, None)
 
 
-@pytest.mark.parametrize("answer", [None, {}, {"ok": False, "code": "nope"}, {"ok": True, "kind": "video"},
-                                    {"ok": True, "kind": "photo", "media_type": "image/jpeg", "data": 5}])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        None,
+        {},
+        {"ok": False, "code": "nope"},
+        {"ok": True, "kind": "video"},
+        {"ok": True, "kind": "photo", "media_type": "image/jpeg", "data": 5},
+    ],
+)
 def test_an_answer_of_another_shape_is_a_protocol_error(answer: object) -> None:
     with pytest.raises(ProtocolError):
         read_clean_response(answer)
@@ -126,8 +139,11 @@ def test_the_bundle_pins_the_versions_the_tests_ran() -> None:
 
     for name, pinned in tested.items():  # what ran here is what runs there
         assert version(name) == pinned, f"{name} {version(name)} is installed, the bundle pins {pinned}"
-    declared = {re.split(r"[ ;<>=!\[]", requirement)[0].lower() for requirement in requires("pikepdf") or []
-                if "extra ==" not in requirement}
+    declared = {
+        re.split(r"[ ;<>=!\[]", requirement)[0].lower()
+        for requirement in requires("pikepdf") or []
+        if "extra ==" not in requirement
+    }
     assert declared <= bundled.keys()
 
 
@@ -138,14 +154,19 @@ def test_the_bundle_code_imports_nothing_else_of_the_backend(tmp_path: Path) -> 
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(source.read_bytes())
     module, function = cleaner_bundle.HANDLER.rsplit(".", 1)
-    script = (f"import sys; sys.path = [p for p in sys.path if 'backend' not in p]; import {module}; "
-              f"assert callable({module}.{function}); "
-              "assert not [m for m in sys.modules if m.startswith('chalicelib.') and "
-              "not m.startswith('chalicelib.evidence')], sorted(sys.modules)")
-    environment = {**{key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
-                   "PYTHONPATH": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=environment,
-                            capture_output=True, text=True, timeout=120)
+    script = (
+        f"import sys; sys.path = [p for p in sys.path if 'backend' not in p]; import {module}; "
+        f"assert callable({module}.{function}); "
+        "assert not [m for m in sys.modules if m.startswith('chalicelib.') and "
+        "not m.startswith('chalicelib.evidence')], sorted(sys.modules)"
+    )
+    environment = {
+        **{key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
+        "PYTHONPATH": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -158,8 +179,9 @@ def _lambda_client() -> object:
     return boto3.client("lambda", region_name="eu-west-1")
 
 
-def _stubbed(answer: object, function_error: str | None = None,
-             expected: dict[str, object] | None = None) -> tuple[object, object]:
+def _stubbed(
+    answer: object, function_error: str | None = None, expected: dict[str, object] | None = None
+) -> tuple[object, object]:
     import io
 
     from botocore.response import StreamingBody
@@ -182,8 +204,14 @@ def test_the_lambda_cleaner_sends_the_contracts_event_and_reads_the_functions_an
 
     photo = samples.gps_photo()
     event = clean_request(photo)
-    client, stubber = _stubbed(handler(event, None), expected={
-        "FunctionName": "cleaner", "InvocationType": "RequestResponse", "Payload": json.dumps(event).encode()})
+    client, stubber = _stubbed(
+        handler(event, None),
+        expected={
+            "FunctionName": "cleaner",
+            "InvocationType": "RequestResponse",
+            "Payload": json.dumps(event).encode(),
+        },
+    )
     through_lambda = LambdaCleaner("cleaner", client).clean(photo)
     stubber.assert_no_pending_responses()  # type: ignore[attr-defined]
     assert through_lambda == InProcessCleaner().clean(photo)
@@ -199,15 +227,26 @@ def test_both_cleaners_render_the_same_pages() -> None:
     assert LambdaCleaner("cleaner", client).render(pdf, max_pages=2, width=300) == local
 
 
-@pytest.mark.parametrize(("answer", "function_error", "expected"), [
-    ({"ok": False, "code": "pdf_active_content", "detail": "holds JavaScript"}, None, Refusal.PDF_ACTIVE_CONTENT),
-    ({"errorType": "Runtime.OutOfMemory", "errorMessage": "..."}, "Unhandled", Refusal.DECOMPRESSION_BOMB),
-    ({"errorMessage": "Task timed out after 8.00 seconds", "errorType": "Sandbox.Timedout"}, "Unhandled",
-     Refusal.MALFORMED),
-    ({"errorType": "Runtime.ExitError", "errorMessage": "signal: segmentation fault"}, "Unhandled", Refusal.MALFORMED),
-])
-def test_what_only_the_file_can_cause_is_a_refusal(answer: object, function_error: str | None,
-                                                   expected: Refusal) -> None:
+@pytest.mark.parametrize(
+    ("answer", "function_error", "expected"),
+    [
+        ({"ok": False, "code": "pdf_active_content", "detail": "holds JavaScript"}, None, Refusal.PDF_ACTIVE_CONTENT),
+        ({"errorType": "Runtime.OutOfMemory", "errorMessage": "..."}, "Unhandled", Refusal.DECOMPRESSION_BOMB),
+        (
+            {"errorMessage": "Task timed out after 8.00 seconds", "errorType": "Sandbox.Timedout"},
+            "Unhandled",
+            Refusal.MALFORMED,
+        ),
+        (
+            {"errorType": "Runtime.ExitError", "errorMessage": "signal: segmentation fault"},
+            "Unhandled",
+            Refusal.MALFORMED,
+        ),
+    ],
+)
+def test_what_only_the_file_can_cause_is_a_refusal(
+    answer: object, function_error: str | None, expected: Refusal
+) -> None:
     from chalicelib.evidence.client import LambdaCleaner
 
     client, _ = _stubbed(answer, function_error)

@@ -16,13 +16,20 @@ from tests.unit.conftest import TABLE, body, with_proof
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 FAULTS = {
-    "throttled": ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
-                             "TransactWriteItems"),
-    "over capacity": ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}},
-                                 "TransactWriteItems"),
+    "throttled": ClientError(
+        {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "TransactWriteItems"
+    ),
+    "over capacity": ClientError(
+        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}}, "TransactWriteItems"
+    ),
     "timed out": ReadTimeoutError(endpoint_url="https://dynamodb.eu-west-1.amazonaws.com"),
-    "conflict": ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
-                             "CancellationReasons": [{"Code": "TransactionConflict"}]}, "TransactWriteItems"),
+    "conflict": ClientError(
+        {
+            "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+            "CancellationReasons": [{"Code": "TransactionConflict"}],
+        },
+        "TransactWriteItems",
+    ),
 }
 
 
@@ -38,8 +45,9 @@ def first_slot(api: Client) -> str:
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_a_booking_during_a_database_fault_is_503_and_writes_nothing(api: Client, monkeypatch: pytest.MonkeyPatch,
-                                                                    fault: str) -> None:
+def test_a_booking_during_a_database_fault_is_503_and_writes_nothing(
+    api: Client, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
     start = first_slot(api)
     client = dynamodb_client()
 
@@ -47,8 +55,19 @@ def test_a_booking_during_a_database_fault_is_503_and_writes_nothing(api: Client
         raise FAULTS[fault]
 
     monkeypatch.setattr(client, "transact_write_items", failing)
-    response = api.http.post("/api/bookings", headers=with_proof(api), body=json.dumps({
-        "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "phone", "language": "tg"}))
+    response = api.http.post(
+        "/api/bookings",
+        headers=with_proof(api),
+        body=json.dumps(
+            {
+                "centre_id": "tj-dushanbe",
+                "service_id": "legal_advice",
+                "start": start,
+                "mode": "phone",
+                "language": "tg",
+            }
+        ),
+    )
     assert response.status_code == 503, response.body
     assert int(response.headers["Retry-After"]) >= 1
     assert body(response)["error"]["code"] == "service_unavailable"
@@ -66,8 +85,11 @@ def test_reads_during_a_timeout_are_503(api: Client, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(client, "query", slow)
     response = api.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots")
     assert response.status_code == 503 and response.headers["Retry-After"]
-    lookup = api.http.post("/api/complaints/lookup", headers={"Content-Type": "application/json"},
-                           body=json.dumps({"receipt": "1234 5678 9012 3456 78901"}))
+    lookup = api.http.post(
+        "/api/complaints/lookup",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"receipt": "1234 5678 9012 3456 78901"}),
+    )
     assert lookup.status_code in (404, 503)
 
 
@@ -93,8 +115,19 @@ def test_a_booking_whose_answer_was_lost_is_booked_once(api: Client, monkeypatch
     start = first_slot(api)
     headers = with_proof(api)
     lose_the_first_answer(monkeypatch, {0, 1})  # the seat was the last one, and our booking exists
-    response = api.http.post("/api/bookings", headers=headers, body=json.dumps({
-        "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "phone", "language": "tg"}))
+    response = api.http.post(
+        "/api/bookings",
+        headers=headers,
+        body=json.dumps(
+            {
+                "centre_id": "tj-dushanbe",
+                "service_id": "legal_advice",
+                "start": start,
+                "mode": "phone",
+                "language": "tg",
+            }
+        ),
+    )
     assert response.status_code == 201, response.body
     bookings_stored = [i for i in dynamodb_client().scan(TableName=TABLE)["Items"] if i["SK"]["S"] == "BOOKING"]
     assert [i["reference"]["S"] for i in bookings_stored] == [body(response)["reference"]]
@@ -106,15 +139,21 @@ def test_a_complaint_whose_answer_was_lost_is_filed_once(client: Client, monkeyp
     monkeypatch.setenv("PROOF_DIFFICULTY", "6")
     challenge = body(client.http.get("/api/challenge"))["challenge"]
     lose_the_first_answer(monkeypatch, {0, 1, 2, 3})
-    response = client.http.post("/api/complaints", body=json.dumps({
-        "category": "unpaid_wages", "country": "MY", "language": "vi",
-        "description": "Wages unpaid since March."}), headers={
-        "Content-Type": "application/json", "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}"})
+    response = client.http.post(
+        "/api/complaints",
+        body=json.dumps(
+            {"category": "unpaid_wages", "country": "MY", "language": "vi", "description": "Wages unpaid since March."}
+        ),
+        headers={"Content-Type": "application/json", "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}"},
+    )
     assert response.status_code == 201, response.body
     metas = [i for i in dynamodb_client().scan(TableName=TABLE)["Items"] if i["SK"]["S"] == "META"]
     assert len(metas) == 1
-    lookup = client.http.post("/api/complaints/lookup", headers={"Content-Type": "application/json"},
-                              body=json.dumps({"receipt": body(response)["receipt"]}))
+    lookup = client.http.post(
+        "/api/complaints/lookup",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"receipt": body(response)["receipt"]}),
+    )
     assert lookup.status_code == 200
 
 
@@ -125,9 +164,13 @@ def test_feedback_whose_answer_was_lost_is_counted_once(client: Client, monkeypa
     monkeypatch.setenv("PROOF_DIFFICULTY", "6")
     challenge = body(client.http.get("/api/challenge"))["challenge"]
     lose_the_first_answer(monkeypatch, {0, 2})  # our item exists, and so does the used proof
-    response = client.http.post("/api/feedback", body=json.dumps({
-        "kind": "page", "page": "/km/guides/abroad/rights-at-work/", "language": "km", "helpful": True}), headers={
-        "Content-Type": "application/json", "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}"})
+    response = client.http.post(
+        "/api/feedback",
+        body=json.dumps(
+            {"kind": "page", "page": "/km/guides/abroad/rights-at-work/", "language": "km", "helpful": True}
+        ),
+        headers={"Content-Type": "application/json", "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}"},
+    )
     assert response.status_code == 201, response.body
     pk, sk = guide_counter_key("/km/guides/abroad/rights-at-work/", "km", now_utc())
     counter = dynamodb_client().get_item(TableName=TABLE, Key={"PK": {"S": pk}, "SK": {"S": sk}})["Item"]

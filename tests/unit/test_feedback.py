@@ -25,8 +25,11 @@ def easy_proof(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def send(api: Client, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
     challenge = body(api.http.get("/api/challenge"))["challenge"]
-    return api.http.post("/api/feedback", body=json.dumps(payload), headers={
-        **JSON, "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}", **(headers or {})})
+    return api.http.post(
+        "/api/feedback",
+        body=json.dumps(payload),
+        headers={**JSON, "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}", **(headers or {})},
+    )
 
 
 def counter(pk: str, sk: str) -> dict[str, int]:
@@ -45,24 +48,54 @@ def test_page_feedback_counts_per_guide_and_language(client: Client) -> None:
 def test_service_feedback_once_per_appointment(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bookings, "now_utc", lambda: datetime(2026, 11, 30, tzinfo=UTC))
     start = body(client.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots"))["slots"][0]["start"]
-    booking = body(client.http.post("/api/bookings", headers=with_proof(client), body=json.dumps({
-        "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "phone",
-        "language": "tg"})))
-    given = {"kind": "service", "reference": booking["reference"], "delivered": True, "rating": 4,
-             "waiting_minutes": 20, "helped_decide": True}
+    booking = body(
+        client.http.post(
+            "/api/bookings",
+            headers=with_proof(client),
+            body=json.dumps(
+                {
+                    "centre_id": "tj-dushanbe",
+                    "service_id": "legal_advice",
+                    "start": start,
+                    "mode": "phone",
+                    "language": "tg",
+                }
+            ),
+        )
+    )
+    given = {
+        "kind": "service",
+        "reference": booking["reference"],
+        "delivered": True,
+        "rating": 4,
+        "waiting_minutes": 20,
+        "helped_decide": True,
+    }
     assert send(client, given).status_code == 201
     again = send(client, given)
     assert again.status_code == 409 and body(again)["error"]["field"] == "reference"
     assert counter("STATS#CENTRE#tj-dushanbe", "MONTH#2026-11#SERVICE#legal_advice") == {
-        "feedback": 1, "rating_sum": 4, "delivered": 1, "waiting_reported": 1, "waiting_minutes_sum": 20,
-        "decision_answered": 1, "helped_decide": 1}
+        "feedback": 1,
+        "rating_sum": 4,
+        "delivered": 1,
+        "waiting_reported": 1,
+        "waiting_minutes_sum": 20,
+        "decision_answered": 1,
+        "helped_decide": 1,
+    }
     assert send(client, {**given, "reference": "3467-89AB"}).status_code in (400, 404)
 
 
 def test_needs_are_counted_by_topic_gender_and_age(client: Client) -> None:
     month = datetime.now(UTC).strftime("%Y-%m")
-    need = {"kind": "need", "topic": "language_course", "text": "An English course in the evening, please.",
-            "language": "tg", "gender": "woman", "age_band": "25_34"}
+    need = {
+        "kind": "need",
+        "topic": "language_course",
+        "text": "An English course in the evening, please.",
+        "language": "tg",
+        "gender": "woman",
+        "age_band": "25_34",
+    }
     assert send(client, need).status_code == 201
     assert send(client, {**need, "gender": None, "age_band": None}).status_code == 201
     base = f"MONTH#{month}#TOPIC#language_course"
@@ -71,14 +104,17 @@ def test_needs_are_counted_by_topic_gender_and_age(client: Client) -> None:
     assert counter("STATS#NEEDS", f"{base}#AGE#25_34") == {"count": 1}
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"kind": "gossip"}, "kind"),
-    ({"kind": "page", "page": "/x/", "language": "km"}, "helpful"),
-    ({"kind": "page", "page": "https://evil.example/", "language": "km", "helpful": True}, "page"),
-    ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 9}, "rating"),
-    ({"kind": "need", "topic": "language_course", "text": "x" * 1001, "language": "tg"}, "text"),
-    ({"kind": "need", "topic": "language_course", "text": "Help", "language": "tg", "ip": "1.2.3.4"}, "ip"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"kind": "gossip"}, "kind"),
+        ({"kind": "page", "page": "/x/", "language": "km"}, "helpful"),
+        ({"kind": "page", "page": "https://evil.example/", "language": "km", "helpful": True}, "page"),
+        ({"kind": "service", "reference": "3467-89AB", "delivered": True, "rating": 9}, "rating"),
+        ({"kind": "need", "topic": "language_course", "text": "x" * 1001, "language": "tg"}, "text"),
+        ({"kind": "need", "topic": "language_course", "text": "Help", "language": "tg", "ip": "1.2.3.4"}, "ip"),
+    ],
+)
 def test_bad_feedback_is_400_naming_the_field(client: Client, payload: dict[str, Any], field: str) -> None:
     response = send(client, payload)
     assert response.status_code == 400, response.body
@@ -103,4 +139,5 @@ def test_idempotent_feedback_counts_once(client: Client) -> None:
     assert send(client, page, key).status_code == 201
     assert send(client, page, key).status_code == 201
     assert counter(*feedback_service.guide_counter_key("/ar/guides/x/", "ar", feedback_service.now_utc())) == {
-        "helpful_no": 1}
+        "helpful_no": 1
+    }

@@ -74,7 +74,7 @@ def test_every_guide_asks_was_this_page_helpful_after_its_footer(site: Path, lan
     for guide in ENGLISH_GUIDES:
         text = (site / lang / guide).read_text(encoding="utf-8")
         assert text.count('id="px-feedback"') == 1, f"{lang}/{guide}"
-        widget = text[text.index('id="px-feedback"'):]
+        widget = text[text.index('id="px-feedback"') :]
         assert f'data-lang="{lang}"' in widget
         if "px-help" in text:  # translated guides have the "centres that can help" footer: the widget follows it
             assert text.index("px-help") < text.index('id="px-feedback"')
@@ -112,7 +112,8 @@ def test_the_forms_offer_exactly_the_values_the_api_accepts(site: Path) -> None:
     assert models.Gender.__args__ == (*feedback.GENDERS, "prefer_not_to_say")
     need = (site / "fr" / "feedback" / "need.md").read_text(encoding="utf-8")
     assert re.findall(r'<option value="(\w+)">', need.split('id="nf-topic"')[1].split("</select>")[0]) == list(
-        models.Topic.__args__)
+        models.Topic.__args__
+    )
     assert re.findall(r'name="age_band" value="(\w*)"', need) == [*models.AgeBand.__args__, ""]
     assert re.findall(r'name="gender" value="(\w*)"', need) == list(models.Gender.__args__)
     service = (site / "fr" / "feedback" / "service.md").read_text(encoding="utf-8")
@@ -130,9 +131,16 @@ def test_every_string_the_pages_and_script_use_exists_in_english() -> None:
     feedback = load_hook("feedback")
     used = {key for key in re.findall(r'\b[et]\(lang, "([\w.]+)"', hook) if not key.endswith(".")}
     used |= set(feedback.FORM_MESSAGES)
-    prefixed = {f"{prefix}{value}" for prefix, values in (
-        ("topic.", feedback.TOPICS), ("age.", feedback.AGE_BANDS), ("gender.", feedback.GENDERS),
-        ("feedback.rating_", feedback.RATINGS)) for value in values}
+    prefixed = {
+        f"{prefix}{value}"
+        for prefix, values in (
+            ("topic.", feedback.TOPICS),
+            ("age.", feedback.AGE_BANDS),
+            ("gender.", feedback.GENDERS),
+            ("feedback.rating_", feedback.RATINGS),
+        )
+        for value in values
+    }
     assert used | prefixed <= set(ENGLISH), (used | prefixed) - set(ENGLISH)
     assert set(re.findall(r'msg\["([\w.]+)"\]', script)) <= set(feedback.FORM_MESSAGES)
     assert set(re.findall(r'msg\["([\w.]+)"\]', script.split("---- the forms")[0])) <= set(feedback.WIDGET_MESSAGES)
@@ -144,9 +152,11 @@ def test_the_manage_page_and_the_home_page_link_to_the_feedback(site: Path) -> N
         text = (site / manage).read_text(encoding="utf-8")
         link = re.search(r'<a id="m-feedback" href="([^"]+)"', text)
         assert link and resolve(url_of(manage), link.group(1)) == (
-            "/feedback/service" if lang == "en" else f"/{lang}/feedback/service")
-        assert any(resolve(url_of(manage), src) == "/assets/feedback.js"
-                   for src in re.findall(r'<script src="([^"]+)"', text))
+            "/feedback/service" if lang == "en" else f"/{lang}/feedback/service"
+        )
+        assert any(
+            resolve(url_of(manage), src) == "/assets/feedback.js" for src in re.findall(r'<script src="([^"]+)"', text)
+        )
         assert "](feedback/need.md)" in (PAGES / lang / "index.md").read_text(encoding="utf-8"), lang
 
 

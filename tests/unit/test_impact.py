@@ -35,9 +35,15 @@ SOURCES = itertools.count(1)
 def feedback(api: Client, payload: dict[str, Any]) -> None:
     """Feedback from its own address, as many people would give it."""
     challenge = body(api.http.get("/api/challenge"))["challenge"]
-    answer = api.http.post("/api/feedback", body=json.dumps(payload), headers={
-        **JSON, "X-Proof": f"{challenge}:{proof.solve(challenge, 8)}",
-        "X-Passerelle-Viewer": f"203.0.113.{next(SOURCES)}"})
+    answer = api.http.post(
+        "/api/feedback",
+        body=json.dumps(payload),
+        headers={
+            **JSON,
+            "X-Proof": f"{challenge}:{proof.solve(challenge, 8)}",
+            "X-Passerelle-Viewer": f"203.0.113.{next(SOURCES)}",
+        },
+    )
     assert answer.status_code == 201, answer.body
 
 
@@ -56,8 +62,11 @@ def rows(api: Client, query: str = "", user: str = "manager.dushanbe") -> list[l
 def complain(api: Client, centre: str, category: str, source: int) -> None:
     """A complaint from its own address (as many people would send them), not through a helper
     that reads the queue as someone allowed to."""
-    answer = api.http.post("/api/complaints", body=json.dumps(COMPLAINT | {"centre_id": centre, "category": category}),
-                           headers={**JSON, "X-Proof": solved(api), "X-Passerelle-Viewer": f"198.51.100.{source}"})
+    answer = api.http.post(
+        "/api/complaints",
+        body=json.dumps(COMPLAINT | {"centre_id": centre, "category": category}),
+        headers={**JSON, "X-Proof": solved(api), "X-Passerelle-Viewer": f"198.51.100.{source}"},
+    )
     assert answer.status_code == 201, answer.body
 
 
@@ -75,8 +84,12 @@ def test_counts_under_five_are_withheld_in_charts_and_csv(staff: Client) -> None
 
     figures = board(staff, "centre=tj-dushanbe")
     assert figures["suppressed_below"] == 5 and figures["lane"] == "general"
-    assert figures["period"] == {"value": THIS_YEAR, "kind": "year", "first_month": f"{THIS_YEAR}-01",
-                                 "last_month": f"{THIS_YEAR}-12"}
+    assert figures["period"] == {
+        "value": THIS_YEAR,
+        "kind": "year",
+        "first_month": f"{THIS_YEAR}-01",
+        "last_month": f"{THIS_YEAR}-12",
+    }
     assert figures["guides"] == [{"page": GUIDE, "language": "km", "yes": None, "no": None}]
     assert figures["complaints"]["received"] is None
     # every category of the lane is listed, and 0 reads "<5" too: being listed, or withheld, says
@@ -97,8 +110,13 @@ def test_counts_under_five_are_withheld_in_charts_and_csv(staff: Client) -> None
 
     # One acknowledged case: no median (it would be that person's delay); compensation likewise.
     call(staff, "POST", f"/api/staff/complaints/{case_id}/status", "manager.dushanbe", {"status": "acknowledged"})
-    call(staff, "POST", f"/api/staff/complaints/{case_id}/outcome", "manager.dushanbe",
-         {"outcome": "resolved_in_favour", "compensation": {"amount": "300", "currency": "USD"}})
+    call(
+        staff,
+        "POST",
+        f"/api/staff/complaints/{case_id}/outcome",
+        "manager.dushanbe",
+        {"outcome": "resolved_in_favour", "compensation": {"amount": "300", "currency": "USD"}},
+    )
     complaints = board(staff, "centre=tj-dushanbe")["complaints"]
     assert complaints["median_days_to_acknowledge"] is None and complaints["compensation"] == []
     assert {o["outcome"]: o["count"] for o in complaints["by_outcome"]}["resolved_in_favour"] is None
@@ -115,14 +133,24 @@ def test_the_restricted_lane_reaches_focal_points_only(staff: Client) -> None:  
         complain(staff, "tj-dushanbe", "sea_by_staff", 20 + i)
     for case in case_ids(staff, "focal.point", "restricted", "tr-istanbul"):
         call(staff, "POST", f"/api/staff/complaints/{case}/status", "focal.point", {"status": "acknowledged"})
-        answer = call(staff, "POST", f"/api/staff/complaints/{case}/outcome", "focal.point",
-                      {"outcome": "resolved_in_favour", "compensation": {"amount": "100", "currency": "USD"}})
+        answer = call(
+            staff,
+            "POST",
+            f"/api/staff/complaints/{case}/outcome",
+            "focal.point",
+            {"outcome": "resolved_in_favour", "compensation": {"amount": "100", "currency": "USD"}},
+        )
         assert answer.status_code == 200, answer.body
     for case in case_ids(staff, "manager.istanbul", "general", "tr-istanbul")[:5]:
         call(staff, "POST", f"/api/staff/complaints/{case}/outcome", "manager.istanbul", {"outcome": "not_upheld"})
     # and a counter row as the dashboard wrote it before the lanes were counted apart (a local .data)
-    dynamo.transact([dynamo.add_counters("STATS#COMPLAINTS#tr-istanbul", f"MONTH#{THIS_MONTH}",
-                                         {"received": 7, "category_sea_by_staff": 7})])
+    dynamo.transact(
+        [
+            dynamo.add_counters(
+                "STATS#COMPLAINTS#tr-istanbul", f"MONTH#{THIS_MONTH}", {"received": 7, "category_sea_by_staff": 7}
+            )
+        ]
+    )
     # The lanes are counted in rows of their own
     assert counters(*complaint_counters("general", "tr-istanbul", THIS_MONTH))["received"] == 6
     assert counters(*complaint_counters("restricted", "tr-istanbul", THIS_MONTH))["received"] == 5
@@ -130,8 +158,12 @@ def test_the_restricted_lane_reaches_focal_points_only(staff: Client) -> None:  
     periods = [THIS_MONTH, THIS_QUARTER, THIS_YEAR, LAST_YEAR, f"{LAST_YEAR}-Q2", f"{LAST_YEAR}-07"]
     for period in periods:
         now = period in (THIS_MONTH, THIS_QUARTER, THIS_YEAR)
-        for user, centre in (("manager.istanbul", "tr-istanbul"), ("manager.istanbul", ""), ("admin", "tr-istanbul"),
-                             ("admin", "")):
+        for user, centre in (
+            ("manager.istanbul", "tr-istanbul"),
+            ("manager.istanbul", ""),
+            ("admin", "tr-istanbul"),
+            ("admin", ""),
+        ):
             # Then a manager's and an administrator's figures hold nothing of the restricted lane
             query = f"period={period}&centre={centre}" if centre else f"period={period}"
             figures = board(staff, query, user)
@@ -140,8 +172,13 @@ def test_the_restricted_lane_reaches_focal_points_only(staff: Client) -> None:  
             assert complaints["received"] == (6 if now else None), (user, query)
             assert "sea_by_staff" not in {c["category"] for c in complaints["by_category"]}
             assert {o["outcome"]: o["count"] for o in complaints["by_outcome"]} == {
-                "resolved_in_favour": None, "partly_resolved": None, "not_upheld": 5 if now else None,
-                "referred_elsewhere": None, "withdrawn": None, "no_contact": None}
+                "resolved_in_favour": None,
+                "partly_resolved": None,
+                "not_upheld": 5 if now else None,
+                "referred_elsewhere": None,
+                "withdrawn": None,
+                "no_contact": None,
+            }
             # (the 5 general outcomes acknowledged their cases the same day)
             assert complaints["compensation"] == [] and complaints["median_days_to_acknowledge"] == (0 if now else None)
             table = rows(staff, query, user)
@@ -158,7 +195,8 @@ def test_the_restricted_lane_reaches_focal_points_only(staff: Client) -> None:  
         assert complaints["received"] == (7 if now else None)
         assert complaints["by_category"] == [{"category": "sea_by_staff", "count": 7 if now else None}]
         assert {o["outcome"]: o["count"] for o in complaints["by_outcome"]}["resolved_in_favour"] == (
-            5 if now else None)
+            5 if now else None
+        )
         assert complaints["compensation"] == ([{"currency": "USD", "amount": "500"}] if now else [])
         assert complaints["median_days_to_acknowledge"] == (0 if now else None)
         table = rows(staff, query, "focal.point")
@@ -177,11 +215,16 @@ def test_the_restricted_lane_reaches_focal_points_only(staff: Client) -> None:  
 
 def seed(lane: str, category: str, month_counts: dict[str, list[int]], year: str) -> None:
     """Complaint counters per centre and month of a past year, as submissions write them."""
-    items = [dynamo.add_counters(*complaint_counters(lane, centre, f"{year}-{m + 1:02d}"),
-                                 {"received": n, f"category_{category}": n})
-             for centre, counts in month_counts.items() for m, n in enumerate(counts) if n]
+    items = [
+        dynamo.add_counters(
+            *complaint_counters(lane, centre, f"{year}-{m + 1:02d}"), {"received": n, f"category_{category}": n}
+        )
+        for centre, counts in month_counts.items()
+        for m, n in enumerate(counts)
+        if n
+    ]
     for start in range(0, len(items), 25):
-        dynamo.transact(items[start:start + 25])
+        dynamo.transact(items[start : start + 25])
 
 
 def test_the_periods_of_a_year_cannot_be_subtracted_to_recover_a_withheld_count(staff: Client) -> None:  # noqa: F811
@@ -199,15 +242,18 @@ def test_the_periods_of_a_year_cannot_be_subtracted_to_recover_a_withheld_count(
             seen[(centre, period)] = figures["complaints"]["received"]
             # received is the category's: one figure, one pattern
             assert figures["complaints"]["by_category"] == [
-                {"category": "sea_by_staff", "count": seen[(centre, period)]}]
+                {"category": "sea_by_staff", "count": seen[(centre, period)]}
+            ]
             if period.endswith("Q3"):
                 shown = seen[(centre, period)]
                 assert ["complaints", "", "", "received", "<5" if shown is None else str(shown)] in rows(
-                    staff, query, "focal.point")
+                    staff, query, "focal.point"
+                )
     # Then every figure shown is the true one, every small one is withheld, and none withheld can be
     # worked out from all the others, by subtraction or otherwise
-    truth = Table([centres, year], {(c, f"{LAST_YEAR}-{m + 1:02d}"): n for c, ns in counts.items()
-                                    for m, n in enumerate(ns)})
+    truth = Table(
+        [centres, year], {(c, f"{LAST_YEAR}-{m + 1:02d}"): n for c, ns in counts.items() for m, n in enumerate(ns)}
+    )
     for (centre, period), shown in seen.items():
         value = truth.value((centre, period))
         assert shown == value or shown is None, (centre, period, shown, value)
@@ -221,8 +267,18 @@ def test_the_periods_of_a_year_cannot_be_subtracted_to_recover_a_withheld_count(
 
 def test_needs_filter_by_gender_and_age_band(staff: Client) -> None:  # noqa: F811
     for gender, age in [("woman", "25_34")] * 6 + [("man", "25_34")] * 5 + [("man", "35_49")] * 2:
-        feedback(staff, {"kind": "need", "topic": "legal", "text": "Help with a contract", "language": "tg",
-                         "gender": gender, "age_band": age, "centre_id": "tj-dushanbe"})
+        feedback(
+            staff,
+            {
+                "kind": "need",
+                "topic": "legal",
+                "text": "Help with a contract",
+                "language": "tg",
+                "gender": gender,
+                "age_band": age,
+                "centre_id": "tj-dushanbe",
+            },
+        )
     assert board(staff)["needs"] == [{"topic": "legal", "count": 13}]
     assert board(staff, "gender=woman")["needs"] == [{"topic": "legal", "count": 6}]
     assert board(staff, "gender=woman&age_band=25_34")["needs"] == [{"topic": "legal", "count": 6}]
@@ -233,8 +289,12 @@ def test_needs_filter_by_gender_and_age_band(staff: Client) -> None:  # noqa: F8
     # a topic is listed if anyone raised it: the list says nothing of a group nobody in which did
     assert board(staff, "gender=other&age_band=under_18")["needs"] == [{"topic": "legal", "count": None}]
     texts = board(staff, "gender=man&age_band=35_49")["needs_text"]  # texts are never narrowed to a small group
-    assert len(texts) == 13 and texts[0] == {"topic": "legal", "text": "Help with a contract", "language": "tg",
-                                             "month": THIS_MONTH}
+    assert len(texts) == 13 and texts[0] == {
+        "topic": "legal",
+        "text": "Help with a contract",
+        "language": "tg",
+        "month": THIS_MONTH,
+    }
 
 
 def test_needs_texts_show_only_where_their_count_is_shown(staff: Client) -> None:  # noqa: F811
@@ -246,14 +306,25 @@ def test_needs_texts_show_only_where_their_count_is_shown(staff: Client) -> None
     # Then the 3 shelter texts stay hidden with their count (and never with a time finer than the month)
     assert {n["topic"]: n["count"] for n in figures["needs"]} == {"shelter": None, "documents": 6}
     assert {t["topic"] for t in figures["needs_text"]} == {"documents"} and len(figures["needs_text"]) == 6
-    assert all(set(t) == {"topic", "text", "language", "month"} and t["month"] == THIS_MONTH
-               for t in figures["needs_text"])
+    assert all(
+        set(t) == {"topic", "text", "language", "month"} and t["month"] == THIS_MONTH for t in figures["needs_text"]
+    )
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("period=2026-13", "period"), ("period=2026-Q5", "period"), ("period=2026-1", "period"), ("period=26", "period"),
-    ("period=2026-01-01", "period"), ("from=2026-01&to=2026-03", "from"), ("lane=secret", "lane"),
-    ("gender=x", "gender"), ("centre=nowhere", "centre")])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("period=2026-13", "period"),
+        ("period=2026-Q5", "period"),
+        ("period=2026-1", "period"),
+        ("period=26", "period"),
+        ("period=2026-01-01", "period"),
+        ("from=2026-01&to=2026-03", "from"),
+        ("lane=secret", "lane"),
+        ("gender=x", "gender"),
+        ("centre=nowhere", "centre"),
+    ],
+)
 def test_bad_dashboard_filters_name_the_field(staff: Client, query: str, field: str) -> None:  # noqa: F811
     answer = call(staff, "GET", f"/api/staff/dashboard?{query}", "admin")
     assert answer.status_code == 400 and body(answer)["error"]["field"] == field, answer.body

@@ -62,6 +62,7 @@ def csp(policy: str) -> dict[str, set[str]]:
 
 # ---- the table, its key and the secret -----------------------------------------------------------
 
+
 def test_the_table_is_encrypted_with_a_rotating_customer_key_and_kept() -> None:
     table = template()["Resources"]["AppTable"]
     assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
@@ -80,8 +81,11 @@ def test_the_table_is_encrypted_with_a_rotating_customer_key_and_kept() -> None:
 
 
 def test_the_indexes_are_those_the_code_queries_and_the_local_table_still_builds() -> None:
-    used = set(re.findall(r"IndexName\W+(GSI\d)", "\n".join(
-        p.read_text() for p in (ROOT / "backend" / "chalicelib").rglob("*.py"))))
+    used = set(
+        re.findall(
+            r"IndexName\W+(GSI\d)", "\n".join(p.read_text() for p in (ROOT / "backend" / "chalicelib").rglob("*.py"))
+        )
+    )
     defined = {i["IndexName"] for i in props("AppTable")["GlobalSecondaryIndexes"]}
     assert used and used == defined
     # devstack/table.py reads the same resource for DynamoDB Local and moto (intrinsics included).
@@ -113,10 +117,15 @@ def test_the_generated_secret_is_exactly_64_hex_characters_and_kept() -> None:
 
 # ---- the site: bucket and CloudFront -------------------------------------------------------------
 
+
 def test_the_site_bucket_is_private_and_only_this_distribution_reads_it() -> None:
     bucket = props("SiteBucket")
     assert bucket["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert "LoggingConfiguration" not in bucket
@@ -129,8 +138,10 @@ def test_the_site_bucket_is_private_and_only_this_distribution_reads_it() -> Non
         assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}, statement
         source = statement["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
         assert source.endswith(":distribution/${Distribution}")
-        assert set(statement.get("Action") if isinstance(statement["Action"], list) else [statement["Action"]]) \
-            <= {"s3:GetObject", "s3:ListBucket"}
+        assert set(statement.get("Action") if isinstance(statement["Action"], list) else [statement["Action"]]) <= {
+            "s3:GetObject",
+            "s3:ListBucket",
+        }
 
 
 def distribution() -> dict[str, Any]:
@@ -151,8 +162,10 @@ def test_cloudfront_serves_the_bucket_through_origin_access_control_and_the_api_
     from devstack import server
 
     assert ORIGIN_HEADER == server.ORIGIN_HEADER  # and the local server adds the same
-    assert header == {"HeaderName": ORIGIN_HEADER,
-                      "HeaderValue": {"Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString}}"}}
+    assert header == {
+        "HeaderName": ORIGIN_HEADER,
+        "HeaderValue": {"Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString}}"},
+    }
     assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
     assert config["DefaultCacheBehavior"]["Compress"] is True
     api = next(b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*")
@@ -204,21 +217,34 @@ def run_function(name: str, events: list[dict[str, Any]]) -> list[dict[str, Any]
     """What a CloudFront function (cloudfront-js-2.0, ES5 plus a few later features) answers."""
     node = shutil.which("node")
     assert node, "node (a prerequisite of make run) runs the CloudFront functions"
-    done = subprocess.run([node, "-e", FUNCTION_RUNNER], capture_output=True, text=True, timeout=60,
-                          input=json.dumps({"code": props(name)["FunctionCode"], "events": events}))
+    done = subprocess.run(
+        [node, "-e", FUNCTION_RUNNER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=json.dumps({"code": props(name)["FunctionCode"], "events": events}),
+    )
     assert done.returncode == 0, done.stderr
     return list(json.loads(done.stdout))
 
 
 def viewer_request(uri: str, ip: str = "203.0.113.9", headers: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"version": "1.0", "context": {"eventType": "viewer-request"}, "viewer": {"ip": ip},
-            "request": {"method": "GET", "uri": uri, "querystring": {}, "headers": headers or {}, "cookies": {}}}
+    return {
+        "version": "1.0",
+        "context": {"eventType": "viewer-request"},
+        "viewer": {"ip": ip},
+        "request": {"method": "GET", "uri": uri, "querystring": {}, "headers": headers or {}, "cookies": {}},
+    }
 
 
 def test_the_directory_function_serves_index_pages_and_adds_the_slash() -> None:
-    folder, page, asset, nested, complaint = run_function("DirectoryIndexFunction", [
-        viewer_request(u) for u in ("/fr", "/fr/", "/assets/passerelle.js", "/guides/leaving/reading-your-contract",
-                                    "/fr/complaint")])
+    folder, page, asset, nested, complaint = run_function(
+        "DirectoryIndexFunction",
+        [
+            viewer_request(u)
+            for u in ("/fr", "/fr/", "/assets/passerelle.js", "/guides/leaving/reading-your-contract", "/fr/complaint")
+        ],
+    )
     assert folder["statusCode"] == 301 and folder["headers"]["location"] == {"value": "/fr/"}
     assert page["uri"] == "/fr/index.html" and asset["uri"] == "/assets/passerelle.js"
     assert nested["headers"]["location"] == {"value": "/guides/leaving/reading-your-contract/"}
@@ -231,8 +257,11 @@ def test_the_directory_function_never_redirects_to_another_host() -> None:
     answers = run_function("DirectoryIndexFunction", [viewer_request(uri) for uri in tricks])
     # each is either passed on to the bucket as a file (a last segment with a dot) or redirected
     assert all(a.get("statusCode") == 301 or a["uri"] == uri for uri, a in zip(tricks, answers, strict=True))
-    redirected = {uri: a["headers"]["location"]["value"] for uri, a in zip(tricks, answers, strict=True)
-                  if a.get("statusCode") == 301}
+    redirected = {
+        uri: a["headers"]["location"]["value"]
+        for uri, a in zip(tricks, answers, strict=True)
+        if a.get("statusCode") == 301
+    }
     assert len(redirected) > len(tricks) / 2
     assert hosts(list(redirected.values())) == ["portal.example.org"] * len(redirected), redirected
     for location in redirected.values():
@@ -242,9 +271,21 @@ def test_the_directory_function_never_redirects_to_another_host() -> None:
     assert redirected["/\\evil.example/x"] == "/%5Cevil.example/x/"
 
 
-VIEWERS = ["203.0.113.9", "198.51.100.250", "2001:db8:1:2:3:4:5:6", "2001:db8::1", "2001:DB8:0:0:8:800:200C:417A",
-           "2001:0db8:0001:0002::1", "2001:db8:1:2::", "::1", "::", "fe80::1", "::ffff:198.51.100.7",
-           "64:ff9b::198.51.100.7", "2a02:ff0:3:4:5:6:7:8"]
+VIEWERS = [
+    "203.0.113.9",
+    "198.51.100.250",
+    "2001:db8:1:2:3:4:5:6",
+    "2001:db8::1",
+    "2001:DB8:0:0:8:800:200C:417A",
+    "2001:0db8:0001:0002::1",
+    "2001:db8:1:2::",
+    "::1",
+    "::",
+    "fe80::1",
+    "::ffff:198.51.100.7",
+    "64:ff9b::198.51.100.7",
+    "2a02:ff0:3:4:5:6:7:8",
+]
 
 
 def test_the_viewer_function_writes_the_address_and_network_the_local_server_writes() -> None:
@@ -259,12 +300,17 @@ def test_the_viewer_function_writes_the_address_and_network_the_local_server_wri
     networks = {ip: a["headers"][VIEWER_NETWORK_HEADER]["value"] for ip, a in zip(VIEWERS, answers, strict=True)}
     # an IPv4 address is its own source; an IPv6 subscriber's whole /64 is one source
     assert networks["203.0.113.9"] == "203.0.113.9" and networks["::ffff:198.51.100.7"] == "198.51.100.7"
-    assert networks["2001:db8:1:2:3:4:5:6"] == networks["2001:0db8:0001:0002::1"] == networks["2001:db8:1:2::"] \
+    assert (
+        networks["2001:db8:1:2:3:4:5:6"]
+        == networks["2001:0db8:0001:0002::1"]
+        == networks["2001:db8:1:2::"]
         == "2001:db8:1:2::/64"
+    )
     assert networks["2001:db8::1"] == networks["2001:DB8:0:0:8:800:200C:417A"] == "2001:db8:0:0::/64"
 
 
 # ---- complaint pages: never kept on the phone -----------------------------------------------------
+
 
 def test_complaint_pages_are_served_no_store_by_their_own_behaviours() -> None:
     from devstack import server
@@ -277,14 +323,16 @@ def test_complaint_pages_are_served_no_store_by_their_own_behaviours() -> None:
     site = config["DefaultCacheBehavior"]
     for behaviour in complaint:
         # the site's behaviour in all but the response headers
-        assert {k: v for k, v in behaviour.items() if k not in ("PathPattern", "ResponseHeadersPolicyId")} == \
-            {k: v for k, v in site.items() if k != "ResponseHeadersPolicyId"}
+        assert {k: v for k, v in behaviour.items() if k not in ("PathPattern", "ResponseHeadersPolicyId")} == {
+            k: v for k, v in site.items() if k != "ResponseHeadersPolicyId"
+        }
         assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "ComplaintPagesHeadersPolicy"}
     security = props("SecurityHeadersPolicy")["ResponseHeadersPolicyConfig"]
     complaint_policy = props("ComplaintPagesHeadersPolicy")["ResponseHeadersPolicyConfig"]
     assert complaint_policy["SecurityHeadersConfig"] == security["SecurityHeadersConfig"]
-    extra = [h for h in complaint_policy["CustomHeadersConfig"]["Items"]
-             if h not in security["CustomHeadersConfig"]["Items"]]
+    extra = [
+        h for h in complaint_policy["CustomHeadersConfig"]["Items"] if h not in security["CustomHeadersConfig"]["Items"]
+    ]
     assert extra == [{"Header": "Cache-Control", "Value": "no-store", "Override": True}]
     assert len(complaint_policy["CustomHeadersConfig"]["Items"]) == len(security["CustomHeadersConfig"]["Items"]) + 1
 
@@ -295,8 +343,12 @@ def test_the_no_store_patterns_take_every_complaint_page_and_nothing_else() -> N
     languages = sorted(p.name for p in (ROOT / "content" / "pages").iterdir() if p.is_dir())
     assert len(languages) >= 14
     for prefix in ["", *(f"/{lang}" for lang in languages if lang != "en")]:
-        for page in ("/complaint/", "/complaint/index.html", "/complaint/follow-up/",
-                     "/complaint/follow-up/index.html"):
+        for page in (
+            "/complaint/",
+            "/complaint/index.html",
+            "/complaint/follow-up/",
+            "/complaint/follow-up/index.html",
+        ):
             assert no_store(prefix + page), prefix + page
         for page in ("/", "/book/", "/guides/leaving/reading-your-contract/", "/complaints-policy/"):
             assert not no_store(prefix + page), prefix + page
@@ -306,12 +358,20 @@ def test_the_no_store_patterns_take_every_complaint_page_and_nothing_else() -> N
 
 # ---- API Gateway, WAF, logs, alarms --------------------------------------------------------------
 
+
 def test_api_access_logs_hold_no_client_data_and_requests_are_throttled() -> None:
     api = props("RestAPI")
     assert api["EndpointConfiguration"] == "REGIONAL"
     log_format = api["AccessLogSetting"]["Format"]
-    assert set(json.loads(log_format)) == {"requestId", "time", "httpMethod", "resourcePath", "status",
-                                           "responseLatency", "integrationLatency"}
+    assert set(json.loads(log_format)) == {
+        "requestId",
+        "time",
+        "httpMethod",
+        "resourcePath",
+        "status",
+        "responseLatency",
+        "integrationLatency",
+    }
     for word in ("identity", "sourceIp", "userAgent", "caller", "user", "authorizer"):
         assert word not in log_format
     (settings,) = api["MethodSettings"]
@@ -351,7 +411,7 @@ def waf_field(field: dict[str, Any], request: dict[str, Any]) -> str | None:
 
 
 def waf_matches(statement: dict[str, Any], request: dict[str, Any], refs: dict[str, str]) -> bool:
-    (kind, spec), = statement.items()
+    ((kind, spec),) = statement.items()
     if kind == "AndStatement":
         return all(waf_matches(s, request, refs) for s in spec["Statements"])
     if kind == "OrStatement":
@@ -366,8 +426,12 @@ def waf_matches(statement: dict[str, Any], request: dict[str, Any], refs: dict[s
         return re.search(spec["RegexString"], value) is not None
     if kind == "ByteMatchStatement":
         wanted = iam.resolve(spec["SearchString"], refs)
-        return {"EXACTLY": value == wanted, "STARTS_WITH": value.startswith(wanted),
-                "ENDS_WITH": value.endswith(wanted), "CONTAINS": wanted in value}[spec["PositionalConstraint"]]
+        return {
+            "EXACTLY": value == wanted,
+            "STARTS_WITH": value.startswith(wanted),
+            "ENDS_WITH": value.endswith(wanted),
+            "CONTAINS": wanted in value,
+        }[spec["PositionalConstraint"]]
     raise AssertionError(f"statement {kind} is not simulated here")
 
 
@@ -384,8 +448,11 @@ def waf_rules() -> list[dict[str, Any]]:
 def waf_verdict(method: str, edge_path: str, headers: dict[str, str] | None = None) -> str | None:
     """The first rule whose statement (a rate rule's scope-down) takes the request, as API Gateway
     receives it from CloudFront: the stage's /api before the edge's path."""
-    request = {"method": method, "path": "/api" + edge_path,
-               "headers": {ORIGIN_HEADER: ORIGIN_SECRET} if headers is None else headers}
+    request = {
+        "method": method,
+        "path": "/api" + edge_path,
+        "headers": {ORIGIN_HEADER: ORIGIN_SECRET} if headers is None else headers,
+    }
     for rule in waf_rules():
         statement = rule["Statement"]
         if "RateBasedStatement" in statement:
@@ -401,37 +468,40 @@ def iam_refs_sub(statement: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(text))
 
 
-@pytest.mark.parametrize(("method", "path", "rule"), [
-    # submissions: with and without the trailing slash API Gateway ignores, however written
-    ("POST", "/api/bookings", "booking-submissions"),
-    ("POST", "/api/bookings/", "booking-submissions"),
-    ("POST", "/api/waitlist", "booking-submissions"),
-    ("POST", "/api/waitlist/", "booking-submissions"),
-    ("POST", "/api/complaints", "complaint-submissions"),
-    ("POST", "/api/complaints/", "complaint-submissions"),
-    ("POST", "/API/Complaints", "complaint-submissions"),
-    ("POST", "/api//complaints", "complaint-submissions"),
-    ("POST", "/api/./complaints/", "complaint-submissions"),
-    ("POST", "/api/%63omplaints", "complaint-submissions"),
-    ("POST", "/api/x/../bookings", "booking-submissions"),
-    # look-ups: receipts and manage codes, any method
-    ("POST", "/api/complaints/lookup", "complaint-receipts"),
-    ("POST", "/api/complaints/lookup/", "complaint-receipts"),
-    ("POST", "/api/complaints/messages", "complaint-receipts"),
-    ("POST", "/api/complaints/%6Cookup", "complaint-receipts"),
-    ("GET", "/api/bookings/K7QX3M", "booking-lookups"),
-    ("PATCH", "/api/bookings/K7QX3M/", "booking-lookups"),
-    ("DELETE", "/api/bookings/K7QX3M", "booking-lookups"),
-    ("GET", "/api/bookings/K7QX3M/calendar.ics", "booking-lookups"),
-    # everything else passes untouched
-    ("GET", "/api/complaints", None),
-    ("GET", "/api/bookings", None),
-    ("GET", "/api/waitlist", None),
-    ("GET", "/api/centres/tj-dushanbe/services/legal_advice/slots", None),
-    ("GET", "/api/challenge", None),
-    ("POST", "/api/feedback", None),
-    ("GET", "/api/health", None),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "rule"),
+    [
+        # submissions: with and without the trailing slash API Gateway ignores, however written
+        ("POST", "/api/bookings", "booking-submissions"),
+        ("POST", "/api/bookings/", "booking-submissions"),
+        ("POST", "/api/waitlist", "booking-submissions"),
+        ("POST", "/api/waitlist/", "booking-submissions"),
+        ("POST", "/api/complaints", "complaint-submissions"),
+        ("POST", "/api/complaints/", "complaint-submissions"),
+        ("POST", "/API/Complaints", "complaint-submissions"),
+        ("POST", "/api//complaints", "complaint-submissions"),
+        ("POST", "/api/./complaints/", "complaint-submissions"),
+        ("POST", "/api/%63omplaints", "complaint-submissions"),
+        ("POST", "/api/x/../bookings", "booking-submissions"),
+        # look-ups: receipts and manage codes, any method
+        ("POST", "/api/complaints/lookup", "complaint-receipts"),
+        ("POST", "/api/complaints/lookup/", "complaint-receipts"),
+        ("POST", "/api/complaints/messages", "complaint-receipts"),
+        ("POST", "/api/complaints/%6Cookup", "complaint-receipts"),
+        ("GET", "/api/bookings/K7QX3M", "booking-lookups"),
+        ("PATCH", "/api/bookings/K7QX3M/", "booking-lookups"),
+        ("DELETE", "/api/bookings/K7QX3M", "booking-lookups"),
+        ("GET", "/api/bookings/K7QX3M/calendar.ics", "booking-lookups"),
+        # everything else passes untouched
+        ("GET", "/api/complaints", None),
+        ("GET", "/api/bookings", None),
+        ("GET", "/api/waitlist", None),
+        ("GET", "/api/centres/tj-dushanbe/services/legal_advice/slots", None),
+        ("GET", "/api/challenge", None),
+        ("POST", "/api/feedback", None),
+        ("GET", "/api/health", None),
+    ],
+)
 def test_each_rate_rule_takes_its_routes_with_or_without_the_slash(method: str, path: str, rule: str | None) -> None:
     assert waf_verdict(method, path) == rule
 
@@ -447,9 +517,14 @@ def test_only_requests_from_cloudfront_reach_the_rate_rules() -> None:
     assert matcher["FieldToMatch"] == {"SingleHeader": {"Name": custom["HeaderName"]}}
     assert matcher["SearchString"] == custom["HeaderValue"] == {"Fn::Sub": SECRET_REF}
     assert matcher["PositionalConstraint"] == "EXACTLY" and matcher["TextTransformations"] == [
-        {"Priority": 0, "Type": "NONE"}]
-    for headers in ({}, {ORIGIN_HEADER: ORIGIN_SECRET[:-1]}, {ORIGIN_HEADER: ORIGIN_SECRET + " "},
-                    {ORIGIN_HEADER: ORIGIN_SECRET.upper()}):
+        {"Priority": 0, "Type": "NONE"}
+    ]
+    for headers in (
+        {},
+        {ORIGIN_HEADER: ORIGIN_SECRET[:-1]},
+        {ORIGIN_HEADER: ORIGIN_SECRET + " "},
+        {ORIGIN_HEADER: ORIGIN_SECRET.upper()},
+    ):
         assert waf_verdict("POST", "/api/complaints", headers) == "through-cloudfront-only"
         assert waf_verdict("GET", "/api/health", headers) == "through-cloudfront-only"
     assert waf_verdict("GET", "/api/health") is None
@@ -470,12 +545,17 @@ def test_the_rate_rules_count_each_viewer_network_and_keep_no_addresses() -> Non
     for name, rate in rates.items():
         # per viewer (the CloudFront function's header), never per CloudFront edge (AggregateKeyType IP)
         assert rate["AggregateKeyType"] == "CUSTOM_KEYS", name
-        assert rate["CustomKeys"] == [{"Header": {"Name": VIEWER_NETWORK_HEADER,
-                                                  "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}]
+        assert rate["CustomKeys"] == [
+            {"Header": {"Name": VIEWER_NETWORK_HEADER, "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}
+        ]
         assert rate["EvaluationWindowSec"] == 300 and 10 <= rate["Limit"] <= 200, name
     # submissions are held tighter than look-ups, and complaints tightest
-    assert rates["complaint-submissions"]["Limit"] < rates["booking-submissions"]["Limit"] \
-        < rates["complaint-receipts"]["Limit"] < rates["booking-lookups"]["Limit"]
+    assert (
+        rates["complaint-submissions"]["Limit"]
+        < rates["booking-submissions"]["Limit"]
+        < rates["complaint-receipts"]["Limit"]
+        < rates["booking-lookups"]["Limit"]
+    )
     assert not resources("AWS::WAFv2::LoggingConfiguration")
     association = props("ApiWebAclAssociation")["ResourceArn"]["Fn::Sub"]
     assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in association
@@ -498,6 +578,7 @@ def test_alarms_cover_5xx_lambda_errors_and_throttles() -> None:
 
 
 # ---- IAM -----------------------------------------------------------------------------------------
+
 
 def role_statements() -> list[dict[str, Any]]:
     found = []
@@ -526,18 +607,29 @@ def test_iam_names_every_resource_and_no_wildcard_action() -> None:
 
 def test_the_functions_may_call_exactly_the_dynamodb_operations_the_code_uses() -> None:
     sources = "\n".join(p.read_text() for p in (ROOT / "backend" / "chalicelib").rglob("*.py"))
-    called = set(re.findall(r"\.(get_item|batch_get_item|put_item|update_item|delete_item|query|scan|"
-                            r"transact_write_items|transact_get_items|batch_write_item|describe_table)\(", sources))
+    called = set(
+        re.findall(
+            r"\.(get_item|batch_get_item|put_item|update_item|delete_item|query|scan|"
+            r"transact_write_items|transact_get_items|batch_write_item|describe_table)\(",
+            sources,
+        )
+    )
     # A transaction is authorised through the actions of the items it writes or checks.
     needed = {"".join(w.title() for w in c.split("_")) for c in called} - {"TransactWriteItems"}
     if "transact_write_items" in called:
         needed |= {"PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"}
     chalice_policy = json.loads((ROOT / "backend" / ".chalice" / "policy-prod.json").read_text())
-    chalice_actions = {a for s in chalice_policy["Statement"] if s["Effect"] == "Allow" for a in as_list(s["Action"])
-                       if a.startswith("dynamodb:")}
+    chalice_actions = {
+        a
+        for s in chalice_policy["Statement"]
+        if s["Effect"] == "Allow"
+        for a in as_list(s["Action"])
+        if a.startswith("dynamodb:")
+    }
     for role in ("ApiHandlerRole", "ReleaseExpiredOffersRole"):
-        statement = next(s for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"]
-                         if s["Sid"] == "AppTableData")
+        statement = next(
+            s for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"] if s["Sid"] == "AppTableData"
+        )
         granted = {a.removeprefix("dynamodb:") for a in statement["Action"]}
         assert granted == needed, role
         assert {f"dynamodb:{a}" for a in granted} == chalice_actions  # `chalice deploy` gets the same
@@ -561,27 +653,41 @@ def test_audit_lines_can_be_appended_and_read_but_never_changed_or_removed(role:
     assert decisions["DeleteItem", "BOOKING#K7QX3M"] == iam.ALLOW
     assert decisions["PutItem", "AUDIT#CENTRE#tj-dushanbe"] == iam.ALLOW
     # an index holds no audit line to change: the deny names the table, and reads of indexes go on
-    assert iam.decide(statements, "dynamodb:Query", f"{TABLE_ARN}/index/GSI1",
-                      {"dynamodb:LeadingKeys": ["QUEUE#general#tj-dushanbe"]}, TABLE_REFS) == iam.ALLOW
+    assert (
+        iam.decide(
+            statements,
+            "dynamodb:Query",
+            f"{TABLE_ARN}/index/GSI1",
+            {"dynamodb:LeadingKeys": ["QUEUE#general#tj-dushanbe"]},
+            TABLE_REFS,
+        )
+        == iam.ALLOW
+    )
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
 def test_chalices_own_policies_keep_audit_lines_append_only_too(stage: str) -> None:
     """`chalice deploy` (without the template) uses .chalice/policy-<stage>.json: the same deny."""
     policy = json.loads((ROOT / "backend" / ".chalice" / f"policy-{stage}.json").read_text())
-    iam.assert_audit_lines_append_only(policy["Statement"], f"arn:aws:dynamodb:eu-west-1:123456789012:table/"
-                                                            f"passerelle-{stage}")
+    iam.assert_audit_lines_append_only(
+        policy["Statement"], f"arn:aws:dynamodb:eu-west-1:123456789012:table/passerelle-{stage}"
+    )
     (chalice_deny,) = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
-    template_deny = next(s for s in props("ApiHandlerRole")["Policies"][0]["PolicyDocument"]["Statement"]
-                         if s["Effect"] == "Deny")
-    assert {k: v for k, v in chalice_deny.items() if k != "Resource"} == \
-        {k: v for k, v in template_deny.items() if k != "Resource"}
+    template_deny = next(
+        s for s in props("ApiHandlerRole")["Policies"][0]["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"
+    )
+    assert {k: v for k, v in chalice_deny.items() if k != "Resource"} == {
+        k: v for k, v in template_deny.items() if k != "Resource"
+    }
 
 
 def test_only_the_api_function_reads_the_secret() -> None:
     def secret_readers(role: str) -> list[Any]:
-        return [s for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"]
-                if "secretsmanager:GetSecretValue" in as_list(s["Action"])]
+        return [
+            s
+            for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"]
+            if "secretsmanager:GetSecretValue" in as_list(s["Action"])
+        ]
 
     (reader,) = secret_readers("ApiHandlerRole")
     assert reader["Resource"] == [{"Ref": "ServerSecret"}, {"Ref": "OriginSecret"}]
@@ -601,6 +707,7 @@ def test_the_functions_are_configured_from_the_stack() -> None:
 
 
 # ---- staff sign-in -------------------------------------------------------------------------------
+
 
 def test_staff_accounts_are_created_by_admins_with_mfa_and_cannot_widen_their_own_access() -> None:
     pool = props("UserPool")
@@ -626,14 +733,23 @@ def test_staff_accounts_are_created_by_admins_with_mfa_and_cannot_widen_their_ow
 
 def test_the_stack_outputs_what_deploy_and_destroy_read() -> None:
     outputs = set(template()["Outputs"])
-    assert {"SiteBucket", "DistributionId", "DistributionDomain", "UserPoolId", "UserPoolClientId", "AuthDomain",
-            "TableName", "ApiUrl"} <= outputs
+    assert {
+        "SiteBucket",
+        "DistributionId",
+        "DistributionDomain",
+        "UserPoolId",
+        "UserPoolClientId",
+        "AuthDomain",
+        "TableName",
+        "ApiUrl",
+    } <= outputs
     scripts = (ROOT / "infra" / "deploy.sh").read_text() + (ROOT / "infra" / "destroy.sh").read_text()
     for name in set(re.findall(r"output (\w+)\)", scripts)):
         assert name in outputs, name
 
 
 # ---- the scripts ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("script", ["deploy.sh", "destroy.sh"])
 def test_the_scripts_parse(script: str) -> None:
@@ -645,8 +761,14 @@ def test_the_scripts_parse(script: str) -> None:
 def test_without_the_aws_cli_a_script_says_so_in_one_sentence(script: str, tmp_path: Path) -> None:
     bash = shutil.which("bash")
     assert bash
-    result = subprocess.run([bash, str(ROOT / "infra" / script)], env={"PATH": str(tmp_path), "HOME": str(tmp_path)},
-                            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [bash, str(ROOT / "infra" / script)],
+        env={"PATH": str(tmp_path), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 1
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
@@ -654,8 +776,9 @@ def test_without_the_aws_cli_a_script_says_so_in_one_sentence(script: str, tmp_p
 
 
 def test_make_deploy_checks_builds_packages_lints_then_deploys() -> None:
-    result = subprocess.run(["make", "-n", "deploy", "STAGE=prod"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        ["make", "-n", "deploy", "STAGE=prod"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     steps = [
         "bash infra/deploy.sh --check",
@@ -668,10 +791,15 @@ def test_make_deploy_checks_builds_packages_lints_then_deploys() -> None:
     assert all(p >= 0 for p in positions), result.stdout
     assert positions == sorted(positions)
     script = (ROOT / "infra" / "deploy.sh").read_text()
-    for step in ("aws cloudformation package", "aws cloudformation deploy", "--no-fail-on-empty-changeset",
-                 "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND", "infra/sync_site.py", "create-invalidation"):
+    for step in (
+        "aws cloudformation package",
+        "aws cloudformation deploy",
+        "--no-fail-on-empty-changeset",
+        "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND",
+        "infra/sync_site.py",
+        "create-invalidation",
+    ):
         assert step in script
-
 
 
 # deploy.sh against a stand-in AWS CLI and Python: which calls, in which order, with which values.
@@ -704,8 +832,9 @@ fi
 """
 
 
-def run_deploy(tmp_path: Path, *, exists: bool = False,
-               **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def run_deploy(
+    tmp_path: Path, *, exists: bool = False, **env: str
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     for name, text in (("aws", FAKE_AWS), ("python", FAKE_PYTHON)):
@@ -715,11 +844,23 @@ def run_deploy(tmp_path: Path, *, exists: bool = False,
     log.write_text("")
     if exists:
         state.touch()
-    result = subprocess.run(["bash", str(ROOT / "infra" / "deploy.sh")], capture_output=True, text=True, timeout=60,
-                            stdin=subprocess.DEVNULL, env={
-                                "PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "AWS_REGION": "eu-west-1",
-                                "PYTHON": str(bin_dir / "python"), "SITE_DIR": str(tmp_path / "site"),
-                                "FAKE_LOG": str(log), "FAKE_STATE": str(state), **env})
+    result = subprocess.run(
+        ["bash", str(ROOT / "infra" / "deploy.sh")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={
+            "PATH": f"{bin_dir}:/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "AWS_REGION": "eu-west-1",
+            "PYTHON": str(bin_dir / "python"),
+            "SITE_DIR": str(tmp_path / "site"),
+            "FAKE_LOG": str(log),
+            "FAKE_STATE": str(state),
+            **env,
+        },
+    )
     return result, log.read_text().splitlines()
 
 
@@ -751,8 +892,9 @@ def test_the_portals_own_domain_is_deployed_once_with_its_certificate(tmp_path: 
     certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
     result, calls = run_deploy(tmp_path, SITE_DOMAIN="portal.example.org", SITE_CERTIFICATE_ARN=certificate)
     assert result.returncode == 0, result.stderr
-    assert deploys(calls) == [f"SiteUrl=https://portal.example.org SiteDomain=portal.example.org "
-                              f"SiteCertificateArn={certificate}"]
+    assert deploys(calls) == [
+        f"SiteUrl=https://portal.example.org SiteDomain=portal.example.org SiteCertificateArn={certificate}"
+    ]
     assert any(c.startswith("python SITE_URL=https://portal.example.org/ -m mkdocs build") for c in calls)
     assert "Point portal.example.org at d111abc.cloudfront.net" in result.stdout
     assert "Passerelle is at https://portal.example.org/" in result.stdout
@@ -786,11 +928,16 @@ def test_the_portals_own_domain_gets_tls_1_2_and_needs_a_certificate() -> None:
     config = props("Distribution")["DistributionConfig"]
     assert config["Aliases"] == {"Fn::If": ["HasSiteDomain", [{"Ref": "SiteDomain"}], {"Ref": "AWS::NoValue"}]}
     own, default = config["ViewerCertificate"]["Fn::If"][1:]
-    assert own == {"AcmCertificateArn": {"Ref": "SiteCertificateArn"}, "SslSupportMethod": "sni-only",
-                   "MinimumProtocolVersion": "TLSv1.2_2021"}
+    assert own == {
+        "AcmCertificateArn": {"Ref": "SiteCertificateArn"},
+        "SslSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    }
     assert default == {"CloudFrontDefaultCertificate": True}
 
+
 # ---- the site upload -----------------------------------------------------------------------------
+
 
 def test_cache_headers_follow_the_names() -> None:
     from infra import sync_site
@@ -832,10 +979,14 @@ def test_a_second_upload_of_the_same_build_changes_nothing(site: Path) -> None:
         assert head["CacheControl"] == "no-cache" and head["ContentType"].startswith("text/javascript")
         assert head["ETag"].strip('"') == hashlib.md5((site / "sw.js").read_bytes(), usedforsecurity=False).hexdigest()
         assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket="site")["Contents"]) == [
-            "guides/x/index.html", "index.html", "sw.js"]
+            "guides/x/index.html",
+            "index.html",
+            "sw.js",
+        ]
 
 
 # ---- moto's CloudFormation: the stack's table, then the app's smoke flow -------------------------
+
 
 def moto_template() -> dict[str, Any]:
     """The template's resources that moto's CloudFormation can create. It cannot create
@@ -865,19 +1016,20 @@ def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         spec = template()["Resources"]["ServerSecret"]["Properties"]["GenerateSecretString"]
         secrets = boto3.client("secretsmanager", region_name="eu-west-1")
         value = secrets.get_random_password(**spec)["RandomPassword"]
-        outputs["SecretArn"] = secrets.create_secret(Name="passerelle-prod-secret", SecretString=value,
-                                                     KmsKeyId=outputs["DataKeyArn"])["ARN"]
+        outputs["SecretArn"] = secrets.create_secret(
+            Name="passerelle-prod-secret", SecretString=value, KmsKeyId=outputs["DataKeyArn"]
+        )["ARN"]
         spec = template()["Resources"]["OriginSecret"]["Properties"]["GenerateSecretString"]
         outputs["OriginSecret"] = secrets.get_random_password(**spec)["RandomPassword"]
         outputs["OriginSecretArn"] = secrets.create_secret(
-            Name="passerelle-prod-origin", SecretString=outputs["OriginSecret"], KmsKeyId=outputs["DataKeyArn"])["ARN"]
+            Name="passerelle-prod-origin", SecretString=outputs["OriginSecret"], KmsKeyId=outputs["DataKeyArn"]
+        )["ARN"]
         reset_clients()
         yield outputs
     reset_clients()
 
 
-def test_the_app_runs_on_the_table_the_stack_created(deployed: dict[str, str],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_app_runs_on_the_table_the_stack_created(deployed: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     from app import app
 
     table = deployed["TableName"]
@@ -902,24 +1054,43 @@ def test_the_app_runs_on_the_table_the_stack_created(deployed: dict[str, str],
         slots = "/api/centres/tr-ankara/services/language_course/slots?days=14"
         found = json.loads(api.http.get(slots, headers=edge).body)
         free = [s["start"] for s in found["slots"] if s["seats_left"] > 0]
-        booked = api.http.post("/api/bookings", headers=with_proof(api, edge), body=json.dumps({
-            "centre_id": "tr-ankara", "service_id": "language_course", "start": free[0], "mode": "on_site",
-            "language": "tr"}))
+        booked = api.http.post(
+            "/api/bookings",
+            headers=with_proof(api, edge),
+            body=json.dumps(
+                {
+                    "centre_id": "tr-ankara",
+                    "service_id": "language_course",
+                    "start": free[0],
+                    "mode": "on_site",
+                    "language": "tr",
+                }
+            ),
+        )
         assert booked.status_code == 201, booked.body
         booking = json.loads(booked.body)
-        again = api.http.get(f"/api/bookings/{booking['reference']}",
-                             headers={**edge, "X-Manage-Code": booking["manage_code"]})
+        again = api.http.get(
+            f"/api/bookings/{booking['reference']}", headers={**edge, "X-Manage-Code": booking["manage_code"]}
+        )
         assert again.status_code == 200 and json.loads(again.body)["start"] == free[0]
 
         challenge = json.loads(api.http.get("/api/challenge", headers=edge).body)
         solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
-        submitted = api.http.post("/api/complaints", headers={**json_edge, "X-Proof": solved}, body=json.dumps({
-            "category": "unpaid_wages", "country": "MY", "language": "vi",
-            "description": "Smoke test: wages unpaid for two months."}))
+        submitted = api.http.post(
+            "/api/complaints",
+            headers={**json_edge, "X-Proof": solved},
+            body=json.dumps(
+                {
+                    "category": "unpaid_wages",
+                    "country": "MY",
+                    "language": "vi",
+                    "description": "Smoke test: wages unpaid for two months.",
+                }
+            ),
+        )
         assert submitted.status_code == 201, submitted.body
         receipt = json.loads(submitted.body)["receipt"]
-        looked_up = api.http.post("/api/complaints/lookup", headers=json_edge,
-                                  body=json.dumps({"receipt": receipt}))
+        looked_up = api.http.post("/api/complaints/lookup", headers=json_edge, body=json.dumps({"receipt": receipt}))
         assert looked_up.status_code == 200, looked_up.body
         assert json.loads(looked_up.body)["category"] == "unpaid_wages"
 
@@ -928,12 +1099,14 @@ def test_the_app_runs_on_the_table_the_stack_created(deployed: dict[str, str],
     assert {i["PK"]["S"].split("#")[0] for i in items} >= {"BOOKING", "COMPLAINT"}
     from chalicelib.core.secrets import server_key
 
-    secret = boto3.client("secretsmanager", region_name="eu-west-1").get_secret_value(
-        SecretId=deployed["SecretArn"])["SecretString"]
+    secret = boto3.client("secretsmanager", region_name="eu-west-1").get_secret_value(SecretId=deployed["SecretArn"])[
+        "SecretString"
+    ]
     assert server_key() == bytes.fromhex(secret) and len(server_key()) == 32
 
 
 # ---- the cost model ------------------------------------------------------------------------------
+
 
 def test_the_cost_model_prices_what_was_measured() -> None:
     from devstack.bench.cost import BOOKING, COMPLAINT, PRICES, RouteUse, cost_rows
@@ -942,10 +1115,14 @@ def test_the_cost_model_prices_what_was_measured() -> None:
     heavy = {**free, "POST /api/bookings": RouteUse(read_units=0.5, write_units=8, milliseconds=40)}
     rows = dict(cost_rows(free, guide_bytes=40_000, guide_requests=5))
     guide = float(rows["cost per 1,000 guide views (USD; first view, CloudFront)"])
-    assert guide == pytest.approx(1000 * (40_000 / 1e9 * PRICES["cloudfront_gb"] + 5 * PRICES["cloudfront_request"]),
-                                  abs=1e-4)
+    assert guide == pytest.approx(
+        1000 * (40_000 / 1e9 * PRICES["cloudfront_gb"] + 5 * PRICES["cloudfront_request"]), abs=1e-4
+    )
     cheap = float(rows["cost per 1,000 bookings (USD; slots, book, read back)"])
     dear = float(dict(cost_rows(heavy, 40_000, 5))["cost per 1,000 bookings (USD; slots, book, read back)"])
-    expected = 1000 * (8 * PRICES["dynamodb_write_unit"] + 0.5 * PRICES["dynamodb_read_unit"]
-                       + (0.080 - 0.002) * 0.5 * PRICES["lambda_gb_second"])
+    expected = 1000 * (
+        8 * PRICES["dynamodb_write_unit"]
+        + 0.5 * PRICES["dynamodb_read_unit"]
+        + (0.080 - 0.002) * 0.5 * PRICES["lambda_gb_second"]
+    )
     assert dear - cheap == pytest.approx(expected, abs=1e-4)

@@ -23,8 +23,12 @@ from tests.unit.conftest import TABLE, body, with_proof
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # Monday, 05:00 in Dushanbe
 CENTRE, SERVICE = "tj-dushanbe", "legal_advice"  # one seat a slot
-COMPLAINT = {"category": "unpaid_wages", "country": "MY", "language": "km",
-             "description": "Three months without pay at the factory."}
+COMPLAINT = {
+    "category": "unpaid_wages",
+    "country": "MY",
+    "language": "km",
+    "description": "Three months without pay at the factory.",
+}
 
 
 @pytest.fixture
@@ -48,18 +52,28 @@ def slots(api: Client, centre: str = CENTRE, service: str = SERVICE) -> list[str
     return [s["start"] for s in found if s["seats_left"] > 0]
 
 
-def book(api: Client, start: str, viewer: str, centre: str = CENTRE, service: str = SERVICE,
-         headers: dict[str, str] | None = None, **fields: Any) -> Any:
-    payload = {"centre_id": centre, "service_id": service, "start": start, "mode": "phone", "language": "ru",
-               **fields}
-    return api.http.post("/api/bookings", body=json.dumps(payload),
-                         headers=with_proof(api, {"X-Passerelle-Viewer": viewer, **(headers or {})}))
+def book(
+    api: Client,
+    start: str,
+    viewer: str,
+    centre: str = CENTRE,
+    service: str = SERVICE,
+    headers: dict[str, str] | None = None,
+    **fields: Any,
+) -> Any:
+    payload = {"centre_id": centre, "service_id": service, "start": start, "mode": "phone", "language": "ru", **fields}
+    return api.http.post(
+        "/api/bookings",
+        body=json.dumps(payload),
+        headers=with_proof(api, {"X-Passerelle-Viewer": viewer, **(headers or {})}),
+    )
 
 
 def wait(api: Client, day: str, viewer: str) -> Any:
     payload = {"centre_id": CENTRE, "service_id": SERVICE, "date": day, "mode": "phone", "language": "ru"}
-    return api.http.post("/api/waitlist", body=json.dumps(payload),
-                         headers=with_proof(api, {"X-Passerelle-Viewer": viewer}))
+    return api.http.post(
+        "/api/waitlist", body=json.dumps(payload), headers=with_proof(api, {"X-Passerelle-Viewer": viewer})
+    )
 
 
 def manage(api: Client, method: str, created: dict[str, Any], payload: Any = None) -> Any:
@@ -79,15 +93,21 @@ def assert_seat_limit(response: Any) -> dict[str, Any]:
 
 # ---- what a source is ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("address", "network"), [
-    ("203.0.113.5", "203.0.113.5"),
-    (" 203.0.113.5 ", "203.0.113.5"),
-    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
-    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),  # anything in the /64: one subscriber
-    ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
-    ("::ffff:203.0.113.5", "203.0.113.5"),  # IPv4 seen through IPv6
-    ("not an address", "unknown"), ("", "unknown"), (None, "unknown"),
-])
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        (" 203.0.113.5 ", "203.0.113.5"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),  # anything in the /64: one subscriber
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),  # IPv4 seen through IPv6
+        ("not an address", "unknown"),
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
+)
 def test_a_source_is_an_ipv4_address_or_an_ipv6_64(address: str | None, network: str) -> None:
     assert network_of(address) == network
 
@@ -117,8 +137,10 @@ def test_source_keys_use_a_random_daily_salt_that_expires(aws: None) -> None:
 
 # ---- the cap on places held at a centre ----------------------------------------------------------
 
-def test_a_source_holds_at_most_the_cap_at_a_centre(client: Client, clock: list[datetime],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_a_source_holds_at_most_the_cap_at_a_centre(
+    client: Client, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
     limit(monkeypatch, booking_max_places_per_source=3)
     free = slots(client)
     made = [body(book(client, start, "203.0.113.5")) for start in free[:3]]
@@ -136,8 +158,9 @@ def test_a_source_holds_at_most_the_cap_at_a_centre(client: Client, clock: list[
     assert_seat_limit(wait(client, free[0][:10], "203.0.113.5"))
 
 
-def test_addresses_in_one_ipv6_64_share_their_places(client: Client, clock: list[datetime],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_addresses_in_one_ipv6_64_share_their_places(
+    client: Client, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
     limit(monkeypatch, booking_max_places_per_source=2)
     free = slots(client)
     assert book(client, free[0], "2001:db8:1:2::1").status_code == 201
@@ -146,8 +169,9 @@ def test_addresses_in_one_ipv6_64_share_their_places(client: Client, clock: list
     assert book(client, free[2], "2001:db8:1:3::1").status_code == 201  # another /64
 
 
-def test_places_are_counted_across_days_whatever_the_salt(client: Client, clock: list[datetime],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_places_are_counted_across_days_whatever_the_salt(
+    client: Client, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The salt changes every day, the places a source holds do not: a script cannot book five more
     each day."""
     limit(monkeypatch, booking_max_places_per_source=3)
@@ -162,8 +186,9 @@ def test_places_are_counted_across_days_whatever_the_salt(client: Client, clock:
     assert sorted(len(i["places"]["M"]) for i in held) == [1, 2]  # two days' keys, one source
 
 
-def test_cancelling_frees_a_place_and_moving_keeps_it(client: Client, clock: list[datetime],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancelling_frees_a_place_and_moving_keeps_it(
+    client: Client, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
     limit(monkeypatch, booking_max_places_per_source=2)
     free = slots(client)
     first, second = (body(book(client, s, "203.0.113.5")) for s in free[:2])
@@ -175,8 +200,9 @@ def test_cancelling_frees_a_place_and_moving_keeps_it(client: Client, clock: lis
     assert_seat_limit(book(client, free[3], "203.0.113.5"))
 
 
-def test_places_free_again_when_their_time_has_passed(client: Client, clock: list[datetime],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_places_free_again_when_their_time_has_passed(
+    client: Client, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
     limit(monkeypatch, booking_max_places_per_source=1)
     free = slots(client)
     made = body(book(client, free[0], "203.0.113.5"))
@@ -191,8 +217,9 @@ def test_places_free_again_when_their_time_has_passed(client: Client, clock: lis
     assert late.status_code == 409 and body(late)["error"]["field"] == "reference"
 
 
-def test_an_offer_that_expires_gives_its_place_back(client: Client, clock: list[datetime],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_offer_that_expires_gives_its_place_back(
+    client: Client, clock: list[datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
     limit(monkeypatch, booking_max_places_per_source=1)
     start = slots(client)[0]
     taken = body(book(client, start, "198.51.100.7"))
@@ -205,7 +232,8 @@ def test_an_offer_that_expires_gives_its_place_back(client: Client, clock: list[
 
 
 def test_the_booking_keeps_no_source_and_the_phone_hash_expires_with_its_time(
-        client: Client, clock: list[datetime]) -> None:
+    client: Client, clock: list[datetime]
+) -> None:
     free = slots(client)
     made = body(book(client, free[0], "203.0.113.5", contact={"phone": "+992931234567"}))
     stored = {i["SK"]["S"]: i for i in items() if i["PK"]["S"] == f"BOOKING#{made['reference']}"}
@@ -228,6 +256,7 @@ def test_the_booking_keeps_no_source_and_the_phone_hash_expires_with_its_time(
 
 # ---- idempotency records -------------------------------------------------------------------------
 
+
 def test_the_idempotency_record_keeps_no_digest_of_the_body(client: Client, clock: list[datetime]) -> None:
     from chalicelib.core.secrets import keyed_hash
 
@@ -240,10 +269,18 @@ def test_the_idempotency_record_keeps_no_digest_of_the_body(client: Client, cloc
     reused = book(client, slots(client)[1], "203.0.113.5", headers=key, contact=contact)
     assert reused.status_code == 422  # retries are still checked against the first request
     record = next(i for i in items() if i["PK"]["S"] == "IDEMPOTENCY#booking")
-    sent = {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "phone", "language": "ru",
-            "contact": contact}
-    digests = {hashlib.md5(json.dumps(b, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
-               for b in (sent, {**sent, "contact": {**contact, "phone": "+992 93 123 4567"}})}
+    sent = {
+        "centre_id": CENTRE,
+        "service_id": SERVICE,
+        "start": start,
+        "mode": "phone",
+        "language": "ru",
+        "contact": contact,
+    }
+    digests = {
+        hashlib.md5(json.dumps(b, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
+        for b in (sent, {**sent, "contact": {**contact, "phone": "+992 93 123 4567"}})
+    }
     dump = json.dumps(record)
     assert record["validation"]["S"] not in digests and "931234567" not in dump and "Rustam" not in dump
     assert "no-digest-of-the-body-0001" not in dump
@@ -252,14 +289,21 @@ def test_the_idempotency_record_keeps_no_digest_of_the_body(client: Client, cloc
 
 # ---- complaints and receipt look-ups -------------------------------------------------------------
 
+
 def complain(api: Client, viewer: str) -> Any:
-    return api.http.post("/api/complaints", body=json.dumps(COMPLAINT),
-                         headers=with_proof(api, {"X-Passerelle-Viewer": viewer}))
+    return api.http.post(
+        "/api/complaints", body=json.dumps(COMPLAINT), headers=with_proof(api, {"X-Passerelle-Viewer": viewer})
+    )
 
 
 def look_up(api: Client, receipt: str, viewer: str) -> int:
-    return int(api.http.post("/api/complaints/lookup", body=json.dumps({"receipt": receipt}),
-                             headers={"Content-Type": "application/json", "X-Passerelle-Viewer": viewer}).status_code)
+    return int(
+        api.http.post(
+            "/api/complaints/lookup",
+            body=json.dumps({"receipt": receipt}),
+            headers={"Content-Type": "application/json", "X-Passerelle-Viewer": viewer},
+        ).status_code
+    )
 
 
 def test_complaints_are_limited_per_source(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,7 +319,8 @@ def test_complaints_are_limited_per_source(client: Client, monkeypatch: pytest.M
 
 
 def test_only_the_failing_source_waits_and_right_receipts_never_count(
-        client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     limit(monkeypatch, lookup_failures_per_source=3)
     receipt = body(complain(client, "198.51.100.7"))["receipt"]
     # the person reads their complaint again and again: a right receipt is no failure

@@ -14,13 +14,30 @@ from devstack.server import StaticSite, request_target
 from tests.edge_paths import FOLDER_TRICKS, OFF_HOST_TRICKS, hosts
 
 
-@pytest.mark.parametrize(("host", "loopback"), [
-    ("127.0.0.1", True), ("127.0.0.7", True), ("127.255.255.254", True), ("::1", True), ("[::1]", True),
-    ("localhost", True), ("LOCALHOST", True), ("localhost.", True), ("::ffff:127.0.0.1", True),
-    ("0.0.0.0", False), ("", False), ("::", False), ("192.0.2.2", False), ("10.0.0.5", False),
-    ("fd00::2", False), ("portal.example.org", False), ("localhost.example.org", False), ("127.0.0.1.nip.io", False),
-    ("::ffff:192.0.2.2", False),
-])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.7", True),
+        ("127.255.255.254", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("localhost.", True),
+        ("::ffff:127.0.0.1", True),
+        ("0.0.0.0", False),
+        ("", False),
+        ("::", False),
+        ("192.0.2.2", False),
+        ("10.0.0.5", False),
+        ("fd00::2", False),
+        ("portal.example.org", False),
+        ("localhost.example.org", False),
+        ("127.0.0.1.nip.io", False),
+        ("::ffff:192.0.2.2", False),
+    ],
+)
 def test_only_loopback_addresses_and_localhost_are_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
@@ -48,10 +65,17 @@ def headers(**values: str) -> Message:
     return message
 
 
-@pytest.mark.parametrize(("authority", "host"), [
-    ("127.0.0.1:8000", "127.0.0.1"), ("localhost", "localhost"), ("[::1]:8000", "::1"), ("[::1]", "::1"),
-    ("portal.example.org:443", "portal.example.org"), ("::1", "::1"),
-])
+@pytest.mark.parametrize(
+    ("authority", "host"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1"),
+        ("localhost", "localhost"),
+        ("[::1]:8000", "::1"),
+        ("[::1]", "::1"),
+        ("portal.example.org:443", "portal.example.org"),
+        ("::1", "::1"),
+    ],
+)
 def test_the_host_of_a_host_header(authority: str, host: str) -> None:
     assert authority_host(authority) == host
 
@@ -71,15 +95,18 @@ def test_a_request_is_local_from_a_loopback_peer_to_a_loopback_name_without_a_pr
         assert not local_request("127.0.0.1", headers(Host="127.0.0.1:8000", **{proxy: "198.51.100.7"})), proxy
 
 
-@pytest.mark.parametrize(("target", "path", "query"), [
-    ("/api/health", "/api/health", ""),
-    ("/api/centres?lang=fr", "/api/centres", "lang=fr"),
-    ("//evil.example/x", "//evil.example/x", ""),  # a path with an empty first segment, not a host
-    ("//api/health", "//api/health", ""),
-    ("/fr/#top", "/fr/", ""),
-    ("http://127.0.0.1:8000/fr/?a=1", "/fr/", "a=1"),  # the absolute form: its host is ignored
-    ("http://evil.example", "/", ""),
-])
+@pytest.mark.parametrize(
+    ("target", "path", "query"),
+    [
+        ("/api/health", "/api/health", ""),
+        ("/api/centres?lang=fr", "/api/centres", "lang=fr"),
+        ("//evil.example/x", "//evil.example/x", ""),  # a path with an empty first segment, not a host
+        ("//api/health", "//api/health", ""),
+        ("/fr/#top", "/fr/", ""),
+        ("http://127.0.0.1:8000/fr/?a=1", "/fr/", "a=1"),  # the absolute form: its host is ignored
+        ("http://evil.example", "/", ""),
+    ],
+)
 def test_the_request_target_is_split_without_taking_a_path_for_a_host(target: str, path: str, query: str) -> None:
     assert request_target(target) == (path, query)
 

@@ -40,6 +40,7 @@ BYDAY = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
 # ---- validation with HSDS's schemas ---------------------------------------------------------------
 
+
 @cache
 def registry() -> Registry[Any]:
     """Every vendored schema under the address HSDS publishes it at, so that relative $refs
@@ -69,8 +70,10 @@ def validator(ref: str) -> Draft202012Validator:
 
 
 def problems(ref: str, instance: Any, where: str) -> list[str]:
-    return [f"{where} at {error.json_path}: {error.message}"
-            for error in sorted(validator(ref).iter_errors(instance), key=lambda e: e.json_path)]
+    return [
+        f"{where} at {error.json_path}: {error.message}"
+        for error in sorted(validator(ref).iter_errors(instance), key=lambda e: e.json_path)
+    ]
 
 
 def table_problems(document: dict[str, Any]) -> list[str]:
@@ -122,8 +125,16 @@ def test_a_broken_row_or_service_is_named_with_its_table_id_and_path(catalogue: 
     del address["id"]
     schedule = tables["schedules"][3]
     schedule["timezone"] = "Asia/Dushanbe"
-    tables["locations"][1]["addresses"] = [{"address_1": "1 Road", "city": "X", "state_province": "",
-                                            "postal_code": "", "country": "TJ", "address_type": "physical"}]
+    tables["locations"][1]["addresses"] = [
+        {
+            "address_1": "1 Road",
+            "city": "X",
+            "state_province": "",
+            "postal_code": "",
+            "country": "TJ",
+            "address_type": "physical",
+        }
+    ]
     found = table_problems(tables)
     location_id = tables["locations"][1]["id"]
     assert found == [
@@ -138,18 +149,24 @@ def test_a_broken_row_or_service_is_named_with_its_table_id_and_path(catalogue: 
     page["total_items"] = "154"
     found = service_problems(page)
     assert "services.json (the HSDS API's Page of services) at $.total_items: '154' is not of type 'integer'" in found
-    assert f"services.json contents[2] (id {service['id']}) at $.status: 'open' is not one of " \
-           "['active', 'inactive', 'defunct', 'temporarily closed']" in found
-    assert f"services.json contents[2] (id {service['id']}) at $.service_at_locations[0].location.schedules[0].freq: " \
-           "'DAILY' is not one of ['WEEKLY', 'MONTHLY']" in found
+    assert (
+        f"services.json contents[2] (id {service['id']}) at $.status: 'open' is not one of "
+        "['active', 'inactive', 'defunct', 'temporarily closed']" in found
+    )
+    assert (
+        f"services.json contents[2] (id {service['id']}) at $.service_at_locations[0].location.schedules[0].freq: "
+        "'DAILY' is not one of ['WEEKLY', 'MONTHLY']" in found
+    )
     bad_uri = copy.deepcopy(files["hsds.json"])
     bad_uri["organizations"][0]["website"] = "/centres/tj-dushanbe/"
     assert table_problems(bad_uri) == [
         f"hsds.json organizations[0] (id {bad_uri['organizations'][0]['id']}) at $.website: "
-        "'/centres/tj-dushanbe/' is not a 'uri'"]
+        "'/centres/tj-dushanbe/' is not a 'uri'"
+    ]
 
 
 # ---- ids and references -------------------------------------------------------------------------
+
 
 def schema(table: str) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads((SCHEMAS / f"{open_data.TABLES[table]}.json").read_text())
@@ -165,8 +182,14 @@ def test_tables_refer_to_each_other_by_stable_ids(catalogue: Catalogue) -> None:
         for field in schema(table).get("tabular_required", []):
             assert all(field in row for row in data[table]), f"{table}: {field} is required in tabular form"
     known = {table: set(values) for table, values in ids.items()}
-    references = {"organization_id": "organizations", "location_id": "locations", "service_id": "services",
-                  "link_id": "services", "taxonomy_term_id": "taxonomy_terms", "taxonomy_id": "taxonomies"}
+    references = {
+        "organization_id": "organizations",
+        "location_id": "locations",
+        "service_id": "services",
+        "link_id": "services",
+        "taxonomy_term_id": "taxonomy_terms",
+        "taxonomy_id": "taxonomies",
+    }
     for table, rows in data.items():
         for row in rows:
             for field, target in references.items():
@@ -241,6 +264,7 @@ def test_sample_data_is_labelled_in_every_record_people_could_call(catalogue: Ca
 
 # ---- schedules, read the way an HSDS consumer reads them ----------------------------------------
 
+
 def _instant(day: date, value: str) -> datetime:
     """An HSDS opens_at/closes_at on a day, as a UTC instant: 09:00+02:00, 24:00 being midnight."""
     match = re.fullmatch(r"(\d\d):(\d\d)([+-]\d\d:\d\d)", value)
@@ -266,7 +290,8 @@ def hsds_hours(schedules: list[dict[str, Any]], day: date) -> set[tuple[datetime
 
 
 def test_schedules_give_the_booking_hours_at_the_right_instant_every_day_for_a_year(
-        built: tuple[date, dict[str, dict[str, Any]]], catalogue: Catalogue) -> None:
+    built: tuple[date, dict[str, dict[str, Any]]], catalogue: Catalogue
+) -> None:
     """Summer time, dated exceptions and a mobile team's stops: for each centre and each of the
     next 366 days, HSDS's fields alone give the same opening hours as the booking rules, as the
     same UTC instants."""
@@ -280,27 +305,36 @@ def test_schedules_give_the_booking_hours_at_the_right_instant_every_day_for_a_y
         zone = ZoneInfo(centre.timezone)
         for n in range(367):
             day = today + timedelta(days=n)
-            expected = {(_at(day, opens, zone).astimezone(UTC), _at(day, closes, zone).astimezone(UTC))
-                        for opens, closes in day_ranges(centre, day, {})}
+            expected = {
+                (_at(day, opens, zone).astimezone(UTC), _at(day, closes, zone).astimezone(UTC))
+                for opens, closes in day_ranges(centre, day, {})
+            }
             assert hsds_hours(schedules, day) == expected, f"{centre.id} on {day}"
 
 
 def test_summer_time_is_said_with_offsets_valid_between_the_changes(catalogue: Catalogue) -> None:
     tirana = open_data.stable_id("loc", "al-tirana")
-    rows = [r for r in open_data.hsds_tables(catalogue, SITE, date(2027, 7, 1))["schedules"]
-            if r["location_id"] == tirana and r["byday"] == "WE"]
+    rows = [
+        r
+        for r in open_data.hsds_tables(catalogue, SITE, date(2027, 7, 1))["schedules"]
+        if r["location_id"] == tirana and r["byday"] == "WE"
+    ]
     assert [(r.get("valid_from"), r.get("valid_to"), r["timezone"], r["opens_at"]) for r in rows] == [
         ("2027-03-28", "2027-10-30", 2, "08:00+02:00"),
         ("2027-10-31", "2028-03-25", 1, "08:00+01:00"),
         ("2028-03-26", "2028-10-28", 2, "08:00+02:00"),
     ]
     dushanbe = open_data.stable_id("loc", "tj-dushanbe")
-    rows = [r for r in open_data.hsds_tables(catalogue, SITE, date(2027, 7, 1))["schedules"]
-            if r["location_id"] == dushanbe]
+    rows = [
+        r for r in open_data.hsds_tables(catalogue, SITE, date(2027, 7, 1))["schedules"] if r["location_id"] == dushanbe
+    ]
     assert rows and all(r["timezone"] == 5 and "valid_from" not in r and "valid_to" not in r for r in rows)
     yangon = open_data.stable_id("loc", "mm-yangon")
-    assert {r["timezone"] for r in open_data.hsds_tables(catalogue, SITE, date(2027, 7, 1))["schedules"]
-            if r["location_id"] == yangon} == {6.5}
+    assert {
+        r["timezone"]
+        for r in open_data.hsds_tables(catalogue, SITE, date(2027, 7, 1))["schedules"]
+        if r["location_id"] == yangon
+    } == {6.5}
 
 
 def test_offset_spans_end_at_the_changes_of_clocks() -> None:
@@ -309,7 +343,8 @@ def test_offset_spans_end_at_the_changes_of_clocks() -> None:
     assert spans[-1].last is not None and spans[-1].last >= date(2027, 12, 5)
     assert all(a.last is not None and b.first == a.last + timedelta(days=1) for a, b in pairwise(spans))
     assert open_data.offset_spans(ZoneInfo("Asia/Dushanbe"), date(2026, 12, 4)) == [
-        open_data.Span(None, None, timedelta(hours=5))]
+        open_data.Span(None, None, timedelta(hours=5))
+    ]
     assert open_data.clock("09:30", timedelta(hours=-3, minutes=-30)) == "09:30-03:30"
 
 
@@ -325,8 +360,11 @@ def test_a_mobile_team_s_stops_are_places_with_dated_schedules(catalogue: Catalo
         place = next(p for p in places if p["name"] == visit.place["en"])
         if visit.coordinates:
             assert (place["latitude"], place["longitude"]) == (visit.coordinates.lat, visit.coordinates.lon)
-        rows = [r for r in tables["schedules"] if r["location_id"] == place["id"]
-                and r["valid_from"] == r["valid_to"] == visit.date.isoformat()]
+        rows = [
+            r
+            for r in tables["schedules"]
+            if r["location_id"] == place["id"] and r["valid_from"] == r["valid_to"] == visit.date.isoformat()
+        ]
         assert [r["opens_at"][:5] for r in rows] == [opens for opens, _ in visit.hours]
     services = [r["id"] for r in tables["services"] if r["organization_id"] == org]
     at = {(r["service_id"], r["location_id"]) for r in tables["service_at_locations"]}
@@ -334,6 +372,7 @@ def test_a_mobile_team_s_stops_are_places_with_dated_schedules(catalogue: Catalo
 
 
 # ---- the files and where the site names them ------------------------------------------------------
+
 
 def test_write_gives_both_files_for_the_address_the_site_is_built_for(tmp_path: Path, catalogue: Catalogue) -> None:
     paths = open_data.write(tmp_path, catalogue, SITE, DAYS[0])

@@ -16,8 +16,14 @@ from tests.conftest import ROOT, load_hook
 
 PAGES = ROOT / "content" / "pages"
 # The pages where a person writes about themselves, below <lang>/ in the docs tree.
-PRIVATE = ("book/index.md", "book/manage.md", "complaint/index.md", "complaint/follow-up.md",
-           "feedback/service.md", "feedback/need.md")
+PRIVATE = (
+    "book/index.md",
+    "book/manage.md",
+    "complaint/index.md",
+    "complaint/follow-up.md",
+    "feedback/service.md",
+    "feedback/need.md",
+)
 
 
 def front_matter(path: Path) -> dict[str, object]:
@@ -51,8 +57,18 @@ def test_guides_and_the_directory_have_no_quick_exit(docs: Path) -> None:
         assert "quick_exit" not in front_matter(page), page
 
 
-@pytest.mark.parametrize("url", [None, "", "http://www.example.org/", "//www.example.org/", "/complaint/",
-                                 "https://portal.example.org/weather/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        None,
+        "",
+        "http://www.example.org/",
+        "//www.example.org/",
+        "/complaint/",
+        "https://portal.example.org/weather/",
+        "javascript:alert(1)",
+    ],
+)
 def test_the_quick_exit_leads_only_to_another_site_over_https(url: str | None) -> None:
     nav = load_hook("nav")
     with pytest.raises(PluginError, match="quick_exit_url"):

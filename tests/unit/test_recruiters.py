@@ -45,8 +45,14 @@ def node_results(lists: dict[str, dict[str, Any]]) -> dict[str, Any]:
     node = shutil.which("node")
     assert node, "node (Node.js 18+, a prerequisite of make test) is needed to run match.js"
     payload = {"vectors": VECTORS, "lists": lists, "rules": {s: rules_for(s) for s in SCRIPTS}}
-    done = subprocess.run([node, str(ROOT / "tests" / "unit" / "recruiter_match.mjs")], input=json.dumps(payload),
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [node, str(ROOT / "tests" / "unit" / "recruiter_match.mjs")],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
     return result
@@ -66,6 +72,7 @@ def write_csv(path: Path, rows: list[str], *, bom: bool = False, newline: str = 
 
 
 # ---- the sample file --------------------------------------------------------------------------
+
 
 def test_sample_list_is_valid_labelled_and_covers_every_status() -> None:
     recruiters = load_recruiters()
@@ -90,51 +97,97 @@ def test_sample_names_collide_across_scripts_and_differ_only_by_tones(lists: dic
     tj = Matcher(lists["TJ"]["rules"])
     cyrillic = {a["id"]: tj.name_key(a["name"]["local"]) for a in lists["TJ"]["agencies"]}
     latin = {a["id"]: tj.name_key(a["name"]["latin"]) for a in lists["TJ"]["agencies"]}
-    assert any(c_id != l_id and latin_key.startswith(c_key)
-               for c_id, c_key in cyrillic.items() for l_id, latin_key in latin.items())
+    assert any(
+        c_id != l_id and latin_key.startswith(c_key)
+        for c_id, c_key in cyrillic.items()
+        for l_id, latin_key in latin.items()
+    )
     vn = Matcher(lists["VN"]["rules"])
     locals_ = [a["name"]["local"] for a in lists["VN"]["agencies"]]
-    same_letters = [(a, b) for i, a in enumerate(locals_) for b in locals_[i + 1:] if vn.name_key(a) == vn.name_key(b)]
+    same_letters = [(a, b) for i, a in enumerate(locals_) for b in locals_[i + 1 :] if vn.name_key(a) == vn.name_key(b)]
     assert ("Công ty Cổ phần Mẫu Thành Đạt", "Công ty Cổ phần Mẫu Thanh Đạt") in same_letters
 
 
 # ---- the model --------------------------------------------------------------------------------
+
 
 def _break(text: str, old: str, new: str) -> str:
     assert old in text, old
     return text.replace(old, new, 1)
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("        phone: \"+992000002001\"\n", "        phone: \"+992000002001\"\n        fax: \"1\"\n",
-     "countries[0] (TJ): agencies[0] (licence '№ 0000117'): fax: Extra inputs are not permitted"),
-    ("valid_until: 2029-02-28", "valid_until: 2029-02-29",
-     "countries[0] (TJ): agencies[0] (licence '№ 0000117'): valid_until: Input should be a valid date"),
-    ("valid_until: 2029-02-28", "valid_until: 2023-02-28",
-     "agencies[0] (licence '№ 0000117'): valid_until: 2023-02-28 is before valid_from 2024-03-01"),
-    ("        suspended_on: 2026-08-20\n", "",
-     "agencies[2] (licence '№ 0000093'): suspended_on: is required for a suspended licence"),
-    ("        suspended_on: 2026-08-20\n", "        suspended_on: 2026-10-20\n",
-     "agencies[2] (licence '№ 0000093'): suspended_on: 2026-10-20 is after the list's date 2026-10-01"),
-    ("        phone: \"+992000002001\"\n", "        phone: \"+992000002001\"\n        revoked_on: 2025-01-01\n",
-     "agencies[0] (licence '№ 0000117'): revoked_on: is only for a revoked licence (this one is licensed)"),
-    ("valid_until: 2027-01-14", "valid_until: 2026-01-14",
-     "agencies[1] (licence '№ 0000142'): valid_until: 2026-01-14 is before the list's date 2026-10-01: "
-     "a licence that had run out is 'expired'"),
-    ("name_local: \"ҶДММ «Ҳамроҳ Намуна»\"", "name_local: \"Hamroh Namuna\"",
-     "agencies[1] (licence '№ 0000142'): name_local: must be written in the country's script (Cyrl)"),
-    ("name_latin: \"Companion Sample Travel LLC\"", "name_latin: \"Ҳамроҳ\"",
-     "agencies[1] (licence '№ 0000142'): name_latin: must be written in Latin letters"),
-    ("licence: \"№ 0000142\"", "licence: \"117\"",
-     "agencies[1] (licence '117'): licence: same licence number as agencies[0] (licence '№ 0000117')"),
-    ("status: licensed\n        valid_from: 2025-01-15", "status: pending\n        valid_from: 2025-01-15",
-     "agencies[1] (licence '№ 0000142'): status: Input should be 'licensed', 'suspended', 'revoked' or 'expired'"),
-    ("        sample_data: true\n      - licence: \"№ 0000142\"",
-     "        sample_data: false\n      - licence: \"№ 0000142\"",
-     "agencies[0] (licence '№ 0000117'): sample_data: must be true, as the country's list says"),
-    ("      published_on: 2026-10-01", "      published_on: 2026-12-01",
-     "countries[0] (TJ): source: published_on 2026-12-01 is after checked_on 2026-11-16"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            '        phone: "+992000002001"\n',
+            '        phone: "+992000002001"\n        fax: "1"\n',
+            "countries[0] (TJ): agencies[0] (licence '№ 0000117'): fax: Extra inputs are not permitted",
+        ),
+        (
+            "valid_until: 2029-02-28",
+            "valid_until: 2029-02-29",
+            "countries[0] (TJ): agencies[0] (licence '№ 0000117'): valid_until: Input should be a valid date",
+        ),
+        (
+            "valid_until: 2029-02-28",
+            "valid_until: 2023-02-28",
+            "agencies[0] (licence '№ 0000117'): valid_until: 2023-02-28 is before valid_from 2024-03-01",
+        ),
+        (
+            "        suspended_on: 2026-08-20\n",
+            "",
+            "agencies[2] (licence '№ 0000093'): suspended_on: is required for a suspended licence",
+        ),
+        (
+            "        suspended_on: 2026-08-20\n",
+            "        suspended_on: 2026-10-20\n",
+            "agencies[2] (licence '№ 0000093'): suspended_on: 2026-10-20 is after the list's date 2026-10-01",
+        ),
+        (
+            '        phone: "+992000002001"\n',
+            '        phone: "+992000002001"\n        revoked_on: 2025-01-01\n',
+            "agencies[0] (licence '№ 0000117'): revoked_on: is only for a revoked licence (this one is licensed)",
+        ),
+        (
+            "valid_until: 2027-01-14",
+            "valid_until: 2026-01-14",
+            "agencies[1] (licence '№ 0000142'): valid_until: 2026-01-14 is before the list's date 2026-10-01: "
+            "a licence that had run out is 'expired'",
+        ),
+        (
+            'name_local: "ҶДММ «Ҳамроҳ Намуна»"',
+            'name_local: "Hamroh Namuna"',
+            "agencies[1] (licence '№ 0000142'): name_local: must be written in the country's script (Cyrl)",
+        ),
+        (
+            'name_latin: "Companion Sample Travel LLC"',
+            'name_latin: "Ҳамроҳ"',
+            "agencies[1] (licence '№ 0000142'): name_latin: must be written in Latin letters",
+        ),
+        (
+            'licence: "№ 0000142"',
+            'licence: "117"',
+            "agencies[1] (licence '117'): licence: same licence number as agencies[0] (licence '№ 0000117')",
+        ),
+        (
+            "status: licensed\n        valid_from: 2025-01-15",
+            "status: pending\n        valid_from: 2025-01-15",
+            "agencies[1] (licence '№ 0000142'): status: "
+            "Input should be 'licensed', 'suspended', 'revoked' or 'expired'",
+        ),
+        (
+            '        sample_data: true\n      - licence: "№ 0000142"',
+            '        sample_data: false\n      - licence: "№ 0000142"',
+            "agencies[0] (licence '№ 0000117'): sample_data: must be true, as the country's list says",
+        ),
+        (
+            "      published_on: 2026-10-01",
+            "      published_on: 2026-12-01",
+            "countries[0] (TJ): source: published_on 2026-12-01 is after checked_on 2026-11-16",
+        ),
+    ],
+)
 def test_a_mistake_names_the_country_the_agency_and_the_field(old: str, new: str, expected: str) -> None:
     broken = _break(CONTENT.read_text(encoding="utf-8"), old, new)
     with pytest.raises(ContentError) as excinfo:
@@ -145,8 +198,9 @@ def test_a_mistake_names_the_country_the_agency_and_the_field(old: str, new: str
 def test_every_mistake_is_reported_at_once() -> None:
     text = CONTENT.read_text(encoding="utf-8")
     text = _break(text, "valid_until: 2029-02-28", "valid_until: 2029-02-30")
-    text = _break(text, "status: licensed\n        valid_from: 2025-01-15",
-                  "status: pending\n        valid_from: 2025-01-15")
+    text = _break(
+        text, "status: licensed\n        valid_from: 2025-01-15", "status: pending\n        valid_from: 2025-01-15"
+    )
     text = _break(text, "  - country: VN", "  - country: TJ")
     with pytest.raises(ContentError) as excinfo:
         parse_recruiters(text)
@@ -169,17 +223,20 @@ HEADER = "licence,name_local,name_latin,aliases,status,valid_from,valid_until,su
 
 def test_a_bad_row_is_named_by_line_and_field_and_nothing_is_written(content_copy: Path, tmp_path: Path) -> None:
     before = content_copy.read_bytes()
-    csv_path = write_csv(tmp_path / "tj.csv", [
-        HEADER,
-        '"№ 0000201",ҶДММ «Нав Намуна»,Nav Sample LLC,,licensed,2025-01-01,2030-01-01,,,"1 Road, Dushanbe",',
-        '"№ 0000202",ҶДММ «Кӯҳ Намуна»,Kuh Sample LLC,,licensed,2025-01-01,31/02/2030,,,"2 Road, Khujand",',
-        '"№ 0000203",ҶДММ «Об Намуна»,Ob Sample LLC,,suspended,2025-01-01,2030-01-01,,,"3 Road,',
-        'Kulob",+992000009003',
-        '"№ 0000204",ҶДММ «Ситора Намуна»,Ситора,,pending,2025-01-01,2030-01-01,,,"4 Road, Bokhtar",',
-        '"№ 0000201",ҶДММ «Боғ Намуна»,Bogh Sample LLC,,revoked,2025-01-01,2030-01-01,,2026-01-01,"5 Road, Hisor",',
-        'no digits,ҶДММ «Гул Намуна»,Gul Sample LLC,,licensed,2025-01-01,2030-01-01,,,"6 Road, Vahdat",123',
-        '202,ҶДММ «Мева Намуна»,Meva Sample LLC,,licensed,2025-01-01,2030-01-01,,,"7 Road, Panj",',
-    ])
+    csv_path = write_csv(
+        tmp_path / "tj.csv",
+        [
+            HEADER,
+            '"№ 0000201",ҶДММ «Нав Намуна»,Nav Sample LLC,,licensed,2025-01-01,2030-01-01,,,"1 Road, Dushanbe",',
+            '"№ 0000202",ҶДММ «Кӯҳ Намуна»,Kuh Sample LLC,,licensed,2025-01-01,31/02/2030,,,"2 Road, Khujand",',
+            '"№ 0000203",ҶДММ «Об Намуна»,Ob Sample LLC,,suspended,2025-01-01,2030-01-01,,,"3 Road,',
+            'Kulob",+992000009003',
+            '"№ 0000204",ҶДММ «Ситора Намуна»,Ситора,,pending,2025-01-01,2030-01-01,,,"4 Road, Bokhtar",',
+            '"№ 0000201",ҶДММ «Боғ Намуна»,Bogh Sample LLC,,revoked,2025-01-01,2030-01-01,,2026-01-01,"5 Road, Hisor",',
+            'no digits,ҶДММ «Гул Намуна»,Gul Sample LLC,,licensed,2025-01-01,2030-01-01,,,"6 Road, Vahdat",123',
+            '202,ҶДММ «Мева Намуна»,Meva Sample LLC,,licensed,2025-01-01,2030-01-01,,,"7 Road, Panj",',
+        ],
+    )
     with pytest.raises(ContentError) as excinfo:
         import_csv(csv_path, "TJ", source="Register of licences", today=TODAY, content_path=content_copy)
     problems = excinfo.value.problems
@@ -203,16 +260,25 @@ def test_a_bad_row_is_named_by_line_and_field_and_nothing_is_written(content_cop
 def test_a_good_file_replaces_one_country_and_keeps_the_rest(content_copy: Path, tmp_path: Path) -> None:
     before_text = content_copy.read_text(encoding="utf-8")
     before = parse_recruiters(before_text, content_copy)
-    csv_path = write_csv(tmp_path / "tj-2026-12.csv", [
-        HEADER,
-        '"№ 0000117",ҶДММ «Намуна-Шарқ»,Namuna-Sharq Sample Recruitment LLC,ООО «Намуна-Шарк»,suspended,'
-        '2024-03-01,2029-02-28,2026-11-20,,"12 Sample Street, Dushanbe",+992000002001',
-        '"№ 0000300",ҶДММ «Ҳисор Намуна»,Hisor Sample LLC,Гиссар Намуна|Hissar Sample,licensed,'
-        '2026-06-01,2031-05-31,,,"30 Road, Hisor",',
-    ])
-    updated = import_csv(csv_path, "TJ", source="Register of licences, December 2026",
-                         source_url="https://example.org/register.pdf", published=date(2026, 12, 1),
-                         today=TODAY, content_path=content_copy)
+    csv_path = write_csv(
+        tmp_path / "tj-2026-12.csv",
+        [
+            HEADER,
+            '"№ 0000117",ҶДММ «Намуна-Шарқ»,Namuna-Sharq Sample Recruitment LLC,ООО «Намуна-Шарк»,suspended,'
+            '2024-03-01,2029-02-28,2026-11-20,,"12 Sample Street, Dushanbe",+992000002001',
+            '"№ 0000300",ҶДММ «Ҳисор Намуна»,Hisor Sample LLC,Гиссар Намуна|Hissar Sample,licensed,'
+            '2026-06-01,2031-05-31,,,"30 Road, Hisor",',
+        ],
+    )
+    updated = import_csv(
+        csv_path,
+        "TJ",
+        source="Register of licences, December 2026",
+        source_url="https://example.org/register.pdf",
+        published=date(2026, 12, 1),
+        today=TODAY,
+        content_path=content_copy,
+    )
     after_text = content_copy.read_text(encoding="utf-8")
     after = parse_recruiters(after_text, content_copy)
     tj = after.country("TJ")
@@ -221,14 +287,17 @@ def test_a_good_file_replaces_one_country_and_keeps_the_rest(content_copy: Path,
     assert tj.agencies[0].status == "suspended" and tj.agencies[0].suspended_on == date(2026, 11, 20)
     assert tj.agencies[1].aliases == ["Гиссар Намуна", "Hissar Sample"]
     assert not tj.sample_data and not any(a.sample_data for a in tj.agencies)
-    assert (tj.source.title, tj.source.url) == ("Register of licences, December 2026", "https://example.org/register.pdf")
+    assert (tj.source.title, tj.source.url) == (
+        "Register of licences, December 2026",
+        "https://example.org/register.pdf",
+    )
     assert (tj.source.published_on, tj.source.checked_on) == (date(2026, 12, 1), TODAY)
     assert tj.regulator == before.countries[0].regulator
     # Other countries: the same data and the same lines; the file's header comment is kept.
     assert [c for c in after.countries if c.country != "TJ"] == [c for c in before.countries if c.country != "TJ"]
-    vn_block = before_text[before_text.index("  - country: VN"):]
+    vn_block = before_text[before_text.index("  - country: VN") :]
     assert after_text.endswith(vn_block)
-    assert after_text.startswith(before_text[:before_text.index("  - country: TJ")])
+    assert after_text.startswith(before_text[: before_text.index("  - country: TJ")])
     assert "# Loaded with `make recruiters` from tj-2026-12.csv on 2026-12-04: 2 agencies." in after_text
     assert "the word намуна means 'sample'" not in after_text  # the sample label went with the sample list
     # Found by the phone's rules at once.
@@ -237,13 +306,19 @@ def test_a_good_file_replaces_one_country_and_keeps_the_rest(content_copy: Path,
 
 
 def test_a_list_with_bom_semicolons_crlf_and_day_first_dates_loads(content_copy: Path, tmp_path: Path) -> None:
-    csv_path = write_csv(tmp_path / "vn.csv", [
-        "Licence;Name_Local;Name_Latin;Status;Valid_From;Valid_Until;Address",
-        "045/LĐTBXH-GP;Công ty Cổ phần Mẫu Thành Đạt;Thanh Dat Sample Manpower JSC;Licensed;01/04/2022;31.03.2029;"
-        "18 Sample Street, Hanoi",
-        "",
-        "300/LĐTBXH-GP;Công ty TNHH Mẫu Hồng Hà;Hong Ha Sample Co., Ltd.;expired;01-05-2019;30/04/2026;2 Road, Hanoi",
-    ], bom=True, newline="\r\n")
+    csv_path = write_csv(
+        tmp_path / "vn.csv",
+        [
+            "Licence;Name_Local;Name_Latin;Status;Valid_From;Valid_Until;Address",
+            "045/LĐTBXH-GP;Công ty Cổ phần Mẫu Thành Đạt;Thanh Dat Sample Manpower JSC;Licensed;01/04/2022;31.03.2029;"
+            "18 Sample Street, Hanoi",
+            "",
+            "300/LĐTBXH-GP;Công ty TNHH Mẫu Hồng Hà;Hong Ha Sample Co., Ltd.;expired;01-05-2019;30/04/2026;"
+            "2 Road, Hanoi",
+        ],
+        bom=True,
+        newline="\r\n",
+    )
     updated = import_csv(csv_path, "vn", source="Danh sách doanh nghiệp", today=TODAY, content_path=content_copy)
     assert [(a.licence, a.status, a.valid_from, a.valid_until) for a in updated.agencies] == [
         ("045/LĐTBXH-GP", "licensed", date(2022, 4, 1), date(2029, 3, 31)),
@@ -258,22 +333,32 @@ def test_a_list_with_decomposed_vietnamese_is_stored_composed(content_copy: Path
     import unicodedata
 
     name = unicodedata.normalize("NFD", "Công ty TNHH Mẫu Hồng Hà")
-    csv_path = write_csv(tmp_path / "vn.csv", [
-        "licence,name_local,name_latin,status,valid_from,valid_until,address",
-        f"301/LĐTBXH-GP,{name},Hong Ha Sample Co.,licensed,2025-01-01,2030-01-01,1 Road",
-    ])
+    csv_path = write_csv(
+        tmp_path / "vn.csv",
+        [
+            "licence,name_local,name_latin,status,valid_from,valid_until,address",
+            f"301/LĐTBXH-GP,{name},Hong Ha Sample Co.,licensed,2025-01-01,2030-01-01,1 Road",
+        ],
+    )
     updated = import_csv(csv_path, "VN", source="Danh sách", today=TODAY, content_path=content_copy)
     assert updated.agencies[0].name_local == unicodedata.normalize("NFC", name)
 
 
-@pytest.mark.parametrize(("rows", "expected"), [
-    (["licence,name_local,name_latin,status,address,fax", "1,a,b,licensed,c,d"],
-     "line 1: column 'fax' is not known"),
-    (["licence,name_local,status,address", "1,ҶДММ,licensed,c"], "line 1: column 'name_latin' is missing"),
-    (["licence,name_local,name_latin,status,valid_until,address",
-      "1,ҶДММ «Нав»,Nav,licensed,2030-01-01"], "line 2: has 5 columns, the header has 6"),
-    (["licence,name_local,name_latin,status,valid_until,address"], "has no agencies"),
-])
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            ["licence,name_local,name_latin,status,address,fax", "1,a,b,licensed,c,d"],
+            "line 1: column 'fax' is not known",
+        ),
+        (["licence,name_local,status,address", "1,ҶДММ,licensed,c"], "line 1: column 'name_latin' is missing"),
+        (
+            ["licence,name_local,name_latin,status,valid_until,address", "1,ҶДММ «Нав»,Nav,licensed,2030-01-01"],
+            "line 2: has 5 columns, the header has 6",
+        ),
+        (["licence,name_local,name_latin,status,valid_until,address"], "has no agencies"),
+    ],
+)
 def test_a_malformed_file_is_refused(content_copy: Path, tmp_path: Path, rows: list[str], expected: str) -> None:
     before = content_copy.read_bytes()
     with pytest.raises(ContentError) as excinfo:
@@ -314,18 +399,37 @@ def test_the_sample_list_survives_a_round_trip_through_csv(content_copy: Path, t
             row = agency.model_dump(mode="json")
             writer.writerow(["|".join(row[c]) if c == "aliases" else (row[c] or "") for c in COLUMNS])
     updated = import_csv(path, "NP", source="x", today=TODAY, content_path=content_copy)
-    assert [a.model_dump(exclude={"sample_data"}) for a in updated.agencies] == \
-        [a.model_dump(exclude={"sample_data"}) for a in np_list.agencies]
+    assert [a.model_dump(exclude={"sample_data"}) for a in updated.agencies] == [
+        a.model_dump(exclude={"sample_data"}) for a in np_list.agencies
+    ]
 
 
 def test_the_command_line_reports_and_exits_non_zero(content_copy: Path, tmp_path: Path) -> None:
     before = content_copy.read_bytes()
-    csv_path = write_csv(tmp_path / "tj.csv",
-                         [HEADER, '"№ 1",ҶДММ «Нав»,Nav,,licensed,2025-01-01,2024-01-01,,,"1 Road",'])
+    csv_path = write_csv(
+        tmp_path / "tj.csv", [HEADER, '"№ 1",ҶДММ «Нав»,Nav,,licensed,2025-01-01,2024-01-01,,,"1 Road",']
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "devstack.recruiters", "import", "--file", str(csv_path), "--country", "TJ",
-         "--source", "Register", "--content", str(content_copy)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+        [
+            sys.executable,
+            "-m",
+            "devstack.recruiters",
+            "import",
+            "--file",
+            str(csv_path),
+            "--country",
+            "TJ",
+            "--source",
+            "Register",
+            "--content",
+            str(content_copy),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1
     assert "Nothing was changed:" in done.stderr
     assert "tj.csv: line 2: valid_until: 2024-01-01 is before valid_from 2025-01-01" in done.stderr
@@ -333,6 +437,7 @@ def test_the_command_line_reports_and_exits_non_zero(content_copy: Path, tmp_pat
 
 
 # ---- matching: the same vectors through Python and through match.js -------------------------
+
 
 def _case_id(case: dict[str, Any]) -> str:
     return str(case.get("query") or case.get("text") or case["why"])
@@ -384,8 +489,9 @@ def test_tajik_cyrillic_finds_a_latin_name_and_latin_finds_a_cyrillic_one(lists:
 def test_vietnamese_without_tones_finds_both_names(lists: dict[str, dict[str, Any]]) -> None:
     found = search(lists["VN"], "cong ty co phan mau thanh dat")
     assert [f["id"] for f in found] == ["vn-45-ldtbxh-gp", "vn-162-ldtbxh-gp"]
-    statuses = [verdict(next(a for a in lists["VN"]["agencies"] if a["id"] == f["id"]), "2026-12-04")["state"]
-                for f in found]
+    statuses = [
+        verdict(next(a for a in lists["VN"]["agencies"] if a["id"] == f["id"]), "2026-12-04")["state"] for f in found
+    ]
     assert statuses == ["licensed", "revoked"]  # the page shows both: the person compares licence numbers
 
 
@@ -399,10 +505,11 @@ def test_a_licence_number_with_spaces_and_an_unknown_name(lists: dict[str, dict[
 def test_match_js_reads_the_format_it_is_given() -> None:
     script = MATCH_JS.read_text(encoding="utf-8")
     assert f"export const FORMAT = {FORMAT};" in script
-    assert "fetch(" not in script.replace("await fetch(\"/assets/recruiters/tj.json\")", "")  # it asks no network
+    assert "fetch(" not in script.replace('await fetch("/assets/recruiters/tj.json")', "")  # it asks no network
 
 
 # ---- the lists the phone loads ------------------------------------------------------------------
+
 
 def test_phone_lists_are_complete_and_small(tmp_path: Path) -> None:
     sizes = write_phone_lists(tmp_path)

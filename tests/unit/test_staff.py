@@ -41,8 +41,14 @@ def staff(client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
     signing_keys.clear()
 
 
-def call(api: Client, method: str, path: str, user: str | None = None, payload: Any = None,
-         headers: dict[str, str] | None = None) -> Any:
+def call(
+    api: Client,
+    method: str,
+    path: str,
+    user: str | None = None,
+    payload: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     all_headers = {**JSON, **(bearer(user) if user else {}), **(headers or {})}
     data = json.dumps(payload) if payload is not None else None
     return getattr(api.http, method.lower())(path, body=data, headers=all_headers)
@@ -50,8 +56,11 @@ def call(api: Client, method: str, path: str, user: str | None = None, payload: 
 
 def file_complaint(api: Client, **changes: Any) -> tuple[str, str]:
     """A complaint through the public API; returns (receipt, case id)."""
-    answer = api.http.post("/api/complaints", body=json.dumps(COMPLAINT | {"centre_id": "tj-dushanbe"} | changes),
-                           headers={**JSON, "X-Proof": solved(api)})
+    answer = api.http.post(
+        "/api/complaints",
+        body=json.dumps(COMPLAINT | {"centre_id": "tj-dushanbe"} | changes),
+        headers={**JSON, "X-Proof": solved(api)},
+    )
     assert answer.status_code == 201, answer.body
     receipt = body(answer)["receipt"]
     queue = body(call(api, "GET", "/api/staff/complaints?status=new", "admin"))["complaints"]
@@ -68,6 +77,7 @@ def counters(pk: str, sk: str) -> dict[str, float]:
 
 # ---- tokens ------------------------------------------------------------------------------------
 
+
 def test_the_backend_checks_every_part_of_the_token(staff: Client) -> None:
     other_key = staff_tokens.signing_key("other")
     cases = {
@@ -82,8 +92,9 @@ def test_the_backend_checks_every_part_of_the_token(staff: Client) -> None:
         "access token": bearer("caseworker.dushanbe", token_use="access"),
         "no expiry": bearer("caseworker.dushanbe", exp=None),
         "issued in the future": bearer("caseworker.dushanbe", iat=int(datetime.now(UTC).timestamp()) + 3600),
-        "symmetric algorithm": bearer("caseworker.dushanbe", key="a-shared-secret-that-is-long-enough-for-hs256",
-                                      algorithm="HS256"),
+        "symmetric algorithm": bearer(
+            "caseworker.dushanbe", key="a-shared-secret-that-is-long-enough-for-hs256", algorithm="HS256"
+        ),
     }
     for name, headers in cases.items():
         answer = staff.http.get("/api/staff/me", headers=headers)
@@ -99,12 +110,17 @@ def test_the_backend_checks_every_part_of_the_token(staff: Client) -> None:
 
 def test_sign_in_configuration_is_public_and_names_the_hosted_pages(staff: Client) -> None:
     config = body(staff.http.get("/api/auth/config"))
-    assert config == {"authorize_url": "https://auth.test/oauth2/authorize",
-                      "token_url": "https://auth.test/oauth2/token", "logout_url": "https://auth.test/logout",
-                      "client_id": staff_tokens.AUDIENCE, "scope": "openid"}
+    assert config == {
+        "authorize_url": "https://auth.test/oauth2/authorize",
+        "token_url": "https://auth.test/oauth2/token",
+        "logout_url": "https://auth.test/logout",
+        "client_id": staff_tokens.AUDIENCE,
+        "scope": "openid",
+    }
 
 
 # ---- triage ------------------------------------------------------------------------------------
+
 
 def test_triage_reply_refer_and_resolve_with_an_audit_of_every_step(staff: Client) -> None:
     receipt, case_id = file_complaint(staff)
@@ -116,49 +132,109 @@ def test_triage_reply_refer_and_resolve_with_an_audit_of_every_step(staff: Clien
     assert call(staff, "GET", f"/api/staff/complaints/{case_id}", "caseworker.istanbul").status_code == 403
 
     case = body(call(staff, "GET", f"/api/staff/complaints/{case_id}", "caseworker.dushanbe"))
-    assert case["description"] == COMPLAINT["description"] and case["allowed"]["statuses"] == ["acknowledged",
-                                                                                                "in_progress"]
-    case = body(call(staff, "POST", f"/api/staff/complaints/{case_id}/status", "caseworker.dushanbe",
-                     {"status": "acknowledged", "expected": "new"}))
+    assert case["description"] == COMPLAINT["description"] and case["allowed"]["statuses"] == [
+        "acknowledged",
+        "in_progress",
+    ]
+    case = body(
+        call(
+            staff,
+            "POST",
+            f"/api/staff/complaints/{case_id}/status",
+            "caseworker.dushanbe",
+            {"status": "acknowledged", "expected": "new"},
+        )
+    )
     assert case["status"] == "acknowledged" and [h["status"] for h in case["history"]] == ["new", "acknowledged"]
-    stale = call(staff, "POST", f"/api/staff/complaints/{case_id}/status", "caseworker.dushanbe",
-                 {"status": "in_progress", "expected": "new"})
+    stale = call(
+        staff,
+        "POST",
+        f"/api/staff/complaints/{case_id}/status",
+        "caseworker.dushanbe",
+        {"status": "in_progress", "expected": "new"},
+    )
     assert stale.status_code == 409
-    case = body(call(staff, "PATCH", f"/api/staff/complaints/{case_id}", "caseworker.dushanbe",
-                     {"assignee": "me", "priority": "urgent"}))
+    case = body(
+        call(
+            staff,
+            "PATCH",
+            f"/api/staff/complaints/{case_id}",
+            "caseworker.dushanbe",
+            {"assignee": "me", "priority": "urgent"},
+        )
+    )
     assert case["assignee"]["name"] == "caseworker.dushanbe" and case["priority"] == "urgent"
     mine = body(call(staff, "GET", "/api/staff/complaints?assigned=me", "caseworker.dushanbe"))
     assert [c["id"] for c in mine["complaints"]] == [case_id]
 
-    call(staff, "POST", f"/api/staff/complaints/{case_id}/replies", "caseworker.dushanbe",
-         {"text": "Бо корфармо тамос гирифтем."})
-    call(staff, "POST", f"/api/staff/complaints/{case_id}/notes", "caseworker.dushanbe",
-         {"text": "Internal: employer known to the labour inspectorate."})
+    call(
+        staff,
+        "POST",
+        f"/api/staff/complaints/{case_id}/replies",
+        "caseworker.dushanbe",
+        {"text": "Бо корфармо тамос гирифтем."},
+    )
+    call(
+        staff,
+        "POST",
+        f"/api/staff/complaints/{case_id}/notes",
+        "caseworker.dushanbe",
+        {"text": "Internal: employer known to the labour inspectorate."},
+    )
     seen = body(lookup(staff, receipt))
     assert [m["text"] for m in seen["messages"]] == ["Бо корфармо тамос гирифтем."]  # never the note
 
-    case = body(call(staff, "POST", f"/api/staff/complaints/{case_id}/referrals", "caseworker.dushanbe",
-                     {"centre_id": "tr-istanbul", "note": "The employer is in Istanbul: please contact them."}))
+    case = body(
+        call(
+            staff,
+            "POST",
+            f"/api/staff/complaints/{case_id}/referrals",
+            "caseworker.dushanbe",
+            {"centre_id": "tr-istanbul", "note": "The employer is in Istanbul: please contact them."},
+        )
+    )
     assert case["status"] == "referred" and case["referred_to"] == ["tr-istanbul"]
-    assert call(staff, "POST", f"/api/staff/complaints/{case_id}/referrals", "caseworker.dushanbe",
-                {"centre_id": "tr-istanbul", "note": "again"}).status_code == 409
+    assert (
+        call(
+            staff,
+            "POST",
+            f"/api/staff/complaints/{case_id}/referrals",
+            "caseworker.dushanbe",
+            {"centre_id": "tr-istanbul", "note": "again"},
+        ).status_code
+        == 409
+    )
     theirs = body(call(staff, "GET", "/api/staff/complaints", "caseworker.istanbul"))
     assert [c["id"] for c in theirs["complaints"]] == [case_id]
-    case = body(call(staff, "POST", f"/api/staff/complaints/{case_id}/outcome", "caseworker.istanbul",
-                     {"outcome": "resolved_in_favour", "compensation": {"amount": "450.00", "currency": "USD"},
-                      "note": "Wages paid."}))
-    assert case["status"] == "resolved" and case["outcome"]["compensation"] == {"amount": "450.00",
-                                                                                "currency": "USD"}
+    case = body(
+        call(
+            staff,
+            "POST",
+            f"/api/staff/complaints/{case_id}/outcome",
+            "caseworker.istanbul",
+            {
+                "outcome": "resolved_in_favour",
+                "compensation": {"amount": "450.00", "currency": "USD"},
+                "note": "Wages paid.",
+            },
+        )
+    )
+    assert case["status"] == "resolved" and case["outcome"]["compensation"] == {"amount": "450.00", "currency": "USD"}
     assert body(lookup(staff, receipt))["status"] == "resolved"
 
     # Closing is for managers; the audit trail is theirs to read, and it holds every step and view.
-    assert call(staff, "POST", f"/api/staff/complaints/{case_id}/status", "caseworker.dushanbe",
-                {"status": "closed"}).status_code == 403
+    assert (
+        call(
+            staff, "POST", f"/api/staff/complaints/{case_id}/status", "caseworker.dushanbe", {"status": "closed"}
+        ).status_code
+        == 403
+    )
     assert call(staff, "GET", f"/api/staff/complaints/{case_id}/audit", "caseworker.dushanbe").status_code == 403
     audit = body(call(staff, "GET", f"/api/staff/complaints/{case_id}/audit", "manager.dushanbe"))["entries"]
     actions = [e["action"] for e in audit]
     assert actions[:2] == ["view", "status:acknowledged"] and {"update", "reply", "note", "refer", "outcome"} <= set(
-        actions)
+        actions
+    )
     assert all(e["actor"] for e in audit)
 
     stats = counters("STATS#COMPLAINTS#general#tj-dushanbe", f"MONTH#{datetime.now(UTC):%Y-%m}")
@@ -173,18 +249,26 @@ def test_closing_stamps_the_retention_ttl_and_reopening_lifts_it(staff: Client) 
     assert call(staff, "POST", path, "manager.dushanbe", {"status": "in_progress"}).status_code == 200
     assert call(staff, "POST", path, "manager.dushanbe", {"status": "resolved"}).status_code == 200
     assert call(staff, "POST", path, "manager.dushanbe", {"status": "closed"}).status_code == 200
-    items = dynamodb_client().query(TableName=TABLE, KeyConditionExpression="PK = :pk",
-                                    ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{case_id}"}})["Items"]
+    items = dynamodb_client().query(
+        TableName=TABLE,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{case_id}"}},
+    )["Items"]
     in_a_year = datetime.now(UTC) + timedelta(days=365)
     assert len(items) >= 4 and all(abs(int(i["expires_at"]["N"]) - in_a_year.timestamp()) < 120 for i in items)
     assert body(lookup(staff, receipt))["status"] == "closed"
-    assert call(staff, "POST", f"/api/staff/complaints/{case_id}/replies", "manager.dushanbe",
-                {"text": "x"}).status_code == 409
+    assert (
+        call(staff, "POST", f"/api/staff/complaints/{case_id}/replies", "manager.dushanbe", {"text": "x"}).status_code
+        == 409
+    )
     assert body(call(staff, "GET", "/api/staff/complaints", "manager.dushanbe"))["count"] == 0  # closed: hidden
     assert body(call(staff, "GET", "/api/staff/complaints?status=closed", "manager.dushanbe"))["count"] == 1
     assert body(call(staff, "POST", path, "manager.dushanbe", {"status": "in_progress"}))["status"] == "in_progress"
-    items = dynamodb_client().query(TableName=TABLE, KeyConditionExpression="PK = :pk",
-                                    ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{case_id}"}})["Items"]
+    items = dynamodb_client().query(
+        TableName=TABLE,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{case_id}"}},
+    )["Items"]
     assert not any("expires_at" in i for i in items)
 
 
@@ -194,8 +278,13 @@ def test_a_case_filed_without_a_centre_reaches_the_centre_it_is_referred_to(staf
     assert body(call(staff, "GET", "/api/staff/complaints", "caseworker.istanbul"))["count"] == 0
     (case,) = body(call(staff, "GET", "/api/staff/complaints", "admin"))["complaints"]
     assert case["centre_id"] is None
-    call(staff, "POST", f"/api/staff/complaints/{case['id']}/referrals", "admin",
-         {"centre_id": "tr-istanbul", "note": "The employer is in Istanbul."})
+    call(
+        staff,
+        "POST",
+        f"/api/staff/complaints/{case['id']}/referrals",
+        "admin",
+        {"centre_id": "tr-istanbul", "note": "The employer is in Istanbul."},
+    )
     theirs = body(call(staff, "GET", "/api/staff/complaints", "caseworker.istanbul"))["complaints"]
     assert [c["id"] for c in theirs] == [case["id"]]
     assert call(staff, "GET", f"/api/staff/complaints/{case['id']}", "caseworker.istanbul").status_code == 200
@@ -233,14 +322,17 @@ def test_bad_staff_input_names_the_field(staff: Client) -> None:
     bad = {
         ("status", json.dumps({"status": "referred"})): "status",
         ("referrals", json.dumps({"centre_id": "nowhere", "note": "x"})): "centre_id",
-        ("outcome", json.dumps({"outcome": "resolved_in_favour",
-                                "compensation": {"amount": "-5", "currency": "USD"}})): "compensation.amount",
+        (
+            "outcome",
+            json.dumps({"outcome": "resolved_in_favour", "compensation": {"amount": "-5", "currency": "USD"}}),
+        ): "compensation.amount",
         ("replies", json.dumps({"text": ""})): "text",
         ("notes", "not json"): "body",
     }
     for (action, payload), field in bad.items():
-        answer = staff.http.post(f"/api/staff/complaints/{case_id}/{action}", body=payload,
-                                 headers={**JSON, **bearer("caseworker.dushanbe")})
+        answer = staff.http.post(
+            f"/api/staff/complaints/{case_id}/{action}", body=payload, headers={**JSON, **bearer("caseworker.dushanbe")}
+        )
         assert answer.status_code == 400 and body(answer)["error"]["field"] == field, (action, answer.body)
     assert call(staff, "GET", "/api/staff/complaints/0123456789abcdef0123456789abcdef", "admin").status_code == 404
     assert call(staff, "GET", "/api/staff/complaints?sort=sideways", "admin").status_code == 400
@@ -248,28 +340,48 @@ def test_bad_staff_input_names_the_field(staff: Client) -> None:
 
 # ---- agenda ------------------------------------------------------------------------------------
 
+
 def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bookings, "now_utc", lambda: datetime(2026, 11, 30, 6, tzinfo=UTC))
     monkeypatch.setattr(staff_service, "now_utc", lambda: datetime(2026, 11, 30, 6, tzinfo=UTC))
     slots = body(staff.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots?days=14"))["slots"]
     start = slots[0]["start"]
-    booked = body(staff.http.post("/api/bookings", headers=with_proof(staff), body=json.dumps({
-        "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "on_site",
-        "language": "tg", "contact": {"nickname": "Gul"}})))
+    booked = body(
+        staff.http.post(
+            "/api/bookings",
+            headers=with_proof(staff),
+            body=json.dumps(
+                {
+                    "centre_id": "tj-dushanbe",
+                    "service_id": "legal_advice",
+                    "start": start,
+                    "mode": "on_site",
+                    "language": "tg",
+                    "contact": {"nickname": "Gul"},
+                }
+            ),
+        )
+    )
     day = start[:10]
     agenda = body(call(staff, "GET", f"/api/staff/centres/tj-dushanbe/agenda?date={day}", "caseworker.dushanbe"))
     assert [(b["reference"], b["nickname"], b["status"]) for b in agenda["bookings"]] == [
-        (booked["reference"], "Gul", "confirmed")]
+        (booked["reference"], "Gul", "confirmed")
+    ]
     assert agenda["opening"] and agenda["timezone"] == "Asia/Dushanbe"
-    assert call(staff, "GET", f"/api/staff/centres/tr-istanbul/agenda?date={day}",
-                "caseworker.dushanbe").status_code == 403
+    assert (
+        call(staff, "GET", f"/api/staff/centres/tr-istanbul/agenda?date={day}", "caseworker.dushanbe").status_code
+        == 403
+    )
     attendance = f"/api/staff/bookings/{booked['reference']}/attendance"
     early = call(staff, "POST", attendance, "caseworker.dushanbe", {"attended": True})
     assert early.status_code == 400 and body(early)["error"]["field"] == "attended"
     after = datetime.fromisoformat(start) + timedelta(minutes=5)
     monkeypatch.setattr(staff_service, "now_utc", lambda: after)
-    checked = body(call(staff, "POST", attendance, "caseworker.dushanbe",
-                        {"attended": True, "gender": "woman", "age_band": "25_34"}))
+    checked = body(
+        call(
+            staff, "POST", attendance, "caseworker.dushanbe", {"attended": True, "gender": "woman", "age_band": "25_34"}
+        )
+    )
     assert checked["status"] == "attended"
     month = start[:7]
     base = f"MONTH#{month}#SERVICE#legal_advice"
@@ -287,8 +399,11 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
     slots_after = body(staff.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots?days=14"))["slots"]
     assert not [s for s in slots_after if s["start"].startswith(closed_day)]
     assert [s for s in slots if s["start"].startswith(closed_day)]
-    listed = body(call(staff, "GET", f"/api/staff/centres/tj-dushanbe/exceptions?from={day}&to={closed_day}",
-                       "caseworker.dushanbe"))["exceptions"]
+    listed = body(
+        call(
+            staff, "GET", f"/api/staff/centres/tj-dushanbe/exceptions?from={day}&to={closed_day}", "caseworker.dushanbe"
+        )
+    )["exceptions"]
     assert listed == [{"date": closed_day, "closed": True, "hours": [], "note": "Navruz"}]
     special = body(call(staff, "PUT", path, "manager.dushanbe", {"closed": False, "hours": [["10:00", "12:00"]]}))
     assert special["hours"] == [["10:00", "12:00"]]
@@ -302,22 +417,40 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
     assert call(staff, "GET", trail, "caseworker.dushanbe").status_code == 403
     entries = body(call(staff, "GET", trail, "manager.dushanbe"))["entries"]
     assert sorted(e["action"] for e in entries if e["action"].startswith("check-in")) == [
-        "check-in:attended", "check-in:no_show"]  # (one clock in this test: both at the same time)
+        "check-in:attended",
+        "check-in:no_show",
+    ]  # (one clock in this test: both at the same time)
     assert {e["detail"] for e in entries if e["action"].startswith("check-in")} == {booked["reference"]}
 
     # A correction to no-show takes the person out of the rows they were counted in, whatever it notes.
     later = slots[1]["start"]
-    second = body(staff.http.post("/api/bookings", headers=with_proof(staff), body=json.dumps({
-        "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": later, "mode": "phone",
-        "language": "tg"})))
+    second = body(
+        staff.http.post(
+            "/api/bookings",
+            headers=with_proof(staff),
+            body=json.dumps(
+                {
+                    "centre_id": "tj-dushanbe",
+                    "service_id": "legal_advice",
+                    "start": later,
+                    "mode": "phone",
+                    "language": "tg",
+                }
+            ),
+        )
+    )
     monkeypatch.setattr(staff_service, "now_utc", lambda: datetime.fromisoformat(later) + timedelta(minutes=5))
     corrected = f"/api/staff/bookings/{second['reference']}/attendance"
     base2 = f"MONTH#{later[:7]}#SERVICE#legal_advice"
-    body(call(staff, "POST", corrected, "caseworker.dushanbe",
-              {"attended": True, "gender": "man", "age_band": "18_24"}))
+    body(
+        call(staff, "POST", corrected, "caseworker.dushanbe", {"attended": True, "gender": "man", "age_band": "18_24"})
+    )
     assert counters("STATS#CENTRE#tj-dushanbe", f"{base2}#GENDER#man#AGE#18_24")["attended"] == 1
-    body(call(staff, "POST", corrected, "caseworker.dushanbe",
-              {"attended": False, "gender": "woman", "age_band": "25_34"}))
+    body(
+        call(
+            staff, "POST", corrected, "caseworker.dushanbe", {"attended": False, "gender": "woman", "age_band": "25_34"}
+        )
+    )
     for row in ("", "#GENDER#man", "#AGE#18_24", "#GENDER#man#AGE#18_24", "#GENDER#woman", "#GENDER#woman#AGE#25_34"):
         assert counters("STATS#CENTRE#tj-dushanbe", f"{base2}{row}").get("attended", 0) == 0, row
 
@@ -326,10 +459,11 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
 def test_far_days_in_the_agenda_and_exceptions_are_400_naming_the_field(staff: Client, day: str) -> None:
     centre = "/api/staff/centres/tj-dushanbe"
     for method, path, user, field in (
-            ("GET", f"{centre}/agenda?date={day}", "caseworker.dushanbe", "date"),
-            ("GET", f"{centre}/exceptions?from={day}&to={day}", "caseworker.dushanbe", "from"),
-            ("GET", f"{centre}/audit?from=2026-01-01&to={day}", "manager.dushanbe", "to"),
-            ("PUT", f"{centre}/exceptions/{day}", "manager.dushanbe", "day"),
-            ("DELETE", f"{centre}/exceptions/{day}", "manager.dushanbe", "day")):
+        ("GET", f"{centre}/agenda?date={day}", "caseworker.dushanbe", "date"),
+        ("GET", f"{centre}/exceptions?from={day}&to={day}", "caseworker.dushanbe", "from"),
+        ("GET", f"{centre}/audit?from=2026-01-01&to={day}", "manager.dushanbe", "to"),
+        ("PUT", f"{centre}/exceptions/{day}", "manager.dushanbe", "day"),
+        ("DELETE", f"{centre}/exceptions/{day}", "manager.dushanbe", "day"),
+    ):
         answer = call(staff, method, path, user, {"closed": True} if method == "PUT" else None)
         assert answer.status_code == 400 and body(answer)["error"]["field"] == field, (path, answer.body)

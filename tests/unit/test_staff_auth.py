@@ -37,8 +37,12 @@ class Spec:
 def staff_routes() -> set[tuple[str, str]]:
     from app import app
 
-    return {(method, path) for path, methods in app.routes.items() for method, entry in methods.items()
-            if getattr(entry.view_function, "staff_roles", None)}
+    return {
+        (method, path)
+        for path, methods in app.routes.items()
+        for method, entry in methods.items()
+        if getattr(entry.view_function, "staff_roles", None)
+    }
 
 
 def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], Any]:
@@ -52,16 +56,30 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
 
     def booking() -> str:
         slot = body(api.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots?days=2"))["slots"][0]
-        answer = api.http.post("/api/bookings", headers=with_proof(api), body=json.dumps({
-            "centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": slot["start"], "mode": "phone",
-            "language": "ru", "contact": {"phone": "+992 93 123 4567"}}))
+        answer = api.http.post(
+            "/api/bookings",
+            headers=with_proof(api),
+            body=json.dumps(
+                {
+                    "centre_id": "tj-dushanbe",
+                    "service_id": "legal_advice",
+                    "start": slot["start"],
+                    "mode": "phone",
+                    "language": "ru",
+                    "contact": {"phone": "+992 93 123 4567"},
+                }
+            ),
+        )
         assert answer.status_code == 201, answer.body
         return str(body(answer)["reference"])
 
     def exception_day() -> str:
         day = (NOW + timedelta(days=10)).date().isoformat()
-        api.http.put(f"/api/staff/centres/tj-dushanbe/exceptions/{day}", body=json.dumps({"closed": True}),
-                     headers={**JSON, **bearer("manager.dushanbe")})
+        api.http.put(
+            f"/api/staff/centres/tj-dushanbe/exceptions/{day}",
+            body=json.dumps({"closed": True}),
+            headers={**JSON, **bearer("manager.dushanbe")},
+        )
         return day
 
     day = NOW.date().isoformat()
@@ -70,46 +88,100 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
     return {
         ("GET", "/api/staff/me"): lambda: Spec("caseworker.dushanbe", "nobody", None, "/api/staff/me"),
         ("GET", "/api/staff/complaints"): lambda: Spec(
-            "caseworker.dushanbe", "nobody", "caseworker.istanbul", "/api/staff/complaints?centre=tj-dushanbe"),
-        ("GET", complaint): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
-                                         f"/api/staff/complaints/{case()}"),
-        ("PATCH", complaint): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
-                                           f"/api/staff/complaints/{case()}", {"priority": "high"}),
-        ("POST", f"{complaint}/status"): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
-                                                      f"/api/staff/complaints/{case()}/status",
-                                                      {"status": "acknowledged"}),
-        ("POST", f"{complaint}/replies"): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
-                                                       f"/api/staff/complaints/{case()}/replies", {"text": "Hello"}),
-        ("POST", f"{complaint}/notes"): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
-                                                     f"/api/staff/complaints/{case()}/notes", {"text": "Note"}),
+            "caseworker.dushanbe", "nobody", "caseworker.istanbul", "/api/staff/complaints?centre=tj-dushanbe"
+        ),
+        ("GET", complaint): lambda: Spec(
+            "caseworker.dushanbe", "nobody", "caseworker.istanbul", f"/api/staff/complaints/{case()}"
+        ),
+        ("PATCH", complaint): lambda: Spec(
+            "caseworker.dushanbe",
+            "nobody",
+            "caseworker.istanbul",
+            f"/api/staff/complaints/{case()}",
+            {"priority": "high"},
+        ),
+        ("POST", f"{complaint}/status"): lambda: Spec(
+            "caseworker.dushanbe",
+            "nobody",
+            "caseworker.istanbul",
+            f"/api/staff/complaints/{case()}/status",
+            {"status": "acknowledged"},
+        ),
+        ("POST", f"{complaint}/replies"): lambda: Spec(
+            "caseworker.dushanbe",
+            "nobody",
+            "caseworker.istanbul",
+            f"/api/staff/complaints/{case()}/replies",
+            {"text": "Hello"},
+        ),
+        ("POST", f"{complaint}/notes"): lambda: Spec(
+            "caseworker.dushanbe",
+            "nobody",
+            "caseworker.istanbul",
+            f"/api/staff/complaints/{case()}/notes",
+            {"text": "Note"},
+        ),
         ("POST", f"{complaint}/referrals"): lambda: Spec(
-            "caseworker.dushanbe", "nobody", "caseworker.istanbul", f"/api/staff/complaints/{case()}/referrals",
-            {"centre_id": "tr-istanbul", "note": "Employer in Istanbul"}),
-        ("POST", f"{complaint}/outcome"): lambda: Spec("caseworker.dushanbe", "nobody", "caseworker.istanbul",
-                                                       f"/api/staff/complaints/{case()}/outcome",
-                                                       {"outcome": "withdrawn"}),
-        ("GET", f"{complaint}/audit"): lambda: Spec("manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
-                                                    f"/api/staff/complaints/{case()}/audit"),
-        ("GET", f"{centre}/agenda"): lambda: Spec("caseworker.dushanbe", "focal.point", "caseworker.istanbul",
-                                                  f"/api/staff/centres/tj-dushanbe/agenda?date={day}"),
+            "caseworker.dushanbe",
+            "nobody",
+            "caseworker.istanbul",
+            f"/api/staff/complaints/{case()}/referrals",
+            {"centre_id": "tr-istanbul", "note": "Employer in Istanbul"},
+        ),
+        ("POST", f"{complaint}/outcome"): lambda: Spec(
+            "caseworker.dushanbe",
+            "nobody",
+            "caseworker.istanbul",
+            f"/api/staff/complaints/{case()}/outcome",
+            {"outcome": "withdrawn"},
+        ),
+        ("GET", f"{complaint}/audit"): lambda: Spec(
+            "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul", f"/api/staff/complaints/{case()}/audit"
+        ),
+        ("GET", f"{centre}/agenda"): lambda: Spec(
+            "caseworker.dushanbe",
+            "focal.point",
+            "caseworker.istanbul",
+            f"/api/staff/centres/tj-dushanbe/agenda?date={day}",
+        ),
         ("POST", "/api/staff/bookings/{reference}/attendance"): lambda: Spec(
-            "caseworker.dushanbe", "focal.point", "caseworker.istanbul",
-            f"/api/staff/bookings/{booking()}/attendance", {"attended": True}),
-        ("GET", f"{centre}/audit"): lambda: Spec("manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
-                                                 f"/api/staff/centres/tj-dushanbe/audit?from={day}&to={day}"),
+            "caseworker.dushanbe",
+            "focal.point",
+            "caseworker.istanbul",
+            f"/api/staff/bookings/{booking()}/attendance",
+            {"attended": True},
+        ),
+        ("GET", f"{centre}/audit"): lambda: Spec(
+            "manager.dushanbe",
+            "caseworker.dushanbe",
+            "manager.istanbul",
+            f"/api/staff/centres/tj-dushanbe/audit?from={day}&to={day}",
+        ),
         ("GET", f"{centre}/exceptions"): lambda: Spec(
-            "caseworker.dushanbe", "focal.point", "caseworker.istanbul",
-            f"/api/staff/centres/tj-dushanbe/exceptions?from={day}&to={day}"),
+            "caseworker.dushanbe",
+            "focal.point",
+            "caseworker.istanbul",
+            f"/api/staff/centres/tj-dushanbe/exceptions?from={day}&to={day}",
+        ),
         ("PUT", f"{centre}/exceptions/{{day}}"): lambda: Spec(
-            "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
-            f"/api/staff/centres/tj-dushanbe/exceptions/{day}", {"closed": True}),
+            "manager.dushanbe",
+            "caseworker.dushanbe",
+            "manager.istanbul",
+            f"/api/staff/centres/tj-dushanbe/exceptions/{day}",
+            {"closed": True},
+        ),
         ("DELETE", f"{centre}/exceptions/{{day}}"): lambda: Spec(
-            "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
-            f"/api/staff/centres/tj-dushanbe/exceptions/{exception_day()}"),
-        ("GET", "/api/staff/dashboard"): lambda: Spec("manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
-                                                      "/api/staff/dashboard?centre=tj-dushanbe"),
-        ("GET", "/api/staff/dashboard.csv"): lambda: Spec("manager.dushanbe", "caseworker.dushanbe", "manager.istanbul",
-                                                          "/api/staff/dashboard.csv?centre=tj-dushanbe"),
+            "manager.dushanbe",
+            "caseworker.dushanbe",
+            "manager.istanbul",
+            f"/api/staff/centres/tj-dushanbe/exceptions/{exception_day()}",
+        ),
+        ("GET", "/api/staff/dashboard"): lambda: Spec(
+            "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul", "/api/staff/dashboard?centre=tj-dushanbe"
+        ),
+        ("GET", "/api/staff/dashboard.csv"): lambda: Spec(
+            "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul", "/api/staff/dashboard.csv?centre=tj-dushanbe"
+        ),
     }
 
 
@@ -119,7 +191,9 @@ def send(api: Client, method: str, spec: Spec, headers: dict[str, str]) -> Any:
 
 
 def test_every_staff_route_refuses_bad_callers_and_serves_the_right_one(
-        staff: Client, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    staff: Client,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     table = specs(staff, monkeypatch)
     routes = staff_routes()
     assert len(routes) >= 18

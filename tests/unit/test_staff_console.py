@@ -89,7 +89,7 @@ def test_every_key_the_hook_and_the_script_use_exists() -> None:
     assert sorted(k for k in used if k not in english) == []
     # label("status", c.status): every value the API may send has a label
     label_prefixes = set(re.findall(r'\blabel\("(\w+)"', SCRIPT)) | set(re.findall(r'_options\(lang, "(\w+)"', HOOK))
-    label_prefixes |= set(re.findall(r'ENUMS\.(\w+)\.forEach', SCRIPT))
+    label_prefixes |= set(re.findall(r"ENUMS\.(\w+)\.forEach", SCRIPT))
     assert label_prefixes <= set(staff.ENUMS), label_prefixes - set(staff.ENUMS)
     for prefix, values in staff.ENUMS.items():
         for value in values:
@@ -110,7 +110,8 @@ def test_the_lists_of_values_are_the_apis() -> None:
 def test_pages_are_written_for_the_five_languages_and_arabic_is_right_to_left(tmp_path: Path) -> None:
     written = staff.write_pages(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == sorted(
-        f"{lang}/staff/index.md" for lang in LANGUAGES)
+        f"{lang}/staff/index.md" for lang in LANGUAGES
+    )
     config = yaml.safe_load(re.sub(r"!ENV \[[^\]]*\]", "x", (ROOT / "site" / "mkdocs.yml").read_text(encoding="utf-8")))
     assert "hooks/staff.py" in config["hooks"]
     i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
@@ -141,8 +142,9 @@ def test_no_inline_script_or_style_and_a_label_on_every_control(lang: str) -> No
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
     ids = [attrs["id"] for _, attrs in page.tags if attrs.get("id")]
     assert len(ids) == len(set(ids)), "ids are unique"
-    controls = [attrs for tag, attrs in page.tags
-                if tag in ("input", "select", "textarea") and attrs.get("type") != "hidden"]
+    controls = [
+        attrs for tag, attrs in page.tags if tag in ("input", "select", "textarea") and attrs.get("type") != "hidden"
+    ]
     assert len(controls) > 30
     for attrs in controls:
         assert attrs.get("id") in page.labelled or attrs.get("data-wrapped"), attrs
@@ -151,8 +153,18 @@ def test_no_inline_script_or_style_and_a_label_on_every_control(lang: str) -> No
 
 
 def test_the_script_never_turns_text_into_markup() -> None:
-    for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
-                      "setTimeout(\"", "DOMParser", "createContextualFragment", "srcdoc"):
+    for forbidden in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "new Function",
+        'setTimeout("',
+        "DOMParser",
+        "createContextualFragment",
+        "srcdoc",
+    ):
         assert forbidden not in SCRIPT, forbidden
     # no third-party request: every fetch goes to our origin (or the sign-in provider's configured URL)
     for target in re.findall(r"fetch\(([^,)]+)", SCRIPT):
@@ -167,8 +179,10 @@ def test_the_page_head_says_noindex_and_loads_the_stylesheet() -> None:
     for url, prefix in (("staff/", "../"), ("ar/staff/", "../../")):
         page: Any = SimpleNamespace(meta={"staff_console": True}, url=url)
         out = staff.on_post_page(html, page, None)
-        assert ('<meta name="robots" content="noindex, nofollow">'
-                f'<link rel="stylesheet" href="{prefix}assets/staff.css"></head>') in out
+        assert (
+            '<meta name="robots" content="noindex, nofollow">'
+            f'<link rel="stylesheet" href="{prefix}assets/staff.css"></head>'
+        ) in out
     other: Any = SimpleNamespace(meta={}, url="guides/x/")
     assert staff.on_post_page(html, other, None) == html
 

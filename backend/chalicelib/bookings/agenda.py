@@ -63,10 +63,17 @@ def _contacts(references: list[str]) -> dict[str, dict[str, Any]]:
 def _entry(item: dict[str, Any], contact: dict[str, Any] | None) -> AgendaBooking:
     service = get_catalogue().service(item["service_id"])
     return AgendaBooking(
-        reference=item["reference"], service_id=item["service_id"],
+        reference=item["reference"],
+        service_id=item["service_id"],
         service_name=service.name.get("en", item["service_id"]) if service else item["service_id"],
-        start=item["starts_at"], end=item["ends_at"], mode=item["mode"], language=item["language"],
-        status=item["status"], nickname=(contact or {}).get("nickname"), phone=(contact or {}).get("phone"))
+        start=item["starts_at"],
+        end=item["ends_at"],
+        mode=item["mode"],
+        language=item["language"],
+        status=item["status"],
+        nickname=(contact or {}).get("nickname"),
+        phone=(contact or {}).get("phone"),
+    )
 
 
 def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
@@ -75,15 +82,22 @@ def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
     contacts = _contacts([b["reference"] for b in bookings])
     closure = dynamo.get(repo.centre_pk(centre_id), _closure_sk(day))
     closures = {day: [(a, b) for a, b in closure.get("hours") or []] or None} if closure else {}
-    return Agenda(centre_id=centre_id, date=day, timezone=centre.timezone,
-                  opening=day_ranges(centre, day, closures), exception=_exception(day, closure),
-                  bookings=[_entry(b, contacts.get(b["reference"])) for b in bookings])
+    return Agenda(
+        centre_id=centre_id,
+        date=day,
+        timezone=centre.timezone,
+        opening=day_ranges(centre, day, closures),
+        exception=_exception(day, closure),
+        bookings=[_entry(b, contacts.get(b["reference"])) for b in bookings],
+    )
 
 
 def _day_bookings(centre_id: str, day: date) -> list[dict[str, Any]]:
-    return dynamo.query_all(IndexName="GSI1", KeyConditionExpression="GSI1PK = :pk",
-                                ExpressionAttributeValues=dynamo.encode_values(
-                                    {":pk": f"CENTRE#{centre_id}#DAY#{day.isoformat()}"}))
+    return dynamo.query_all(
+        IndexName="GSI1",
+        KeyConditionExpression="GSI1PK = :pk",
+        ExpressionAttributeValues=dynamo.encode_values({":pk": f"CENTRE#{centre_id}#DAY#{day.isoformat()}"}),
+    )
 
 
 def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn, now: datetime) -> AgendaBooking:
@@ -99,10 +113,20 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
     status = "attended" if attendance.attended else "no_show"
     month = item["starts_at"][:7]
     pk, base = f"STATS#CENTRE#{item['centre_id']}", f"MONTH#{month}#SERVICE#{item['service_id']}"
-    items = [repo.update_booking(item["reference"], {"status": status, "checked_in_at": now.isoformat(),
-                                                     "checked_in_by": user.username,
-                                                     "gender": attendance.gender, "age_band": attendance.age_band},
-                                 "#status = :was", {":was": item["status"]})]
+    items = [
+        repo.update_booking(
+            item["reference"],
+            {
+                "status": status,
+                "checked_in_at": now.isoformat(),
+                "checked_in_by": user.username,
+                "gender": attendance.gender,
+                "age_band": attendance.age_band,
+            },
+            "#status = :was",
+            {":was": item["status"]},
+        )
+    ]
     was = item["status"]
     if was != status:
         change = {status: 1} | ({was: -1} if was != "confirmed" else {})
@@ -110,13 +134,18 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
         # A person counted as served is counted in the rows of what staff noted then; a correction
         # to no-show takes them out of those rows, whatever it notes now.
         if status == "attended":
-            step, rows = 1, disaggregations(attendance.gender or item.get("gender"),
-                                            attendance.age_band or item.get("age_band"))
+            step, rows = (
+                1,
+                disaggregations(attendance.gender or item.get("gender"), attendance.age_band or item.get("age_band")),
+            )
         else:
             step, rows = -1, disaggregations(item.get("gender"), item.get("age_band")) if was == "attended" else []
         items += [dynamo.add_counters(pk, f"{base}{suffix}", {"attended": step}) for suffix in rows]
-    items.append(staff_repo.audit_entry(f"CENTRE#{item['centre_id']}", user.username, f"check-in:{status}", now,
-                                        item["reference"]))
+    items.append(
+        staff_repo.audit_entry(
+            f"CENTRE#{item['centre_id']}", user.username, f"check-in:{status}", now, item["reference"]
+        )
+    )
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed:
@@ -133,10 +162,12 @@ def exceptions(user: StaffUser, centre_id: str, first: date, last: date) -> Exce
     centre_for(user, centre_id)
     _check_range(first, last)
     rows = dynamo.query_all(
-        ConsistentRead=True, KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=dynamo.encode_values({":pk": repo.centre_pk(centre_id),
-                                                        ":a": f"DAY#{first.isoformat()}",
-                                                        ":b": f"DAY#{last.isoformat()}#~"}))
+        ConsistentRead=True,
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+        ExpressionAttributeValues=dynamo.encode_values(
+            {":pk": repo.centre_pk(centre_id), ":a": f"DAY#{first.isoformat()}", ":b": f"DAY#{last.isoformat()}#~"}
+        ),
+    )
     found = [_exception(date.fromisoformat(r["SK"].split("#")[1]), r) for r in rows if r["SK"].endswith("#CLOSURE")]
     return ExceptionList(exceptions=[e for e in found if e is not None])
 
@@ -147,11 +178,21 @@ def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionI
         raise BadRequest("hours: a closed day has no hours.", field="hours")
     if not change.closed and not change.hours:
         raise BadRequest("hours: give the hours of the special day, or close it.", field="hours")
-    item = {"PK": repo.centre_pk(centre_id), "SK": _closure_sk(day), "type": "CentreException",
-            "hours": [list(h) for h in change.hours] or None, "note": change.note, "set_by": user.username,
-            "set_at": now.isoformat()}
-    dynamo.transact([{"Put": {"TableName": dynamo.table(), "Item": dynamo.encode_item(item)}},
-                     staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception", now, day.isoformat())])
+    item = {
+        "PK": repo.centre_pk(centre_id),
+        "SK": _closure_sk(day),
+        "type": "CentreException",
+        "hours": [list(h) for h in change.hours] or None,
+        "note": change.note,
+        "set_by": user.username,
+        "set_at": now.isoformat(),
+    }
+    dynamo.transact(
+        [
+            {"Put": {"TableName": dynamo.table(), "Item": dynamo.encode_item(item)}},
+            staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception", now, day.isoformat()),
+        ]
+    )
     exception = _exception(day, item)
     assert exception is not None
     return exception
@@ -160,9 +201,12 @@ def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionI
 def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) -> None:
     centre_for(user, centre_id)
     try:
-        dynamo.transact([dynamo.delete_item(repo.centre_pk(centre_id), _closure_sk(day), "attribute_exists(PK)"),
-                         staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception-removed", now,
-                                                day.isoformat())])
+        dynamo.transact(
+            [
+                dynamo.delete_item(repo.centre_pk(centre_id), _closure_sk(day), "attribute_exists(PK)"),
+                staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception-removed", now, day.isoformat()),
+            ]
+        )
     except dynamo.TransactionFailed:
         raise NotFound("No exception is set for this day.", field="date") from None
 
@@ -175,8 +219,16 @@ def audit(user: StaffUser, centre_id: str, first: date, last: date) -> AuditTrai
     now = datetime.now(UTC)
     staff_repo.put(staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "audit", now))
     rows = dynamo.query_all(
-        ConsistentRead=True, ScanIndexForward=False, KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=dynamo.encode_values({":pk": f"AUDIT#CENTRE#{centre_id}", ":a": first.isoformat(),
-                                                        ":b": f"{last.isoformat()}~"}))
-    return AuditTrail(entries=[AuditEntry(at=r["SK"].split("#")[0], actor=r["actor"], action=r["action"],
-                                          detail=r.get("detail")) for r in rows])
+        ConsistentRead=True,
+        ScanIndexForward=False,
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+        ExpressionAttributeValues=dynamo.encode_values(
+            {":pk": f"AUDIT#CENTRE#{centre_id}", ":a": first.isoformat(), ":b": f"{last.isoformat()}~"}
+        ),
+    )
+    return AuditTrail(
+        entries=[
+            AuditEntry(at=r["SK"].split("#")[0], actor=r["actor"], action=r["action"], detail=r.get("detail"))
+            for r in rows
+        ]
+    )

@@ -86,7 +86,8 @@ def take(source: Source, centre: Centre, until: int, now: datetime, consistent: 
         raise SeatLimit(
             f"Too many places at this centre are already held from this internet connection (it may be shared "
             f"with other people). To book, please call the centre{f' on {phone}' if phone else ''}.",
-            retry_after=max(1, live[0] - stamp))
+            retry_after=max(1, live[0] - stamp),
+        )
     place = secrets.token_hex(8)
     target = found.get(pks[today])
     if target is None:
@@ -99,18 +100,23 @@ def take(source: Source, centre: Centre, until: int, now: datetime, consistent: 
         "hold:tomorrow": repo.holds_unchanged(pks[tomorrow], _version(found.get(pks[tomorrow]))),
         # no salt yesterday: nobody keyed anything with it, and the check fails if somebody does now
         "hold:yesterday": repo.holds_unchanged(pks[yesterday], _version(found.get(pks[yesterday])))
-        if yesterday in pks else salt_exists_check(yesterday),
+        if yesterday in pks
+        else salt_exists_check(yesterday),
     }
     return Place(pks[today], place, items)
 
 
 def release(pointer: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
     """The transaction items that give a booking's place back and forget where it was held."""
-    return [repo.release_place(pointer["holds_pk"], pointer["place"], _items_expire(int(now.timestamp()))),
-            dynamo.delete_item(pointer["PK"], "HOLD")]
+    return [
+        repo.release_place(pointer["holds_pk"], pointer["place"], _items_expire(int(now.timestamp()))),
+        dynamo.delete_item(pointer["PK"], "HOLD"),
+    ]
 
 
 def move(pointer: dict[str, Any], reference: str, until: int, now: datetime) -> list[dict[str, Any]]:
     """The transaction items that keep a moved booking's place, held until its new time ends."""
-    return [repo.move_place(pointer["holds_pk"], pointer["place"], until, _items_expire(int(now.timestamp()))),
-            repo.move_hold(reference, until)]
+    return [
+        repo.move_place(pointer["holds_pk"], pointer["place"], until, _items_expire(int(now.timestamp()))),
+        repo.move_hold(reference, until),
+    ]

@@ -39,6 +39,7 @@ from chalicelib.core.dynamo import (
 
 # ---- keys ------------------------------------------------------------------------------------
 
+
 def centre_pk(centre_id: str) -> str:
     return f"CENTRE#{centre_id}"
 
@@ -53,6 +54,7 @@ def booking_pk(reference: str) -> str:
 
 # ---- reads -----------------------------------------------------------------------------------
 
+
 @dataclass
 class DayState:
     """What DynamoDB says about a centre's days: seats left per booked slot, staff closures."""
@@ -64,10 +66,12 @@ class DayState:
 def centre_days(centre_id: str, first: date, last: date) -> DayState:
     """One query: every counter and closure of the centre between two local dates."""
     state = DayState(remaining={}, closures={})
-    for item in query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-                          ExpressionAttributeValues=encode_values({":pk": centre_pk(centre_id),
-                                                                   ":a": f"DAY#{first.isoformat()}",
-                                                                   ":b": f"DAY#{last.isoformat()}#~"})):
+    for item in query_all(
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+        ExpressionAttributeValues=encode_values(
+            {":pk": centre_pk(centre_id), ":a": f"DAY#{first.isoformat()}", ":b": f"DAY#{last.isoformat()}#~"}
+        ),
+    ):
         parts = item["SK"].split("#")
         day = date.fromisoformat(parts[1])
         if parts[2] == "SLOT":
@@ -84,10 +88,13 @@ def get_booking(reference: str) -> dict[str, Any] | None:
 
 def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] | None:
     response = dynamodb_client().query(
-        TableName=table(), Limit=1, ConsistentRead=True,
+        TableName=table(),
+        Limit=1,
+        ConsistentRead=True,
         KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-        ExpressionAttributeValues=encode_values({":pk": centre_pk(centre_id),
-                                           ":prefix": f"WAIT#{service_id}#{day.isoformat()}#"}),
+        ExpressionAttributeValues=encode_values(
+            {":pk": centre_pk(centre_id), ":prefix": f"WAIT#{service_id}#{day.isoformat()}#"}
+        ),
     )
     items = response.get("Items", [])
     return plain(items[0]) if items else None
@@ -95,7 +102,9 @@ def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] 
 
 def expired_offers(now_iso: str, limit: int = 25) -> list[dict[str, Any]]:
     response = dynamodb_client().query(
-        TableName=table(), IndexName="GSI2", Limit=limit,
+        TableName=table(),
+        IndexName="GSI2",
+        Limit=limit,
         KeyConditionExpression="GSI2PK = :pk AND GSI2SK < :now",
         ExpressionAttributeValues=encode_values({":pk": "OFFERS", ":now": now_iso}),
     )
@@ -104,49 +113,77 @@ def expired_offers(now_iso: str, limit: int = 25) -> list[dict[str, Any]]:
 
 # ---- transaction items ---------------------------------------------------------------------
 
-def take_seat(centre_id: str, day: date, service_id: str, hhmm: str, capacity: int,
-              extra: Mapping[str, Any]) -> dict[str, Any]:
+
+def take_seat(
+    centre_id: str, day: date, service_id: str, hhmm: str, capacity: int, extra: Mapping[str, Any]
+) -> dict[str, Any]:
     """Decrement a slot's seats; the counter is created full on first use."""
-    return {"Update": {
-        "TableName": table(),
-        "Key": encode_values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
-        "UpdateExpression": "SET #remaining = if_not_exists(#remaining, :capacity) - :one, #capacity = :capacity, "
-                            "#type = :type, starts_at = :start",
-        "ConditionExpression": "attribute_not_exists(#remaining) OR #remaining > :zero",
-        "ExpressionAttributeNames": {"#type": "type", "#remaining": "remaining", "#capacity": "capacity"},
-        "ExpressionAttributeValues": encode_values({":capacity": capacity, ":one": 1, ":zero": 0,
-                                                    ":type": "SeatCounter", ":start": extra["start"]}),
-    }}
+    return {
+        "Update": {
+            "TableName": table(),
+            "Key": encode_values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
+            "UpdateExpression": "SET #remaining = if_not_exists(#remaining, :capacity) - :one, #capacity = :capacity, "
+            "#type = :type, starts_at = :start",
+            "ConditionExpression": "attribute_not_exists(#remaining) OR #remaining > :zero",
+            "ExpressionAttributeNames": {"#type": "type", "#remaining": "remaining", "#capacity": "capacity"},
+            "ExpressionAttributeValues": encode_values(
+                {":capacity": capacity, ":one": 1, ":zero": 0, ":type": "SeatCounter", ":start": extra["start"]}
+            ),
+        }
+    }
 
 
 def give_back_seat(centre_id: str, day: date, service_id: str, hhmm: str) -> dict[str, Any]:
-    return {"Update": {
-        "TableName": table(),
-        "Key": encode_values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
-        "UpdateExpression": "SET #remaining = #remaining + :one",
-        "ConditionExpression": "attribute_exists(#remaining) AND #remaining < #capacity",
-        "ExpressionAttributeNames": {"#remaining": "remaining", "#capacity": "capacity"},
-        "ExpressionAttributeValues": encode_values({":one": 1}),
-    }}
+    return {
+        "Update": {
+            "TableName": table(),
+            "Key": encode_values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
+            "UpdateExpression": "SET #remaining = #remaining + :one",
+            "ConditionExpression": "attribute_exists(#remaining) AND #remaining < #capacity",
+            "ExpressionAttributeNames": {"#remaining": "remaining", "#capacity": "capacity"},
+            "ExpressionAttributeValues": encode_values({":one": 1}),
+        }
+    }
 
 
 def put_contact(reference: str, phone: str | None, nickname: str | None, expires_at: int) -> dict[str, Any]:
-    return {"Put": {"TableName": table(), "Item": encode_item({
-        "PK": booking_pk(reference), "SK": "CONTACT", "type": "BookingContact",
-        "phone": phone, "nickname": nickname, "expires_at": expires_at,
-    })}}
+    return {
+        "Put": {
+            "TableName": table(),
+            "Item": encode_item(
+                {
+                    "PK": booking_pk(reference),
+                    "SK": "CONTACT",
+                    "type": "BookingContact",
+                    "phone": phone,
+                    "nickname": nickname,
+                    "expires_at": expires_at,
+                }
+            ),
+        }
+    }
 
 
 def hold_phone_token(phone_hash: str, token: int, reference: str, held_until: int, now: int) -> dict[str, Any]:
     """A phone may hold a few upcoming bookings: each holds one of a fixed number of tokens,
     free again once its appointment has passed (or it is cancelled)."""
-    return {"Put": {
-        "TableName": table(),
-        "Item": encode_item({"PK": f"PHONE#{phone_hash}", "SK": f"TOKEN#{token}", "type": "PhoneToken",
-                       "booking_ref": reference, "held_until": held_until, "expires_at": held_until}),
-        "ConditionExpression": "attribute_not_exists(PK) OR held_until < :now",
-        "ExpressionAttributeValues": encode_values({":now": now}),
-    }}
+    return {
+        "Put": {
+            "TableName": table(),
+            "Item": encode_item(
+                {
+                    "PK": f"PHONE#{phone_hash}",
+                    "SK": f"TOKEN#{token}",
+                    "type": "PhoneToken",
+                    "booking_ref": reference,
+                    "held_until": held_until,
+                    "expires_at": held_until,
+                }
+            ),
+            "ConditionExpression": "attribute_not_exists(PK) OR held_until < :now",
+            "ExpressionAttributeValues": encode_values({":now": now}),
+        }
+    }
 
 
 def release_phone_token(phone_hash: str, token: int, reference: str) -> dict[str, Any]:
@@ -154,12 +191,15 @@ def release_phone_token(phone_hash: str, token: int, reference: str) -> dict[str
 
 
 def move_phone_token(phone_hash: str, token: int, reference: str, held_until: int) -> dict[str, Any]:
-    return {"Update": {
-        "TableName": table(), "Key": encode_values({"PK": f"PHONE#{phone_hash}", "SK": f"TOKEN#{token}"}),
-        "UpdateExpression": "SET held_until = :until, expires_at = :until",
-        "ConditionExpression": "booking_ref = :ref",
-        "ExpressionAttributeValues": encode_values({":until": held_until, ":ref": reference}),
-    }}
+    return {
+        "Update": {
+            "TableName": table(),
+            "Key": encode_values({"PK": f"PHONE#{phone_hash}", "SK": f"TOKEN#{token}"}),
+            "UpdateExpression": "SET held_until = :until, expires_at = :until",
+            "ConditionExpression": "booking_ref = :ref",
+            "ExpressionAttributeValues": encode_values({":until": held_until, ":ref": reference}),
+        }
+    }
 
 
 def holds_pk(centre_id: str, source_key: str) -> str:
@@ -172,24 +212,44 @@ def read_holds(pks: Sequence[str], consistent: bool) -> dict[str, dict[str, Any]
 
 
 def new_holds(pk: str, place: str, until: int, expires_at: int) -> dict[str, Any]:
-    return {"Put": {"TableName": table(), "ConditionExpression": "attribute_not_exists(PK)", "Item": encode_item({
-        "PK": pk, "SK": "HOLDS", "type": "PlacesHeld", "places": {place: until}, "version": 1,
-        "expires_at": expires_at})}}
+    return {
+        "Put": {
+            "TableName": table(),
+            "ConditionExpression": "attribute_not_exists(PK)",
+            "Item": encode_item(
+                {
+                    "PK": pk,
+                    "SK": "HOLDS",
+                    "type": "PlacesHeld",
+                    "places": {place: until},
+                    "version": 1,
+                    "expires_at": expires_at,
+                }
+            ),
+        }
+    }
 
 
 def add_place(pk: str, place: str, until: int, version: int, expired: Sequence[str], expires_at: int) -> dict[str, Any]:
     """Add a place to the item as it was read (version), dropping the places that have passed."""
     names = {"#places": "places", "#version": "version", "#place": place} | {
-        f"#old{i}": old for i, old in enumerate(expired)}
+        f"#old{i}": old for i, old in enumerate(expired)
+    }
     update = "SET #places.#place = :until, expires_at = :expires, #version = #version + :one"
     if expired:
         update += " REMOVE " + ", ".join(f"#places.#old{i}" for i in range(len(expired)))
-    return {"Update": {
-        "TableName": table(), "Key": encode_values({"PK": pk, "SK": "HOLDS"}), "UpdateExpression": update,
-        "ConditionExpression": "#version = :version", "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": encode_values({":until": until, ":expires": expires_at, ":one": 1,
-                                                    ":version": version}),
-    }}
+    return {
+        "Update": {
+            "TableName": table(),
+            "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
+            "UpdateExpression": update,
+            "ConditionExpression": "#version = :version",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": encode_values(
+                {":until": until, ":expires": expires_at, ":one": 1, ":version": version}
+            ),
+        }
+    }
 
 
 def holds_unchanged(pk: str, version: int | None) -> dict[str, Any]:
@@ -198,38 +258,63 @@ def holds_unchanged(pk: str, version: int | None) -> dict[str, Any]:
     if version is None:
         spec["ConditionExpression"] = "attribute_not_exists(PK)"
     else:
-        spec |= {"ConditionExpression": "#version = :version", "ExpressionAttributeNames": {"#version": "version"},
-                 "ExpressionAttributeValues": encode_values({":version": version})}
+        spec |= {
+            "ConditionExpression": "#version = :version",
+            "ExpressionAttributeNames": {"#version": "version"},
+            "ExpressionAttributeValues": encode_values({":version": version}),
+        }
     return {"ConditionCheck": spec}
 
 
 def release_place(pk: str, place: str, expires_at: int) -> dict[str, Any]:
     """Give a place back. (Were the item gone, the update would make an empty one: it gets a TTL.)"""
-    return {"Update": {
-        "TableName": table(), "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
-        "UpdateExpression": "REMOVE #places.#place SET expires_at = if_not_exists(expires_at, :expires)",
-        "ExpressionAttributeNames": {"#places": "places", "#place": place},
-        "ExpressionAttributeValues": encode_values({":expires": expires_at}),
-    }}
+    return {
+        "Update": {
+            "TableName": table(),
+            "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
+            "UpdateExpression": "REMOVE #places.#place SET expires_at = if_not_exists(expires_at, :expires)",
+            "ExpressionAttributeNames": {"#places": "places", "#place": place},
+            "ExpressionAttributeValues": encode_values({":expires": expires_at}),
+        }
+    }
 
 
 def move_place(pk: str, place: str, until: int, expires_at: int) -> dict[str, Any]:
-    return {"Update": {
-        "TableName": table(), "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
-        "UpdateExpression": "SET #places.#place = :until, expires_at = :expires",
-        "ConditionExpression": "attribute_exists(#places.#place)",
-        "ExpressionAttributeNames": {"#places": "places", "#place": place},
-        "ExpressionAttributeValues": encode_values({":until": until, ":expires": expires_at}),
-    }}
+    return {
+        "Update": {
+            "TableName": table(),
+            "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
+            "UpdateExpression": "SET #places.#place = :until, expires_at = :expires",
+            "ConditionExpression": "attribute_exists(#places.#place)",
+            "ExpressionAttributeNames": {"#places": "places", "#place": place},
+            "ExpressionAttributeValues": encode_values({":until": until, ":expires": expires_at}),
+        }
+    }
 
 
-def put_hold(reference: str, holds: str, place: str, until: int, phone_hash: str | None,
-             phone_token: int | None) -> dict[str, Any]:
+def put_hold(
+    reference: str, holds: str, place: str, until: int, phone_hash: str | None, phone_token: int | None
+) -> dict[str, Any]:
     """Where a booking's place (and its phone token) are held: all that releasing them needs, and
     the only link between the booking and its source. It expires when the place does."""
-    return {"Put": {"TableName": table(), "Item": encode_item({
-        "PK": booking_pk(reference), "SK": "HOLD", "type": "BookingHold", "holds_pk": holds, "place": place,
-        "phone_hash": phone_hash, "phone_token": phone_token, "held_until": until, "expires_at": until})}}
+    return {
+        "Put": {
+            "TableName": table(),
+            "Item": encode_item(
+                {
+                    "PK": booking_pk(reference),
+                    "SK": "HOLD",
+                    "type": "BookingHold",
+                    "holds_pk": holds,
+                    "place": place,
+                    "phone_hash": phone_hash,
+                    "phone_token": phone_token,
+                    "held_until": until,
+                    "expires_at": until,
+                }
+            ),
+        }
+    }
 
 
 def get_hold(reference: str, now: int) -> dict[str, Any] | None:
@@ -242,8 +327,13 @@ def move_hold(reference: str, until: int) -> dict[str, Any]:
     return update(booking_pk(reference), "HOLD", {"held_until": until, "expires_at": until}, "attribute_exists(#PK)")
 
 
-def update_booking(reference: str, set_values: Mapping[str, Any], condition: str,
-                   condition_values: Mapping[str, Any], remove: Sequence[str] = ()) -> dict[str, Any]:
+def update_booking(
+    reference: str,
+    set_values: Mapping[str, Any],
+    condition: str,
+    condition_values: Mapping[str, Any],
+    remove: Sequence[str] = (),
+) -> dict[str, Any]:
     """SET `set_values` (and REMOVE `remove`) under `condition`, which names attributes as #name."""
     return update(booking_pk(reference), "BOOKING", set_values, condition, condition_values, remove)
 

@@ -39,8 +39,11 @@ def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> R
     def create(data: dict[str, Any]) -> dict[str, Any]:
         proof_id = proof.verify(proof_header)
         request = model.model_validate(data)
-        created = (service.create_booking(request, source, proof_id) if isinstance(request, BookingRequest)
-                   else service.join_waitlist(request, source, proof_id))
+        created = (
+            service.create_booking(request, source, proof_id)
+            if isinstance(request, BookingRequest)
+            else service.join_waitlist(request, source, proof_id)
+        )
         return created.model_dump(mode="json")
 
     if key is None:
@@ -49,25 +52,46 @@ def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> R
     return json_response(answer, status=201)
 
 
-@api_route(bp, "/centres/{centre_id}/services/{service_id}/slots",
-           doc=RouteDoc("Bookable times with seats left, in the centre's time zone", SlotList, query=SlotsQuery))
+@api_route(
+    bp,
+    "/centres/{centre_id}/services/{service_id}/slots",
+    doc=RouteDoc("Bookable times with seats left, in the centre's time zone", SlotList, query=SlotsQuery),
+)
 def slots(centre_id: str, service_id: str) -> SlotList:
     query = parse_query(bp.current_request, SlotsQuery)
     return service.list_slots(centre_id, service_id, query.from_, query.days)
 
 
-@api_route(bp, "/bookings", methods=("POST",), doc=RouteDoc(
-    "Book a seat; 409 with the next free times when it was just taken; 429 `seat_limit` when this connection "
-    "already holds the most places a connection may hold at the centre (call the centre instead)",
-    BookingCreated, 201, BookingRequest, headers=(proof.HEADER, idempotency.HEADER)))
+@api_route(
+    bp,
+    "/bookings",
+    methods=("POST",),
+    doc=RouteDoc(
+        "Book a seat; 409 with the next free times when it was just taken; 429 `seat_limit` when this connection "
+        "already holds the most places a connection may hold at the centre (call the centre instead)",
+        BookingCreated,
+        201,
+        BookingRequest,
+        headers=(proof.HEADER, idempotency.HEADER),
+    ),
+)
 def create_booking() -> Response:
     return _create("booking", BookingRequest)
 
 
-@api_route(bp, "/waitlist", methods=("POST",), doc=RouteDoc(
-    "Wait for a seat on a day: a freed seat is held for the first in line; a waiting entry holds a place "
-    "like a booking (429 `seat_limit`)", BookingCreated, 201, WaitlistRequest,
-    headers=(proof.HEADER, idempotency.HEADER)))
+@api_route(
+    bp,
+    "/waitlist",
+    methods=("POST",),
+    doc=RouteDoc(
+        "Wait for a seat on a day: a freed seat is held for the first in line; a waiting entry holds a place "
+        "like a booking (429 `seat_limit`)",
+        BookingCreated,
+        201,
+        WaitlistRequest,
+        headers=(proof.HEADER, idempotency.HEADER),
+    ),
+)
 def join_waitlist() -> Response:
     return _create("waitlist", WaitlistRequest)
 
@@ -81,15 +105,27 @@ def get_booking(reference: str) -> BookingView:
     return service.get_booking(reference, _manage_code())
 
 
-@api_route(bp, "/bookings/{reference}", methods=("DELETE",),
-           doc=RouteDoc("Cancel: the seat goes back, or to the first in line", BookingView, headers=(MANAGE,)))
+@api_route(
+    bp,
+    "/bookings/{reference}",
+    methods=("DELETE",),
+    doc=RouteDoc("Cancel: the seat goes back, or to the first in line", BookingView, headers=(MANAGE,)),
+)
 def cancel_booking(reference: str) -> BookingView:
     return service.cancel_booking(reference, _manage_code())
 
 
-@api_route(bp, "/bookings/{reference}", methods=("PATCH",), doc=RouteDoc(
-    "Move to another time (atomically), or accept a seat offered from the waiting list", BookingView,
-    body=ChangeRequest, headers=(MANAGE,)))
+@api_route(
+    bp,
+    "/bookings/{reference}",
+    methods=("PATCH",),
+    doc=RouteDoc(
+        "Move to another time (atomically), or accept a seat offered from the waiting list",
+        BookingView,
+        body=ChangeRequest,
+        headers=(MANAGE,),
+    ),
+)
 def change_booking(reference: str) -> BookingView:
     return service.change_booking(reference, _manage_code(), parse_body(bp.current_request, ChangeRequest))
 
@@ -98,8 +134,11 @@ def _ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-@api_route(bp, "/bookings/{reference}/calendar.ics", doc=RouteDoc(
-    "The appointment as an iCalendar file", headers=(MANAGE,), content_type="text/calendar"))
+@api_route(
+    bp,
+    "/bookings/{reference}/calendar.ics",
+    doc=RouteDoc("The appointment as an iCalendar file", headers=(MANAGE,), content_type="text/calendar"),
+)
 def calendar(reference: str) -> Response:
     item = service.get_booking_item(reference, _manage_code())
     if item.get("status") not in ("confirmed", "offered") or not item.get("starts_at"):
@@ -113,20 +152,37 @@ def calendar(reference: str) -> Response:
     end = datetime.fromisoformat(item["ends_at"]).astimezone(UTC).strftime(stamp)
     where = centre.address if item["mode"] == "on_site" else {"phone": "Phone", "video": "Video"}[item["mode"]]
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Passerelle//Booking//EN", "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH", "BEGIN:VEVENT", f"UID:{item['reference']}@passerelle",
-        f"DTSTAMP:{datetime.now(UTC).strftime(stamp)}", f"DTSTART:{start}", f"DTEND:{end}",
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Passerelle//Booking//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{item['reference']}@passerelle",
+        f"DTSTAMP:{datetime.now(UTC).strftime(stamp)}",
+        f"DTSTART:{start}",
+        f"DTEND:{end}",
         f"SUMMARY:{_ics_text(svc.name.get(lang, svc.name['en']) + ' - ' + centre.name.get(lang, centre.name['en']))}",
         f"LOCATION:{_ics_text(where)}",
         f"DESCRIPTION:{_ics_text('Booking reference: ' + item['reference'])}",
-        "BEGIN:VALARM", "TRIGGER:-PT2H", "ACTION:DISPLAY", "DESCRIPTION:Reminder", "END:VALARM",
-        "END:VEVENT", "END:VCALENDAR",
+        "BEGIN:VALARM",
+        "TRIGGER:-PT2H",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:Reminder",
+        "END:VALARM",
+        "END:VEVENT",
+        "END:VCALENDAR",
     ]
-    return Response(body="\r\n".join(lines) + "\r\n", status_code=200, headers={
-        "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="passerelle-{item["reference"]}.ics"',
-        "X-Content-Type-Options": "nosniff",
-    })
+    return Response(
+        body="\r\n".join(lines) + "\r\n",
+        status_code=200,
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="passerelle-{item["reference"]}.ics"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES))

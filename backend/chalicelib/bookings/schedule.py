@@ -33,9 +33,16 @@ def day_ranges(centre: Centre, day: date, closures: Mapping[date, Ranges | None]
     return list(centre.opening_hours.get(WEEKDAYS[day.weekday()], []))
 
 
-def slots(centre: Centre, service: Service, first_day: date, days: int, now: datetime,
-          closures: Mapping[date, Ranges | None], min_notice: timedelta,
-          horizon: timedelta) -> Iterator[tuple[datetime, datetime]]:
+def slots(
+    centre: Centre,
+    service: Service,
+    first_day: date,
+    days: int,
+    now: datetime,
+    closures: Mapping[date, Ranges | None],
+    min_notice: timedelta,
+    horizon: timedelta,
+) -> Iterator[tuple[datetime, datetime]]:
     """Every bookable (start, end) from `first_day` for `days` days, in the centre's zone."""
     if not service.bookable or service.duration_minutes is None:
         return

@@ -49,6 +49,7 @@ def now_utc() -> datetime:
 
 # ---- catalogue checks -----------------------------------------------------------------------
 
+
 def bookable(centre_id: str, service_id: str) -> tuple[Centre, Service]:
     catalogue = get_catalogue()
     centre = catalogue.centre(centre_id)
@@ -83,14 +84,22 @@ def _contact(contact: ContactIn | None, centre: Centre) -> tuple[str | None, str
 
 # ---- slots ------------------------------------------------------------------------------------
 
+
 def _free_slots(centre: Centre, service: Service, first: date, days: int, now: datetime) -> list[Slot]:
     settings = get_settings()
     state = repo.centre_days(centre.id, first, first + timedelta(days=days))
     capacity = service.seats_per_slot or 0
     result = []
-    for start, end in slots(centre, service, first, days, now, state.closures,
-                            timedelta(minutes=settings.booking_min_notice_minutes),
-                            timedelta(days=settings.booking_horizon_days)):
+    for start, end in slots(
+        centre,
+        service,
+        first,
+        days,
+        now,
+        state.closures,
+        timedelta(minutes=settings.booking_min_notice_minutes),
+        timedelta(days=settings.booking_horizon_days),
+    ):
         left = state.remaining.get((service.id, start.date(), start.strftime("%H:%M")), capacity)
         result.append(Slot(start=start, end=end, seats_left=left))
     return result
@@ -100,17 +109,28 @@ def list_slots(centre_id: str, service_id: str, first: date | None, days: int) -
     centre, service = bookable(centre_id, service_id)
     now = now_utc()
     first = first or local_today(centre, now)
-    return SlotList(centre_id=centre.id, service_id=service.id, timezone=centre.timezone,
-                    slots=_free_slots(centre, service, first, days, now))
+    return SlotList(
+        centre_id=centre.id,
+        service_id=service.id,
+        timezone=centre.timezone,
+        slots=_free_slots(centre, service, first, days, now),
+    )
 
 
 def _resolve_slot(centre: Centre, service: Service, start: datetime, now: datetime) -> tuple[datetime, datetime]:
     local = start.astimezone(ZoneInfo(centre.timezone))
     state = repo.centre_days(centre.id, local.date(), local.date())
     settings = get_settings()
-    for slot_start, slot_end in slots(centre, service, local.date(), 1, now, state.closures,
-                                      timedelta(minutes=settings.booking_min_notice_minutes),
-                                      timedelta(days=settings.booking_horizon_days)):
+    for slot_start, slot_end in slots(
+        centre,
+        service,
+        local.date(),
+        1,
+        now,
+        state.closures,
+        timedelta(minutes=settings.booking_min_notice_minutes),
+        timedelta(days=settings.booking_horizon_days),
+    ):
         if slot_start == local:
             return slot_start, slot_end
     raise BadRequest("start: this is not a bookable time: choose one from the slots list.", field="start")
@@ -122,8 +142,11 @@ def _next_free(centre: Centre, service: Service, after: datetime, now: datetime)
 
 
 def _full(centre: Centre, service: Service, start: datetime, now: datetime) -> Conflict:
-    return Conflict("This time was just taken. Choose another one.", field="start",
-                    extra=FullSlot(next_free=_next_free(centre, service, start, now)).model_dump(mode="json"))
+    return Conflict(
+        "This time was just taken. Choose another one.",
+        field="start",
+        extra=FullSlot(next_free=_next_free(centre, service, start, now)).model_dump(mode="json"),
+    )
 
 
 # ---- creating ---------------------------------------------------------------------------------
@@ -140,18 +163,35 @@ class _New:
     item: dict[str, Any]
 
 
-def _new_booking(centre: Centre, service: Service, request: BookingRequest | WaitlistRequest, status: str,
-                 start: datetime | None, end: datetime | None) -> _New:
+def _new_booking(
+    centre: Centre,
+    service: Service,
+    request: BookingRequest | WaitlistRequest,
+    status: str,
+    start: datetime | None,
+    end: datetime | None,
+) -> _New:
     reference, code = new_reference(), new_manage_code()
     item: dict[str, Any] = {
-        "PK": repo.booking_pk(reference), "SK": "BOOKING", "type": "Booking", "reference": reference,
-        "centre_id": centre.id, "service_id": service.id, "mode": request.mode, "language": request.language,
-        "status": status, "manage_hash": keyed_hash(MANAGE, code), "created_at": now_utc().isoformat(),
+        "PK": repo.booking_pk(reference),
+        "SK": "BOOKING",
+        "type": "Booking",
+        "reference": reference,
+        "centre_id": centre.id,
+        "service_id": service.id,
+        "mode": request.mode,
+        "language": request.language,
+        "status": status,
+        "manage_hash": keyed_hash(MANAGE, code),
+        "created_at": now_utc().isoformat(),
     }
     if start is not None and end is not None:
-        item |= {"starts_at": start.isoformat(), "ends_at": end.isoformat(),
-                 "GSI1PK": f"CENTRE#{centre.id}#DAY#{start.date().isoformat()}",
-                 "GSI1SK": f"{start.isoformat()}#{reference}"}
+        item |= {
+            "starts_at": start.isoformat(),
+            "ends_at": end.isoformat(),
+            "GSI1PK": f"CENTRE#{centre.id}#DAY#{start.date().isoformat()}",
+            "GSI1SK": f"{start.isoformat()}#{reference}",
+        }
     return _New(reference, code, item)
 
 
@@ -187,34 +227,47 @@ class _Creation:
     def items(self, new: _New, place: holds.Place, token: int | None) -> dict[str, dict[str, Any]]:
         items: dict[str, dict[str, Any]] = {}
         if self.start is not None:
-            items["seat"] = repo.take_seat(self.centre.id, self.start.date(), self.service.id,
-                                           self.start.strftime("%H:%M"), self.service.seats_per_slot or 1,
-                                           {"start": self.start.isoformat()})
+            items["seat"] = repo.take_seat(
+                self.centre.id,
+                self.start.date(),
+                self.service.id,
+                self.start.strftime("%H:%M"),
+                self.service.seats_per_slot or 1,
+                {"start": self.start.isoformat()},
+            )
         items["booking"] = dynamo.put_new(new.item)
         if isinstance(self.request, WaitlistRequest):
-            items["line"] = dynamo.put_new({
-                "PK": repo.centre_pk(self.centre.id), "SK": new.item["line_sk"], "type": "WaitingLine",
-                "booking_ref": new.reference, "expires_at": self.held_until + 2 * holds.DAY})
+            items["line"] = dynamo.put_new(
+                {
+                    "PK": repo.centre_pk(self.centre.id),
+                    "SK": new.item["line_sk"],
+                    "type": "WaitingLine",
+                    "booking_ref": new.reference,
+                    "expires_at": self.held_until + 2 * holds.DAY,
+                }
+            )
         if self.phone or self.nickname:
             waiting_for = self.request.date if isinstance(self.request, WaitlistRequest) else None
-            items["contact"] = repo.put_contact(new.reference, self.phone, self.nickname,
-                                                _contact_expiry(self.end, waiting_for))
+            items["contact"] = repo.put_contact(
+                new.reference, self.phone, self.nickname, _contact_expiry(self.end, waiting_for)
+            )
         phone_hash = keyed_hash(PHONE, self.phone) if self.phone and token is not None else None
         if phone_hash is not None and token is not None:
-            items["phone"] = repo.hold_phone_token(phone_hash, token, new.reference, self.held_until,
-                                                   int(self.now.timestamp()))
+            items["phone"] = repo.hold_phone_token(
+                phone_hash, token, new.reference, self.held_until, int(self.now.timestamp())
+            )
         items["proof"] = proof.used(self.proof_id, self.now.timestamp())
         items |= place.items
-        items["pointer"] = repo.put_hold(new.reference, place.holds_pk, place.place, self.held_until, phone_hash,
-                                         token)
+        items["pointer"] = repo.put_hold(new.reference, place.holds_pk, place.place, self.held_until, phone_hash, token)
         return items
 
     def new(self) -> _New:
         new = _new_booking(self.centre, self.service, self.request, self.status, self.start, self.end)
         if isinstance(self.request, WaitlistRequest):
             new.item["waiting_for"] = self.request.date.isoformat()
-            new.item["line_sk"] = (f"WAIT#{self.service.id}#{self.request.date.isoformat()}#"
-                                   f"{self.now.isoformat()}#{new.reference}")
+            new.item["line_sk"] = (
+                f"WAIT#{self.service.id}#{self.request.date.isoformat()}#{self.now.isoformat()}#{new.reference}"
+            )
         return new
 
 
@@ -243,8 +296,10 @@ def _create(creation: _Creation) -> BookingCreated:
             elif "phone" in failed.names:
                 token = next(tokens, None)  # this phone token is held: try the next one
                 if token is None:
-                    raise Conflict(f"This phone number already has {limit} upcoming bookings. Cancel one first.",
-                                   field="contact.phone") from None
+                    raise Conflict(
+                        f"This phone number already has {limit} upcoming bookings. Cancel one first.",
+                        field="contact.phone",
+                    ) from None
             elif failed.names & set(holds.NAMES):
                 recount = True  # another booking from this source got in first: count again
             else:
@@ -266,8 +321,22 @@ def create_booking(request: BookingRequest, source: Source, proof_id: str) -> Bo
     phone, nickname = _contact(request.contact, centre)
     now = now_utc()
     start, end = _resolve_slot(centre, service, request.start, now)
-    return _create(_Creation(centre, service, request, "confirmed", start, end, int(end.timestamp()), phone,
-                             nickname, source, proof_id, now))
+    return _create(
+        _Creation(
+            centre,
+            service,
+            request,
+            "confirmed",
+            start,
+            end,
+            int(end.timestamp()),
+            phone,
+            nickname,
+            source,
+            proof_id,
+            now,
+        )
+    )
 
 
 def _created(new: _New) -> BookingCreated:
@@ -287,11 +356,26 @@ def join_waitlist(request: WaitlistRequest, source: Source, proof_id: str) -> Bo
     horizon = (now + timedelta(days=get_settings().booking_horizon_days)).date()
     if not local_today(centre, now) <= request.date <= horizon:
         raise BadRequest("date: choose a day between today and the booking horizon.", field="date")
-    return _create(_Creation(centre, service, request, "waiting", None, None, _end_of(centre, request.date), phone,
-                             nickname, source, proof_id, now))
+    return _create(
+        _Creation(
+            centre,
+            service,
+            request,
+            "waiting",
+            None,
+            None,
+            _end_of(centre, request.date),
+            phone,
+            nickname,
+            source,
+            proof_id,
+            now,
+        )
+    )
 
 
 # ---- reading and changing ------------------------------------------------------------------
+
 
 def _view(item: dict[str, Any]) -> BookingView:
     status = item["status"]
@@ -299,9 +383,16 @@ def _view(item: dict[str, Any]) -> BookingView:
     if status == "offered" and hold and datetime.fromisoformat(hold) <= now_utc():
         status = "expired"
     return BookingView(
-        reference=item["reference"], centre_id=item["centre_id"], service_id=item["service_id"],
-        start=item.get("starts_at"), end=item.get("ends_at"), mode=item["mode"], language=item["language"],
-        status=status, waiting_for=item.get("waiting_for"), hold_expires_at=hold,
+        reference=item["reference"],
+        centre_id=item["centre_id"],
+        service_id=item["service_id"],
+        start=item.get("starts_at"),
+        end=item.get("ends_at"),
+        mode=item["mode"],
+        language=item["language"],
+        status=status,
+        waiting_for=item.get("waiting_for"),
+        hold_expires_at=hold,
     )
 
 
@@ -332,8 +423,15 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
     if item["status"] in ("cancelled", "expired"):
         return _view(item)
     now = now_utc()
-    items = [repo.update_booking(item["reference"], {"status": "cancelled", "cancelled_at": now.isoformat()},
-                                 "#status = :was", {":was": item["status"]}, remove=("GSI2PK", "GSI2SK"))]
+    items = [
+        repo.update_booking(
+            item["reference"],
+            {"status": "cancelled", "cancelled_at": now.isoformat()},
+            "#status = :was",
+            {":was": item["status"]},
+            remove=("GSI2PK", "GSI2SK"),
+        )
+    ]
     if item["status"] in ("confirmed", "offered"):
         start, hhmm = _seat_of(item)
         items.append(repo.give_back_seat(item["centre_id"], start.date(), item["service_id"], hhmm))
@@ -368,8 +466,7 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
     if change.status == "confirmed" and change.start is None:
         return _accept_offer(item)
     if change.start is None:
-        raise BadRequest("Give `start` to move the booking, or `status: confirmed` to accept an offer.",
-                         field="start")
+        raise BadRequest("Give `start` to move the booking, or `status: confirmed` to accept an offer.", field="start")
     if item["status"] != "confirmed":
         raise Conflict(f"A booking that is {item['status']} cannot be moved.", field="reference")
     now = now_utc()
@@ -381,14 +478,26 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
     if new_start == old_start:
         return _view(item)
     items = [
-        repo.take_seat(centre.id, new_start.date(), service.id, new_start.strftime("%H:%M"),
-                       service.seats_per_slot or 1, {"start": new_start.isoformat()}),
+        repo.take_seat(
+            centre.id,
+            new_start.date(),
+            service.id,
+            new_start.strftime("%H:%M"),
+            service.seats_per_slot or 1,
+            {"start": new_start.isoformat()},
+        ),
         repo.give_back_seat(centre.id, old_start.date(), service.id, old_hhmm),
-        repo.update_booking(item["reference"], {
-            "starts_at": new_start.isoformat(), "ends_at": new_end.isoformat(),
-            "GSI1PK": f"CENTRE#{centre.id}#DAY#{new_start.date().isoformat()}",
-            "GSI1SK": f"{new_start.isoformat()}#{item['reference']}",
-        }, "#status = :confirmed AND #starts_at = :old", {":confirmed": "confirmed", ":old": item["starts_at"]}),
+        repo.update_booking(
+            item["reference"],
+            {
+                "starts_at": new_start.isoformat(),
+                "ends_at": new_end.isoformat(),
+                "GSI1PK": f"CENTRE#{centre.id}#DAY#{new_start.date().isoformat()}",
+                "GSI1SK": f"{new_start.isoformat()}#{item['reference']}",
+            },
+            "#status = :confirmed AND #starts_at = :old",
+            {":confirmed": "confirmed", ":old": item["starts_at"]},
+        ),
     ]
     # The booking keeps its place under its source's cap and its phone token, until its new end.
     until = int(new_end.timestamp())
@@ -396,8 +505,9 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
     if pointer is not None:
         items += holds.move(pointer, item["reference"], until, now)
         if pointer.get("phone_token"):
-            items.append(repo.move_phone_token(pointer["phone_hash"], int(pointer["phone_token"]),
-                                               item["reference"], until))
+            items.append(
+                repo.move_phone_token(pointer["phone_hash"], int(pointer["phone_token"]), item["reference"], until)
+            )
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed as failed:
@@ -414,9 +524,17 @@ def _accept_offer(item: dict[str, Any]) -> BookingView:
         raise Conflict("Only a seat offered from the waiting list can be accepted.", field="status")
     now = now_utc().isoformat()
     try:
-        dynamo.transact([repo.update_booking(
-            item["reference"], {"status": "confirmed"}, "#status = :offered AND #hold_expires_at > :now",
-            {":offered": "offered", ":now": now}, remove=("GSI2PK", "GSI2SK", "hold_expires_at"))])
+        dynamo.transact(
+            [
+                repo.update_booking(
+                    item["reference"],
+                    {"status": "confirmed"},
+                    "#status = :offered AND #hold_expires_at > :now",
+                    {":offered": "offered", ":now": now},
+                    remove=("GSI2PK", "GSI2SK", "hold_expires_at"),
+                )
+            ]
+        )
     except dynamo.TransactionFailed:
         raise Conflict("This offer has expired.", field="status") from None
     item["status"] = "confirmed"
@@ -425,6 +543,7 @@ def _accept_offer(item: dict[str, Any]) -> BookingView:
 
 
 # ---- the waiting list --------------------------------------------------------------------------
+
 
 def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | None:
     """A seat came free: hold it for the first person waiting for that service and day.
@@ -442,16 +561,34 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
     hold = now_utc() + timedelta(minutes=get_settings().waitlist_hold_minutes)
     hold = min(hold, start)
     try:
-        dynamo.transact([
-            repo.take_seat(centre_id, day, service_id, start.strftime("%H:%M"), service.seats_per_slot or 1,
-                           {"start": start.isoformat()}),
-            repo.update_booking(reference, {
-                "status": "offered", "starts_at": start.isoformat(), "ends_at": end.isoformat(),
-                "hold_expires_at": hold.isoformat(), "GSI2PK": "OFFERS", "GSI2SK": f"{hold.isoformat()}#{reference}",
-                "GSI1PK": f"CENTRE#{centre_id}#DAY#{day.isoformat()}", "GSI1SK": f"{start.isoformat()}#{reference}",
-            }, "#status = :waiting", {":waiting": "waiting"}),
-            dynamo.delete_item(repo.centre_pk(centre_id), waiting["SK"], "attribute_exists(PK)"),
-        ])
+        dynamo.transact(
+            [
+                repo.take_seat(
+                    centre_id,
+                    day,
+                    service_id,
+                    start.strftime("%H:%M"),
+                    service.seats_per_slot or 1,
+                    {"start": start.isoformat()},
+                ),
+                repo.update_booking(
+                    reference,
+                    {
+                        "status": "offered",
+                        "starts_at": start.isoformat(),
+                        "ends_at": end.isoformat(),
+                        "hold_expires_at": hold.isoformat(),
+                        "GSI2PK": "OFFERS",
+                        "GSI2SK": f"{hold.isoformat()}#{reference}",
+                        "GSI1PK": f"CENTRE#{centre_id}#DAY#{day.isoformat()}",
+                        "GSI1SK": f"{start.isoformat()}#{reference}",
+                    },
+                    "#status = :waiting",
+                    {":waiting": "waiting"},
+                ),
+                dynamo.delete_item(repo.centre_pk(centre_id), waiting["SK"], "attribute_exists(PK)"),
+            ]
+        )
     except dynamo.TransactionFailed:
         return None
     return reference
@@ -465,14 +602,19 @@ def release_expired_offers() -> int:
     for offer in repo.expired_offers(now.isoformat()):
         start, hhmm = _seat_of(offer)
         try:
-            dynamo.transact([
-                repo.update_booking(offer["reference"], {"status": "expired"},
-                                    "#status = :offered AND #hold_expires_at = :hold",
-                                    {":offered": "offered", ":hold": offer["hold_expires_at"]},
-                                    remove=("GSI2PK", "GSI2SK")),
-                repo.give_back_seat(offer["centre_id"], start.date(), offer["service_id"], hhmm),
-                *_release(offer["reference"], now),  # an expired offer holds no place any more
-            ])
+            dynamo.transact(
+                [
+                    repo.update_booking(
+                        offer["reference"],
+                        {"status": "expired"},
+                        "#status = :offered AND #hold_expires_at = :hold",
+                        {":offered": "offered", ":hold": offer["hold_expires_at"]},
+                        remove=("GSI2PK", "GSI2SK"),
+                    ),
+                    repo.give_back_seat(offer["centre_id"], start.date(), offer["service_id"], hhmm),
+                    *_release(offer["reference"], now),  # an expired offer holds no place any more
+                ]
+            )
         except dynamo.TransactionFailed:
             continue
         released += 1

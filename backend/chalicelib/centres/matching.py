@@ -141,7 +141,7 @@ class Matcher:
         kept: list[str] = []
         i = 0
         while i < len(words):
-            phrase = next((p for p in self._legal if words[i:i + len(p)] == p), None)
+            phrase = next((p for p in self._legal if words[i : i + len(p)] == p), None)
             if phrase:
                 i += len(phrase)
                 continue

@@ -60,9 +60,17 @@ Hours = Annotated[list[TimeRange], AfterValidator(_check_sorted)]
 # A time range as the API shows it and takes it: ["HH:MM", "HH:MM"]. Its JSON schema is spelt
 # out: a tuple's own (prefixItems) is valid OpenAPI 3.1, but validators in the wild, Schemathesis'
 # among them, turn it into the older `items: [...]` and then refuse their own schema.
-RangeView = Annotated[tuple[str, str], WithJsonSchema({
-    "type": "array", "items": {"type": "string", "pattern": r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$"},
-    "minItems": 2, "maxItems": 2})]
+RangeView = Annotated[
+    tuple[str, str],
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$"},
+            "minItems": 2,
+            "maxItems": 2,
+        }
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -185,6 +193,7 @@ class Catalogue(Strict):
 
 
 # ---- API views -----------------------------------------------------------------------------
+
 
 class LangQuery(BaseModel):
     lang: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")

@@ -33,7 +33,11 @@ Status = Literal["licensed", "suspended", "revoked", "expired"]
 STATUSES: tuple[Status, ...] = ("licensed", "suspended", "revoked", "expired")
 # The Unicode character-name prefix of each script's letters.
 SCRIPT_LETTERS: dict[Script, str] = {
-    "Cyrl": "CYRILLIC", "Latn": "LATIN", "Khmr": "KHMER", "Mymr": "MYANMAR", "Deva": "DEVANAGARI",
+    "Cyrl": "CYRILLIC",
+    "Latn": "LATIN",
+    "Khmr": "KHMER",
+    "Mymr": "MYANMAR",
+    "Deva": "DEVANAGARI",
 }
 FORMAT = 1  # of the compiled list: a page that reads another format refuses it
 
@@ -203,11 +207,19 @@ class CountryHeader(Strict):
             problems.append(("sample_data", f"must be {str(self.sample_data).lower()}, as the country's list says"))
         as_of = self.source.as_of
         if agency.status == "licensed" and agency.valid_until and agency.valid_until < as_of:
-            problems.append(("valid_until", f"{agency.valid_until} is before the list's date {as_of}: "
-                                            "a licence that had run out is 'expired'"))
+            problems.append(
+                (
+                    "valid_until",
+                    f"{agency.valid_until} is before the list's date {as_of}: a licence that had run out is 'expired'",
+                )
+            )
         if agency.status == "expired" and agency.valid_until and agency.valid_until >= as_of:
-            problems.append(("valid_until", f"{agency.valid_until} is not before the list's date {as_of}: "
-                                            "the licence had not expired yet"))
+            problems.append(
+                (
+                    "valid_until",
+                    f"{agency.valid_until} is not before the list's date {as_of}: the licence had not expired yet",
+                )
+            )
         for field in ("suspended_on", "revoked_on"):
             when = getattr(agency, field)
             if when and when > as_of:
@@ -233,11 +245,15 @@ class CountryList(CountryHeader):
 
     @model_validator(mode="after")
     def _agencies_fit(self) -> CountryList:
-        problems = [f"agencies[{i}]: {field}: {problem}"
-                    for i, agency in enumerate(self.agencies)
-                    for field, problem in self.agency_problems(agency)]
-        problems += [f"agencies[{i}]: licence: same licence number as agencies[{j}]"
-                     for i, j in self.repeated_licences([a.licence for a in self.agencies])]
+        problems = [
+            f"agencies[{i}]: {field}: {problem}"
+            for i, agency in enumerate(self.agencies)
+            for field, problem in self.agency_problems(agency)
+        ]
+        problems += [
+            f"agencies[{i}]: licence: same licence number as agencies[{j}]"
+            for i, j in self.repeated_licences([a.licence for a in self.agencies])
+        ]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -288,10 +304,16 @@ def compiled_list(country: CountryList) -> dict[str, Any]:
             "phone": agency.phone,
         }
         agencies.append({k: v for k, v in entry.items() if v not in (None, [])})
-    source = {k: v for k, v in {
-        "title": country.source.title, "url": country.source.url,
-        "published_on": _iso(country.source.published_on), "checked_on": _iso(country.source.checked_on),
-    }.items() if v is not None}
+    source = {
+        k: v
+        for k, v in {
+            "title": country.source.title,
+            "url": country.source.url,
+            "published_on": _iso(country.source.published_on),
+            "checked_on": _iso(country.source.checked_on),
+        }.items()
+        if v is not None
+    }
     regulator = {k: v for k, v in country.regulator.model_dump().items() if v is not None}
     return {
         "format": FORMAT,

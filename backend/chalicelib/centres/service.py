@@ -26,9 +26,13 @@ def _service_summary(service: Service, lang: str) -> ServiceSummary:
 
 def _service_view(service: Service, lang: str) -> ServiceView:
     return ServiceView(
-        id=service.id, name=pick(service.name, lang), bookable=service.bookable,
-        description=pick(service.description, lang), duration_minutes=service.duration_minutes,
-        seats_per_slot=service.seats_per_slot, modes=list(service.modes),
+        id=service.id,
+        name=pick(service.name, lang),
+        bookable=service.bookable,
+        description=pick(service.description, lang),
+        duration_minutes=service.duration_minutes,
+        seats_per_slot=service.seats_per_slot,
+        modes=list(service.modes),
     )
 
 
@@ -39,10 +43,15 @@ def _services(centre: Centre) -> list[Service]:
 
 def _summary_fields(centre: Centre, lang: str) -> dict[str, object]:
     return {
-        "id": centre.id, "name": pick(centre.name, lang), "kind": centre.kind,
-        "country": centre.country, "city": pick(centre.city, lang),
-        "coordinates": centre.coordinates, "timezone": centre.timezone,
-        "languages": list(centre.languages), "audiences": list(centre.audiences),
+        "id": centre.id,
+        "name": pick(centre.name, lang),
+        "kind": centre.kind,
+        "country": centre.country,
+        "city": pick(centre.city, lang),
+        "coordinates": centre.coordinates,
+        "timezone": centre.timezone,
+        "languages": list(centre.languages),
+        "audiences": list(centre.audiences),
         "last_verified": centre.last_verified,
     }
 
@@ -50,10 +59,12 @@ def _summary_fields(centre: Centre, lang: str) -> dict[str, object]:
 def list_centres(lang: str) -> CentreList:
     catalogue = get_catalogue()
     centres = [
-        CentreSummary.model_validate({
-            **_summary_fields(c, lang),
-            "services": [_service_summary(s, lang) for s in _services(c)],
-        })
+        CentreSummary.model_validate(
+            {
+                **_summary_fields(c, lang),
+                "services": [_service_summary(s, lang) for s in _services(c)],
+            }
+        )
         for c in catalogue.centres
     ]
     return CentreList(lang=lang, sample_data=catalogue.sample_data, centres=centres)
@@ -64,23 +75,31 @@ def get_centre(centre_id: str, lang: str, today: date) -> CentreDetail:
     centre = catalogue.centre(centre_id)
     if centre is None:
         raise NotFound(f"No centre has the id '{centre_id}'.", field="centre_id")
-    return CentreDetail.model_validate({
-        **_summary_fields(centre, lang),
-        "lang": lang,
-        "sample_data": catalogue.sample_data,
-        "operator": centre.operator,
-        "address": centre.address,
-        "opening_hours": {day: list(hours) for day, hours in centre.opening_hours.items()},
-        "exceptions": [
-            ExceptionView(date=e.date, closed=e.closed, hours=list(e.hours) if e.hours else None,
-                          reason=pick(e.reason, lang) if e.reason else None)
-            for e in centre.exceptions if e.date >= today
-        ],
-        "visits": [
-            VisitView(date=v.date, place=pick(v.place, lang), hours=list(v.hours), coordinates=v.coordinates)
-            for v in centre.visits if v.date >= today
-        ],
-        "course_language": centre.course_language,
-        "contact": centre.contact,
-        "services": [_service_view(s, lang) for s in _services(centre)],
-    })
+    return CentreDetail.model_validate(
+        {
+            **_summary_fields(centre, lang),
+            "lang": lang,
+            "sample_data": catalogue.sample_data,
+            "operator": centre.operator,
+            "address": centre.address,
+            "opening_hours": {day: list(hours) for day, hours in centre.opening_hours.items()},
+            "exceptions": [
+                ExceptionView(
+                    date=e.date,
+                    closed=e.closed,
+                    hours=list(e.hours) if e.hours else None,
+                    reason=pick(e.reason, lang) if e.reason else None,
+                )
+                for e in centre.exceptions
+                if e.date >= today
+            ],
+            "visits": [
+                VisitView(date=v.date, place=pick(v.place, lang), hours=list(v.hours), coordinates=v.coordinates)
+                for v in centre.visits
+                if v.date >= today
+            ],
+            "course_language": centre.course_language,
+            "contact": centre.contact,
+            "services": [_service_view(s, lang) for s in _services(centre)],
+        }
+    )

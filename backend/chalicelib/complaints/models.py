@@ -8,9 +8,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Category = Literal[
-    "recruitment_fees", "contract_breach", "non_deployment", "unpaid_wages", "work_accident",
-    "passport_confiscated", "violence_abuse", "trafficking", "lost_contact", "discrimination",
-    "sea_by_staff", "other",
+    "recruitment_fees",
+    "contract_breach",
+    "non_deployment",
+    "unpaid_wages",
+    "work_accident",
+    "passport_confiscated",
+    "violence_abuse",
+    "trafficking",
+    "lost_contact",
+    "discrimination",
+    "sea_by_staff",
+    "other",
 ]
 # Sexual exploitation and abuse by aid or centre staff goes to a separate, restricted lane
 # (Core Humanitarian Standard, commitment 5): only designated focal points open it.

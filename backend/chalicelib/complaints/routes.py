@@ -26,9 +26,18 @@ def challenge() -> Response:
     return json_response(proof.issue())
 
 
-@api_route(bp, "/complaints", methods=("POST",), doc=RouteDoc(
-    "An anonymous complaint: the answer holds the receipt, shown once", Submitted, 201, ComplaintRequest,
-    headers=(proof.HEADER, idempotency.HEADER)))
+@api_route(
+    bp,
+    "/complaints",
+    methods=("POST",),
+    doc=RouteDoc(
+        "An anonymous complaint: the answer holds the receipt, shown once",
+        Submitted,
+        201,
+        ComplaintRequest,
+        headers=(proof.HEADER, idempotency.HEADER),
+    ),
+)
 def submit() -> Response:
     body = parse_body(bp.current_request, ComplaintRequest)
     key = idempotency.key_from(bp.current_request.headers)
@@ -45,15 +54,23 @@ def submit() -> Response:
     return json_response(answer, status=201)
 
 
-@api_route(bp, "/complaints/lookup", methods=("POST",),
-           doc=RouteDoc("Status and messages of a complaint, by its receipt", ComplaintView, body=ReceiptRequest))
+@api_route(
+    bp,
+    "/complaints/lookup",
+    methods=("POST",),
+    doc=RouteDoc("Status and messages of a complaint, by its receipt", ComplaintView, body=ReceiptRequest),
+)
 def lookup() -> ComplaintView:
     request = parse_body(bp.current_request, ReceiptRequest)
     return service.view(request.receipt, _source())
 
 
-@api_route(bp, "/complaints/messages", methods=("POST",),
-           doc=RouteDoc("Write to the caseworker, by the receipt", ComplaintView, body=MessageRequest))
+@api_route(
+    bp,
+    "/complaints/messages",
+    methods=("POST",),
+    doc=RouteDoc("Write to the caseworker, by the receipt", ComplaintView, body=MessageRequest),
+)
 def message() -> ComplaintView:
     request = parse_body(bp.current_request, MessageRequest)
     return service.add_message(request.receipt, request.text, _source())

@@ -53,8 +53,9 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
         raise BadRequest(f"centre_id: no centre has the id '{request.centre_id}'.", field="centre_id")
     phone = None
     if request.phone and not request.phone_consent:
-        raise BadRequest("phone_consent: say yes to being called, or leave the phone number out.",
-                         field="phone_consent")
+        raise BadRequest(
+            "phone_consent: say yes to being called, or leave the phone number out.", field="phone_consent"
+        )
     if request.phone:
         from chalicelib.bookings.models import normalise_phone
 
@@ -69,15 +70,28 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
     lane = "restricted" if request.category in RESTRICTED_CATEGORIES else "general"
     acknowledge_by = (now + timedelta(days=settings.complaint_acknowledge_days)).date()
     item = {
-        "PK": f"COMPLAINT#{complaint_id}", "SK": "META", "type": "Complaint", "id": complaint_id,
-        "category": request.category, "lane": lane, "country": request.country, "against": request.against,
-        "when": request.when, "description": request.description, "language": request.language,
-        "woman_caseworker": request.woman_caseworker, "on_behalf": request.on_behalf,
-        "centre_id": request.centre_id, "phone": phone, "status": "new", "submitted_at": now.isoformat(),
+        "PK": f"COMPLAINT#{complaint_id}",
+        "SK": "META",
+        "type": "Complaint",
+        "id": complaint_id,
+        "category": request.category,
+        "lane": lane,
+        "country": request.country,
+        "against": request.against,
+        "when": request.when,
+        "description": request.description,
+        "language": request.language,
+        "woman_caseworker": request.woman_caseworker,
+        "on_behalf": request.on_behalf,
+        "centre_id": request.centre_id,
+        "phone": phone,
+        "status": "new",
+        "submitted_at": now.isoformat(),
         "acknowledge_by": acknowledge_by.isoformat(),
         "answer_by": (now + timedelta(days=settings.complaint_answer_days)).date().isoformat(),
         "priority": "high" if request.category in URGENT_CATEGORIES else "normal",
-        "GSI1PK": f"QUEUE#{lane}#{request.centre_id or 'ANY'}", "GSI1SK": f"{now.isoformat()}#{complaint_id}",
+        "GSI1PK": f"QUEUE#{lane}#{request.centre_id or 'ANY'}",
+        "GSI1SK": f"{now.isoformat()}#{complaint_id}",
     }
     items = _submission(item, complaint_id, receipt, proof_id, now)
     # The source's allowance is counted with the complaint itself: both are written, or neither.
@@ -90,8 +104,10 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
             if 3 in failed.failed:
                 raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
             if len(items) - 1 in failed.failed:
-                raise window.refused("Too many complaints from this connection in a short time. Wait a few "
-                                     "minutes and send it again.", now.timestamp()) from None
+                raise window.refused(
+                    "Too many complaints from this connection in a short time. Wait a few minutes and send it again.",
+                    now.timestamp(),
+                ) from None
             raise
         # Our complaint exists (its id is random): this was a retry of a transaction that went through
         # after its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
@@ -102,20 +118,37 @@ def _exists(complaint_id: str) -> bool:
     return db.get(f"COMPLAINT#{complaint_id}", "META") is not None
 
 
-def _submission(item: dict[str, Any], complaint_id: str, receipt: str, proof_id: str,
-                now: datetime) -> list[dict[str, Any]]:
+def _submission(
+    item: dict[str, Any], complaint_id: str, receipt: str, proof_id: str, now: datetime
+) -> list[dict[str, Any]]:
     return [
         db.put_new(item),
-        db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"STATUS#{now.isoformat()}", "type": "StatusChange",
-                    "status": "new", "by": "complainant"}),
-        db.put_new({"PK": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}", "SK": "RECEIPT", "type": "Receipt",
-                    "complaint_id": complaint_id, "last_activity": now.isoformat(),
-                    "expires_at": _access_expiry(now)}),
+        db.put_new(
+            {
+                "PK": f"COMPLAINT#{complaint_id}",
+                "SK": f"STATUS#{now.isoformat()}",
+                "type": "StatusChange",
+                "status": "new",
+                "by": "complainant",
+            }
+        ),
+        db.put_new(
+            {
+                "PK": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}",
+                "SK": "RECEIPT",
+                "type": "Receipt",
+                "complaint_id": complaint_id,
+                "last_activity": now.isoformat(),
+                "expires_at": _access_expiry(now),
+            }
+        ),
         proof.used(proof_id, now.timestamp()),
         # Dashboards count complaints per lane, centre and month of submission, never by scanning:
         # the lanes in rows of their own, so that no general-lane figure ever includes a restricted case.
-        db.add_counters(*complaint_counters(item["lane"], item["centre_id"], f"{now:%Y-%m}"),
-                        {"received": 1, f"category_{item['category']}": 1, "status_new": 1}),
+        db.add_counters(
+            *complaint_counters(item["lane"], item["centre_id"], f"{now:%Y-%m}"),
+            {"received": 1, f"category_{item['category']}": 1, "status_new": 1},
+        ),
     ]
 
 
@@ -138,13 +171,15 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
 
 def _touch(receipt: str) -> dict[str, Any]:
     now = now_utc()
-    return {"Update": {
-        "TableName": db.table(),
-        "Key": {"PK": {"S": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}"}, "SK": {"S": "RECEIPT"}},
-        "UpdateExpression": "SET last_activity = :now, expires_at = :expires",
-        "ConditionExpression": "attribute_exists(PK)",
-        "ExpressionAttributeValues": {":now": {"S": now.isoformat()}, ":expires": {"N": str(_access_expiry(now))}},
-    }}
+    return {
+        "Update": {
+            "TableName": db.table(),
+            "Key": {"PK": {"S": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}"}, "SK": {"S": "RECEIPT"}},
+            "UpdateExpression": "SET last_activity = :now, expires_at = :expires",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": {":now": {"S": now.isoformat()}, ":expires": {"N": str(_access_expiry(now))}},
+        }
+    }
 
 
 def view(receipt_text: str, source: Source) -> ComplaintView:
@@ -155,32 +190,59 @@ def view(receipt_text: str, source: Source) -> ComplaintView:
 
 def _read(complaint_id: str) -> ComplaintView:
     # one partition: the complaint, its messages and its history
-    items = db.query_all(ConsistentRead=True, KeyConditionExpression="PK = :pk",
-                         ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint_id}"}})
+    items = db.query_all(
+        ConsistentRead=True,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint_id}"}},
+    )
     meta = next(i for i in items if i["SK"] == "META")
-    messages = [Message(author=i["author"], text=i["text"], at=i["at"])
-                for i in items if i["SK"].startswith("MSG#")]  # internal notes live under NOTE#: never here
-    return ComplaintView(status=meta["status"], category=meta["category"], submitted_at=meta["submitted_at"],
-                         language=meta["language"], messages=messages,
-                         access_until=datetime.fromtimestamp(_access_expiry(now_utc()), UTC))
+    messages = [
+        Message(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith("MSG#")
+    ]  # internal notes live under NOTE#: never here
+    return ComplaintView(
+        status=meta["status"],
+        category=meta["category"],
+        submitted_at=meta["submitted_at"],
+        language=meta["language"],
+        messages=messages,
+        access_until=datetime.fromtimestamp(_access_expiry(now_utc()), UTC),
+    )
 
 
 def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:
     found, receipt, attempt = _complaint_for(receipt_text, source)
     now = now_utc()
-    db.transact([
-        db.put_new({"PK": f"COMPLAINT#{found['complaint_id']}", "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
-                    "type": "Message", "author": "complainant", "text": text, "at": now.isoformat()}),
-        _touch(receipt),
-        ratelimit.refund_item(attempt),
-    ])
+    db.transact(
+        [
+            db.put_new(
+                {
+                    "PK": f"COMPLAINT#{found['complaint_id']}",
+                    "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
+                    "type": "Message",
+                    "author": "complainant",
+                    "text": text,
+                    "at": now.isoformat(),
+                }
+            ),
+            _touch(receipt),
+            ratelimit.refund_item(attempt),
+        ]
+    )
     return _read(found["complaint_id"])
 
 
 def reply_item(complaint_id: str, text: str, at: datetime) -> dict[str, Any]:
     """A caseworker's reply, as a transaction item: the staff console writes it with its audit line."""
-    return db.put_new({"PK": f"COMPLAINT#{complaint_id}", "SK": f"MSG#{at.isoformat()}#{uuid.uuid4().hex[:6]}",
-                       "type": "Message", "author": "caseworker", "text": text, "at": at.isoformat()})
+    return db.put_new(
+        {
+            "PK": f"COMPLAINT#{complaint_id}",
+            "SK": f"MSG#{at.isoformat()}#{uuid.uuid4().hex[:6]}",
+            "type": "Message",
+            "author": "caseworker",
+            "text": text,
+            "at": at.isoformat(),
+        }
+    )
 
 
 def add_reply(complaint_id: str, text: str) -> None:

@@ -103,8 +103,18 @@ def _moment(value: date | time, tz: str | tzinfo | None) -> _Moment:
             raise ValueError("a naive datetime is ambiguous: give it a tzinfo (UTC if that is what it is)")
         zone = _zone(tz)
         local = value.astimezone(zone) if zone is not None else value
-        return _Moment(local.year, local.month, local.day, local.weekday(), local.hour, local.minute,
-                       local.second, local.utcoffset(), bool(local.dst()), _zone_id(local.tzinfo))
+        return _Moment(
+            local.year,
+            local.month,
+            local.day,
+            local.weekday(),
+            local.hour,
+            local.minute,
+            local.second,
+            local.utcoffset(),
+            bool(local.dst()),
+            _zone_id(local.tzinfo),
+        )
     if isinstance(value, date):
         return _Moment(value.year, value.month, value.day, value.weekday())
     if isinstance(value, time):
@@ -182,8 +192,9 @@ def _field(data: Mapping[str, Any], letter: str, count: int, m: _Moment) -> tupl
     raise ValueError(f"pattern letter {letter * count!r} is not supported")
 
 
-def format_pattern(lang: str | None, pattern: str, value: date | time, *, tz: str | tzinfo | None = None,
-                   numbering: str | None = None) -> str:
+def format_pattern(
+    lang: str | None, pattern: str, value: date | time, *, tz: str | tzinfo | None = None, numbering: str | None = None
+) -> str:
     """`value` written with a CLDR date/time pattern ("d MMMM y", "HH:mm"...) in `lang`."""
     data = locale_data(lang)
     native = _digits(data, numbering)
@@ -202,8 +213,15 @@ def format_pattern(lang: str | None, pattern: str, value: date | time, *, tz: st
     return "".join(out)
 
 
-def format_date(lang: str | None, value: date, style: Style = "medium", *, skeleton: str | None = None,
-                tz: str | tzinfo | None = None, numbering: str | None = None) -> str:
+def format_date(
+    lang: str | None,
+    value: date,
+    style: Style = "medium",
+    *,
+    skeleton: str | None = None,
+    tz: str | tzinfo | None = None,
+    numbering: str | None = None,
+) -> str:
     """A calendar date (a datetime is first moved to `tz`, if given). `skeleton` picks a flexible
     format instead of a style: Ed, MEd, MMMd, MMMMd, MMMEd, yMMM, yMMMM, yMMMd, yMMMEd."""
     data = locale_data(lang)
@@ -211,21 +229,37 @@ def format_date(lang: str | None, value: date, style: Style = "medium", *, skele
     return format_pattern(lang, pattern, value, tz=tz, numbering=numbering)
 
 
-def format_time(lang: str | None, value: datetime | time, style: Style = "medium", *,
-                tz: str | tzinfo | None = None, numbering: str | None = None) -> str:
+def format_time(
+    lang: str | None,
+    value: datetime | time,
+    style: Style = "medium",
+    *,
+    tz: str | tzinfo | None = None,
+    numbering: str | None = None,
+) -> str:
     """A time: of an aware datetime (in `tz` if given, else its own zone), or a time of day such as
     an opening hour (short and medium styles only: long and full name the zone)."""
     return format_pattern(lang, locale_data(lang)["time"][style], value, tz=tz, numbering=numbering)
 
 
-def format_datetime(lang: str | None, value: datetime, style: Style = "medium", *, date_style: Style | None = None,
-                    time_style: Style | None = None, tz: str | tzinfo | None = None,
-                    numbering: str | None = None) -> str:
+def format_datetime(
+    lang: str | None,
+    value: datetime,
+    style: Style = "medium",
+    *,
+    date_style: Style | None = None,
+    time_style: Style | None = None,
+    tz: str | tzinfo | None = None,
+    numbering: str | None = None,
+) -> str:
     """Date and time joined the language's way (the glue follows the date's style)."""
     date_style = date_style or style
     glue = str(locale_data(lang)["dateTime"][date_style]).replace("'", "")
-    return _fill(glue, format_time(lang, value, time_style or style, tz=tz, numbering=numbering),
-                 format_date(lang, value, date_style, tz=tz, numbering=numbering))
+    return _fill(
+        glue,
+        format_time(lang, value, time_style or style, tz=tz, numbering=numbering),
+        format_date(lang, value, date_style, tz=tz, numbering=numbering),
+    )
 
 
 def month_name(lang: str | None, month: int, width: Width = "wide", context: Context = "stand-alone") -> str:
@@ -265,8 +299,15 @@ def _group(digits: str, primary: int, secondary: int, separator: str) -> str:
     return digits + out
 
 
-def format_number(lang: str | None, number: Number, *, min_fraction: int | None = None,
-                  max_fraction: int | None = None, grouping: bool = True, numbering: str | None = None) -> str:
+def format_number(
+    lang: str | None,
+    number: Number,
+    *,
+    min_fraction: int | None = None,
+    max_fraction: int | None = None,
+    grouping: bool = True,
+    numbering: str | None = None,
+) -> str:
     """A decimal number: the language's separators and digits, rounded half to even to
     `max_fraction` digits (the language's pattern: 0 to 3), at least `min_fraction` shown."""
     data = locale_data(lang)
@@ -307,8 +348,15 @@ def _operands(number: Number) -> dict[str, Decimal | int]:
     # 1e-7 has seven fraction digits (Babel counts one; JavaScript and CLDR seven)
     fraction = "".join(map(str, digit_tuple)).rjust(-exponent, "0")[exponent:] if exponent < 0 else ""
     trimmed = fraction.rstrip("0")
-    return {"n": value, "i": int(value), "v": len(fraction), "w": len(trimmed),
-            "f": int(fraction or 0), "t": int(trimmed or 0), "e": 0}
+    return {
+        "n": value,
+        "i": int(value),
+        "v": len(fraction),
+        "w": len(trimmed),
+        "f": int(fraction or 0),
+        "t": int(trimmed or 0),
+        "e": 0,
+    }
 
 
 def _operand(expr: Any, ops: Mapping[str, Decimal | int]) -> Decimal | int:
@@ -358,7 +406,7 @@ def plural_form(lang: str | None, number: Number, forms: Mapping[str, str], *, n
 
 
 def format_list(lang: str | None, items: Sequence[str], style: ListStyle = "standard") -> str:
-    """"a, b and c" (standard) or "a, b or c" (or) the language's way."""
+    """ "a, b and c" (standard) or "a, b or c" (or) the language's way."""
     patterns = locale_data(lang)["lists"][style]
     if not items:
         return ""

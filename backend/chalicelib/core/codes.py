@@ -44,22 +44,28 @@ MANAGE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 def new_manage_code() -> str:
     value = secrets.randbits(130)
     chars = "".join(MANAGE_ALPHABET[(value >> (5 * i)) & 31] for i in range(26))
-    return "-".join(chars[i:i + 4] for i in range(0, 26, 4))
+    return "-".join(chars[i : i + 4] for i in range(0, 26, 4))
 
 
 def normalise_manage_code(text: str) -> str:
     """Forgiving input: case, spaces and dashes do not matter; O→0 and I/L→1 as Crockford reads them."""
     cleaned = "".join(ch for ch in text.upper() if ch not in " -").translate(str.maketrans("OIL", "011"))
-    return "-".join(cleaned[i:i + 4] for i in range(0, len(cleaned), 4))
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
 # Complaint receipts: 20 digits from the CSPRNG and a Damm check digit, shaped like a phone number
 # so it can hide among contacts. Damm's quasigroup catches every single wrong digit and every swap
 # of two neighbouring digits.
 _DAMM = (
-    (0, 3, 1, 7, 5, 9, 8, 6, 4, 2), (7, 0, 9, 2, 1, 5, 4, 8, 6, 3), (4, 2, 0, 6, 8, 7, 1, 3, 5, 9),
-    (1, 7, 5, 0, 9, 8, 3, 4, 2, 6), (6, 1, 2, 3, 0, 4, 5, 9, 7, 8), (3, 6, 7, 4, 2, 0, 9, 5, 8, 1),
-    (5, 8, 6, 9, 7, 2, 0, 1, 3, 4), (8, 9, 4, 5, 3, 6, 2, 0, 1, 7), (9, 4, 3, 8, 6, 1, 7, 2, 0, 5),
+    (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
+    (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
+    (4, 2, 0, 6, 8, 7, 1, 3, 5, 9),
+    (1, 7, 5, 0, 9, 8, 3, 4, 2, 6),
+    (6, 1, 2, 3, 0, 4, 5, 9, 7, 8),
+    (3, 6, 7, 4, 2, 0, 9, 5, 8, 1),
+    (5, 8, 6, 9, 7, 2, 0, 1, 3, 4),
+    (8, 9, 4, 5, 3, 6, 2, 0, 1, 7),
+    (9, 4, 3, 8, 6, 1, 7, 2, 0, 5),
     (2, 5, 8, 1, 4, 3, 6, 7, 9, 0),
 )
 RECEIPT_DIGITS = 20
@@ -73,7 +79,7 @@ def _damm(digits: str) -> int:
 
 
 def new_receipt() -> str:
-    body = f"{secrets.randbelow(10 ** RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
+    body = f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
     return body + str(_damm(body))
 
 
@@ -97,4 +103,4 @@ def normalise_receipt(text: str) -> str | None:
 
 
 def format_receipt(receipt: str) -> str:
-    return " ".join(receipt[i:i + 4] for i in range(0, 16, 4)) + " " + receipt[16:]
+    return " ".join(receipt[i : i + 4] for i in range(0, 16, 4)) + " " + receipt[16:]

@@ -21,8 +21,14 @@ _RANGE = "between 2000-01-01 and 2099-12-31"
 # A calendar day (YYYY-MM-DD) in the accepted range.
 Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY, description=f"A day {_RANGE}")]
 # A moment with its UTC offset, in the accepted range.
-Moment = Annotated[AwareDatetime, Field(ge=datetime(2000, 1, 1, tzinfo=UTC), lt=datetime(2100, 1, 1, tzinfo=UTC),
-                                        description=f"A time with its UTC offset, {_RANGE}")]
+Moment = Annotated[
+    AwareDatetime,
+    Field(
+        ge=datetime(2000, 1, 1, tzinfo=UTC),
+        lt=datetime(2100, 1, 1, tzinfo=UTC),
+        description=f"A time with its UTC offset, {_RANGE}",
+    ),
+]
 
 
 def day_in_range(value: date) -> bool:

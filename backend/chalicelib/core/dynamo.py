@@ -60,12 +60,15 @@ def is_conflict(exc: BaseException) -> bool:
     """A transaction cancelled only because another one touched the same items at that moment:
     nothing was written, and trying again is right."""
     if not isinstance(exc, ClientError) or exc.response.get("Error", {}).get("Code") not in (
-            "TransactionCanceledException", "TransactionConflictException"):
+        "TransactionCanceledException",
+        "TransactionConflictException",
+    ):
         return False
     reasons = exc.response.get("CancellationReasons") or []
     return not any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) and (
         exc.response["Error"]["Code"] == "TransactionConflictException"
-        or any(r.get("Code") == "TransactionConflict" for r in reasons))
+        or any(r.get("Code") == "TransactionConflict" for r in reasons)
+    )
 
 
 def query_all(**kwargs: Any) -> list[dict[str, Any]]:
@@ -81,8 +84,7 @@ def query_all(**kwargs: Any) -> list[dict[str, Any]]:
 
 def get(pk: str, sk: str) -> dict[str, Any] | None:
     """One item by its key (a consistent read), as plain values."""
-    answer = dynamodb_client().get_item(TableName=table(), ConsistentRead=True,
-                                        Key=encode_values({"PK": pk, "SK": sk}))
+    answer = dynamodb_client().get_item(TableName=table(), ConsistentRead=True, Key=encode_values({"PK": pk, "SK": sk}))
     return plain(answer["Item"]) if "Item" in answer else None
 
 
@@ -90,7 +92,7 @@ def batch_get(keys: Sequence[tuple[str, str]], consistent: bool = False) -> list
     """Items by key, 100 to a BatchGetItem, unprocessed keys asked again; missing ones left out."""
     found: list[dict[str, Any]] = []
     for start in range(0, len(keys), 100):
-        chunk = [encode_values({"PK": pk, "SK": sk}) for pk, sk in keys[start:start + 100]]
+        chunk = [encode_values({"PK": pk, "SK": sk}) for pk, sk in keys[start : start + 100]]
         request: dict[str, Any] = {table(): {"Keys": chunk, "ConsistentRead": consistent}}
         while request:
             answer = dynamodb_client().batch_get_item(RequestItems=request)
@@ -107,8 +109,9 @@ def put_new(item: Mapping[str, Any]) -> dict[str, Any]:
     return {"Put": {"TableName": table(), "Item": encode_item(item), "ConditionExpression": "attribute_not_exists(PK)"}}
 
 
-def delete_item(pk: str, sk: str, condition: str | None = None,
-                values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def delete_item(
+    pk: str, sk: str, condition: str | None = None, values: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     spec: dict[str, Any] = {"TableName": table(), "Key": encode_values({"PK": pk, "SK": sk})}
     if condition:
         spec["ConditionExpression"] = condition
@@ -122,15 +125,25 @@ def add_counters(pk: str, sk: str, amounts: Mapping[str, Any]) -> dict[str, Any]
     Dashboards read these instead of scanning the table."""
     names = {f"#c{i}": name for i, name in enumerate(amounts)}
     values = {f":v{i}": {"N": str(amount)} for i, amount in enumerate(amounts.values())}
-    return {"Update": {
-        "TableName": table(), "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
-        "UpdateExpression": "ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(amounts))),
-        "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
-    }}
+    return {
+        "Update": {
+            "TableName": table(),
+            "Key": {"PK": {"S": pk}, "SK": {"S": sk}},
+            "UpdateExpression": "ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(amounts))),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+    }
 
 
-def update(pk: str, sk: str, set_values: Mapping[str, Any], condition: str | None = None,
-           condition_values: Mapping[str, Any] | None = None, remove: Sequence[str] = ()) -> dict[str, Any]:
+def update(
+    pk: str,
+    sk: str,
+    set_values: Mapping[str, Any],
+    condition: str | None = None,
+    condition_values: Mapping[str, Any] | None = None,
+    remove: Sequence[str] = (),
+) -> dict[str, Any]:
     """A transaction item that SETs `set_values` and REMOVEs `remove` under `condition`, which names
     attributes as #name (every #name in it is declared here)."""
     names = {f"#{k}": k for k in (*set_values, *remove)}
@@ -141,8 +154,12 @@ def update(pk: str, sk: str, set_values: Mapping[str, Any], condition: str | Non
     if remove:
         clauses.append("REMOVE " + ", ".join(f"#{k}" for k in remove))
     values = {f":set_{k}": v for k, v in set_values.items()} | dict(condition_values or {})
-    spec: dict[str, Any] = {"TableName": table(), "Key": encode_values({"PK": pk, "SK": sk}),
-                            "UpdateExpression": " ".join(clauses), "ExpressionAttributeNames": names}
+    spec: dict[str, Any] = {
+        "TableName": table(),
+        "Key": encode_values({"PK": pk, "SK": sk}),
+        "UpdateExpression": " ".join(clauses),
+        "ExpressionAttributeNames": names,
+    }
     if values:
         spec["ExpressionAttributeValues"] = encode_values(values)
     if condition:

@@ -9,8 +9,14 @@ class ApiError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, field: str | None = None, extra: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -73,6 +79,7 @@ class ServiceUnavailable(ApiError):
     status = 503
     code = "service_unavailable"
 
-    def __init__(self, message: str = "The service is busy. Please try again shortly.", *,
-                 retry_after: int = 2) -> None:
+    def __init__(
+        self, message: str = "The service is busy. Please try again shortly.", *, retry_after: int = 2
+    ) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after)})

@@ -35,15 +35,23 @@ _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(rb"[\[\]{}]")
 # Transient database answers: the client gets 503 with Retry-After and can simply try again.
 # (A transaction cancelled by a failed condition never gets here: services turn it into 409.)
-THROTTLING_CODES = frozenset({
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable", "TransactionConflictException",
-    "TransactionCanceledException", "TransactionInProgressException",
-})
+THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+        "TransactionCanceledException",
+        "TransactionInProgressException",
+    }
+)
 
 
-def json_response(body: BaseModel | Mapping[str, Any], status: int = 200,
-                  headers: Mapping[str, str] | None = None) -> Response:
+def json_response(
+    body: BaseModel | Mapping[str, Any], status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
     payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else dict(body)
     return Response(
         body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
@@ -135,8 +143,9 @@ class RouteDoc:
     staff: bool = False  # needs a staff ID token (Authorization: Bearer): 401 and 403 are possible
 
 
-def api_route(bp: Blueprint | Chalice, path: str, methods: Iterable[str] = ("GET",), doc: RouteDoc | None = None,
-              **options: Any) -> Callable[[View], View]:
+def api_route(
+    bp: Blueprint | Chalice, path: str, methods: Iterable[str] = ("GET",), doc: RouteDoc | None = None, **options: Any
+) -> Callable[[View], View]:
     """Register `func` as a route whose errors always become our JSON error shape."""
 
     def decorator(func: View) -> View:
@@ -171,7 +180,8 @@ def normalise_chalice_error(response: Response) -> Response:
         return response
     status = response.status_code
     code = {405: "method_not_allowed", 415: "unsupported_media_type"}.get(status) or (
-        "internal_error" if status >= 500 else "bad_request")
+        "internal_error" if status >= 500 else "bad_request"
+    )
     message = str(body.get("Message", "")) if status < 500 else "Something went wrong on our side."
     error = ApiError(message, headers={k: str(v) for k, v in (response.headers or {}).items() if k.lower() == "allow"})
     error.status, error.code = status, code

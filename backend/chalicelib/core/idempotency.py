@@ -53,11 +53,18 @@ def _wrap(kind: str, secret_field: str | None) -> tuple[Any, IdempotencyConfig]:
     if kind not in _wrapped:  # built on first use: no AWS client at import
         settings = get_settings()
         store = DynamoDBPersistenceLayer(
-            table_name=settings.table_name, key_attr="PK", sort_key_attr="SK",
-            static_pk_value=f"IDEMPOTENCY#{kind}", expiry_attr="expires_at", boto3_client=dynamodb_client(),
+            table_name=settings.table_name,
+            key_attr="PK",
+            sort_key_attr="SK",
+            static_pk_value=f"IDEMPOTENCY#{kind}",
+            expiry_attr="expires_at",
+            boto3_client=dynamodb_client(),
         )
-        config = IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="body_mac",
-                                   expires_after_seconds=settings.idempotency_ttl_seconds)
+        config = IdempotencyConfig(
+            event_key_jmespath="key",
+            payload_validation_jmespath="body_mac",
+            expires_after_seconds=settings.idempotency_ttl_seconds,
+        )
 
         # The creator and the body come with each call: the creator closes over that request's own
         # headers (its proof of work, its source). One captured here would serve every later request
@@ -73,23 +80,29 @@ def _wrap(kind: str, secret_field: str | None) -> tuple[Any, IdempotencyConfig]:
     return _wrapped[kind]
 
 
-def run(kind: str, key: str, body: dict[str, Any], create: Creator, secret_field: str | None,
-        lambda_context: Any = None) -> dict[str, Any]:
+def run(
+    kind: str, key: str, body: dict[str, Any], create: Creator, secret_field: str | None, lambda_context: Any = None
+) -> dict[str, Any]:
     function, config = _wrap(kind, secret_field)
     if lambda_context is not None:
         config.register_lambda_context(lambda_context)  # a crashed attempt's lock expires with it
     try:
         # Only keyed hashes reach the idempotency record: never the key or the body themselves.
-        request = {"key": keyed_hash(f"idempotency-key:{kind}", key),
-                   "body_mac": keyed_hash(f"idempotency-body:{kind}",
-                                          json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")))}
+        request = {
+            "key": keyed_hash(f"idempotency-key:{kind}", key),
+            "body_mac": keyed_hash(
+                f"idempotency-body:{kind}", json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            ),
+        }
         answer = dict(function(request=request, create=create, body=body))
     except IdempotencyAlreadyInProgressError as exc:
-        raise Conflict("The same request is being handled. Try again in a moment.", field="Idempotency-Key",
-                       headers={"Retry-After": "1"}) from exc
+        raise Conflict(
+            "The same request is being handled. Try again in a moment.",
+            field="Idempotency-Key",
+            headers={"Retry-After": "1"},
+        ) from exc
     except IdempotencyValidationError as exc:
-        raise Unprocessable("This Idempotency-Key was used with a different request.",
-                            field="Idempotency-Key") from exc
+        raise Unprocessable("This Idempotency-Key was used with a different request.", field="Idempotency-Key") from exc
     except IdempotencyPersistenceLayerError as exc:
         raise ServiceUnavailable() from exc
     if secret_field is not None:

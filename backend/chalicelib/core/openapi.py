@@ -16,11 +16,17 @@ HEADER_SCHEMAS = {
     "X-Manage-Code": {"type": "string", "minLength": 1, "maxLength": 80},
     "X-Proof": {"type": "string", "minLength": 1, "maxLength": 200},
 }
-ERROR_STATUSES = {400: "Bad input: `error.field` names the field", 404: "Not found", 409: "Conflict",
-                  413: "Body too large", 415: "Unsupported media type", 422: "Idempotency-Key reused",
-                  429: "Too many requests from this connection (`too_many_requests`), or, when booking, too many "
-                       "places held at the centre from it (`seat_limit`: call the centre): see Retry-After",
-                  503: "Busy: see Retry-After"}
+ERROR_STATUSES = {
+    400: "Bad input: `error.field` names the field",
+    404: "Not found",
+    409: "Conflict",
+    413: "Body too large",
+    415: "Unsupported media type",
+    422: "Idempotency-Key reused",
+    429: "Too many requests from this connection (`too_many_requests`), or, when booking, too many "
+    "places held at the centre from it (`seat_limit`: call the centre): see Retry-After",
+    503: "Busy: see Retry-After",
+}
 
 
 class ErrorDetail(BaseModel):
@@ -56,14 +62,23 @@ def operation(path: str, method: str, doc: RouteDoc, components: dict[str, Any])
     if doc.query is not None:
         query = doc.query.model_json_schema(by_alias=True)
         for name, prop in query.get("properties", {}).items():
-            parameters.append({"name": name, "in": "query", "required": name in query.get("required", []),
-                               "schema": prop})
+            parameters.append(
+                {"name": name, "in": "query", "required": name in query.get("required", []), "schema": prop}
+            )
     for name, required, description in doc.headers:
-        parameters.append({"name": name, "in": "header", "required": required, "description": description,
-                           "schema": HEADER_SCHEMAS.get(name, {"type": "string"})})
+        parameters.append(
+            {
+                "name": name,
+                "in": "header",
+                "required": required,
+                "description": description,
+                "schema": HEADER_SCHEMAS.get(name, {"type": "string"}),
+            }
+        )
     if doc.content_type == "application/json":
-        success: dict[str, Any] = _json(_schema(doc.response, components, "serialization")) \
-            if doc.response else _json({"type": "object"})
+        success: dict[str, Any] = (
+            _json(_schema(doc.response, components, "serialization")) if doc.response else _json({"type": "object"})
+        )
     else:
         success = {"content": {doc.content_type: {"schema": {"type": "string"}}}}
     responses: dict[str, Any] = {str(doc.status): {"description": "Success", **success}}
@@ -72,13 +87,16 @@ def operation(path: str, method: str, doc: RouteDoc, components: dict[str, Any])
         model = doc.other.get(status)
         schema = _schema(model, components, "serialization") if model else error_ref
         responses[str(status)] = {"description": description, **_json(schema)}
-    op: dict[str, Any] = {"summary": doc.summary, "operationId": f"{method.lower()}_{_slug(path)}",
-                          "parameters": parameters, "responses": responses}
+    op: dict[str, Any] = {
+        "summary": doc.summary,
+        "operationId": f"{method.lower()}_{_slug(path)}",
+        "parameters": parameters,
+        "responses": responses,
+    }
     if doc.staff:
         op["security"] = [{"staffIdToken": []}]
         responses["401"] = {"description": "No valid sign-in: sign in again", **_json(error_ref)}
-        responses["403"] = {"description": "Signed in, but the role or centre does not allow this",
-                            **_json(error_ref)}
+        responses["403"] = {"description": "Signed in, but the role or centre does not allow this", **_json(error_ref)}
     if doc.body is not None:
         op["requestBody"] = {"required": True, **_json(_schema(doc.body, components, "validation"))}
     return op
@@ -101,12 +119,23 @@ def build(app: Any, server_url: str = "/") -> dict[str, Any]:
             paths.setdefault(path, {})[method.lower()] = operation(path, method, doc, components)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Passerelle API", "version": "1.0.0",
-                 "description": "Centres, booking with no e-mail, anonymous complaints. Errors are always "
-                                '{"error": {"code", "message", "field"}}.'},
+        "info": {
+            "title": "Passerelle API",
+            "version": "1.0.0",
+            "description": "Centres, booking with no e-mail, anonymous complaints. Errors are always "
+            '{"error": {"code", "message", "field"}}.',
+        },
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": components, "securitySchemes": {"staffIdToken": {
-            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-            "description": "An OpenID Connect ID token from the staff sign-in (Amazon Cognito)"}}},
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "staffIdToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "An OpenID Connect ID token from the staff sign-in (Amazon Cognito)",
+                }
+            },
+        },
     }

@@ -83,5 +83,6 @@ def used(proof_id: str, now: float) -> dict[str, Any]:
     """A transaction item: the challenge's single-use marker, written with the submission it
     allowed (the transaction fails on it if the challenge was used already). It outlives the
     challenge's lifetime, then DynamoDB deletes it."""
-    return put_new({"PK": f"PROOF#{proof_id}", "SK": "PROOF", "type": "UsedProof",
-                    "expires_at": int(now) + LIFETIME_SECONDS + 300})
+    return put_new(
+        {"PK": f"PROOF#{proof_id}", "SK": "PROOF", "type": "UsedProof", "expires_at": int(now) + LIFETIME_SECONDS + 300}
+    )

@@ -50,13 +50,15 @@ def window(scope: str, source: Source, now: float | None = None) -> Window:
 
 def _count(window: Window, limit: int) -> dict[str, Any]:
     return {
-        "TableName": dynamo.table(), "Key": dynamo.encode_values({"PK": window.pk, "SK": window.sk}),
+        "TableName": dynamo.table(),
+        "Key": dynamo.encode_values({"PK": window.pk, "SK": window.sk}),
         "UpdateExpression": "ADD #count :one SET expires_at = :expires",
         "ConditionExpression": "attribute_not_exists(#count) OR #count < :limit",
         "ExpressionAttributeNames": {"#count": "count"},
         # kept one window longer than it counts: clocks of Lambda instances differ a little
-        "ExpressionAttributeValues": dynamo.encode_values({":one": 1, ":limit": limit,
-                                                           ":expires": window.ends_at + WINDOW_SECONDS}),
+        "ExpressionAttributeValues": dynamo.encode_values(
+            {":one": 1, ":limit": limit, ":expires": window.ends_at + WINDOW_SECONDS}
+        ),
     }
 
 
@@ -83,10 +85,14 @@ def reserve(scope: str, source: Source, limit: int, now: float | None = None) ->
 
 def refund_item(window: Window) -> dict[str, Any]:
     """A transaction item giving back an attempt `reserve` counted."""
-    return {"Update": {
-        "TableName": dynamo.table(), "Key": dynamo.encode_values({"PK": window.pk, "SK": window.sk}),
-        "UpdateExpression": "ADD #count :minus_one SET expires_at = if_not_exists(expires_at, :expires)",
-        "ExpressionAttributeNames": {"#count": "count"},
-        "ExpressionAttributeValues": dynamo.encode_values({":minus_one": -1,
-                                                           ":expires": window.ends_at + WINDOW_SECONDS}),
-    }}
+    return {
+        "Update": {
+            "TableName": dynamo.table(),
+            "Key": dynamo.encode_values({"PK": window.pk, "SK": window.sk}),
+            "UpdateExpression": "ADD #count :minus_one SET expires_at = if_not_exists(expires_at, :expires)",
+            "ExpressionAttributeNames": {"#count": "count"},
+            "ExpressionAttributeValues": dynamo.encode_values(
+                {":minus_one": -1, ":expires": window.ends_at + WINDOW_SECONDS}
+            ),
+        }
+    }

@@ -79,9 +79,12 @@ def _ensure(day: date) -> str:
     pk, sk = _salt_key(day)
     try:
         dynamodb_client().put_item(
-            TableName=dynamo.table(), ConditionExpression="attribute_not_exists(PK)",
-            Item=dynamo.encode_item({"PK": pk, "SK": sk, "type": "SourceSalt", "salt": salt,
-                                     "expires_at": _salt_expiry(day)}))
+            TableName=dynamo.table(),
+            ConditionExpression="attribute_not_exists(PK)",
+            Item=dynamo.encode_item(
+                {"PK": pk, "SK": sk, "type": "SourceSalt", "salt": salt, "expires_at": _salt_expiry(day)}
+            ),
+        )
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
             raise
@@ -98,8 +101,10 @@ def salts(days: Iterable[date], today: date) -> dict[date, str]:
     wanted = sorted(set(days))
     unknown = [d for d in wanted if d not in _salts]
     if unknown:
-        found = {item["PK"].removeprefix("SALT#"): str(item["salt"])
-                 for item in dynamo.batch_get([_salt_key(d) for d in unknown], consistent=True)}
+        found = {
+            item["PK"].removeprefix("SALT#"): str(item["salt"])
+            for item in dynamo.batch_get([_salt_key(d) for d in unknown], consistent=True)
+        }
         for day in unknown:
             salt = found.get(day.isoformat())
             if salt is not None or day <= today - timedelta(days=2):
@@ -110,8 +115,13 @@ def salts(days: Iterable[date], today: date) -> dict[date, str]:
 def salt_exists_check(day: date) -> dict[str, object]:
     """A transaction item: nobody drew this day's salt meanwhile (so nobody keyed anything with it)."""
     pk, sk = _salt_key(day)
-    return {"ConditionCheck": {"TableName": dynamo.table(), "Key": dynamo.encode_values({"PK": pk, "SK": sk}),
-                               "ConditionExpression": "attribute_not_exists(PK)"}}
+    return {
+        "ConditionCheck": {
+            "TableName": dynamo.table(),
+            "Key": dynamo.encode_values({"PK": pk, "SK": sk}),
+            "ConditionExpression": "attribute_not_exists(PK)",
+        }
+    }
 
 
 def _key(salt: str, network: str) -> str:

@@ -195,8 +195,11 @@ def _encode(image: Image.Image, found: _Type, limits: Limits) -> tuple[bytes, Me
         rgb = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA" if "A" in image.mode else "RGB")
         attempts.append(("image/webp", rgb, {"format": "WEBP", "quality": limits.webp_quality, "method": 4}))
     flat = _flatten(image)
-    attempts += [("image/jpeg", flat, {"format": "JPEG", "quality": quality, "optimize": True})
-                 for quality in (limits.jpeg_quality, 70, 50) if found is not _JPEG or quality < limits.jpeg_quality]
+    attempts += [
+        ("image/jpeg", flat, {"format": "JPEG", "quality": quality, "optimize": True})
+        for quality in (limits.jpeg_quality, 70, 50)
+        if found is not _JPEG or quality < limits.jpeg_quality
+    ]
     for media_type, picture, options in attempts:
         buffer = io.BytesIO()
         picture.save(buffer, **options)  # type: ignore[arg-type]
@@ -222,19 +225,39 @@ _ALLOWED_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
 _ALLOWED_NAMED = frozenset({"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"})
 _ALLOWED_URI_SCHEMES = ("http://", "https://", "mailto:")
 _ACTIVE_SUBTYPES = frozenset({"/RichMedia", "/3D", "/Movie", "/Sound", "/Screen"})
-_ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "an additional action (/AA)",
-                "/XFA": "an XFA form"}
+_ACTIVE_KEYS = {
+    "/JS": "JavaScript",
+    "/JavaScript": "JavaScript",
+    "/AA": "an additional action (/AA)",
+    "/XFA": "an XFA form",
+}
 _EMBEDDING_KEYS = frozenset({"/EmbeddedFiles", "/EF", "/Collection"})
 # Left behind on every copied object: XMP, application data, thumbnails (an old version of a
 # page can hide in one), article beads, dates that carry a time zone, the Info dictionary's
 # entries wherever a damaged or crafted reference brought them, and geospatial measures (the
 # coordinates where a map or a photo was made). Keys with a colon (an application's own names,
 # as Apple's "AAPL:Keywords") go too.
-_DROPPED_KEYS = frozenset({
-    "/Metadata", "/PieceInfo", "/Thumb", "/B", "/LastModified",
-    "/Author", "/Creator", "/Producer", "/Title", "/Subject", "/Keywords", "/CreationDate", "/ModDate", "/Trapped",
-    "/Measure", "/PtData", "/VP",
-})
+_DROPPED_KEYS = frozenset(
+    {
+        "/Metadata",
+        "/PieceInfo",
+        "/Thumb",
+        "/B",
+        "/LastModified",
+        "/Author",
+        "/Creator",
+        "/Producer",
+        "/Title",
+        "/Subject",
+        "/Keywords",
+        "/CreationDate",
+        "/ModDate",
+        "/Trapped",
+        "/Measure",
+        "/PtData",
+        "/VP",
+    }
+)
 # On streams: data to fetch from a file or an address instead of the stream's own, and the outside
 # PDF a reference XObject stands for.
 _DROPPED_STREAM_KEYS = frozenset({"/F", "/FFilter", "/FDecodeParms", "/DL", "/Ref"})
@@ -243,16 +266,67 @@ _DROPPED_STREAM_KEYS = frozenset({"/F", "/FFilter", "/FDecodeParms", "/DL", "/Re
 _DROPPED_ANNOTATION_KEYS = frozenset({"/T", "/NM", "/M", "/CreationDate"})
 # What images and form XObjects keep (ISO 32000-2, 8.9.5 and 8.10.2): what draws them.
 _XOBJECT_KEYS = {
-    "/Image": frozenset({"/Type", "/Subtype", "/Width", "/Height", "/ColorSpace", "/BitsPerComponent", "/Intent",
-                         "/ImageMask", "/Mask", "/Decode", "/Interpolate", "/SMask", "/SMaskInData", "/Matte",
-                         "/Filter", "/DecodeParms", "/Length", "/Name", "/OC"}),
-    "/Form": frozenset({"/Type", "/Subtype", "/FormType", "/BBox", "/Matrix", "/Resources", "/Group", "/Filter",
-                        "/DecodeParms", "/Length", "/Name", "/OC"}),
+    "/Image": frozenset(
+        {
+            "/Type",
+            "/Subtype",
+            "/Width",
+            "/Height",
+            "/ColorSpace",
+            "/BitsPerComponent",
+            "/Intent",
+            "/ImageMask",
+            "/Mask",
+            "/Decode",
+            "/Interpolate",
+            "/SMask",
+            "/SMaskInData",
+            "/Matte",
+            "/Filter",
+            "/DecodeParms",
+            "/Length",
+            "/Name",
+            "/OC",
+        }
+    ),
+    "/Form": frozenset(
+        {
+            "/Type",
+            "/Subtype",
+            "/FormType",
+            "/BBox",
+            "/Matrix",
+            "/Resources",
+            "/Group",
+            "/Filter",
+            "/DecodeParms",
+            "/Length",
+            "/Name",
+            "/OC",
+        }
+    ),
 }
 # What a page keeps (ISO 32000-2, 7.7.3.3): what draws it. Private data under any other name,
 # structure, presentation and web-capture entries stay behind.
-_PAGE_KEYS = frozenset({"/Type", "/Parent", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
-                        "/ArtBox", "/BoxColorInfo", "/Contents", "/Rotate", "/Group", "/Annots", "/UserUnit", "/Tabs"})
+_PAGE_KEYS = frozenset(
+    {
+        "/Type",
+        "/Parent",
+        "/Resources",
+        "/MediaBox",
+        "/CropBox",
+        "/BleedBox",
+        "/TrimBox",
+        "/ArtBox",
+        "/BoxColorInfo",
+        "/Contents",
+        "/Rotate",
+        "/Group",
+        "/Annots",
+        "/UserUnit",
+        "/Tabs",
+    }
+)
 
 
 def _declared_objects(pdf: pikepdf.Pdf) -> int:
@@ -303,8 +377,9 @@ class _Graph:
 
     def __init__(self, pdf: pikepdf.Pdf) -> None:
         buffer = io.BytesIO()
-        pdf.write_qpdf_json(buffer, decode_level=pikepdf.StreamDecodeLevel.none,
-                            json_stream_data=pikepdf.JSONStreamData.none)
+        pdf.write_qpdf_json(
+            buffer, decode_level=pikepdf.StreamDecodeLevel.none, json_stream_data=pikepdf.JSONStreamData.none
+        )
         entries: dict[str, Any] = json.loads(buffer.getvalue())["qpdf"][1]
         self.objects: dict[str, Any] = {}  # "12 0 R" (or "trailer") -> its value
         self.streams: list[str] = []  # the references of streams (their value is their dictionary)
@@ -385,7 +460,7 @@ def _check_actions(graph: _Graph, value: Any, *, attributes_allowed: bool = Fals
     """An action, or a list of them. Under /A of a structure element the dictionaries are
     attributes, told apart by having no action type (/S) at all."""
     value = graph.resolve(value)
-    for action in (value if isinstance(value, list) else [value]):
+    for action in value if isinstance(value, list) else [value]:
         action = graph.resolve(action)
         if isinstance(action, dict):
             if attributes_allowed and "/S" not in action and graph.resolve(action.get("/Type")) != "/Action":
@@ -399,8 +474,7 @@ def _check_action(graph: _Graph, action: dict[str, Any]) -> None:
     kind = graph.resolve(action.get("/S"))
     if kind not in _ALLOWED_ACTIONS:
         raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds an action that is not a link to a page or a web address")
-    if kind == "/URI" and not _text(graph.resolve(action.get("/URI"))).strip().lower().startswith(
-            _ALLOWED_URI_SCHEMES):
+    if kind == "/URI" and not _text(graph.resolve(action.get("/URI"))).strip().lower().startswith(_ALLOWED_URI_SCHEMES):
         raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds a link that is not to a web or mail address")
     if kind == "/Named" and graph.resolve(action.get("/N")) not in _ALLOWED_NAMED:
         raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds a named action other than a page turn")
@@ -456,21 +530,33 @@ def _rebuild(source: pikepdf.Pdf) -> bytes:
             for key in set(page.obj.keys()) - _PAGE_KEYS:
                 del page.obj[key]
         graph = _Graph(target)
-        owners = {owner for owner, obj in graph.dictionaries()
-                  if _dropped(obj.keys(), graph.resolve(obj.get("/Subtype")), graph.is_stream(owner, obj))}
+        owners = {
+            owner
+            for owner, obj in graph.dictionaries()
+            if _dropped(obj.keys(), graph.resolve(obj.get("/Subtype")), graph.is_stream(owner, obj))
+        }
         for owner in owners - {"trailer"}:
             _scrub(_indirect(target, owner))
         for reference in graph.streams:  # a phone's scanner app embeds the camera's JPEG, EXIF and all
             strip = _STRIPPERS.get(_only_filter(graph, graph.objects[reference]) or "")
             if strip is not None:
                 image = _indirect(target, reference)
-                image.write(strip(image.read_raw_bytes()),
-                            filter=cast(pikepdf.Name | pikepdf.Array | None, image.get("/Filter")),
-                            decode_parms=cast(pikepdf.Dictionary | pikepdf.Array | None, image.get("/DecodeParms")))
+                image.write(
+                    strip(image.read_raw_bytes()),
+                    filter=cast(pikepdf.Name | pikepdf.Array | None, image.get("/Filter")),
+                    decode_parms=cast(pikepdf.Dictionary | pikepdf.Array | None, image.get("/DecodeParms")),
+                )
         buffer = io.BytesIO()
-        target.save(buffer, min_version=source.pdf_version, linearize=True, deterministic_id=True,
-                    stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
-                    object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
+        target.save(
+            buffer,
+            min_version=source.pdf_version,
+            linearize=True,
+            deterministic_id=True,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            fix_metadata_version=False,
+        )
         target.close()
     return buffer.getvalue()
 
@@ -509,13 +595,13 @@ def strip_jpeg(data: bytes) -> bytes:
         if marker == 0xD9:
             return bytes(kept + b"\xff\xd9")
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
-            kept += data[position:position + 2]
+            kept += data[position : position + 2]
             position += 2
             continue
-        length = int.from_bytes(data[position + 2:position + 4], "big")
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
         if length < 2 or position + 2 + length > end:
             raise ValueError("a JPEG segment runs past the end")
-        segment = data[position:position + 2 + length]
+        segment = data[position : position + 2 + length]
         application = 0xE0 <= marker <= 0xEF or marker == 0xFE
         signature = _JPEG_KEPT_SEGMENTS.get(marker)
         if not application or (signature is not None and segment[4:].startswith(signature)):
@@ -549,15 +635,19 @@ def strip_jp2(data: bytes) -> bytes:
     while position < end:
         if position + 8 > end:
             raise ValueError("a JPEG 2000 box header runs past the end")
-        length, kind, header = int.from_bytes(data[position:position + 4], "big"), data[position + 4:position + 8], 8
+        length, kind, header = (
+            int.from_bytes(data[position : position + 4], "big"),
+            data[position + 4 : position + 8],
+            8,
+        )
         if length == 1:
-            length, header = int.from_bytes(data[position + 8:position + 16], "big"), 16
+            length, header = int.from_bytes(data[position + 8 : position + 16], "big"), 16
         elif length == 0:
             length = end - position
         if length < header or position + length > end:
             raise ValueError("a JPEG 2000 box runs past the end")
         if kind in _JP2_KEPT_BOXES:
-            kept += data[position:position + length]
+            kept += data[position : position + length]
         position += length
     return bytes(kept)
 
@@ -590,16 +680,19 @@ def _scrub(owner: pikepdf.Object) -> None:
             children = list(obj)
         else:
             continue
-        pending.extend(child for child in children
-                       if isinstance(child, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array)
-                       and not child.is_indirect)
+        pending.extend(
+            child
+            for child in children
+            if isinstance(child, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array) and not child.is_indirect
+        )
 
 
 # ---- pages as images ------------------------------------------------------------------------
 
 
-def render_pages(pdf: bytes, max_pages: int = 1, width: int = 1200, *, first_page: int = 0,
-                 page_format: PageFormat = "webp") -> list[bytes]:
+def render_pages(
+    pdf: bytes, max_pages: int = 1, width: int = 1200, *, first_page: int = 0, page_format: PageFormat = "webp"
+) -> list[bytes]:
     """Pages `first_page` .. `first_page + max_pages - 1` (those that exist) of a cleaned PDF, as
     WebP or PNG images `width` pixels wide (a page taller than three times its width is drawn
     narrower, so no image is more than `3 * width` high). Form fields are drawn as they look;

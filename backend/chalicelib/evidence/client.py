@@ -40,8 +40,15 @@ class CleanerUnavailable(Exception):
 class Cleaner(Protocol):
     def clean(self, data: bytes) -> Cleaned: ...
 
-    def render(self, pdf: bytes, *, first_page: int = 0, max_pages: int = 1, width: int = 1200,
-               page_format: PageFormat = "webp") -> list[bytes]: ...
+    def render(
+        self,
+        pdf: bytes,
+        *,
+        first_page: int = 0,
+        max_pages: int = 1,
+        width: int = 1200,
+        page_format: PageFormat = "webp",
+    ) -> list[bytes]: ...
 
 
 class InProcessCleaner:
@@ -52,8 +59,15 @@ class InProcessCleaner:
 
         return clean(data)
 
-    def render(self, pdf: bytes, *, first_page: int = 0, max_pages: int = 1, width: int = 1200,
-               page_format: PageFormat = "webp") -> list[bytes]:
+    def render(
+        self,
+        pdf: bytes,
+        *,
+        first_page: int = 0,
+        max_pages: int = 1,
+        width: int = 1200,
+        page_format: PageFormat = "webp",
+    ) -> list[bytes]:
         from chalicelib.evidence.cleaner import render_pages
 
         return render_pages(pdf, max_pages, width, first_page=first_page, page_format=page_format)
@@ -73,15 +87,26 @@ class LambdaCleaner:
     def clean(self, data: bytes) -> Cleaned:
         return read_clean_response(self._invoke(clean_request(data)))
 
-    def render(self, pdf: bytes, *, first_page: int = 0, max_pages: int = 1, width: int = 1200,
-               page_format: PageFormat = "webp") -> list[bytes]:
-        return read_render_response(self._invoke(render_request(
-            pdf, first_page=first_page, max_pages=max_pages, width=width, page_format=page_format)))
+    def render(
+        self,
+        pdf: bytes,
+        *,
+        first_page: int = 0,
+        max_pages: int = 1,
+        width: int = 1200,
+        page_format: PageFormat = "webp",
+    ) -> list[bytes]:
+        return read_render_response(
+            self._invoke(
+                render_request(pdf, first_page=first_page, max_pages=max_pages, width=width, page_format=page_format)
+            )
+        )
 
     def _invoke(self, event: dict[str, Any]) -> Any:
         try:
-            response = self.client.invoke(FunctionName=self.function_name, InvocationType="RequestResponse",
-                                          Payload=json.dumps(event).encode())
+            response = self.client.invoke(
+                FunctionName=self.function_name, InvocationType="RequestResponse", Payload=json.dumps(event).encode()
+            )
             raw = response["Payload"].read()
         except (BotoCoreError, ClientError) as error:
             raise CleanerUnavailable("the cleaner function could not be invoked") from error

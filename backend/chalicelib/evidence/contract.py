@@ -62,7 +62,7 @@ MESSAGES: dict[Refusal, str] = {
     Refusal.TOO_MANY_PAGES: "The PDF has too many pages: send at most 50, or the pages that matter.",
     Refusal.PDF_ENCRYPTED: "The PDF is protected by a password or encryption: send an unprotected copy.",
     Refusal.PDF_ACTIVE_CONTENT: "The PDF contains scripts, automatic actions or forms that run code: "
-                                "print it again to PDF, or send photos of the pages.",
+    "print it again to PDF, or send photos of the pages.",
     Refusal.PDF_EMBEDDED_FILE: "The PDF has other files inside it: send each document on its own.",
 }
 
@@ -160,10 +160,17 @@ def clean_request(data: bytes) -> dict[str, Any]:
     return {"op": "clean", "data": _b64(data)}
 
 
-def render_request(pdf: bytes, *, first_page: int = 0, max_pages: int = 1, width: int = 1200,
-                   page_format: PageFormat = "webp") -> dict[str, Any]:
-    return {"op": "render", "data": _b64(pdf), "first_page": first_page, "max_pages": max_pages,
-            "width": width, "format": page_format}
+def render_request(
+    pdf: bytes, *, first_page: int = 0, max_pages: int = 1, width: int = 1200, page_format: PageFormat = "webp"
+) -> dict[str, Any]:
+    return {
+        "op": "render",
+        "data": _b64(pdf),
+        "first_page": first_page,
+        "max_pages": max_pages,
+        "width": width,
+        "format": page_format,
+    }
 
 
 def refused_response(refused: Refused) -> dict[str, Any]:
@@ -171,8 +178,15 @@ def refused_response(refused: Refused) -> dict[str, Any]:
 
 
 def clean_response(cleaned: Cleaned) -> dict[str, Any]:
-    return {"ok": True, "kind": cleaned.kind, "media_type": cleaned.media_type, "data": _b64(cleaned.data),
-            "width": cleaned.width, "height": cleaned.height, "pages": cleaned.pages}
+    return {
+        "ok": True,
+        "kind": cleaned.kind,
+        "media_type": cleaned.media_type,
+        "data": _b64(cleaned.data),
+        "width": cleaned.width,
+        "height": cleaned.height,
+        "pages": cleaned.pages,
+    }
 
 
 def render_response(pages: list[bytes], page_format: PageFormat) -> dict[str, Any]:
@@ -204,9 +218,14 @@ def read_clean_response(payload: Any) -> Cleaned:
     kind, media_type = answer.get("kind"), answer.get("media_type")
     if kind not in get_args(Kind) or media_type not in get_args(MediaType):
         raise ProtocolError("the answer names an unknown kind or media type")
-    return Cleaned(kind=cast(Kind, kind), media_type=cast(MediaType, media_type),
-                   data=_unb64(answer.get("data"), "data"), width=_optional_int(answer, "width"),
-                   height=_optional_int(answer, "height"), pages=_optional_int(answer, "pages"))
+    return Cleaned(
+        kind=cast(Kind, kind),
+        media_type=cast(MediaType, media_type),
+        data=_unb64(answer.get("data"), "data"),
+        width=_optional_int(answer, "width"),
+        height=_optional_int(answer, "height"),
+        pages=_optional_int(answer, "pages"),
+    )
 
 
 def read_render_response(payload: Any) -> list[bytes]:

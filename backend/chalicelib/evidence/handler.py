@@ -47,8 +47,13 @@ def handle(event: Any) -> dict[str, Any]:
         page_format = event.get("format", "webp")
         if page_format not in get_args(PageFormat):
             raise ProtocolError("format must be webp or png")
-        pages = render_pages(data, _integer(event, "max_pages", 1), _integer(event, "width", 1200),
-                             first_page=_integer(event, "first_page", 0), page_format=cast(PageFormat, page_format))
+        pages = render_pages(
+            data,
+            _integer(event, "max_pages", 1),
+            _integer(event, "width", 1200),
+            first_page=_integer(event, "first_page", 0),
+            page_format=cast(PageFormat, page_format),
+        )
         return render_response(pages, cast(PageFormat, page_format))
     except Refused as refused:
         return refused_response(refused)
@@ -60,7 +65,17 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
     started = time.perf_counter()
     answer = handle(event)
     # One line per invocation, for the function's own log group: no byte or text of the file.
-    print(json.dumps({"op": event.get("op"), "ok": answer["ok"], "code": answer.get("code"),
-                      "bytes_in": len(event.get("data", "")) * 3 // 4,
-                      "ms": round((time.perf_counter() - started) * 1000)}), file=sys.stdout, flush=True)
+    print(
+        json.dumps(
+            {
+                "op": event.get("op"),
+                "ok": answer["ok"],
+                "code": answer.get("code"),
+                "bytes_in": len(event.get("data", "")) * 3 // 4,
+                "ms": round((time.perf_counter() - started) * 1000),
+            }
+        ),
+        file=sys.stdout,
+        flush=True,
+    )
     return answer

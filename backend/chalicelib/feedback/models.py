@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-Topic = Literal["work_abroad", "documents", "legal", "health", "money", "family", "language_course", "shelter",
-                "complaint", "other"]
+Topic = Literal[
+    "work_abroad", "documents", "legal", "health", "money", "family", "language_course", "shelter", "complaint", "other"
+]
 AgeBand = Literal["under_18", "18_24", "25_34", "35_49", "50_plus"]
 Gender = Literal["woman", "man", "other", "prefer_not_to_say"]
 

@@ -33,9 +33,18 @@ def _parse() -> FeedbackRequest:
         raise
 
 
-@api_route(bp, "/feedback", methods=("POST",), doc=RouteDoc(
-    "Feedback: `kind` page (was this page helpful?), service (after an appointment) or need", Received, 201,
-    FeedbackRequest, headers=(proof.HEADER, idempotency.HEADER)))
+@api_route(
+    bp,
+    "/feedback",
+    methods=("POST",),
+    doc=RouteDoc(
+        "Feedback: `kind` page (was this page helpful?), service (after an appointment) or need",
+        Received,
+        201,
+        FeedbackRequest,
+        headers=(proof.HEADER, idempotency.HEADER),
+    ),
+)
 def submit() -> Response:
     body = _parse()
     source = source_of(bp.current_request)
@@ -48,5 +57,6 @@ def submit() -> Response:
 
     if key is None:
         return json_response(create(body.model_dump(mode="json")), status=201)
-    return json_response(idempotency.run("feedback", key, body.model_dump(mode="json"), create, None,
-                                         bp.lambda_context), status=201)
+    return json_response(
+        idempotency.run("feedback", key, body.model_dump(mode="json"), create, None, bp.lambda_context), status=201
+    )

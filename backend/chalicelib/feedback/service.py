@@ -38,25 +38,45 @@ def guide_counter_key(page: str, language: str, at: datetime) -> tuple[str, str]
 
 
 def _item(kind: str, now: datetime, fields: dict[str, Any]) -> dict[str, Any]:
-    return dynamo.put_new({"PK": f"FEEDBACK#{kind}#{now:%Y-%m}", "SK": f"{now.isoformat()}#{uuid.uuid4().hex[:8]}",
-                           "type": "Feedback", "kind": kind, **fields})
+    return dynamo.put_new(
+        {
+            "PK": f"FEEDBACK#{kind}#{now:%Y-%m}",
+            "SK": f"{now.isoformat()}#{uuid.uuid4().hex[:8]}",
+            "type": "Feedback",
+            "kind": kind,
+            **fields,
+        }
+    )
 
 
 def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: str, source: Source) -> Received:
     now = now_utc()
     if isinstance(feedback, PageFeedback):
-        items = [_item("page", now, {"page": feedback.page, "language": feedback.language,
-                                     "helpful": feedback.helpful, "comment": feedback.comment}),
-                 dynamo.add_counters(*guide_counter_key(feedback.page, feedback.language, now),
-                      {"helpful_yes" if feedback.helpful else "helpful_no": 1})]
+        items = [
+            _item(
+                "page",
+                now,
+                {
+                    "page": feedback.page,
+                    "language": feedback.language,
+                    "helpful": feedback.helpful,
+                    "comment": feedback.comment,
+                },
+            ),
+            dynamo.add_counters(
+                *guide_counter_key(feedback.page, feedback.language, now),
+                {"helpful_yes" if feedback.helpful else "helpful_no": 1},
+            ),
+        ]
     elif isinstance(feedback, ServiceFeedback):
         items = _service_items(feedback, now)
     else:
         items = _need_items(feedback, now)
     named = {f"item{i}": item for i, item in enumerate(items)}
     named["proof"] = proof.used(proof_id, now.timestamp())
-    named["allowance"], window = ratelimit.count_item("feedback", source, get_settings().feedback_per_source,
-                                                      now.timestamp())
+    named["allowance"], window = ratelimit.count_item(
+        "feedback", source, get_settings().feedback_per_source, now.timestamp()
+    )
     try:
         dynamo.transact(named)
     except dynamo.TransactionFailed as failed:
@@ -69,8 +89,10 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
         if isinstance(feedback, ServiceFeedback) and "item1" in failed.names:
             raise Conflict("Feedback for this appointment was already given. Thank you.", field="reference") from None
         if "allowance" in failed.names:
-            raise window.refused("Too much feedback from this connection in a short time. Wait a few minutes "
-                                 "and send it again.", now.timestamp()) from None
+            raise window.refused(
+                "Too much feedback from this connection in a short time. Wait a few minutes and send it again.",
+                now.timestamp(),
+            ) from None
         raise
     return Received(kind=feedback.kind, received_at=now.isoformat())
 
@@ -92,13 +114,23 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
     if feedback.helped_decide is not None:
         counters |= {"decision_answered": 1, "helped_decide": int(feedback.helped_decide)}
     return [
-        _item("service", now, {"centre_id": booking["centre_id"], "service_id": booking["service_id"],
-                               "rating": feedback.rating, "delivered": feedback.delivered,
-                               "waiting_minutes": feedback.waiting_minutes, "helped_decide": feedback.helped_decide,
-                               "comment": feedback.comment}),
+        _item(
+            "service",
+            now,
+            {
+                "centre_id": booking["centre_id"],
+                "service_id": booking["service_id"],
+                "rating": feedback.rating,
+                "delivered": feedback.delivered,
+                "waiting_minutes": feedback.waiting_minutes,
+                "helped_decide": feedback.helped_decide,
+                "comment": feedback.comment,
+            },
+        ),
         dynamo.put_new({"PK": f"FEEDBACK#BOOKING#{reference}", "SK": "FEEDBACK", "type": "FeedbackGiven"}),
-        dynamo.add_counters(f"STATS#CENTRE#{booking['centre_id']}", f"MONTH#{month}#SERVICE#{booking['service_id']}",
-                            counters),
+        dynamo.add_counters(
+            f"STATS#CENTRE#{booking['centre_id']}", f"MONTH#{month}#SERVICE#{booking['service_id']}", counters
+        ),
     ]
 
 
@@ -106,10 +138,23 @@ def _need_items(feedback: NeedFeedback, now: datetime) -> list[dict[str, Any]]:
     if feedback.centre_id and get_catalogue().centre(feedback.centre_id) is None:
         raise BadRequest(f"centre_id: no centre has the id '{feedback.centre_id}'.", field="centre_id")
     base = f"MONTH#{now:%Y-%m}#TOPIC#{feedback.topic}"
-    items = [_item("need", now, {"topic": feedback.topic, "text": feedback.text, "language": feedback.language,
-                                 "centre_id": feedback.centre_id, "age_band": feedback.age_band,
-                                 "gender": feedback.gender}),
-             dynamo.add_counters("STATS#NEEDS", base, {"count": 1})]
-    items += [dynamo.add_counters("STATS#NEEDS", f"{base}{suffix}", {"count": 1})
-              for suffix in disaggregations(feedback.gender, feedback.age_band)]
+    items = [
+        _item(
+            "need",
+            now,
+            {
+                "topic": feedback.topic,
+                "text": feedback.text,
+                "language": feedback.language,
+                "centre_id": feedback.centre_id,
+                "age_band": feedback.age_band,
+                "gender": feedback.gender,
+            },
+        ),
+        dynamo.add_counters("STATS#NEEDS", base, {"count": 1}),
+    ]
+    items += [
+        dynamo.add_counters("STATS#NEEDS", f"{base}{suffix}", {"count": 1})
+        for suffix in disaggregations(feedback.gender, feedback.age_band)
+    ]
     return items

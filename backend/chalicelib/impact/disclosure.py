@@ -109,8 +109,11 @@ class Hierarchy:
         patterns: list[Pattern] = [(tuple(dict.fromkeys(down + up)), ())]
         for level in range(len(up) - 1):
             plus = tuple(dict.fromkeys(down + up[: level + 1]))
-            patterns += [(plus, self.down(sibling, other)) for sibling in self.siblings(up[level])
-                         for other in self.leaves(sibling)]
+            patterns += [
+                (plus, self.down(sibling, other))
+                for sibling in self.siblings(up[level])
+                for other in self.leaves(sibling)
+            ]
         self._patterns[node, leaf] = patterns
         return patterns
 
@@ -210,7 +213,7 @@ def _certificate(table: Table, cell: Cell, price: Mapping[Cell, int]) -> set[Cel
         ranked = []
         for order, (plus, minus) in enumerate(dim.patterns(cell[d], anchor[d])):
             # the pattern's cells on the line through `cell`: all of them are in the product
-            line = _cost(price, ((*cell[:d], node, *cell[d + 1:]) for node in plus + minus))
+            line = _cost(price, ((*cell[:d], node, *cell[d + 1 :]) for node in plus + minus))
             if line is not None:
                 ranked.append((line, order, plus + minus))
         ranked.sort()
@@ -222,7 +225,8 @@ def _certificate(table: Table, cell: Cell, price: Mapping[Cell, int]) -> set[Cel
     own = price[cell]
     combinations = sorted(
         (sum(line for line, _ in combination) - own * (len(combination) - 1), index, combination)
-        for index, combination in enumerate(itertools.product(*choices)))
+        for index, combination in enumerate(itertools.product(*choices))
+    )
     best: tuple[int, set[Cell]] | None = None
     for bound, _, combination in combinations:
         if best is not None and bound >= best[0]:

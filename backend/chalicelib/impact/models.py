@@ -17,12 +17,18 @@ Lane = Literal["general", "restricted"]
 
 class DashboardQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    centre: str | None = Field(default=None, max_length=60,
-                               description="one of the caller's centres; all of them if not given")
-    period: str | None = Field(default=None, pattern=PERIOD, description=(
-        "a month (2026-07), a quarter (2026-Q3) or a year (2026); the current year if not given"))
-    lane: Lane | None = Field(default=None, description=(
-        "general (managers, administrators) or restricted (focal points only); by default the caller's"))
+    centre: str | None = Field(
+        default=None, max_length=60, description="one of the caller's centres; all of them if not given"
+    )
+    period: str | None = Field(
+        default=None,
+        pattern=PERIOD,
+        description=("a month (2026-07), a quarter (2026-Q3) or a year (2026); the current year if not given"),
+    )
+    lane: Lane | None = Field(
+        default=None,
+        description=("general (managers, administrators) or restricted (focal points only); by default the caller's"),
+    )
     gender: Gender | None = Field(default=None, description="narrows the needs figures")
     age_band: AgeBand | None = Field(default=None, description="narrows the needs figures")
 

@@ -15,20 +15,36 @@ bp = Blueprint(__name__)
 DASHBOARD = MANAGE | {"focal_point"}
 
 
-@staff_route(bp, "/staff/dashboard", roles=DASHBOARD,
-             doc=RouteDoc("What the centres achieved in a month, quarter or year, for one lane: counts under 5 "
-                          "(0 included) are withheld (null), and so is every count that would let one be worked out",
-                          Dashboard,
-                          query=DashboardQuery))
+@staff_route(
+    bp,
+    "/staff/dashboard",
+    roles=DASHBOARD,
+    doc=RouteDoc(
+        "What the centres achieved in a month, quarter or year, for one lane: counts under 5 "
+        "(0 included) are withheld (null), and so is every count that would let one be worked out",
+        Dashboard,
+        query=DashboardQuery,
+    ),
+)
 def dashboard(user: StaffUser) -> Dashboard:
     return service.dashboard(user, parse_query(bp.current_request, DashboardQuery))
 
 
-@staff_route(bp, "/staff/dashboard.csv", roles=DASHBOARD,
-             doc=RouteDoc("The dashboard as CSV: withheld counts read \"<5\"", query=DashboardQuery,
-                          content_type="text/csv"))
+@staff_route(
+    bp,
+    "/staff/dashboard.csv",
+    roles=DASHBOARD,
+    doc=RouteDoc('The dashboard as CSV: withheld counts read "<5"', query=DashboardQuery, content_type="text/csv"),
+)
 def dashboard_csv(user: StaffUser) -> Response:
     board = service.dashboard(user, parse_query(bp.current_request, DashboardQuery))
-    return Response(body=service.as_csv(board), status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": 'attachment; filename="passerelle-dashboard.csv"', "X-Content-Type-Options": "nosniff"})
+    return Response(
+        body=service.as_csv(board),
+        status_code=200,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Content-Disposition": 'attachment; filename="passerelle-dashboard.csv"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -80,6 +80,7 @@ def lane_categories(lane: Lane) -> list[str]:
 
 # ---- the query ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Scope:
     """What the caller may see: a lane, a year of periods, their centres; and what they asked for."""
@@ -132,9 +133,12 @@ def _scope(user: StaffUser, query: DashboardQuery) -> tuple[Scope, Period]:
 
 def _rows(pk: str, year: int) -> list[dict[str, Any]]:
     """A year of one partition's monthly counter rows."""
-    return dynamo.query_all(KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-                            ExpressionAttributeValues=dynamo.encode_values(
-                                {":pk": pk, ":a": f"MONTH#{year}-01", ":b": f"MONTH#{year}-12#~"}))
+    return dynamo.query_all(
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+        ExpressionAttributeValues=dynamo.encode_values(
+            {":pk": pk, ":a": f"MONTH#{year}-01", ":b": f"MONTH#{year}-12#~"}
+        ),
+    )
 
 
 def _count(value: Any) -> int:
@@ -143,21 +147,42 @@ def _count(value: Any) -> int:
 
 # ---- the dashboard -------------------------------------------------------------------------------
 
+
 def dashboard(user: StaffUser, query: DashboardQuery) -> Dashboard:
     scope, period = _scope(user, query)
     complaints = _complaints(scope, user)
     if scope.lane == "restricted":  # focal points see their lane's complaints, and nothing else
-        return Dashboard(lane="restricted", period=period, suppressed_below=SUPPRESS_BELOW, complaints=complaints,
-                         served=None, no_show_rate=None, ratings=None, guides=None, needs=None, needs_text=None)
+        return Dashboard(
+            lane="restricted",
+            period=period,
+            suppressed_below=SUPPRESS_BELOW,
+            complaints=complaints,
+            served=None,
+            no_show_rate=None,
+            ratings=None,
+            guides=None,
+            needs=None,
+            needs_text=None,
+        )
     served, no_show, ratings = _centre_figures(scope)
     needs, texts = _needs(scope, query)
-    return Dashboard(lane="general", period=period, suppressed_below=SUPPRESS_BELOW, complaints=complaints,
-                     served=served, no_show_rate=no_show, ratings=ratings, guides=_guides(scope), needs=needs,
-                     needs_text=texts)
+    return Dashboard(
+        lane="general",
+        period=period,
+        suppressed_below=SUPPRESS_BELOW,
+        complaints=complaints,
+        served=served,
+        no_show_rate=no_show,
+        ratings=ratings,
+        guides=_guides(scope),
+        needs=needs,
+        needs_text=texts,
+    )
 
 
-def _protected(dims: list[Hierarchy], atoms: dict[Cell, int],
-               publishable: Callable[[Cell], bool] = lambda _: True) -> Protected:
+def _protected(
+    dims: list[Hierarchy], atoms: dict[Cell, int], publishable: Callable[[Cell], bool] = lambda _: True
+) -> Protected:
     return protect(Table(dims, atoms), SUPPRESS_BELOW, publishable)
 
 
@@ -167,6 +192,7 @@ def _leaf(hierarchy: Hierarchy) -> Callable[[Cell], bool]:
 
 
 # ---- complaints ----------------------------------------------------------------------------------------
+
 
 def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
     leaves = scope.leaves + ((NO_CENTRE,) if scope.lane == "restricted" or user.all_centres else ())
@@ -181,8 +207,11 @@ def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
     where = (scope.centre, scope.period)
 
     def atoms(names: Iterable[str], prefix: str) -> dict[Cell, int]:
-        return {(leaf, month, name): _count(row.get(f"{prefix}{name}")) for (leaf, month), row in rows.items()
-                for name in names}
+        return {
+            (leaf, month, name): _count(row.get(f"{prefix}{name}"))
+            for (leaf, month), row in rows.items()
+            for name in names
+        }
 
     categories = lane_categories(scope.lane)
     received = Hierarchy.flat(ALL, categories)  # received is the sum of the categories
@@ -192,8 +221,7 @@ def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
     paid = sorted({k.removeprefix("comp_n_") for r in rows.values() for k in r if k.startswith("comp_n_")})
     currencies = Hierarchy.flat(ALL, paid or ("none",))
     compensated = _protected([centres, time, currencies], atoms(paid, "comp_n_"), _leaf(currencies))
-    under = [row for (leaf, month), row in rows.items()
-             if scope.centre in (ALL, leaf) and month in scope.months]
+    under = [row for (leaf, month), row in rows.items() if scope.centre in (ALL, leaf) and month in scope.months]
     compensation = []
     for currency in paid:
         if compensated.shown((*where, currency)) is not None:
@@ -203,7 +231,9 @@ def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
         received=by_category.shown((*where, ALL)),
         by_category=[CategoryCount(category=c, count=by_category.shown((*where, c))) for c in categories],
         by_outcome=[OutcomeCount(outcome=o, count=by_outcome.shown((*where, o))) for o in outcomes.leaves(ALL)],
-        median_days_to_acknowledge=_median(under), compensation=compensation)
+        median_days_to_acknowledge=_median(under),
+        compensation=compensation,
+    )
 
 
 def _median(rows: list[dict[str, Any]]) -> int | None:
@@ -224,6 +254,7 @@ def _median(rows: list[dict[str, Any]]) -> int | None:
 
 # ---- people served, no-shows, ratings ------------------------------------------------------------------
 
+
 def _centre_figures(scope: Scope) -> tuple[list[Served], NoShow, Ratings]:
     """People served per month, centre and service; no-shows; ratings. (The rows by gender and age
     band are not shown: split by centre, month and service too, nearly every count would be under 5,
@@ -234,17 +265,31 @@ def _centre_figures(scope: Scope) -> tuple[list[Served], NoShow, Ratings]:
         for row in _rows(f"STATS#CENTRE#{centre}", scope.year):
             parts = row["SK"].split("#")  # MONTH, m, SERVICE, s, [dimension, value...]
             if len(parts) == 4 and time.is_leaf(parts[1]):
-                for name in ("attended", "no_show", "feedback", "rating_sum", "delivered", "decision_answered",
-                             "helped_decide"):
+                for name in (
+                    "attended",
+                    "no_show",
+                    "feedback",
+                    "rating_sum",
+                    "delivered",
+                    "decision_answered",
+                    "helped_decide",
+                ):
                     totals[(centre, parts[1], parts[3])][name] += _count(row.get(name))
     where = (scope.centre, scope.period)
     kinds = sorted({s for _, _, s in totals})
     services = Hierarchy.flat(ALL, kinds or ("none",))
-    attended = _protected([centres, time, services], {k: v["attended"] for k, v in totals.items()},
-                          lambda cell: cell[2] == ALL or (cell[0] != ALL and time.is_leaf(cell[1])))
-    served = [Served(month=m, centre_id=c, service_id=s, count=attended.shown((c, m, s)))
-              for m in scope.months for c in (scope.leaves if scope.centre == ALL else (scope.centre,))
-              for s in kinds if attended.table.value((c, m, s))]
+    attended = _protected(
+        [centres, time, services],
+        {k: v["attended"] for k, v in totals.items()},
+        lambda cell: cell[2] == ALL or (cell[0] != ALL and time.is_leaf(cell[1])),
+    )
+    served = [
+        Served(month=m, centre_id=c, service_id=s, count=attended.shown((c, m, s)))
+        for m in scope.months
+        for c in (scope.leaves if scope.centre == ALL else (scope.centre,))
+        for s in kinds
+        if attended.table.value((c, m, s))
+    ]
 
     by_month: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (centre, month, _), counts in totals.items():
@@ -257,20 +302,37 @@ def _centre_figures(scope: Scope) -> tuple[list[Served], NoShow, Ratings]:
         no_show.rate = round(missed / (came + missed), 3)
 
     delivery = Hierarchy("feedback", {"feedback": ("delivered", "not_delivered")})
-    rated = _protected([centres, time, delivery], {
-        (c, m, part): n for (c, m), f in by_month.items()
-        for part, n in (("delivered", f["delivered"]), ("not_delivered", f["feedback"] - f["delivered"]))})
+    rated = _protected(
+        [centres, time, delivery],
+        {
+            (c, m, part): n
+            for (c, m), f in by_month.items()
+            for part, n in (("delivered", f["delivered"]), ("not_delivered", f["feedback"] - f["delivered"]))
+        },
+    )
     decision = Hierarchy("answered", {"answered": ("helped", "not_helped")})
-    decided = _protected([centres, time, decision], {
-        (c, m, part): n for (c, m), f in by_month.items()
-        for part, n in (("helped", f["helped_decide"]), ("not_helped", f["decision_answered"] - f["helped_decide"]))})
+    decided = _protected(
+        [centres, time, decision],
+        {
+            (c, m, part): n
+            for (c, m), f in by_month.items()
+            for part, n in (("helped", f["helped_decide"]), ("not_helped", f["decision_answered"] - f["helped_decide"]))
+        },
+    )
     count = rated.shown((*where, "feedback"))
-    rating_sum = sum(f["rating_sum"] for (c, m), f in by_month.items()
-                     if scope.centre in (ALL, c) and m in scope.months)
-    return served, no_show, Ratings(
-        count=count, average=round(rating_sum / count, 2) if count else None,
-        delivered_share=_share(rated, (*where, "delivered"), (*where, "not_delivered")),
-        helped_decide_share=_share(decided, (*where, "helped"), (*where, "not_helped")))
+    rating_sum = sum(
+        f["rating_sum"] for (c, m), f in by_month.items() if scope.centre in (ALL, c) and m in scope.months
+    )
+    return (
+        served,
+        no_show,
+        Ratings(
+            count=count,
+            average=round(rating_sum / count, 2) if count else None,
+            delivered_share=_share(rated, (*where, "delivered"), (*where, "not_delivered")),
+            helped_decide_share=_share(decided, (*where, "helped"), (*where, "not_helped")),
+        ),
+    )
 
 
 def _share(table: Protected, part: Cell, rest: Cell) -> float | None:
@@ -280,6 +342,7 @@ def _share(table: Protected, part: Cell, rest: Cell) -> float | None:
 
 
 # ---- guides and needs (the whole network's) ----------------------------------------------------------
+
 
 def _guides(scope: Scope) -> list[GuideFigure]:
     """Each guide's answers in each language: a table of its own, as no figure adds guides up."""
@@ -322,15 +385,22 @@ def _needs(scope: Scope, query: DashboardQuery) -> tuple[list[NeedFigure], list[
         for a in ages_given:
             atoms[(month, topic, UNRECORDED, a)] = counts[(ALL, a)] - sum(counts[(g, a)] for g in genders_given)
         atoms[(month, topic, UNRECORDED, UNRECORDED)] = (
-            counts[(ALL, ALL)] - sum(counts[(g, ALL)] for g in genders_given)
-            - sum(counts[(ALL, a)] for a in ages_given) + both)
-    table = _protected([scope.time, topics, genders, ages], atoms,
-                       lambda cell: cell[1] != ALL and UNRECORDED not in cell[2:])
+            counts[(ALL, ALL)]
+            - sum(counts[(g, ALL)] for g in genders_given)
+            - sum(counts[(ALL, a)] for a in ages_given)
+            + both
+        )
+    table = _protected(
+        [scope.time, topics, genders, ages], atoms, lambda cell: cell[1] != ALL and UNRECORDED not in cell[2:]
+    )
     gender, age = query.gender or ALL, query.age_band or ALL
     # A topic is listed if anyone raised it: whether someone of the chosen gender and age band did is
     # not told by the list (a small group's count reads as withheld, like a 0).
-    needs = [NeedFigure(topic=t, count=table.shown((scope.period, t, gender, age))) for t in topics.leaves(ALL)
-             if table.table.value((scope.period, t, ALL, ALL))]
+    needs = [
+        NeedFigure(topic=t, count=table.shown((scope.period, t, gender, age)))
+        for t in topics.leaves(ALL)
+        if table.table.value((scope.period, t, ALL, ALL))
+    ]
     return needs, _needs_text(scope, table)
 
 
@@ -343,15 +413,23 @@ def _needs_text(scope: Scope, table: Protected) -> list[NeedText]:
     for month in reversed(scope.months):
         if len(texts) >= NEEDS_TEXT_LIMIT:
             break
-        found = dynamo.query_all(KeyConditionExpression="PK = :pk", ExpressionAttributeValues=dynamo.encode_values(
-            {":pk": f"FEEDBACK#need#{month}"}))
-        texts += sorted((NeedText(topic=item["topic"], text=item["text"], language=item["language"], month=month)
-                         for item in found if table.shown((month, item["topic"], ALL, ALL)) is not None),
-                        key=lambda n: (n.topic, n.language, n.text))
+        found = dynamo.query_all(
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues=dynamo.encode_values({":pk": f"FEEDBACK#need#{month}"}),
+        )
+        texts += sorted(
+            (
+                NeedText(topic=item["topic"], text=item["text"], language=item["language"], month=month)
+                for item in found
+                if table.shown((month, item["topic"], ALL, ALL)) is not None
+            ),
+            key=lambda n: (n.topic, n.language, n.text),
+        )
     return texts[:NEEDS_TEXT_LIMIT]
 
 
 # ---- CSV ---------------------------------------------------------------------------------------------
+
 
 def _cell(value: Any) -> str:
     return "<5" if value is None else str(value)
@@ -369,8 +447,9 @@ def as_csv(board: Dashboard) -> str:
         writer.writerow(["complaints_by_category", "", "", c.category, _cell(c.count)])
     for o in board.complaints.by_outcome:
         writer.writerow(["complaints_by_outcome", "", "", o.outcome, _cell(o.count)])
-    writer.writerow(["complaints", "", "", "median_days_to_acknowledge",
-                     _cell(board.complaints.median_days_to_acknowledge)])
+    writer.writerow(
+        ["complaints", "", "", "median_days_to_acknowledge", _cell(board.complaints.median_days_to_acknowledge)]
+    )
     for money in board.complaints.compensation:
         writer.writerow(["compensation", "", "", money.currency, money.amount])
     for s in board.served or []:

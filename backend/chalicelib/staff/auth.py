@@ -97,8 +97,9 @@ def _fetch(url: str) -> dict[str, jwt.PyJWK]:
         with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - scheme checked above
             document = json.loads(response.read())
     except (OSError, ValueError) as exc:
-        raise StaffAuthUnavailable("Staff sign-in cannot be checked right now. Try again shortly.",
-                                   headers={"Retry-After": "5"}) from exc
+        raise StaffAuthUnavailable(
+            "Staff sign-in cannot be checked right now. Try again shortly.", headers={"Retry-After": "5"}
+        ) from exc
     import jwt
 
     keys: dict[str, jwt.PyJWK] = {}
@@ -133,8 +134,12 @@ def verify(token: str) -> dict[str, Any]:
         raise _unauthorised("The sign-in token is not valid. Sign in again.")
     try:
         claims: dict[str, Any] = jwt.decode(
-            token, key=key, algorithms=ALGORITHMS, audience=settings.staff_jwt_audience,
-            issuer=settings.staff_jwt_issuer, leeway=LEEWAY_SECONDS,
+            token,
+            key=key,
+            algorithms=ALGORITHMS,
+            audience=settings.staff_jwt_audience,
+            issuer=settings.staff_jwt_issuer,
+            leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
         )
     except jwt.ExpiredSignatureError:
@@ -152,8 +157,14 @@ def user_from(claims: dict[str, Any]) -> StaffUser:
     centres_claim = str(claims.get("custom:centres") or "")
     centres = frozenset(c.strip() for c in centres_claim.split(",") if c.strip() and c.strip() != "*")
     username = str(claims.get("cognito:username") or claims["sub"])
-    return StaffUser(sub=str(claims["sub"]), username=username, name=str(claims.get("name") or username),
-                     roles=roles, centres=centres, all_centres="admin" in roles or centres_claim.strip() == "*")
+    return StaffUser(
+        sub=str(claims["sub"]),
+        username=username,
+        name=str(claims.get("name") or username),
+        roles=roles,
+        centres=centres,
+        all_centres="admin" in roles or centres_claim.strip() == "*",
+    )
 
 
 def authenticate(headers: dict[str, str] | Any, roles: frozenset[str]) -> StaffUser:
@@ -168,8 +179,9 @@ def authenticate(headers: dict[str, str] | Any, roles: frozenset[str]) -> StaffU
     return user
 
 
-def staff_route(bp: Blueprint, path: str, methods: Iterable[str] = ("GET",), *, roles: frozenset[str],
-                doc: RouteDoc) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def staff_route(
+    bp: Blueprint, path: str, methods: Iterable[str] = ("GET",), *, roles: frozenset[str], doc: RouteDoc
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A route for signed-in staff with one of `roles`: the view gets the caller first. The
     authorisation test finds every such route in the app's route table by its `staff_roles`; the
     contract documents its bearer token and its 401 and 403 (RouteDoc.staff)."""

@@ -15,8 +15,9 @@ from chalicelib.feedback.models import AgeBand, Gender
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Lane = Literal["general", "restricted"]
-Outcome = Literal["resolved_in_favour", "partly_resolved", "not_upheld", "referred_elsewhere", "withdrawn",
-                  "no_contact"]
+Outcome = Literal[
+    "resolved_in_favour", "partly_resolved", "not_upheld", "referred_elsewhere", "withdrawn", "no_contact"
+]
 Role = Literal["caseworker", "manager", "focal_point", "admin"]
 MAX_TEXT = 5000
 
@@ -26,6 +27,7 @@ class Strict(BaseModel):
 
 
 # ---- who ----------------------------------------------------------------------------------------
+
 
 class CentreRef(BaseModel):
     id: str
@@ -50,6 +52,7 @@ class AuthConfig(BaseModel):
 
 
 # ---- the queue ----------------------------------------------------------------------------------
+
 
 class QueueQuery(Strict):
     lane: Lane | None = None
@@ -93,6 +96,7 @@ class Queue(BaseModel):
 
 
 # ---- one case -----------------------------------------------------------------------------------
+
 
 class CaseMessage(BaseModel):
     author: Literal["complainant", "caseworker"]

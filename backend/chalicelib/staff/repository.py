@@ -36,19 +36,28 @@ def stats_key(meta: dict[str, Any]) -> tuple[str, str]:
 
 def case_items(complaint_id: str) -> list[dict[str, Any]]:
     """The case and everything filed under it: one partition, one query."""
-    return dynamo.query_all(ConsistentRead=True, KeyConditionExpression="PK = :pk",
-                      ExpressionAttributeValues=dynamo.encode_values({":pk": case_pk(complaint_id)}))
+    return dynamo.query_all(
+        ConsistentRead=True,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues=dynamo.encode_values({":pk": case_pk(complaint_id)}),
+    )
 
 
 def queue(lane: str, centre_id: str | None) -> list[dict[str, Any]]:
     """A centre's queue in one lane: its own cases and cases referred to it (GSI1)."""
-    return dynamo.query_all(IndexName="GSI1", KeyConditionExpression="GSI1PK = :pk",
-                      ExpressionAttributeValues=dynamo.encode_values({":pk": queue_pk(lane, centre_id)}))
+    return dynamo.query_all(
+        IndexName="GSI1",
+        KeyConditionExpression="GSI1PK = :pk",
+        ExpressionAttributeValues=dynamo.encode_values({":pk": queue_pk(lane, centre_id)}),
+    )
 
 
 def assigned_to(sub: str) -> list[dict[str, Any]]:
-    return dynamo.query_all(IndexName="GSI2", KeyConditionExpression="GSI2PK = :pk",
-                      ExpressionAttributeValues=dynamo.encode_values({":pk": f"ASSIGNEE#{sub}"}))
+    return dynamo.query_all(
+        IndexName="GSI2",
+        KeyConditionExpression="GSI2PK = :pk",
+        ExpressionAttributeValues=dynamo.encode_values({":pk": f"ASSIGNEE#{sub}"}),
+    )
 
 
 def metas(complaint_ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -58,13 +67,24 @@ def metas(complaint_ids: Iterable[str]) -> list[dict[str, Any]]:
 
 def audit_entry(complaint_id: str, actor: str, action: str, at: datetime, detail: str | None = None) -> dict[str, Any]:
     """An audit line: a new item under a condition, so nothing can overwrite an earlier one."""
-    return dynamo.put_new({"PK": f"AUDIT#{complaint_id}", "SK": f"{at.isoformat()}#{uuid.uuid4().hex[:8]}",
-                           "type": "Audit", "actor": actor, "action": action, "detail": detail})
+    return dynamo.put_new(
+        {
+            "PK": f"AUDIT#{complaint_id}",
+            "SK": f"{at.isoformat()}#{uuid.uuid4().hex[:8]}",
+            "type": "Audit",
+            "actor": actor,
+            "action": action,
+            "detail": detail,
+        }
+    )
 
 
 def audit_trail(complaint_id: str) -> list[dict[str, Any]]:
-    return dynamo.query_all(ConsistentRead=True, KeyConditionExpression="PK = :pk",
-                      ExpressionAttributeValues=dynamo.encode_values({":pk": f"AUDIT#{complaint_id}"}))
+    return dynamo.query_all(
+        ConsistentRead=True,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues=dynamo.encode_values({":pk": f"AUDIT#{complaint_id}"}),
+    )
 
 
 def write(items: list[dict[str, Any]]) -> None:
@@ -78,14 +98,21 @@ def put(item: dict[str, Any]) -> None:
 
 def stamp_expiry(complaint_id: str, expires: int | None) -> int:
     """Give every item of a closed case the TTL that deletes it (or take it away on reopening)."""
-    keys = dynamo.query_all(KeyConditionExpression="PK = :pk", ProjectionExpression="PK, SK",
-                            ExpressionAttributeValues=dynamo.encode_values({":pk": case_pk(complaint_id)}))
+    keys = dynamo.query_all(
+        KeyConditionExpression="PK = :pk",
+        ProjectionExpression="PK, SK",
+        ExpressionAttributeValues=dynamo.encode_values({":pk": case_pk(complaint_id)}),
+    )
     client = dynamodb_client()
     for key in keys:
         encoded = dynamo.encode_values({"PK": key["PK"], "SK": key["SK"]})
         if expires is None:
             client.update_item(TableName=dynamo.table(), Key=encoded, UpdateExpression="REMOVE expires_at")
         else:
-            client.update_item(TableName=dynamo.table(), Key=encoded, UpdateExpression="SET expires_at = :e",
-                               ExpressionAttributeValues={":e": {"N": str(expires)}})
+            client.update_item(
+                TableName=dynamo.table(),
+                Key=encoded,
+                UpdateExpression="SET expires_at = :e",
+                ExpressionAttributeValues={":e": {"N": str(expires)}},
+            )
     return len(keys)

@@ -63,6 +63,7 @@ def centre_name(centre_id: str | None) -> str | None:
 
 # ---- who sees what ----------------------------------------------------------------------------
 
+
 def _lane_role(user: StaffUser, lane: str) -> bool:
     return "focal_point" in user.roles if lane == "restricted" else user.has(CASEWORK)
 
@@ -100,18 +101,31 @@ def _overdue(meta: dict[str, Any], today: date) -> str | None:
 
 def _summary(meta: dict[str, Any], now: datetime) -> CaseSummary:
     submitted = datetime.fromisoformat(meta["submitted_at"])
-    assignee = {"sub": meta["assignee_sub"], "name": meta.get("assignee_name") or ""} \
-        if meta.get("assignee_sub") else None
+    assignee = (
+        {"sub": meta["assignee_sub"], "name": meta.get("assignee_name") or ""} if meta.get("assignee_sub") else None
+    )
     return CaseSummary(
-        id=meta["id"], category=meta["category"], status=meta["status"], priority=meta.get("priority", "normal"),
-        lane=meta["lane"], centre_id=meta.get("centre_id"), centre_name=centre_name(meta.get("centre_id")),
-        country=meta["country"], language=meta["language"], submitted_at=submitted,
-        acknowledge_by=meta["acknowledge_by"], answer_by=meta["answer_by"], overdue=_overdue(meta, now.date()),
-        assignee=assignee, referred_to=list(meta.get("referred_to") or []), age_days=(now - submitted).days,
+        id=meta["id"],
+        category=meta["category"],
+        status=meta["status"],
+        priority=meta.get("priority", "normal"),
+        lane=meta["lane"],
+        centre_id=meta.get("centre_id"),
+        centre_name=centre_name(meta.get("centre_id")),
+        country=meta["country"],
+        language=meta["language"],
+        submitted_at=submitted,
+        acknowledge_by=meta["acknowledge_by"],
+        answer_by=meta["answer_by"],
+        overdue=_overdue(meta, now.date()),
+        assignee=assignee,
+        referred_to=list(meta.get("referred_to") or []),
+        age_days=(now - submitted).days,
     )
 
 
 # ---- the queue --------------------------------------------------------------------------------
+
 
 def _default_lane(user: StaffUser) -> str:
     return "restricted" if "focal_point" in user.roles and not user.has(CASEWORK) else "general"
@@ -136,8 +150,11 @@ def queue(user: StaffUser, query: QueueQuery) -> Queue:
     now = now_utc()
     cases = [_summary(m, now) for m in found.values() if m["lane"] == lane and can_see(user, m)]
     cases = [c for c in cases if _matches(c, query)]
-    order = {"oldest": lambda c: c.submitted_at, "newest": lambda c: -c.submitted_at.timestamp(),
-             "deadline": lambda c: c.acknowledge_by if c.status == "new" else c.answer_by}
+    order = {
+        "oldest": lambda c: c.submitted_at,
+        "newest": lambda c: -c.submitted_at.timestamp(),
+        "deadline": lambda c: c.acknowledge_by if c.status == "new" else c.answer_by,
+    }
     cases.sort(key=order[query.sort])
     return Queue(complaints=cases, count=len(cases))
 
@@ -158,12 +175,18 @@ def _matches(case: CaseSummary, query: QueueQuery) -> bool:
 
 # ---- one case ---------------------------------------------------------------------------------
 
+
 def _allowed(user: StaffUser, meta: dict[str, Any]) -> Allowed:
     status = meta["status"]
     statuses = [s for s in TRANSITIONS[status] if _may_set(user, meta, s)]
     open_case = status != "closed"
-    return Allowed(statuses=statuses, reply=open_case, refer=open_case, close="closed" in statuses,
-                   audit=user.has(MANAGE) or (meta["lane"] == "restricted" and "focal_point" in user.roles))
+    return Allowed(
+        statuses=statuses,
+        reply=open_case,
+        refer=open_case,
+        close="closed" in statuses,
+        audit=user.has(MANAGE) or (meta["lane"] == "restricted" and "focal_point" in user.roles),
+    )
 
 
 def _may_set(user: StaffUser, meta: dict[str, Any], target: str) -> bool:
@@ -180,22 +203,38 @@ def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) ->
     outcome = None
     if meta.get("outcome"):
         compensation = meta.get("compensation")
-        outcome = OutcomeView(outcome=meta["outcome"], compensation=compensation, note=meta.get("outcome_note"),
-                              at=meta["outcome_at"])
+        outcome = OutcomeView(
+            outcome=meta["outcome"], compensation=compensation, note=meta.get("outcome_note"), at=meta["outcome_at"]
+        )
     return Case(
         **_summary(meta, now_utc()).model_dump(),
-        description=meta["description"], against=meta.get("against"), when=meta.get("when"),
-        woman_caseworker=bool(meta.get("woman_caseworker")), on_behalf=bool(meta.get("on_behalf")),
+        description=meta["description"],
+        against=meta.get("against"),
+        when=meta.get("when"),
+        woman_caseworker=bool(meta.get("woman_caseworker")),
+        on_behalf=bool(meta.get("on_behalf")),
         phone=meta.get("phone"),
-        messages=[CaseMessage(author=i["author"], text=i["text"], at=i["at"])
-                  for i in items if i["SK"].startswith("MSG#")],
+        messages=[
+            CaseMessage(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith("MSG#")
+        ],
         notes=[Note(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith("NOTE#")],
-        history=[HistoryEntry(status=i["status"], at=at(i), by=i.get("by", ""))
-                 for i in items if i["SK"].startswith("STATUS#")],
-        referrals=[Referral(centre_id=i["centre_id"], centre_name=centre_name(i["centre_id"]) or i["centre_id"],
-                            note=i["note"], at=i["at"], by=i["by"])
-                   for i in sorted((i for i in items if i["SK"].startswith("REFERRAL#")), key=at)],
-        outcome=outcome, allowed=_allowed(user, meta),
+        history=[
+            HistoryEntry(status=i["status"], at=at(i), by=i.get("by", ""))
+            for i in items
+            if i["SK"].startswith("STATUS#")
+        ],
+        referrals=[
+            Referral(
+                centre_id=i["centre_id"],
+                centre_name=centre_name(i["centre_id"]) or i["centre_id"],
+                note=i["note"],
+                at=i["at"],
+                by=i["by"],
+            )
+            for i in sorted((i for i in items if i["SK"].startswith("REFERRAL#")), key=at)
+        ],
+        outcome=outcome,
+        allowed=_allowed(user, meta),
     )
 
 
@@ -210,11 +249,13 @@ def _reread(user: StaffUser, complaint_id: str) -> Case:
     return _full(user, meta, items)
 
 
-def _guarded(meta: dict[str, Any], set_values: dict[str, Any], remove: tuple[str, ...] = (),
-             expected: str | None = None) -> dict[str, Any]:
+def _guarded(
+    meta: dict[str, Any], set_values: dict[str, Any], remove: tuple[str, ...] = (), expected: str | None = None
+) -> dict[str, Any]:
     """The case's update, on condition that its status is still the one this decision was made on."""
-    return dynamo.update(repo.case_pk(meta["id"]), "META", set_values, "#status = :seen",
-                         {":seen": expected or meta["status"]}, remove)
+    return dynamo.update(
+        repo.case_pk(meta["id"]), "META", set_values, "#status = :seen", {":seen": expected or meta["status"]}, remove
+    )
 
 
 def _commit(items: list[dict[str, Any]]) -> None:
@@ -227,8 +268,15 @@ def _commit(items: list[dict[str, Any]]) -> None:
 
 
 def _history(meta: dict[str, Any], status: str, by: str, at: datetime) -> dict[str, Any]:
-    return dynamo.put_new({"PK": repo.case_pk(meta["id"]), "SK": f"STATUS#{at.isoformat()}", "type": "StatusChange",
-                           "status": status, "by": by})
+    return dynamo.put_new(
+        {
+            "PK": repo.case_pk(meta["id"]),
+            "SK": f"STATUS#{at.isoformat()}",
+            "type": "StatusChange",
+            "status": status,
+            "by": by,
+        }
+    )
 
 
 def _moves(meta: dict[str, Any], new_status: str, now: datetime) -> tuple[dict[str, Any], dict[str, int]]:
@@ -260,10 +308,14 @@ def change_status(user: StaffUser, complaint_id: str, change: StatusChange) -> C
     elif meta["status"] == "closed":
         remove = ("closed_at", "expires_at")
     action = "reopen" if meta["status"] in DONE and change.status == "in_progress" else f"status:{change.status}"
-    _commit([_guarded(meta, values, remove, change.expected),
-             _history(meta, change.status, user.username, now),
-             repo.audit_entry(complaint_id, user.username, action, now, f"{meta['status']} -> {change.status}"),
-             dynamo.add_counters(*repo.stats_key(meta), counters)])
+    _commit(
+        [
+            _guarded(meta, values, remove, change.expected),
+            _history(meta, change.status, user.username, now),
+            repo.audit_entry(complaint_id, user.username, action, now, f"{meta['status']} -> {change.status}"),
+            dynamo.add_counters(*repo.stats_key(meta), counters),
+        ]
+    )
     if change.status == "closed":
         # Closed cases are deleted `complaint_retention_days` later: every item gets the TTL.
         repo.stamp_expiry(complaint_id, expires)
@@ -282,16 +334,24 @@ def change_case(user: StaffUser, complaint_id: str, change: CaseChange) -> Case:
         values["priority"] = change.priority
         details.append(f"priority {meta.get('priority', 'normal')} -> {change.priority}")
     if change.assignee == "me":
-        values |= {"assignee_sub": user.sub, "assignee_name": user.name, "GSI2PK": f"ASSIGNEE#{user.sub}",
-                   "GSI2SK": f"{meta['submitted_at']}#{meta['id']}"}
+        values |= {
+            "assignee_sub": user.sub,
+            "assignee_name": user.name,
+            "GSI2PK": f"ASSIGNEE#{user.sub}",
+            "GSI2SK": f"{meta['submitted_at']}#{meta['id']}",
+        }
         details.append(f"assigned to {user.username}")
     elif "assignee" in change.model_fields_set:
         remove = ("assignee_sub", "assignee_name", "GSI2PK", "GSI2SK")
         details.append("unassigned")
     if not details:
         raise BadRequest("Give a priority or an assignee.", field="body")
-    _commit([_guarded(meta, values | {"updated_at": now.isoformat()}, remove),
-             repo.audit_entry(complaint_id, user.username, "update", now, "; ".join(details))])
+    _commit(
+        [
+            _guarded(meta, values | {"updated_at": now.isoformat()}, remove),
+            repo.audit_entry(complaint_id, user.username, "update", now, "; ".join(details)),
+        ]
+    )
     return _reread(user, complaint_id)
 
 
@@ -305,18 +365,36 @@ def reply(user: StaffUser, complaint_id: str, text: str) -> Case:
     meta, _ = _case(user, complaint_id)
     _open(meta)
     now = now_utc()
-    _commit([_guarded(meta, {"updated_at": now.isoformat()}), reply_item(complaint_id, text, now),
-             repo.audit_entry(complaint_id, user.username, "reply", now)])
+    _commit(
+        [
+            _guarded(meta, {"updated_at": now.isoformat()}),
+            reply_item(complaint_id, text, now),
+            repo.audit_entry(complaint_id, user.username, "reply", now),
+        ]
+    )
     return _reread(user, complaint_id)
 
 
 def add_note(user: StaffUser, complaint_id: str, text: str) -> Case:
     meta, _ = _case(user, complaint_id)
     now = now_utc()
-    note = dynamo.put_new({"PK": repo.case_pk(complaint_id), "SK": f"NOTE#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
-                           "type": "Note", "author": user.name, "text": text, "at": now.isoformat()})
-    _commit([_guarded(meta, {"updated_at": now.isoformat()}), note,
-             repo.audit_entry(complaint_id, user.username, "note", now)])
+    note = dynamo.put_new(
+        {
+            "PK": repo.case_pk(complaint_id),
+            "SK": f"NOTE#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
+            "type": "Note",
+            "author": user.name,
+            "text": text,
+            "at": now.isoformat(),
+        }
+    )
+    _commit(
+        [
+            _guarded(meta, {"updated_at": now.isoformat()}),
+            note,
+            repo.audit_entry(complaint_id, user.username, "note", now),
+        ]
+    )
     return _reread(user, complaint_id)
 
 
@@ -332,13 +410,24 @@ def refer(user: StaffUser, complaint_id: str, referral: ReferralIn) -> Case:
     now = now_utc()
     values, counters = _moves(meta, "referred", now) if meta["status"] != "referred" else ({}, {})
     values |= {"referred_to": [*(meta.get("referred_to") or []), referral.centre_id], "updated_at": now.isoformat()}
-    items = [_guarded(meta, values),
-             dynamo.put_new({"PK": repo.case_pk(complaint_id), "SK": f"REFERRAL#{referral.centre_id}",
-                             "type": "Referral", "complaint_id": complaint_id, "centre_id": referral.centre_id,
-                             "note": referral.note, "at": now.isoformat(), "by": user.name,
-                             "GSI1PK": repo.queue_pk(meta["lane"], referral.centre_id),
-                             "GSI1SK": f"{meta['submitted_at']}#{complaint_id}"}),
-             repo.audit_entry(complaint_id, user.username, "refer", now, referral.centre_id)]
+    items = [
+        _guarded(meta, values),
+        dynamo.put_new(
+            {
+                "PK": repo.case_pk(complaint_id),
+                "SK": f"REFERRAL#{referral.centre_id}",
+                "type": "Referral",
+                "complaint_id": complaint_id,
+                "centre_id": referral.centre_id,
+                "note": referral.note,
+                "at": now.isoformat(),
+                "by": user.name,
+                "GSI1PK": repo.queue_pk(meta["lane"], referral.centre_id),
+                "GSI1SK": f"{meta['submitted_at']}#{complaint_id}",
+            }
+        ),
+        repo.audit_entry(complaint_id, user.username, "refer", now, referral.centre_id),
+    ]
     if meta["status"] != "referred":
         items.append(_history(meta, "referred", user.username, now))
         items.append(dynamo.add_counters(*repo.stats_key(meta), counters | {"referred": 1}))
@@ -354,8 +443,13 @@ def record_outcome(user: StaffUser, complaint_id: str, outcome: OutcomeIn) -> Ca
     now = now_utc()
     values, counters = _moves(meta, "resolved", now) if meta["status"] != "resolved" else ({}, {})
     compensation = outcome.compensation.model_dump(mode="json") if outcome.compensation else None
-    values |= {"outcome": outcome.outcome, "compensation": compensation, "outcome_note": outcome.note,
-               "outcome_at": now.isoformat(), "updated_at": now.isoformat()}
+    values |= {
+        "outcome": outcome.outcome,
+        "compensation": compensation,
+        "outcome_note": outcome.note,
+        "outcome_at": now.isoformat(),
+        "updated_at": now.isoformat(),
+    }
     delta = {name: Decimal(amount) for name, amount in counters.items()}
 
     def bump(name: str, amount: Decimal | int | str) -> None:
@@ -371,9 +465,14 @@ def record_outcome(user: StaffUser, complaint_id: str, outcome: OutcomeIn) -> Ca
         bump(f"comp_{outcome.compensation.currency}", outcome.compensation.amount)
         bump(f"comp_n_{outcome.compensation.currency}", 1)
     amounts = {name: str(amount) for name, amount in delta.items() if amount != 0}
-    items = [_guarded(meta, {k: v for k, v in values.items() if v is not None},
-                      tuple(k for k, v in values.items() if v is None and meta.get(k) is not None)),
-             repo.audit_entry(complaint_id, user.username, "outcome", now, outcome.outcome)]
+    items = [
+        _guarded(
+            meta,
+            {k: v for k, v in values.items() if v is not None},
+            tuple(k for k, v in values.items() if v is None and meta.get(k) is not None),
+        ),
+        repo.audit_entry(complaint_id, user.username, "outcome", now, outcome.outcome),
+    ]
     if meta["status"] != "resolved":
         items.append(_history(meta, "resolved", user.username, now))
     if amounts:
@@ -388,6 +487,8 @@ def audit(user: StaffUser, complaint_id: str) -> AuditTrail:
         raise Forbidden("The audit trail is for managers (and focal points in their lane).")
     now = now_utc()
     repo.put(repo.audit_entry(complaint_id, user.username, "audit", now))
-    entries = [AuditEntry(at=i["SK"].split("#")[0], actor=i["actor"], action=i["action"], detail=i.get("detail"))
-               for i in repo.audit_trail(complaint_id)]
+    entries = [
+        AuditEntry(at=i["SK"].split("#")[0], actor=i["actor"], action=i["action"], detail=i.get("detail"))
+        for i in repo.audit_trail(complaint_id)
+    ]
     return AuditTrail(entries=entries)
