@@ -96,8 +96,7 @@ def _slot_picker(lang: str) -> str:
 
 
 def _script(depth: int) -> str:
-    prefix = "../" * depth  # proof.js first: booking.js uses its proof of work and API calls (deferred: in order)
-    return "\n".join(f'<script src="{prefix}assets/{name}.js" defer></script>' for name in ("proof", "booking"))
+    return f'<script type="module" src="{"../" * depth}assets/booking.js"></script>'  # an ES module
 
 
 def booking_widget(catalogue: Catalogue, lang: str) -> str:
@@ -196,7 +195,7 @@ def manage_page(catalogue: Catalogue, lang: str) -> str:
 <noscript><p class="px-sample">{e(lang, "book.needs_js")}</p></noscript>
 {_data_island(catalogue, lang)}
 {_script(depth)}
-<script src="{"../" * depth}assets/feedback.js" defer></script>
+<script type="module" src="{"../" * depth}assets/feedback.js"></script>
 """
     )
 

@@ -68,8 +68,7 @@ def _texts(lang: str) -> str:
 
 
 def _script(depth: int) -> str:
-    prefix = "../" * depth  # proof.js first: complaint.js uses its solver (deferred scripts run in order)
-    return "\n".join(f'<script src="{prefix}assets/{name}.js" defer></script>' for name in ("proof", "complaint"))
+    return f'<script type="module" src="{"../" * depth}assets/complaint.js"></script>'  # an ES module
 
 
 def complaint_form(catalogue: Catalogue, lang: str) -> str:

@@ -3,7 +3,7 @@ time from content/centres.yaml and content/services.yaml (validated by the same 
 models the backend uses). Called by hooks/docs.py.
 
 Without JavaScript the directory filters with radio buttons and CSS `:has()` rules (written
-to assets/directory.css: no inline styles under our CSP). With JavaScript (assets/passerelle.js)
+to assets/directory.css: no inline styles under our CSP). With JavaScript (assets/directory.js)
 the filters sync with the URL, centres are sorted by distance on the device, and "open now" is
 computed in each centre's time zone. Each centre carries its hours as data attributes for that.
 """
@@ -228,6 +228,7 @@ def directory_page(catalogue: Catalogue, lang: str, today: date) -> str:
         f"{status_node(lang)}"
         f'<ul class="px-centres" id="centre-list" data-api="/api/centres" data-lang="{lang}">'
         f"{''.join(rows)}</ul></div>\n"
+        f'<script type="module" src="{"../" if lang == "en" else "../../"}assets/directory.js"></script>\n'
     )
 
 
@@ -283,6 +284,7 @@ def centre_page(catalogue: Catalogue, centre: Centre, lang: str, today: date) ->
         f'{escape(centre.operator)}</p><p><span class="px-open" hidden></span></p>{stale}'
         f"{_contact_links(centre, lang)}<p>{e(lang, 'centre.address')}: <bdi>{escape(centre.address)}</bdi></p></div>\n"
         f"{status_node(lang, hidden=True)}\n"
+        f'<script type="module" src="{"../../" if lang == "en" else "../../../"}assets/directory.js"></script>\n'
     )
     services = []
     for sid in centre.services:

@@ -62,7 +62,7 @@ def _data(lang: str, keys: tuple[str, ...] = FORM_MESSAGES) -> str:
 
 
 def _script(depth: int) -> str:
-    return f'<script src="{"../" * depth}assets/feedback.js" defer></script>'
+    return f'<script type="module" src="{"../" * depth}assets/feedback.js"></script>'
 
 
 def _error(field: str) -> str:

@@ -399,7 +399,7 @@ def console_page(lang: str) -> str:
 </div>
 <noscript><p class="px-sample">{s(lang, "noscript")}</p></noscript>
 {_data_island(lang)}
-<script src="{"../" * depth}assets/staff.js" defer></script>
+<script type="module" src="{"../" * depth}assets/staff.js"></script>
 """
     )
 

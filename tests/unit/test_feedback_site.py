@@ -20,6 +20,9 @@ from tests.conftest import ROOT, load_hook
 PAGES = ROOT / "content" / "pages"
 ENGLISH_GUIDES = sorted(p.relative_to(PAGES / "en").as_posix() for p in (PAGES / "en" / "guides").glob("*/*.md"))
 SCRIPT = re.compile(r"<script\b([^>]*)>")
+# A page's scripts: ES modules of assets/.
+MODULE = re.compile(r'<script type="module" src="([^"]+)"></script>')
+ASSETS = ROOT / "site" / "overrides" / "assets"
 
 
 @cache
@@ -83,7 +86,7 @@ def test_every_guide_asks_was_this_page_helpful_after_its_footer(site: Path, lan
         # no `hidden` on the widget itself: CSS keeps its room (invisible) until the script is ready
         assert "hidden" not in widget.split("\n")[0]
         page = url_of(f"{lang}/{guide}")
-        scripts = re.findall(r'<script src="([^"]+)"', widget)
+        scripts = MODULE.findall(widget)
         assert [resolve(page, src) for src in scripts] == ["/assets/feedback.js"]
         need = re.search(r'id="pf-need" hidden><a href="([^"]+)"', widget)
         assert need and resolve(page, need.group(1)) == ("/feedback/need" if lang == "en" else f"/{lang}/feedback/need")
@@ -98,7 +101,7 @@ def test_the_service_and_needs_forms_exist_in_every_language(site: Path, lang: s
         meta = yaml.safe_load(text.split("---", 2)[1])
         assert meta["title"] == ui(lang)[title]
         assert_no_inline_code(text, relative)
-        scripts = re.findall(r'<script src="([^"]+)"', text)
+        scripts = MODULE.findall(text)
         assert [resolve(url_of(relative), src) for src in scripts] == ["/assets/feedback.js"]
         assert ui(lang)["feedback.needs_js"] in text  # what a reader without JavaScript sees
     need = (site / lang / "feedback" / "need.md").read_text(encoding="utf-8")
@@ -127,7 +130,7 @@ def test_the_forms_offer_exactly_the_values_the_api_accepts(site: Path) -> None:
 
 def test_every_string_the_pages_and_script_use_exists_in_english() -> None:
     hook = (ROOT / "site" / "hooks" / "feedback.py").read_text(encoding="utf-8")
-    script = (ROOT / "site" / "overrides" / "assets" / "feedback.js").read_text(encoding="utf-8")
+    script = (ASSETS / "feedback.js").read_text(encoding="utf-8")
     feedback = load_hook("feedback")
     used = {key for key in re.findall(r'\b[et]\(lang, "([\w.]+)"', hook) if not key.endswith(".")}
     used |= set(feedback.FORM_MESSAGES)
@@ -154,13 +157,11 @@ def test_the_manage_page_and_the_home_page_link_to_the_feedback(site: Path) -> N
         assert link and resolve(url_of(manage), link.group(1)) == (
             "/feedback/service" if lang == "en" else f"/{lang}/feedback/service"
         )
-        assert any(
-            resolve(url_of(manage), src) == "/assets/feedback.js" for src in re.findall(r'<script src="([^"]+)"', text)
-        )
+        assert any(resolve(url_of(manage), src) == "/assets/feedback.js" for src in MODULE.findall(text))
         assert "](feedback/need.md)" in (PAGES / lang / "index.md").read_text(encoding="utf-8"), lang
 
 
-def test_the_complaint_pages_load_the_shared_proof_of_work_first(site: Path) -> None:
+def test_the_complaint_pages_load_one_module_that_shares_the_request_helper(site: Path) -> None:
     complaint = sys.modules["complaint"]
     tree = site.parent / "complaint-check"
     for lang in ("en", "ar"):
@@ -169,7 +170,11 @@ def test_the_complaint_pages_load_the_shared_proof_of_work_first(site: Path) -> 
     complaint.write_pages(tree, ["en", "ar"])
     for relative in ("en/complaint/index.md", "ar/complaint/follow-up.md"):
         text = (tree / relative).read_text(encoding="utf-8")
-        scripts = [resolve(url_of(relative), src) for src in re.findall(r'<script src="([^"]+)"', text)]
-        assert scripts == ["/assets/proof.js", "/assets/complaint.js"], relative
-    script = (ROOT / "site" / "overrides" / "assets" / "complaint.js").read_text(encoding="utf-8")
-    assert "sha256" not in script.lower() and "window.PxProof" in script  # one solver, in proof.js
+        scripts = [resolve(url_of(relative), src) for src in MODULE.findall(text)]
+        assert scripts == ["/assets/complaint.js"], relative
+    script = (ASSETS / "complaint.js").read_text(encoding="utf-8")
+    # one solver (proof.js, which api.js fetches when a proof is first needed) and one request helper
+    assert "sha256" not in script.lower() and 'from "./api.js"' in script
+    api = (ASSETS / "api.js").read_text(encoding="utf-8")
+    assert "sha256" not in api.lower() and "import(address)" in api and '"./proof.js"' in api
+    assert "export function sha256Words" in (ASSETS / "proof.js").read_text(encoding="utf-8")

@@ -88,8 +88,9 @@ def test_the_bundle_loads_on_demand_from_the_themes_own_address_and_extra_javasc
         out = render_block(theme, "scripts", page=page(url, quick_exit=quick_exit), base_url=base_url, config=config)
         scripts = Scripts(out).tags
         main = scripts[0]
-        assert main.get("src") == f"{base_url}/assets/passerelle.js"
+        assert main.get("type") == "module" and main.get("src") == f"{base_url}/assets/passerelle.js"
         assert main.get("data-bundle") == f"{base_url}/{bundle}" and main.get("data-scope") == base_url
+        assert "async" in main  # it runs as soon as it is fetched, as the classic script did
         # the bundle is not loaded with the page; the extra_javascript loop is the theme's own
         assert not [s for s in scripts if "bundle." in (s.get("src") or "")]
         assert [s.get("src") for s in scripts[1:]] == [f"{base_url}/assets/extra.js"] + (
