@@ -97,6 +97,7 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	cd backend && ../$(PY) -m mypy --config-file ../pyproject.toml app.py chalicelib
+	$(PY) -m mypy --config-file pyproject.toml --follow-imports=silent site/hooks devstack/pages
 
 unit: content
 	$(PY) -m pytest tests/unit -q

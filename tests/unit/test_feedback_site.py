@@ -1,23 +1,24 @@
-"""The public feedback pages as the build writes them (site/hooks/feedback.py): the widget on every
-guide in every language, the service and needs forms in every language, the links to them, with
-no inline script and every value the API accepts."""
+"""The public feedback pages as the build writes them (devstack/pages/forms.py and the templates of
+site/overrides/pages/): the widget on every guide in every language, the service and needs forms in
+every language, the links to them, with no inline script and every value the API accepts."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import sys
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import get_args
 
 import pytest
 import yaml
 
 from chalicelib.core.i18n import SITE_LANGUAGES
 from chalicelib.feedback import models
-from tests.conftest import ROOT, load_hook
+from devstack.pages import forms
+from devstack.pages.render import TEMPLATES, load_allowed_values
+from tests.conftest import ROOT
+from tests.unit.site_pages import PAGES, forms_and_guides
 
-PAGES = ROOT / "content" / "pages"
 ENGLISH_GUIDES = sorted(p.relative_to(PAGES / "en").as_posix() for p in (PAGES / "en" / "guides").glob("*/*.md"))
 SCRIPT = re.compile(r"<script\b([^>]*)>")
 # A page's scripts: ES modules of assets/.
@@ -35,17 +36,8 @@ ENGLISH = ui("en")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The docs tree as hooks/docs.py assembles it (the parts the feedback depends on)."""
-    docs = load_hook("docs")
-    hooks = sys.modules  # the modules docs.py imported by name, as MkDocs runs them
-    hooks["directory"].load()
-    tree = tmp_path_factory.mktemp("docs")
-    shutil.copytree(PAGES, tree, dirs_exist_ok=True)
-    docs.add_guide_footers(tree)
-    hooks["booking"].write_pages(tree, list(SITE_LANGUAGES))
-    hooks["feedback"].add_page_widgets(tree, list(SITE_LANGUAGES))
-    hooks["feedback"].write_pages(tree, list(SITE_LANGUAGES))
-    return tree
+    """The docs tree as devstack/pages/ assembles it (the parts the feedback depends on)."""
+    return forms_and_guides(tmp_path_factory.mktemp("docs"))
 
 
 def url_of(relative: str) -> PurePosixPath:
@@ -109,16 +101,15 @@ def test_the_service_and_needs_forms_exist_in_every_language(site: Path, lang: s
 
 
 def test_the_forms_offer_exactly_the_values_the_api_accepts(site: Path) -> None:
-    feedback = load_hook("feedback")
-    assert models.Topic.__args__ == feedback.TOPICS
-    assert models.AgeBand.__args__ == feedback.AGE_BANDS
-    assert models.Gender.__args__ == (*feedback.GENDERS, "prefer_not_to_say")
+    allowed = load_allowed_values()  # build/allowed-values.json, written from the models by `make content`
+    assert get_args(models.Topic) == allowed["feedback_topic"]
+    assert get_args(models.AgeBand) == allowed["age_band"]
+    assert get_args(models.Gender) == allowed["gender"] and allowed["gender"][-1] == forms.PREFER_NOT_TO_SAY
     need = (site / "fr" / "feedback" / "need.md").read_text(encoding="utf-8")
-    assert re.findall(r'<option value="(\w+)">', need.split('id="nf-topic"')[1].split("</select>")[0]) == list(
-        models.Topic.__args__
-    )
-    assert re.findall(r'name="age_band" value="(\w*)"', need) == [*models.AgeBand.__args__, ""]
-    assert re.findall(r'name="gender" value="(\w*)"', need) == list(models.Gender.__args__)
+    topics = need.split('id="nf-topic"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)">', topics) == list(get_args(models.Topic))
+    assert re.findall(r'name="age_band" value="(\w*)"', need) == [*get_args(models.AgeBand), ""]
+    assert re.findall(r'name="gender" value="(\w*)"', need) == list(get_args(models.Gender))
     service = (site / "fr" / "feedback" / "service.md").read_text(encoding="utf-8")
     assert re.findall(r'name="rating" value="(\d)"', service) == ["1", "2", "3", "4", "5"]
     # every error is shown next to a field the API names
@@ -129,24 +120,32 @@ def test_the_forms_offer_exactly_the_values_the_api_accepts(site: Path) -> None:
 
 
 def test_every_string_the_pages_and_script_use_exists_in_english() -> None:
-    hook = (ROOT / "site" / "hooks" / "feedback.py").read_text(encoding="utf-8")
+    templates = "".join(
+        (TEMPLATES / name).read_text(encoding="utf-8")
+        for name in ("feedback-widget.html", "feedback-service.md", "feedback-need.md", "feedback-parts.html")
+    )
     script = (ASSETS / "feedback.js").read_text(encoding="utf-8")
-    feedback = load_hook("feedback")
-    used = {key for key in re.findall(r'\b[et]\(lang, "([\w.]+)"', hook) if not key.endswith(".")}
-    used |= set(feedback.FORM_MESSAGES)
+    allowed = load_allowed_values()
+    used = set(re.findall(r'\bt\("([\w.]+)"\)', templates))  # t("feedback.comment"), in the page's language
+    # keys passed to the templates' macros: f.radios(t, "rating", "feedback.rating", ...), f.form_end(...)
+    prefixes = {key.split(".")[0] for key in ENGLISH}
+    used |= {key for key in re.findall(r'"([a-z_]+\.[a-z_0-9]+)"', templates) if key.split(".")[0] in prefixes}
+    used |= {f"feedback.{key}" for key in ("yes", "no")}  # t("feedback." ~ key) on the widget's buttons
+    used |= set(forms.FORM_MESSAGES)
+    genders = [g for g in allowed["gender"] if g != forms.PREFER_NOT_TO_SAY]
     prefixed = {
         f"{prefix}{value}"
         for prefix, values in (
-            ("topic.", feedback.TOPICS),
-            ("age.", feedback.AGE_BANDS),
-            ("gender.", feedback.GENDERS),
-            ("feedback.rating_", feedback.RATINGS),
+            ("topic.", allowed["feedback_topic"]),
+            ("age.", allowed["age_band"]),
+            ("gender.", genders),
+            ("feedback.rating_", forms.RATINGS),
         )
         for value in values
     }
     assert used | prefixed <= set(ENGLISH), (used | prefixed) - set(ENGLISH)
-    assert set(re.findall(r'msg\["([\w.]+)"\]', script)) <= set(feedback.FORM_MESSAGES)
-    assert set(re.findall(r'msg\["([\w.]+)"\]', script.split("---- the forms")[0])) <= set(feedback.WIDGET_MESSAGES)
+    assert set(re.findall(r'msg\["([\w.]+)"\]', script)) <= set(forms.FORM_MESSAGES)
+    assert set(re.findall(r'msg\["([\w.]+)"\]', script.split("---- the forms")[0])) <= set(forms.WIDGET_MESSAGES)
 
 
 def test_the_manage_page_and_the_home_page_link_to_the_feedback(site: Path) -> None:
@@ -162,14 +161,8 @@ def test_the_manage_page_and_the_home_page_link_to_the_feedback(site: Path) -> N
 
 
 def test_the_complaint_pages_load_one_module_that_shares_the_request_helper(site: Path) -> None:
-    complaint = sys.modules["complaint"]
-    tree = site.parent / "complaint-check"
-    for lang in ("en", "ar"):
-        (tree / lang / "complaint").mkdir(parents=True, exist_ok=True)
-        shutil.copy(PAGES / lang / "complaint" / "index.md", tree / lang / "complaint" / "index.md")
-    complaint.write_pages(tree, ["en", "ar"])
     for relative in ("en/complaint/index.md", "ar/complaint/follow-up.md"):
-        text = (tree / relative).read_text(encoding="utf-8")
+        text = (site / relative).read_text(encoding="utf-8")
         scripts = [resolve(url_of(relative), src) for src in MODULE.findall(text)]
         assert scripts == ["/assets/complaint.js"], relative
     script = (ASSETS / "complaint.js").read_text(encoding="utf-8")

@@ -72,7 +72,7 @@ def page(url: str, **meta: Any) -> Any:
 def test_no_file_of_the_theme_is_named() -> None:
     """The bundle's and the search worker's names carry a hash that changes with every release."""
     assert not re.search(r"\.[0-9a-f]{8}\.min\.(js|css)", MAIN)
-    for block in ("site_meta", "config", "header", "scripts"):
+    for block in ("site_meta", "extrahead", "config", "header", "scripts"):
         body = MAIN.split("{% block " + block + " %}")[1].split("{% endblock %}")[0]
         assert "super()" in body, block
 
@@ -130,3 +130,12 @@ def test_no_alternate_link_for_the_bundle_to_fetch_a_sitemap_beside(theme: Theme
     out = render_block(theme, "site_meta", page=page("x/", description="A guide"), base_url="..", config=config)
     assert 'rel="alternate"' not in out and "hreflang" not in out
     assert '<meta name="description" content="A guide">' in out and 'rel="icon"' in out
+
+
+def test_the_console_says_noindex_and_loads_its_stylesheet(theme: Theme) -> None:
+    for url, prefix in (("staff/", "../"), ("ar/staff/", "../../")):
+        out = render_block(theme, "extrahead", page=page(url, staff_console=True), base_url=prefix.rstrip("/"))
+        assert '<meta name="robots" content="noindex, nofollow">' in out
+        assert f'<link rel="stylesheet" href="{prefix}assets/staff.css">' in out
+    other = render_block(theme, "extrahead", page=page("guides/x/"), base_url="../..")
+    assert "robots" not in other and "staff.css" not in other

@@ -1,0 +1,34 @@
+"""The docs tree the site is built from, for the tests of its generated pages: content/pages/ and
+what devstack/pages/ writes beside it, as the build writes it (without the MkDocs build)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from chalicelib.core.i18n import SITE_LANGUAGES
+from devstack import pages
+from devstack.content import load_catalogue
+from devstack.pages.render import load_allowed_values
+from tests.conftest import ROOT
+
+PAGES = ROOT / "content" / "pages"
+# The pages where a person writes about themselves, below <lang>/ in the docs tree.
+PRIVATE = (
+    "book/index.md",
+    "book/manage.md",
+    "complaint/index.md",
+    "complaint/follow-up.md",
+    "feedback/service.md",
+    "feedback/need.md",
+)
+
+
+def forms_and_guides(out: Path) -> Path:
+    """The guides (with their footer and "was this page helpful?") and every form's page."""
+    shutil.copytree(PAGES, out, dirs_exist_ok=True)
+    catalogue, allowed = load_catalogue(), load_allowed_values()
+    languages = [lang for lang in SITE_LANGUAGES if (out / lang).is_dir()]
+    pages.finish_guides(out, catalogue, languages)
+    pages.write_forms(out, catalogue, languages, allowed)
+    return out
