@@ -3,7 +3,7 @@
     python -m devstack.pages [--site-url URL] [--out DIR]
 
 content/pages/ is copied, then what is generated from content/ and the backend's models is
-written beside it as plain Markdown and files, ready for any static site builder:
+written beside it as plain Markdown and files:
 
 - the centre directory and one page per centre (directory.py), and the directory's
   no-JavaScript filter rules (assets/directory.css);
@@ -18,8 +18,10 @@ written beside it as plain Markdown and files, ready for any static site builder
 
 The MkDocs build runs this first (site/hooks/docs.py) and reads build/docs/. Nothing here needs
 MkDocs: a builder that runs no MkDocs hooks (Zensical) runs `python -m devstack.pages` first and
-reads build/docs/. The HTML is rendered by the Jinja templates of site/overrides/pages/.
-content/ stays the only source; build/ is never committed."""
+reads build/docs/. What stays in site/hooks/ is MkDocs's own business (the navigation from the
+guides' front matter, one search index per language, the sitemaps, an ARIA name for the theme's
+search dialog). The HTML is rendered by the Jinja templates of site/overrides/pages/. content/
+stays the only source; build/ is never committed."""
 
 from __future__ import annotations
 

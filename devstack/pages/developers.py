@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from devstack.open_data import CENTRE_ID_TYPE, EXTENSIONS, TAXONOMY_NAME
-from devstack.pages.render import render, up
+from devstack.pages.render import render, root
 
 
 def load_spec() -> dict[str, Any]:
@@ -96,7 +96,7 @@ def api_page(spec: dict[str, Any], lang: str) -> str:
     return render(
         "api.md",
         lang=lang,
-        root=up(2 if lang == "en" else 3),  # /developers/api/ or /<lang>/developers/api/
+        root=root(lang, 2),  # /developers/api/
         operations=operations(spec),
         schemas=schemas(spec),
         centre_id_type=CENTRE_ID_TYPE,

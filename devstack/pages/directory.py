@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.centres.models import WEEKDAYS, Catalogue, Centre
 from chalicelib.core.i18n import pick
-from devstack.pages.render import Strings, country_name, language_name, render, up
+from devstack.pages.render import Strings, country_name, language_name, render, root
 
 AUDIENCES = ("leaving", "abroad", "returning", "transit")
 # A centre checked longer ago than this says its details may be out of date.
@@ -104,7 +104,7 @@ def directory_page(catalogue: Catalogue, lang: str, today: date) -> str:
     return render(
         "directory.md",
         **_context(catalogue, lang),
-        root=up(1 if lang == "en" else 2),  # the page is /centres/ or /<lang>/centres/
+        root=root(lang, 1),  # /centres/
         filters=filter_options(catalogue, lang),
         rows=rows,
     )
@@ -133,7 +133,7 @@ def centre_page(catalogue: Catalogue, centre: Centre, lang: str, today: date) ->
     return render(
         "centre.md",
         **_context(catalogue, lang),
-        root=up(2 if lang == "en" else 3),  # /centres/<id>/ or /<lang>/centres/<id>/
+        root=root(lang, 2),  # /centres/<id>/
         centre=centre,
         name=pick(centre.name, lang),
         place=f"{pick(centre.city, lang)}, {country_name(lang, centre.country)}",

@@ -14,7 +14,7 @@ from babel import Locale
 
 from chalicelib.centres.models import Catalogue
 from chalicelib.core.i18n import SITE_LANGUAGES, pick
-from devstack.pages.render import AllowedValues, Strings, country_name, date_formats, language_name, render, up
+from devstack.pages.render import AllowedValues, Strings, country_name, date_formats, language_name, render, root
 
 # What assets/booking.js says once the page is built.
 BOOKING_MESSAGES_BEFORE_MODES = (
@@ -75,11 +75,6 @@ FORM_MESSAGES = (
 RATINGS = (1, 2, 3, 4, 5)
 # "I would rather not say": no answer for the age band; a value of its own for the gender.
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
-
-
-def root(lang: str, folders: int) -> str:
-    """The way back to the site's root from a page `folders` deep below its language's root."""
-    return up(folders if lang == "en" else folders + 1)
 
 
 def booking_messages(allowed: AllowedValues) -> tuple[str, ...]:
@@ -206,7 +201,7 @@ def page_widget(lang: str) -> str:
         "feedback-widget.html",
         t=Strings(lang),
         lang=lang,
-        root=root(lang, 3),
+        root=root(lang, 3),  # /guides/<stage>/<guide>/
         messages=messages(lang, WIDGET_MESSAGES),
     )
 

@@ -20,6 +20,7 @@ import yaml
 from babel import Locale
 from markupsafe import Markup
 
+from chalicelib.core.i18n import DEFAULT_LANGUAGE
 from devstack import BUILD, CONTENT, ROOT
 
 TEMPLATES = ROOT / "site" / "overrides" / "pages"
@@ -159,6 +160,7 @@ def with_quick_exit(page: str) -> str:
     return "---\nquick_exit: true\n" + page[4:]
 
 
-def up(depth: int) -> str:
-    """The relative way from a page `depth` folders below the site's root back to it."""
-    return "../" * depth
+def root(lang: str, folders: int) -> str:
+    """The relative way back to the site's root from a page `folders` folders below its language's
+    root: /book/manage/ is two below the site's root, /fr/book/manage/ three."""
+    return "../" * (folders if lang == DEFAULT_LANGUAGE else folders + 1)

@@ -9,7 +9,7 @@ from functools import cache
 import yaml
 
 from devstack import CONTENT
-from devstack.pages.render import AllowedValues, render, up
+from devstack.pages.render import AllowedValues, render, root
 
 STRINGS_DIR = CONTENT / "staff"
 LANGUAGES = ("en", "fr", "ru", "vi", "ar")
@@ -75,5 +75,5 @@ def console_page(lang: str, allowed: AllowedValues) -> str:
         strings=texts,
         enums=enums(allowed),
         currencies=CURRENCIES,
-        root=up(1 if lang == "en" else 2),  # /staff/ or /<lang>/staff/
+        root=root(lang, 1),  # /staff/
     )
