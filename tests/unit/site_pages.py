@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Literal, get_args, get_origin
+
+from pydantic import BaseModel
 
 from chalicelib.core.i18n import SITE_LANGUAGES
 from devstack import pages
@@ -22,6 +25,16 @@ PRIVATE = (
     "feedback/service.md",
     "feedback/need.md",
 )
+
+
+def accepted(model: type[BaseModel], field: str) -> tuple[str, ...]:
+    """The values a request model's field accepts: its Literal (optional or not), wherever the
+    backend defines it."""
+    annotation = model.model_fields[field].annotation
+    for candidate in (annotation, *get_args(annotation)):
+        if get_origin(candidate) is Literal:
+            return get_args(candidate)
+    raise AssertionError(f"{model.__name__}.{field} is not a list of values")
 
 
 def forms_and_guides(out: Path) -> Path:
