@@ -160,11 +160,15 @@ def page_problems(page: Path, hotlines: list[Hotline]) -> list[str]:
         if sum(len(g) for g in groups) < 3 or all(_is_year(g) for g in groups):
             continue
         if candidate in shown_numbers and candidate.isascii():
-            problems.append(f"{name}: {candidate} is printed without its link: write it as "
-                            f"[{candidate}](tel:…) so that a phone can dial it")
+            problems.append(
+                f"{name}: {candidate} is printed without its link: write it as "
+                f"[{candidate}](tel:…) so that a phone can dial it"
+            )
         else:
-            problems.append(f"{name}: {candidate} is not in {_rel(REGISTER)} (write phone numbers in ASCII digits, "
-                            "and only numbers the register holds with their source)")
+            problems.append(
+                f"{name}: {candidate} is not in {_rel(REGISTER)} (write phone numbers in ASCII digits, "
+                "and only numbers the register holds with their source)"
+            )
     # Each number dialled here is sourced here, or in a country page's #hotlines section linked from here.
     reachable = {target for _, target in _links(body)}
     for _, target in _links(body):
@@ -174,8 +178,10 @@ def page_problems(page: Path, hotlines: list[Hotline]) -> list[str]:
     for dial in sorted(dialled):
         sources = {str(s.url) for h in by_dial[dial] for s in h.sources}
         if not sources & {_normal(t) for t in reachable}:
-            problems.append(f"{name}: {show_of[dial]} names no source: link one of {sorted(sources)}, "
-                            "or the #hotlines section of a page that does")
+            problems.append(
+                f"{name}: {show_of[dial]} names no source: link one of {sorted(sources)}, "
+                "or the #hotlines section of a page that does"
+            )
     return problems
 
 
@@ -202,4 +208,3 @@ def check(pages_dir: Path | None = None, register: Path | None = None) -> list[s
             if f"(tel:{number.dial})" not in english:
                 problems.append(f"{_rel(register)}: {hotline.id}: {number.show} is in no English page")
     return problems
-

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.e2e
 JTKSM = "http://jtksm.mohr.gov.my/en/pengendalian-aduan-perburuhan"
 
 
-def test_a_stage_opens_on_its_guides_and_each_guide_leads_to_the_others(browser: Browser,
-                                                                         stack: LocalStack) -> None:
+def test_a_stage_opens_on_its_guides_and_each_guide_leads_to_the_others(browser: Browser, stack: LocalStack) -> None:
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"{stack.url}/")
@@ -37,7 +36,8 @@ def test_a_stage_opens_on_its_guides_and_each_guide_leads_to_the_others(browser:
 
 @pytest.mark.parametrize("lang", ["ms", "my", "vi"])
 def test_a_worker_whose_passport_is_kept_in_malaysia_finds_the_number_and_its_source(
-        browser: Browser, stack: LocalStack, lang: str) -> None:
+    browser: Browser, stack: LocalStack, lang: str
+) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"{stack.url}/{lang}/guides/abroad/passport-confiscation/")

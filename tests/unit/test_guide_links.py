@@ -50,21 +50,37 @@ def test_the_home_page_opens_each_stage_on_its_guides(lang: str) -> None:
     assert [LINK.findall(body) for _, body in blocks] == list(_by_stage().values())
 
 
-@pytest.mark.parametrize(("guide", "links"), [
-    ("abroad/rights-at-work.md", ["../abroad/passport-confiscation.md", "../abroad/wages-and-deductions.md",
-                                  "../abroad/work-accidents-and-compensation.md",
-                                  "../abroad/wages-and-deductions.md#hotlines"]),
-    ("abroad/wages-and-deductions.md", ["../abroad/work-accidents-and-compensation.md"]),
-    ("abroad/work-accidents-and-compensation.md", ["../abroad/wages-and-deductions.md#hotlines"]),
-    ("abroad/passport-confiscation.md", ["../abroad/trafficking-and-forced-labour.md",
-                                         "../destinations/malaysia.md#passport-law",
-                                         "../destinations/thailand.md#papers-law",
-                                         "../on-the-way/consular-help-and-voluntary-return.md#hotlines"]),
-    ("abroad/trafficking-and-forced-labour.md", ["../abroad/passport-confiscation.md",
-                                                 "../destinations/malaysia.md#hotlines"]),
-    ("on-the-way/stranded-or-in-need.md", ["../destinations/turkey.md#hotlines"]),
-    ("leaving/safe-migration-checklist.md", ["../destinations/thailand.md#hotlines"]),
-])
+@pytest.mark.parametrize(
+    ("guide", "links"),
+    [
+        (
+            "abroad/rights-at-work.md",
+            [
+                "../abroad/passport-confiscation.md",
+                "../abroad/wages-and-deductions.md",
+                "../abroad/work-accidents-and-compensation.md",
+                "../abroad/wages-and-deductions.md#hotlines",
+            ],
+        ),
+        ("abroad/wages-and-deductions.md", ["../abroad/work-accidents-and-compensation.md"]),
+        ("abroad/work-accidents-and-compensation.md", ["../abroad/wages-and-deductions.md#hotlines"]),
+        (
+            "abroad/passport-confiscation.md",
+            [
+                "../abroad/trafficking-and-forced-labour.md",
+                "../destinations/malaysia.md#passport-law",
+                "../destinations/thailand.md#papers-law",
+                "../on-the-way/consular-help-and-voluntary-return.md#hotlines",
+            ],
+        ),
+        (
+            "abroad/trafficking-and-forced-labour.md",
+            ["../abroad/passport-confiscation.md", "../destinations/malaysia.md#hotlines"],
+        ),
+        ("on-the-way/stranded-or-in-need.md", ["../destinations/turkey.md#hotlines"]),
+        ("leaving/safe-migration-checklist.md", ["../destinations/thailand.md#hotlines"]),
+    ],
+)
 def test_the_obvious_links_exist_outside_the_more_guides_section(guide: str, links: list[str]) -> None:
     text = (PAGES / "en" / "guides" / guide).read_text(encoding="utf-8").split("{#more-guides}")[0]
     assert set(links) <= set(LINK.findall(text)), guide

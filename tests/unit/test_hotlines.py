@@ -57,8 +57,9 @@ def test_an_invented_number_is_refused_in_any_script(pages: Path) -> None:
 
 def test_a_registered_number_must_be_a_link_that_dials_what_it_shows(pages: Path) -> None:
     lines = load_hotlines()
-    page = _write(pages, "en/a.md",
-                  f"Call 999. Or [03-8000 8000](tel:+60380008001), [1506](tel:1546). [JTKSM]({JTKSM})")
+    page = _write(
+        pages, "en/a.md", f"Call 999. Or [03-8000 8000](tel:+60380008001), [1506](tel:1546). [JTKSM]({JTKSM})"
+    )
     problems = page_problems(page, lines)
     assert any("999 is printed without its link" in p for p in problems), problems
     assert any("tel:+60380008001 is not in" in p for p in problems), problems
@@ -72,18 +73,24 @@ def test_a_number_names_its_source_here_or_in_a_linked_hotlines_section(pages: P
     sourced = _write(pages, "en/b.md", f"Labour complaints: [03-8000 8000](tel:+60380008000). [JTKSM]({JTKSM})")
     assert page_problems(sourced, lines) == []
     _write(pages, "en/guides/destinations/malaysia.md", f"## Hotlines {{#hotlines}}\n\n[JTKSM]({JTKSM})")
-    linked = _write(pages, "en/index.md",
-                    "[03-8000 8000](tel:+60380008000), see [Malaysia](guides/destinations/malaysia.md#hotlines).")
+    linked = _write(
+        pages,
+        "en/index.md",
+        "[03-8000 8000](tel:+60380008000), see [Malaysia](guides/destinations/malaysia.md#hotlines).",
+    )
     assert page_problems(linked, lines) == []
-    elsewhere = _write(pages, "en/c.md",
-                       "[03-8000 8000](tel:+60380008000), [Malaysia](guides/destinations/malaysia.md).")
+    elsewhere = _write(
+        pages, "en/c.md", "[03-8000 8000](tel:+60380008000), [Malaysia](guides/destinations/malaysia.md)."
+    )
     assert any("names no source" in p for p in page_problems(elsewhere, lines)), "only #hotlines counts"
 
 
 def test_years_dates_times_and_laws_are_not_phone_numbers(pages: Path) -> None:
-    text = ("Checked on 4 December 2026. The Passports Act 1966, section 12(1)(f); Employment Act 1955, "
-            "section 90B; law 115-FZ; valid 2025-2026; open 7.30 to 21.00; 1.5 million; [Sabah, 20 August 2025](x); "
-            "[www.alo170.gov.tr](https://www.alo170.gov.tr); ၂၀၂၆ ခုနှစ်; within 30 days, 12 months, 88 kinds of work.")
+    text = (
+        "Checked on 4 December 2026. The Passports Act 1966, section 12(1)(f); Employment Act 1955, "
+        "section 90B; law 115-FZ; valid 2025-2026; open 7.30 to 21.00; 1.5 million; [Sabah, 20 August 2025](x); "
+        "[www.alo170.gov.tr](https://www.alo170.gov.tr); ၂၀၂၆ ခုနှစ်; within 30 days, 12 months, 88 kinds of work."
+    )
     assert page_problems(_write(pages, "en/a.md", text), load_hotlines()) == []
 
 
@@ -95,16 +102,21 @@ def _broken_register(tmp_path: Path, change: dict[str, object], index: int = 1) 
     return path
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"confidence": "low"}, "confidence"),
-    ({"caveat": None}, "caveat"),
-    ({"numbers": [{"show": "03-8000 8000", "dial": "+60380008080"}]}, "is not the number"),
-    ({"numbers": [{"show": "2024", "dial": "2024"}]}, "reads like a year"),
-    ({"sources": [{"url": "not a link", "title": "x y z", "publisher": "JTKSM", "date": None}]}, "sources.0.url"),
-    ({"sources": [{"url": JTKSM, "title": "x y z", "publisher": "JTKSM", "date": "2027-01"}]},
-     "after the day it was checked"),
-    ({"id": "my-emergency"}, "used twice"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"confidence": "low"}, "confidence"),
+        ({"caveat": None}, "caveat"),
+        ({"numbers": [{"show": "03-8000 8000", "dial": "+60380008080"}]}, "is not the number"),
+        ({"numbers": [{"show": "2024", "dial": "2024"}]}, "reads like a year"),
+        ({"sources": [{"url": "not a link", "title": "x y z", "publisher": "JTKSM", "date": None}]}, "sources.0.url"),
+        (
+            {"sources": [{"url": JTKSM, "title": "x y z", "publisher": "JTKSM", "date": "2027-01"}]},
+            "after the day it was checked",
+        ),
+        ({"id": "my-emergency"}, "used twice"),
+    ],
+)
 def test_a_wrong_row_is_named_with_its_field(tmp_path: Path, change: dict[str, object], message: str) -> None:
     with pytest.raises(ContentError) as excinfo:
         load_hotlines(_broken_register(tmp_path, change))
@@ -118,8 +130,9 @@ def test_a_number_no_english_page_prints_is_reported(tmp_path: Path) -> None:
     assert any("1111 is in no English page" in p for p in problems), problems
 
 
-def test_the_content_build_fails_on_a_bad_number(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_content_build_fails_on_a_bad_number(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from devstack import content
 
     shutil.copytree(ROOT / "content" / "pages", tmp_path / "pages")

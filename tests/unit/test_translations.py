@@ -65,8 +65,9 @@ def test_translated_pages_keep_structure_and_links(lang: str) -> None:
         for key in ("stage", "order", "services"):
             assert meta.get(key) == english_meta.get(key), f"{lang}/{relative}: {key}"
         assert meta["title"] != english_meta["title"] or lang == "en", f"{lang}/{relative}: title not translated"
-        assert sorted(LINK.findall(translated.read_text(encoding="utf-8"))) == \
-            sorted(LINK.findall(source.read_text(encoding="utf-8"))), f"{lang}/{relative}: links differ"
+        assert sorted(LINK.findall(translated.read_text(encoding="utf-8"))) == sorted(
+            LINK.findall(source.read_text(encoding="utf-8"))
+        ), f"{lang}/{relative}: links differ"
 
 
 @pytest.mark.parametrize("lang", SITE_LANGUAGES)
@@ -86,4 +87,3 @@ def test_theme_strings_exist_where_material_has_none(lang: str) -> None:
     assert f'"language": "{lang}"' in ours
     assert '"search.placeholder": "Search"' in source
     assert '"search.placeholder": "Search"' not in ours, f"{lang}.html is still in English"
-
