@@ -1,4 +1,5 @@
-"""Validate content/ (centres.yaml, services.yaml) and compile the catalogue the backend packages.
+"""Validate content/ (centres.yaml, services.yaml; hotlines.yaml with devstack/hotlines.py) and compile the
+catalogue the backend packages.
 
     python -m devstack.content          # writes backend/chalicelib/data/catalogue.json
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from devstack import BACKEND, CONTENT, ROOT
 
@@ -47,7 +48,7 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def _entry_problems(path: Path, key: str, entries: Any, model: type[Centre] | type[Service]) -> list[str]:
+def _entry_problems(path: Path, key: str, entries: Any, model: type[BaseModel]) -> list[str]:
     problems: list[str] = []
     if not isinstance(entries, list):
         return [f"{_rel(path)}: '{key}' must be a list"]
@@ -95,11 +96,14 @@ def compile_catalogue(content_dir: Path = CONTENT, target: Path = CATALOGUE_PATH
 
 
 def main() -> int:
+    from devstack import hotlines  # it builds on this module
     from devstack.recruiters import load_recruiters  # it reports its mistakes as this module's ContentError
 
     try:
         catalogue = compile_catalogue()
         recruiters = load_recruiters()
+        if problems := hotlines.check():  # the numbers the guides print, against content/hotlines.yaml
+            raise ContentError(problems)
     except ContentError as exc:
         print("Content has mistakes:", file=sys.stderr)
         for problem in exc.problems:
@@ -112,4 +116,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as the imported module, not as __main__: the modules it calls raise devstack.content's
+    # own ContentError, which a second copy of this file under the name __main__ would not catch.
+    from devstack import content
+
+    sys.exit(content.main())
