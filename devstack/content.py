@@ -15,11 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from devstack import BACKEND, CONTENT, ROOT
-
-sys.path.insert(0, str(BACKEND))
 from chalicelib.centres.catalogue import CATALOGUE_PATH
 from chalicelib.centres.models import Catalogue, Centre, Service
+from devstack import CONTENT, ROOT
 
 
 class ContentError(Exception):

@@ -25,7 +25,6 @@ import html
 import json
 import re
 import secrets
-import sys
 import threading
 import time
 import uuid
@@ -41,7 +40,7 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from devstack import BACKEND, CONTENT
+from devstack import CONTENT
 
 PREFIX = "/dev-idp"
 CLIENT_ID = "passerelle-console-local"
@@ -155,8 +154,6 @@ def load_key(path: Path) -> rsa.RSAPrivateKey:
     """The signing key, generated on first use. Several processes may start at once: the key is
     written to a private temporary file and linked into place (core/secrets.py's write_once), so
     nobody reads a half-written key, and whoever loses the race reads the winner's."""
-    if str(BACKEND) not in sys.path:
-        sys.path.insert(0, str(BACKEND))
     from chalicelib.core.secrets import write_once
 
     write_once(

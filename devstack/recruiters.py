@@ -33,10 +33,6 @@ import brotli
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from devstack import BUILD, CONTENT, ROOT
-from devstack.content import ContentError, _rel
-
-sys.path.insert(0, str(ROOT / "backend"))
 from chalicelib.centres.recruiters import (
     STATUSES,
     Agency,
@@ -46,6 +42,8 @@ from chalicelib.centres.recruiters import (
     RecruiterList,
     compiled_list,
 )
+from devstack import BUILD, CONTENT
+from devstack.content import ContentError, _rel
 
 RECRUITERS_PATH = CONTENT / "recruiters.yaml"
 PHONE_LISTS = BUILD / "recruiters"

@@ -212,11 +212,7 @@ class LocalStack:
     def _create_secret(self) -> None:
         """Create the server key and the origin secret before any worker starts, so they all read
         the same ones."""
-        import sys
 
-        from devstack import BACKEND
-
-        sys.path.insert(0, str(BACKEND))
         from chalicelib.core.secrets import _file_key, new_origin_secret, write_once
 
         env = self.api_env()

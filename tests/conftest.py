@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from devstack.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "backend"))
 
 # Tests never reach AWS: fake credentials, a fixed region, no profile from the developer's machine.
 for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):

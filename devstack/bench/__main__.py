@@ -275,7 +275,6 @@ READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
 
 def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMeasure]:
     """DynamoDB operations and consumed capacity (ReturnConsumedCapacity) of each route, in process."""
-    sys.path.insert(0, str(ROOT / "backend"))
     from chalice.test import Client
 
     from app import app
@@ -339,7 +338,7 @@ def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMea
 def cold_import_ratio(runs: int = 7) -> tuple[float, float, float]:
     """Median seconds to import the Lambda handler, and to import boto3 and make a DynamoDB client
     (the floor any handler pays), each in a fresh interpreter."""
-    handler = "import sys; sys.path.insert(0, 'backend'); import app"
+    handler = "import app"
     floor = "import boto3; boto3.client('dynamodb', region_name='eu-west-1')"
 
     def median(code: str) -> float:
