@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import pytest
 
 from devstack.dynamodb_local import local_client
-from devstack.stack import LocalStack, StackConfig, seed_centres
+from devstack.stack import LocalStack, StackConfig
 from devstack.table import ensure_table
 from tests.conftest import Answer, Viewer, table_items
 
@@ -66,7 +66,6 @@ def guarded(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iter
     portal = LocalStack(config)
     client = local_client(portal.dynamodb.endpoint)
     ensure_table(client, config.table_name)
-    seed_centres(client, config.table_name)
     log = data / "workers.log"
     with output_to(log):
         portal.start_server()

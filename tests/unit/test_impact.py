@@ -16,8 +16,9 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.core import dynamo, proof
+from chalicelib.core.keys import complaint_counters
 from chalicelib.impact.disclosure import Hierarchy, Protected, Table, calendar_year
-from chalicelib.impact.service import complaint_counters, lane_categories
+from chalicelib.impact.service import lane_categories
 from tests.staff_tokens import bearer
 from tests.unit.conftest import body
 from tests.unit.disclosure_attack import by_subtraction, determined

@@ -1,9 +1,7 @@
 """A centre's day for its staff: the appointments (with the contact people chose to give), check-in,
-and the dated exceptions (holidays, closures, extra sessions) that the booking rules read.
-
-Keys: bookings per centre and day are GSI1 `CENTRE#<centre>#DAY#<date>`; a staff exception is
-`CENTRE#<centre>` / `DAY#<date>#CLOSURE` (schedule.py reads it: no hours = closed all day).
-Attendance counters: `STATS#CENTRE#<centre>` / `MONTH#<month>#SERVICE#<service>[#GENDER#..|#AGE#..]`.
+and the dated exceptions (holidays, closures, extra sessions) that the booking rules read
+(schedule.py: an exception without hours closes the day). Check-ins count people served per
+centre, service and month, with rows by gender and age band.
 """
 
 from __future__ import annotations
@@ -15,18 +13,15 @@ from chalicelib.bookings import repository as repo
 from chalicelib.bookings.schedule import day_ranges
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre
-from chalicelib.core import dynamo
+from chalicelib.core import audit as audit_trail
+from chalicelib.core import dynamo, keys
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
-from chalicelib.impact.service import disaggregations
-from chalicelib.staff import repository as staff_repo
 from chalicelib.staff.auth import StaffUser
 from chalicelib.staff.models import (
     Agenda,
     AgendaBooking,
     AttendanceIn,
-    AuditEntry,
-    AuditTrail,
     Exception_,
     ExceptionIn,
     ExceptionList,
@@ -44,10 +39,6 @@ def centre_for(user: StaffUser, centre_id: str) -> Centre:
     return centre
 
 
-def _closure_sk(day: date) -> str:
-    return f"DAY#{day.isoformat()}#CLOSURE"
-
-
 def _exception(day: date, item: dict[str, Any] | None) -> Exception_ | None:
     if item is None:
         return None
@@ -56,8 +47,8 @@ def _exception(day: date, item: dict[str, Any] | None) -> Exception_ | None:
 
 
 def _contacts(references: list[str]) -> dict[str, dict[str, Any]]:
-    items = dynamo.batch_get([(repo.booking_pk(r), "CONTACT") for r in references])
-    return {item["PK"].removeprefix("BOOKING#"): item for item in items}
+    items = dynamo.batch_get([(keys.booking(r), keys.CONTACT) for r in references])
+    return {keys.reference_of(item["PK"]): item for item in items}
 
 
 def _entry(item: dict[str, Any], contact: dict[str, Any] | None) -> AgendaBooking:
@@ -80,7 +71,7 @@ def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
     centre = centre_for(user, centre_id)
     bookings = [b for b in _day_bookings(centre_id, day) if b["status"] in SHOWN]
     contacts = _contacts([b["reference"] for b in bookings])
-    closure = dynamo.get(repo.centre_pk(centre_id), _closure_sk(day))
+    closure = dynamo.get(keys.centre(centre_id), keys.staff_exception(day))
     closures = {day: [(a, b) for a, b in closure.get("hours") or []] or None} if closure else {}
     return Agenda(
         centre_id=centre_id,
@@ -96,7 +87,7 @@ def _day_bookings(centre_id: str, day: date) -> list[dict[str, Any]]:
     return dynamo.query_all(
         IndexName="GSI1",
         KeyConditionExpression="GSI1PK = :pk",
-        ExpressionAttributeValues=dynamo.encode_values({":pk": f"CENTRE#{centre_id}#DAY#{day.isoformat()}"}),
+        ExpressionAttributeValues=dynamo.encode_values({":pk": keys.agenda_day(centre_id, day)}),
     )
 
 
@@ -112,7 +103,7 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
         raise BadRequest("attended: the appointment has not started yet.", field="attended")
     status = "attended" if attendance.attended else "no_show"
     month = item["starts_at"][:7]
-    pk, base = f"STATS#CENTRE#{item['centre_id']}", f"MONTH#{month}#SERVICE#{item['service_id']}"
+    pk, base = keys.centre_counters(item["centre_id"]), keys.service_month(month, item["service_id"])
     items = [
         repo.update_booking(
             item["reference"],
@@ -136,14 +127,14 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
         if status == "attended":
             step, rows = (
                 1,
-                disaggregations(attendance.gender or item.get("gender"), attendance.age_band or item.get("age_band")),
+                keys.by_whom(attendance.gender or item.get("gender"), attendance.age_band or item.get("age_band")),
             )
         else:
-            step, rows = -1, disaggregations(item.get("gender"), item.get("age_band")) if was == "attended" else []
+            step, rows = -1, keys.by_whom(item.get("gender"), item.get("age_band")) if was == "attended" else []
         items += [dynamo.add_counters(pk, f"{base}{suffix}", {"attended": step}) for suffix in rows]
     items.append(
-        staff_repo.audit_entry(
-            f"CENTRE#{item['centre_id']}", user.username, f"check-in:{status}", now, item["reference"]
+        audit_trail.line(
+            keys.centre_audit(item["centre_id"]), user.username, f"check-in:{status}", now, item["reference"]
         )
     )
     try:
@@ -161,14 +152,7 @@ def _check_range(first: date, last: date) -> None:
 def exceptions(user: StaffUser, centre_id: str, first: date, last: date) -> ExceptionList:
     centre_for(user, centre_id)
     _check_range(first, last)
-    rows = dynamo.query_all(
-        ConsistentRead=True,
-        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=dynamo.encode_values(
-            {":pk": repo.centre_pk(centre_id), ":a": f"DAY#{first.isoformat()}", ":b": f"DAY#{last.isoformat()}#~"}
-        ),
-    )
-    found = [_exception(date.fromisoformat(r["SK"].split("#")[1]), r) for r in rows if r["SK"].endswith("#CLOSURE")]
+    found = [_exception(day, item) for day, item in repo.staff_exceptions(centre_id, first, last)]
     return ExceptionList(exceptions=[e for e in found if e is not None])
 
 
@@ -179,8 +163,8 @@ def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionI
     if not change.closed and not change.hours:
         raise BadRequest("hours: give the hours of the special day, or close it.", field="hours")
     item = {
-        "PK": repo.centre_pk(centre_id),
-        "SK": _closure_sk(day),
+        "PK": keys.centre(centre_id),
+        "SK": keys.staff_exception(day),
         "type": "CentreException",
         "hours": [list(h) for h in change.hours] or None,
         "note": change.note,
@@ -190,7 +174,7 @@ def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionI
     dynamo.transact(
         [
             {"Put": {"TableName": dynamo.table(), "Item": dynamo.encode_item(item)}},
-            staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception", now, day.isoformat()),
+            audit_trail.line(keys.centre_audit(centre_id), user.username, "exception", now, day.isoformat()),
         ]
     )
     exception = _exception(day, item)
@@ -203,32 +187,21 @@ def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) 
     try:
         dynamo.transact(
             [
-                dynamo.delete_item(repo.centre_pk(centre_id), _closure_sk(day), "attribute_exists(PK)"),
-                staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception-removed", now, day.isoformat()),
+                dynamo.delete_item(keys.centre(centre_id), keys.staff_exception(day), "attribute_exists(PK)"),
+                audit_trail.line(
+                    keys.centre_audit(centre_id), user.username, "exception-removed", now, day.isoformat()
+                ),
             ]
         )
     except dynamo.TransactionFailed:
         raise NotFound("No exception is set for this day.", field="date") from None
 
 
-def audit(user: StaffUser, centre_id: str, first: date, last: date) -> AuditTrail:
+def audit(user: StaffUser, centre_id: str, first: date, last: date) -> audit_trail.AuditTrail:
     """What staff did at a centre (check-ins, exceptions) between two dates, newest first. Reading
     it is itself written to the trail."""
     centre_for(user, centre_id)
     _check_range(first, last)
-    now = datetime.now(UTC)
-    staff_repo.put(staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "audit", now))
-    rows = dynamo.query_all(
-        ConsistentRead=True,
-        ScanIndexForward=False,
-        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=dynamo.encode_values(
-            {":pk": f"AUDIT#CENTRE#{centre_id}", ":a": first.isoformat(), ":b": f"{last.isoformat()}~"}
-        ),
-    )
-    return AuditTrail(
-        entries=[
-            AuditEntry(at=r["SK"].split("#")[0], actor=r["actor"], action=r["action"], detail=r.get("detail"))
-            for r in rows
-        ]
-    )
+    trail = keys.centre_audit(centre_id)
+    audit_trail.append(trail, user.username, "audit", datetime.now(UTC))
+    return audit_trail.read(trail, (first, last), newest_first=True)

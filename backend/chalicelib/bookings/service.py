@@ -32,7 +32,7 @@ from chalicelib.bookings.models import (
 from chalicelib.bookings.schedule import local_today, slots
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre, Service
-from chalicelib.core import dynamo, proof
+from chalicelib.core import dynamo, keys, proof
 from chalicelib.core.codes import new_manage_code, new_reference, normalise_manage_code, normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from chalicelib.core.secrets import keyed_hash, matches
@@ -173,8 +173,8 @@ def _new_booking(
 ) -> _New:
     reference, code = new_reference(), new_manage_code()
     item: dict[str, Any] = {
-        "PK": repo.booking_pk(reference),
-        "SK": "BOOKING",
+        "PK": keys.booking(reference),
+        "SK": keys.BOOKING,
         "type": "Booking",
         "reference": reference,
         "centre_id": centre.id,
@@ -186,12 +186,8 @@ def _new_booking(
         "created_at": now_utc().isoformat(),
     }
     if start is not None and end is not None:
-        item |= {
-            "starts_at": start.isoformat(),
-            "ends_at": end.isoformat(),
-            "GSI1PK": f"CENTRE#{centre.id}#DAY#{start.date().isoformat()}",
-            "GSI1SK": f"{start.isoformat()}#{reference}",
-        }
+        item |= {"starts_at": start.isoformat(), "ends_at": end.isoformat()}
+        item |= keys.booking_indexes(centre.id, start, reference)
     return _New(reference, code, item)
 
 
@@ -239,7 +235,7 @@ class _Creation:
         if isinstance(self.request, WaitlistRequest):
             items["line"] = dynamo.put_new(
                 {
-                    "PK": repo.centre_pk(self.centre.id),
+                    "PK": keys.centre(self.centre.id),
                     "SK": new.item["line_sk"],
                     "type": "WaitingLine",
                     "booking_ref": new.reference,
@@ -265,9 +261,7 @@ class _Creation:
         new = _new_booking(self.centre, self.service, self.request, self.status, self.start, self.end)
         if isinstance(self.request, WaitlistRequest):
             new.item["waiting_for"] = self.request.date.isoformat()
-            new.item["line_sk"] = (
-                f"WAIT#{self.service.id}#{self.request.date.isoformat()}#{self.now.isoformat()}#{new.reference}"
-            )
+            new.item["line_sk"] = keys.waiting_line(self.service.id, self.request.date, self.now, new.reference)
         return new
 
 
@@ -436,9 +430,9 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
         start, hhmm = _seat_of(item)
         items.append(repo.give_back_seat(item["centre_id"], start.date(), item["service_id"], hhmm))
     items += _release(item["reference"], now)
-    items.append(dynamo.delete_item(repo.booking_pk(item["reference"]), "CONTACT"))  # no need to call any more
+    items.append(dynamo.delete_item(keys.booking(item["reference"]), keys.CONTACT))  # no need to call any more
     if item["status"] == "waiting":
-        items.append(dynamo.delete_item(repo.centre_pk(item["centre_id"]), item["line_sk"]))
+        items.append(dynamo.delete_item(keys.centre(item["centre_id"]), item["line_sk"]))
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed:
@@ -492,8 +486,7 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
             {
                 "starts_at": new_start.isoformat(),
                 "ends_at": new_end.isoformat(),
-                "GSI1PK": f"CENTRE#{centre.id}#DAY#{new_start.date().isoformat()}",
-                "GSI1SK": f"{new_start.isoformat()}#{item['reference']}",
+                **keys.booking_indexes(centre.id, new_start, item["reference"]),
             },
             "#status = :confirmed AND #starts_at = :old",
             {":confirmed": "confirmed", ":old": item["starts_at"]},
@@ -578,15 +571,15 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
                         "starts_at": start.isoformat(),
                         "ends_at": end.isoformat(),
                         "hold_expires_at": hold.isoformat(),
-                        "GSI2PK": "OFFERS",
-                        "GSI2SK": f"{hold.isoformat()}#{reference}",
-                        "GSI1PK": f"CENTRE#{centre_id}#DAY#{day.isoformat()}",
-                        "GSI1SK": f"{start.isoformat()}#{reference}",
+                        "GSI2PK": keys.OFFERS,
+                        "GSI2SK": keys.by_time(hold, reference),
+                        "GSI1PK": keys.agenda_day(centre_id, day),
+                        "GSI1SK": keys.by_time(start, reference),
                     },
                     "#status = :waiting",
                     {":waiting": "waiting"},
                 ),
-                dynamo.delete_item(repo.centre_pk(centre_id), waiting["SK"], "attribute_exists(PK)"),
+                dynamo.delete_item(keys.centre(centre_id), waiting["SK"], "attribute_exists(PK)"),
             ]
         )
     except dynamo.TransactionFailed:

@@ -1,13 +1,9 @@
 """Complaint rules: submission, follow-up by receipt, the restricted lane, expiry.
 
-Keys (single table):
-- complaint  PK=COMPLAINT#<id>  SK=META          GSI1: QUEUE#<lane>#<centre or ANY> / <submitted>#<id>
-- message    PK=COMPLAINT#<id>  SK=MSG#<at>#<n>  replies and the complainant's messages (never notes)
-  (notes, referrals and the audit trail: staff/repository.py; closing and reopening: staff/service.py)
-- status     PK=COMPLAINT#<id>  SK=STATUS#<at>   the status history
-- receipt    PK=RECEIPT#<keyed hash>  SK=RECEIPT  complaint id; expires_at = last activity + access days
-- proof      PK=PROOF#<challenge hash> SK=PROOF   a solved challenge, used once
-Per source and 10-minute window (core/ratelimit.py): complaints submitted, failed look-ups.
+A complaint is filed with its first status, its receipt (stored only as a keyed hash; it stops
+opening the complaint `complaint_access_days` after the last activity), the proof of work's
+single-use marker, the dashboard's counters and the source's count (core/ratelimit.py), in one
+transaction. Messages are the complainant's and the caseworkers' replies, never internal notes.
 """
 
 from __future__ import annotations
@@ -25,13 +21,12 @@ from chalicelib.complaints.models import (
     Submitted,
 )
 from chalicelib.core import dynamo as db
-from chalicelib.core import proof, ratelimit
+from chalicelib.core import keys, proof, ratelimit
 from chalicelib.core.codes import format_receipt, new_receipt, normalise_receipt
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.secrets import keyed_hash
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
-from chalicelib.impact.service import complaint_counters
 
 RECEIPT = "complaint-receipt"
 LOOKUP = "receipt-lookup"
@@ -70,8 +65,8 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
     lane = "restricted" if request.category in RESTRICTED_CATEGORIES else "general"
     acknowledge_by = (now + timedelta(days=settings.complaint_acknowledge_days)).date()
     item = {
-        "PK": f"COMPLAINT#{complaint_id}",
-        "SK": "META",
+        "PK": keys.complaint(complaint_id),
+        "SK": keys.CASE,
         "type": "Complaint",
         "id": complaint_id,
         "category": request.category,
@@ -90,8 +85,8 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
         "acknowledge_by": acknowledge_by.isoformat(),
         "answer_by": (now + timedelta(days=settings.complaint_answer_days)).date().isoformat(),
         "priority": "high" if request.category in URGENT_CATEGORIES else "normal",
-        "GSI1PK": f"QUEUE#{lane}#{request.centre_id or 'ANY'}",
-        "GSI1SK": f"{now.isoformat()}#{complaint_id}",
+        "GSI1PK": keys.queue(lane, request.centre_id),
+        "GSI1SK": keys.queue_position(now.isoformat(), complaint_id),
     }
     items = _submission(item, complaint_id, receipt, proof_id, now)
     # The source's allowance is counted with the complaint itself: both are written, or neither.
@@ -115,7 +110,7 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
 
 
 def _exists(complaint_id: str) -> bool:
-    return db.get(f"COMPLAINT#{complaint_id}", "META") is not None
+    return db.get(keys.complaint(complaint_id), keys.CASE) is not None
 
 
 def _submission(
@@ -125,8 +120,8 @@ def _submission(
         db.put_new(item),
         db.put_new(
             {
-                "PK": f"COMPLAINT#{complaint_id}",
-                "SK": f"STATUS#{now.isoformat()}",
+                "PK": keys.complaint(complaint_id),
+                "SK": keys.status_change(now),
                 "type": "StatusChange",
                 "status": "new",
                 "by": "complainant",
@@ -134,8 +129,8 @@ def _submission(
         ),
         db.put_new(
             {
-                "PK": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}",
-                "SK": "RECEIPT",
+                "PK": _receipt_pk(receipt),
+                "SK": keys.RECEIPT,
                 "type": "Receipt",
                 "complaint_id": complaint_id,
                 "last_activity": now.isoformat(),
@@ -146,7 +141,7 @@ def _submission(
         # Dashboards count complaints per lane, centre and month of submission, never by scanning:
         # the lanes in rows of their own, so that no general-lane figure ever includes a restricted case.
         db.add_counters(
-            *complaint_counters(item["lane"], item["centre_id"], f"{now:%Y-%m}"),
+            *keys.complaint_counters(item["lane"], item["centre_id"], f"{now:%Y-%m}"),
             {"received": 1, f"category_{item['category']}": 1, "status_new": 1},
         ),
     ]
@@ -161,7 +156,7 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
     receipt = normalise_receipt(receipt_text)
     found = None
     if receipt is not None:
-        found = db.get(f"RECEIPT#{keyed_hash(RECEIPT, receipt)}", "RECEIPT")
+        found = db.get(_receipt_pk(receipt), keys.RECEIPT)
         if found and int(found["expires_at"]) < now_utc().timestamp():
             found = None  # TTL deletes it within a day or two; access has already ended
     if found is None or receipt is None:
@@ -169,12 +164,16 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
     return found, receipt, attempt
 
 
+def _receipt_pk(receipt: str) -> str:
+    return keys.receipt(keyed_hash(RECEIPT, receipt))
+
+
 def _touch(receipt: str) -> dict[str, Any]:
     now = now_utc()
     return {
         "Update": {
             "TableName": db.table(),
-            "Key": {"PK": {"S": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}"}, "SK": {"S": "RECEIPT"}},
+            "Key": {"PK": {"S": _receipt_pk(receipt)}, "SK": {"S": keys.RECEIPT}},
             "UpdateExpression": "SET last_activity = :now, expires_at = :expires",
             "ConditionExpression": "attribute_exists(PK)",
             "ExpressionAttributeValues": {":now": {"S": now.isoformat()}, ":expires": {"N": str(_access_expiry(now))}},
@@ -193,12 +192,12 @@ def _read(complaint_id: str) -> ComplaintView:
     items = db.query_all(
         ConsistentRead=True,
         KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint_id}"}},
+        ExpressionAttributeValues={":pk": {"S": keys.complaint(complaint_id)}},
     )
-    meta = next(i for i in items if i["SK"] == "META")
+    meta = next(i for i in items if i["SK"] == keys.CASE)
     messages = [
-        Message(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith("MSG#")
-    ]  # internal notes live under NOTE#: never here
+        Message(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith(keys.MESSAGE)
+    ]  # internal notes are filed apart (keys.NOTE): never here
     return ComplaintView(
         status=meta["status"],
         category=meta["category"],
@@ -216,8 +215,8 @@ def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:
         [
             db.put_new(
                 {
-                    "PK": f"COMPLAINT#{found['complaint_id']}",
-                    "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
+                    "PK": keys.complaint(found["complaint_id"]),
+                    "SK": keys.message(now, uuid.uuid4().hex[:6]),
                     "type": "Message",
                     "author": "complainant",
                     "text": text,
@@ -235,8 +234,8 @@ def reply_item(complaint_id: str, text: str, at: datetime) -> dict[str, Any]:
     """A caseworker's reply, as a transaction item: the staff console writes it with its audit line."""
     return db.put_new(
         {
-            "PK": f"COMPLAINT#{complaint_id}",
-            "SK": f"MSG#{at.isoformat()}#{uuid.uuid4().hex[:6]}",
+            "PK": keys.complaint(complaint_id),
+            "SK": keys.message(at, uuid.uuid4().hex[:6]),
             "type": "Message",
             "author": "caseworker",
             "text": text,

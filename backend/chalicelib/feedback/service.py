@@ -1,15 +1,8 @@
-"""Feedback is stored with no identifying metadata, and the counters dashboards read are updated in
-the same transaction as the item, so they always agree.
-
-Keys:
-- item     PK=FEEDBACK#<kind>#<yyyy-mm>  SK=<received at>#<id>   (the text, for review)
-- once     PK=FEEDBACK#BOOKING#<ref>     SK=FEEDBACK             (one service feedback per booking)
-- counters PK=STATS#GUIDES                SK=MONTH#<yyyy-mm>#LANG#<lang>#PAGE#<path>   helpful_yes / helpful_no
-           PK=STATS#CENTRE#<centre>       SK=MONTH#<yyyy-mm>#SERVICE#<service>   feedback, rating_sum, ...
-           PK=STATS#NEEDS                 SK=MONTH#<yyyy-mm>#TOPIC#<topic>[#GENDER#..|#AGE#..]  count
-Each submission also counts against its source's allowance (core/ratelimit.py), in the same
-transaction: a refused one writes nothing, and concurrent ones cannot overrun it.
-"""
+"""Feedback is stored with no identifying metadata, and the counters dashboards read (guides'
+helpfulness, a centre's ratings, needs by topic) are updated in the same transaction as the item,
+so they always agree. A booking takes one service feedback. Each submission also counts against its
+source's allowance (core/ratelimit.py), in the same transaction: a refused one writes nothing, and
+concurrent ones cannot overrun it."""
 
 from __future__ import annotations
 
@@ -19,29 +12,23 @@ from typing import Any
 
 from chalicelib.bookings import repository as bookings_repo
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.core import dynamo, proof, ratelimit
+from chalicelib.core import dynamo, keys, proof, ratelimit
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
 from chalicelib.feedback.models import NeedFeedback, PageFeedback, Received, ServiceFeedback
-from chalicelib.impact.service import disaggregations
 
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def guide_counter_key(page: str, language: str, at: datetime) -> tuple[str, str]:
-    """Where a guide's helpfulness is counted: one partition, a month's rows read by one query."""
-    return "STATS#GUIDES", f"MONTH#{at:%Y-%m}#LANG#{language}#PAGE#{page}"
-
-
 def _item(kind: str, now: datetime, fields: dict[str, Any]) -> dict[str, Any]:
     return dynamo.put_new(
         {
-            "PK": f"FEEDBACK#{kind}#{now:%Y-%m}",
-            "SK": f"{now.isoformat()}#{uuid.uuid4().hex[:8]}",
+            "PK": keys.feedback(kind, f"{now:%Y-%m}"),
+            "SK": keys.feedback_line(now, uuid.uuid4().hex[:8]),
             "type": "Feedback",
             "kind": kind,
             **fields,
@@ -64,7 +51,7 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
                 },
             ),
             dynamo.add_counters(
-                *guide_counter_key(feedback.page, feedback.language, now),
+                *keys.guide_counters(f"{now:%Y-%m}", feedback.language, feedback.page),
                 {"helpful_yes" if feedback.helpful else "helpful_no": 1},
             ),
         ]
@@ -127,9 +114,9 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
                 "comment": feedback.comment,
             },
         ),
-        dynamo.put_new({"PK": f"FEEDBACK#BOOKING#{reference}", "SK": "FEEDBACK", "type": "FeedbackGiven"}),
+        dynamo.put_new({"PK": keys.feedback_given(reference), "SK": keys.FEEDBACK_GIVEN, "type": "FeedbackGiven"}),
         dynamo.add_counters(
-            f"STATS#CENTRE#{booking['centre_id']}", f"MONTH#{month}#SERVICE#{booking['service_id']}", counters
+            keys.centre_counters(booking["centre_id"]), keys.service_month(month, booking["service_id"]), counters
         ),
     ]
 
@@ -137,7 +124,7 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
 def _need_items(feedback: NeedFeedback, now: datetime) -> list[dict[str, Any]]:
     if feedback.centre_id and get_catalogue().centre(feedback.centre_id) is None:
         raise BadRequest(f"centre_id: no centre has the id '{feedback.centre_id}'.", field="centre_id")
-    base = f"MONTH#{now:%Y-%m}#TOPIC#{feedback.topic}"
+    base = keys.need_topic(f"{now:%Y-%m}", feedback.topic)
     items = [
         _item(
             "need",
@@ -151,10 +138,10 @@ def _need_items(feedback: NeedFeedback, now: datetime) -> list[dict[str, Any]]:
                 "gender": feedback.gender,
             },
         ),
-        dynamo.add_counters("STATS#NEEDS", base, {"count": 1}),
+        dynamo.add_counters(keys.NEED_COUNTERS, base, {"count": 1}),
     ]
     items += [
-        dynamo.add_counters("STATS#NEEDS", f"{base}{suffix}", {"count": 1})
-        for suffix in disaggregations(feedback.gender, feedback.age_band)
+        dynamo.add_counters(keys.NEED_COUNTERS, f"{base}{suffix}", {"count": 1})
+        for suffix in keys.by_whom(feedback.gender, feedback.age_band)
     ]
     return items

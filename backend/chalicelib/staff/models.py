@@ -185,17 +185,6 @@ class OutcomeIn(Strict):
     note: str | None = Field(default=None, max_length=MAX_TEXT)
 
 
-class AuditEntry(BaseModel):
-    at: datetime
-    actor: str
-    action: str
-    detail: str | None
-
-
-class AuditTrail(BaseModel):
-    entries: list[AuditEntry]
-
-
 # ---- the agenda ---------------------------------------------------------------------------------
 
 Hours = list[RangeView]

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from chalicelib.bookings import agenda
 from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.core.audit import AuditTrail
 from chalicelib.core.dates import FIRST_DAY, LAST_DAY, day_in_range
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.http import RouteDoc, api_route, parse_body, parse_query
@@ -22,7 +23,6 @@ from chalicelib.staff.models import (
     AgendaBooking,
     AgendaQuery,
     AttendanceIn,
-    AuditTrail,
     AuthConfig,
     Case,
     CaseChange,
