@@ -93,6 +93,7 @@ run: check-host $(VENV)/.installed node_modules/.installed site
 lint: $(VENV)/.installed
 	$(PY) -m ruff check backend devstack infra site/hooks tests
 	$(PY) -m ruff format --check backend devstack infra site/hooks tests
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m devstack.requirements --check
 
 typecheck: $(VENV)/.installed

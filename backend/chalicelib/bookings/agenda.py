@@ -7,9 +7,19 @@ centre, service and month, with rows by gender and age band.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, get_args
 
+from chalicelib.auth.users import StaffUser
 from chalicelib.bookings import repository as repo
+from chalicelib.bookings.models import (
+    Agenda,
+    AgendaBooking,
+    AgendaStatus,
+    AttendanceIn,
+    Exception_,
+    ExceptionIn,
+    ExceptionList,
+)
 from chalicelib.bookings.schedule import day_ranges
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre
@@ -17,17 +27,12 @@ from chalicelib.core import audit as audit_trail
 from chalicelib.core import dynamo, keys
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
-from chalicelib.staff.auth import StaffUser
-from chalicelib.staff.models import (
-    Agenda,
-    AgendaBooking,
-    AttendanceIn,
-    Exception_,
-    ExceptionIn,
-    ExceptionList,
-)
 
-SHOWN = ("confirmed", "attended", "no_show", "offered")
+SHOWN = get_args(AgendaStatus)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
 
 
 def centre_for(user: StaffUser, centre_id: str) -> Centre:
@@ -203,5 +208,5 @@ def audit(user: StaffUser, centre_id: str, first: date, last: date) -> audit_tra
     centre_for(user, centre_id)
     _check_range(first, last)
     trail = keys.centre_audit(centre_id)
-    audit_trail.append(trail, user.username, "audit", datetime.now(UTC))
+    audit_trail.append(trail, user.username, "audit", now_utc())
     return audit_trail.read(trail, (first, last), newest_first=True)

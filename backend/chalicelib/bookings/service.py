@@ -27,7 +27,6 @@ from chalicelib.bookings.models import (
     Slot,
     SlotList,
     WaitlistRequest,
-    normalise_phone,
 )
 from chalicelib.bookings.schedule import local_today, slots
 from chalicelib.centres.catalogue import get_catalogue
@@ -35,6 +34,7 @@ from chalicelib.centres.models import Centre, Service
 from chalicelib.core import dynamo, keys, proof
 from chalicelib.core.codes import new_manage_code, new_reference, normalise_manage_code, normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
+from chalicelib.core.phones import normalise_phone
 from chalicelib.core.secrets import keyed_hash, matches
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
@@ -401,6 +401,12 @@ def _authorised(reference: str, manage_code: str | None) -> dict[str, Any]:
 
 def get_booking(reference: str, manage_code: str | None) -> BookingView:
     return _view(_authorised(reference, manage_code))
+
+
+def stored_booking(reference: str) -> dict[str, Any] | None:
+    """A booking as stored, by its canonical reference, for another domain that was given the
+    reference (feedback on an appointment); None if there is none."""
+    return repo.get_booking(reference)
 
 
 def get_booking_item(reference: str, manage_code: str | None) -> dict[str, Any]:

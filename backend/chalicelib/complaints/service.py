@@ -24,6 +24,7 @@ from chalicelib.core import dynamo as db
 from chalicelib.core import keys, proof, ratelimit
 from chalicelib.core.codes import format_receipt, new_receipt, normalise_receipt
 from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.phones import normalise_phone
 from chalicelib.core.secrets import keyed_hash
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
@@ -52,8 +53,6 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
             "phone_consent: say yes to being called, or leave the phone number out.", field="phone_consent"
         )
     if request.phone:
-        from chalicelib.bookings.models import normalise_phone
-
         try:
             phone = normalise_phone(request.phone, request.country)
         except ValueError as exc:

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from botocore.exceptions import ClientError
 
 from chalicelib.core import dynamo, keys
-from chalicelib.core.aws import dynamodb_client
+from chalicelib.core.aws import dynamodb_client, forget_on_reset
 from chalicelib.core.secrets import keyed_hash
 from chalicelib.core.settings import get_settings
 
@@ -42,6 +42,9 @@ _salts: dict[date, str | None] = {}
 
 def reset() -> None:
     _salts.clear()
+
+
+forget_on_reset(reset)
 
 
 def network_of(address: str | None) -> str:

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.bookings import repository as bookings_repo
+from chalicelib.bookings import service as bookings
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core import dynamo, keys, proof, ratelimit
 from chalicelib.core.codes import normalise_reference
@@ -91,7 +91,7 @@ def _exists(put: dict[str, Any]) -> bool:
 
 def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, Any]]:
     reference = normalise_reference(feedback.reference)
-    booking = bookings_repo.get_booking(reference) if reference else None
+    booking = bookings.stored_booking(reference) if reference else None
     if booking is None or booking.get("status") not in ("confirmed", "attended") or not booking.get("starts_at"):
         raise NotFound("No appointment matches this reference.", field="reference")
     month = datetime.fromisoformat(booking["starts_at"]).strftime("%Y-%m")

@@ -24,11 +24,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, get_args
 
+from chalicelib.auth.users import MANAGE, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.complaints.models import RESTRICTED_CATEGORIES, Category
+from chalicelib.complaints.models import RESTRICTED_CATEGORIES, Category, Outcome
 from chalicelib.core import dynamo, keys
+from chalicelib.core.enums import AgeBand, Gender
 from chalicelib.core.errors import BadRequest, Forbidden
-from chalicelib.feedback.models import AgeBand, Gender, Topic
+from chalicelib.feedback.models import Topic
 from chalicelib.impact.disclosure import Cell, Hierarchy, Protected, Table, calendar_year, protect
 from chalicelib.impact.models import (
     CategoryCount,
@@ -46,8 +48,6 @@ from chalicelib.impact.models import (
     Ratings,
     Served,
 )
-from chalicelib.staff.auth import MANAGE, StaffUser
-from chalicelib.staff.models import Outcome
 
 SUPPRESS_BELOW = 5
 NEEDS_TEXT_LIMIT = 50

@@ -12,15 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.auth.users import CASEWORK, MANAGE, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.complaints.service import reply_item
-from chalicelib.core import audit as audit_trail
-from chalicelib.core import dynamo, keys
-from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
-from chalicelib.core.settings import get_settings
-from chalicelib.staff import repository as repo
-from chalicelib.staff.auth import CASEWORK, MANAGE, StaffUser
-from chalicelib.staff.models import (
+from chalicelib.complaints import repository as repo
+from chalicelib.complaints.models import (
     Allowed,
     Case,
     CaseChange,
@@ -36,6 +31,11 @@ from chalicelib.staff.models import (
     ReferralIn,
     StatusChange,
 )
+from chalicelib.complaints.service import reply_item
+from chalicelib.core import audit as audit_trail
+from chalicelib.core import dynamo, keys
+from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from chalicelib.core.settings import get_settings
 
 # The statuses a case may move to from each status. "referred" is reached by a referral and
 # "resolved" usually by recording the outcome; reopening a resolved or closed case is a manager's call.
