@@ -25,7 +25,8 @@ ROLES: tuple[str, ...] = get_args(Role)
 # general lane; the restricted lane (sexual exploitation and abuse by staff) is for focal points only.
 ANY_STAFF = frozenset(ROLES)
 CASEWORK = frozenset({"caseworker", "manager", "admin"})
-MANAGE = frozenset({"manager", "admin"})
+# Managing a centre: closing days, reading audit trails, closing and reopening cases, the dashboard.
+MANAGEMENT = frozenset({"manager", "admin"})
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from chalicelib.bookings.models import (
     AgendaBooking,
     AgendaStatus,
     AttendanceIn,
-    Exception_,
     ExceptionIn,
     ExceptionList,
+    StaffException,
 )
 from chalicelib.bookings.schedule import day_ranges
 from chalicelib.centres.catalogue import get_catalogue
@@ -44,11 +44,11 @@ def centre_for(user: StaffUser, centre_id: str) -> Centre:
     return centre
 
 
-def _exception(day: date, item: dict[str, Any] | None) -> Exception_ | None:
+def _exception(day: date, item: dict[str, Any] | None) -> StaffException | None:
     if item is None:
         return None
     hours = [(a, b) for a, b in item.get("hours") or []]
-    return Exception_(date=day, closed=not hours, hours=hours, note=item.get("note"))
+    return StaffException(date=day, closed=not hours, hours=hours, note=item.get("note"))
 
 
 def _contacts(references: list[str]) -> dict[str, dict[str, Any]]:
@@ -76,14 +76,14 @@ def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
     centre = centre_for(user, centre_id)
     bookings = [b for b in _day_bookings(centre_id, day) if b["status"] in SHOWN]
     contacts = _contacts([b["reference"] for b in bookings])
-    closure = dynamo.get(keys.centre(centre_id), keys.staff_exception(day))
-    closures = {day: [(a, b) for a, b in closure.get("hours") or []] or None} if closure else {}
+    stored = dynamo.get(keys.centre(centre_id), keys.staff_exception(day))
+    staff_exceptions = {day: [(a, b) for a, b in stored.get("hours") or []] or None} if stored else {}
     return Agenda(
         centre_id=centre_id,
         date=day,
         timezone=centre.timezone,
-        opening=day_ranges(centre, day, closures),
-        exception=_exception(day, closure),
+        opening=day_ranges(centre, day, staff_exceptions),
+        exception=_exception(day, stored),
         bookings=[_entry(b, contacts.get(b["reference"])) for b in bookings],
     )
 
@@ -161,7 +161,7 @@ def exceptions(user: StaffUser, centre_id: str, first: date, last: date) -> Exce
     return ExceptionList(exceptions=[e for e in found if e is not None])
 
 
-def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionIn, now: datetime) -> Exception_:
+def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionIn, now: datetime) -> StaffException:
     centre_for(user, centre_id)
     if change.closed and change.hours:
         raise BadRequest("hours: a closed day has no hours.", field="hours")
@@ -170,7 +170,7 @@ def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionI
     item = {
         "PK": keys.centre(centre_id),
         "SK": keys.staff_exception(day),
-        "type": "CentreException",
+        "type": "CentreException",  # the stored spelling (core/keys.py)
         "hours": [list(h) for h in change.hours] or None,
         "note": change.note,
         "set_by": user.username,

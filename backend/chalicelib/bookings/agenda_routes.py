@@ -10,17 +10,17 @@ from typing import Any
 from chalice.app import Blueprint, Response
 from pydantic import BaseModel
 
-from chalicelib.auth.users import CASEWORK, MANAGE, StaffUser, staff_route
+from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser, staff_route
 from chalicelib.bookings import agenda
 from chalicelib.bookings.models import (
     Agenda,
     AgendaBooking,
     AgendaQuery,
     AttendanceIn,
-    Exception_,
     ExceptionIn,
     ExceptionList,
     ExceptionsQuery,
+    StaffException,
 )
 from chalicelib.core.audit import AuditTrail
 from chalicelib.core.dates import FIRST_DAY, LAST_DAY, day_in_range
@@ -68,7 +68,7 @@ def attendance(user: StaffUser, reference: str) -> AgendaBooking:
 @staff_route(
     bp,
     "/staff/centres/{centre_id}/audit",
-    roles=MANAGE,
+    roles=MANAGEMENT,
     doc=RouteDoc("A centre's audit trail: check-ins and exceptions, newest first", AuditTrail, query=ExceptionsQuery),
 )
 def centre_audit(user: StaffUser, centre_id: str) -> AuditTrail:
@@ -91,10 +91,10 @@ def centre_exceptions(user: StaffUser, centre_id: str) -> ExceptionList:
     bp,
     "/staff/centres/{centre_id}/exceptions/{day}",
     methods=("PUT",),
-    roles=MANAGE,
-    doc=RouteDoc("Close a day or set its hours (the booking rules follow)", Exception_, body=ExceptionIn),
+    roles=MANAGEMENT,
+    doc=RouteDoc("Close a day or set its hours (the booking rules follow)", StaffException, body=ExceptionIn),
 )
-def set_exception(user: StaffUser, centre_id: str, day: str) -> Exception_:
+def set_exception(user: StaffUser, centre_id: str, day: str) -> StaffException:
     return agenda.set_exception(user, centre_id, _day(day, "day"), _body(ExceptionIn), agenda.now_utc())
 
 
@@ -102,7 +102,7 @@ def set_exception(user: StaffUser, centre_id: str, day: str) -> Exception_:
     bp,
     "/staff/centres/{centre_id}/exceptions/{day}",
     methods=("DELETE",),
-    roles=MANAGE,
+    roles=MANAGEMENT,
     doc=RouteDoc("Remove a day's exception", status=204),
 )
 def remove_exception(user: StaffUser, centre_id: str, day: str) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.centres.models import Mode, RangeView
 from chalicelib.core.dates import Day, Moment
@@ -109,7 +109,12 @@ class AgendaQuery(RequestModel):
     date: Day
 
 
-class Exception_(BaseModel):
+# A dated exception staff set in the console (a closed day, or its own hours), as the agenda shows
+# it. (No docstring: it would enter the contract.) The contract published it as `Exception_` and
+# keeps that name (core/openapi.py, PublishedNames).
+class StaffException(BaseModel):
+    model_config = ConfigDict(title="Exception_")
+
     date: date
     closed: bool
     hours: Hours
@@ -138,7 +143,7 @@ class ExceptionsQuery(RequestModel):
 
 
 class ExceptionList(BaseModel):
-    exceptions: list[Exception_]
+    exceptions: list[StaffException]
 
 
 class AgendaBooking(BaseModel):
@@ -159,7 +164,7 @@ class Agenda(BaseModel):
     date: date
     timezone: str
     opening: Hours
-    exception: Exception_ | None
+    exception: StaffException | None
     bookings: list[AgendaBooking]
 
 

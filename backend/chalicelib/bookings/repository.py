@@ -31,22 +31,23 @@ from chalicelib.core.dynamo import (
 
 @dataclass
 class DayState:
-    """What DynamoDB says about a centre's days: seats left per booked slot, staff closures."""
+    """What DynamoDB says about a centre's days: seats left per booked slot, and the dated
+    exceptions staff set (hours, or None for a closed day)."""
 
     remaining: dict[tuple[str, date, str], int]
-    closures: dict[date, list[tuple[str, str]] | None]
+    staff_exceptions: dict[date, list[tuple[str, str]] | None]
 
 
 def centre_days(centre_id: str, first: date, last: date) -> DayState:
-    """One query: every counter and closure of the centre between two local dates."""
-    state = DayState(remaining={}, closures={})
+    """One query: every seat counter and staff exception of the centre between two local dates."""
+    state = DayState(remaining={}, staff_exceptions={})
     for item in _centre_days(centre_id, first, last):
         day, kind, service_id, hhmm = keys.centre_day_item(item["SK"])
         if kind == "seat_counter":
             state.remaining[(service_id, day, hhmm)] = int(item["remaining"])
         elif kind == "staff_exception":
             hours = item.get("hours")
-            state.closures[day] = [(a, b) for a, b in hours] if hours else None
+            state.staff_exceptions[day] = [(a, b) for a, b in hours] if hours else None
     return state
 
 

@@ -39,8 +39,9 @@ from chalicelib.core.secrets import keyed_hash, matches
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
 
-MANAGE = "booking-manage-code"
-PHONE = "booking-phone"
+# What the keyed hashes of a booking's secrets are made for (core/secrets.py: one subkey each).
+MANAGE_CODE_PURPOSE = "booking-manage-code"
+PHONE_PURPOSE = "booking-phone"
 
 
 def now_utc() -> datetime:
@@ -96,7 +97,7 @@ def _free_slots(centre: Centre, service: Service, first: date, days: int, now: d
         first,
         days,
         now,
-        state.closures,
+        state.staff_exceptions,
         timedelta(minutes=settings.booking_min_notice_minutes),
         timedelta(days=settings.booking_horizon_days),
     ):
@@ -127,7 +128,7 @@ def _resolve_slot(centre: Centre, service: Service, start: datetime, now: dateti
         local.date(),
         1,
         now,
-        state.closures,
+        state.staff_exceptions,
         timedelta(minutes=settings.booking_min_notice_minutes),
         timedelta(days=settings.booking_horizon_days),
     ):
@@ -182,7 +183,7 @@ def _new_booking(
         "mode": request.mode,
         "language": request.language,
         "status": status,
-        "manage_hash": keyed_hash(MANAGE, code),
+        "manage_hash": keyed_hash(MANAGE_CODE_PURPOSE, code),
         "created_at": now_utc().isoformat(),
     }
     if start is not None and end is not None:
@@ -247,7 +248,7 @@ class _Creation:
             items["contact"] = repo.put_contact(
                 new.reference, self.phone, self.nickname, _contact_expiry(self.end, waiting_for)
             )
-        phone_hash = keyed_hash(PHONE, self.phone) if self.phone and token is not None else None
+        phone_hash = keyed_hash(PHONE_PURPOSE, self.phone) if self.phone and token is not None else None
         if phone_hash is not None and token is not None:
             items["phone"] = repo.hold_phone_token(
                 phone_hash, token, new.reference, self.held_until, int(self.now.timestamp())
@@ -394,7 +395,11 @@ def _authorised(reference: str, manage_code: str | None) -> dict[str, Any]:
     """The booking, if the manage code is right. Unknown reference and wrong code look the same."""
     canonical = normalise_reference(reference)
     item = repo.get_booking(canonical) if canonical else None
-    if item is None or not manage_code or not matches(MANAGE, normalise_manage_code(manage_code), item["manage_hash"]):
+    if (
+        item is None
+        or not manage_code
+        or not matches(MANAGE_CODE_PURPOSE, normalise_manage_code(manage_code), item["manage_hash"])
+    ):
         raise NotFound("No booking matches this reference and manage code.", field="reference")
     return item
 

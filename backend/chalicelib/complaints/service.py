@@ -29,9 +29,10 @@ from chalicelib.core.secrets import keyed_hash
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
 
-RECEIPT = "complaint-receipt"
-LOOKUP = "receipt-lookup"
-SUBMISSIONS = "complaint"
+# What a receipt's keyed hash is made for, and the per-source limits' scopes (core/ratelimit.py).
+RECEIPT_PURPOSE = "complaint-receipt"
+LOOKUP_SCOPE = "receipt-lookup"
+SUBMISSION_SCOPE = "complaint"
 # Cases that start at high priority in the queue: people may be in danger or held.
 URGENT_CATEGORIES = frozenset({"violence_abuse", "trafficking", "passport_confiscated", "sea_by_staff"})
 
@@ -89,7 +90,7 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
     }
     items = _submission(item, complaint_id, receipt, proof_id, now)
     # The source's allowance is counted with the complaint itself: both are written, or neither.
-    count, window = ratelimit.count_item(SUBMISSIONS, source, settings.complaints_per_source, now.timestamp())
+    count, window = ratelimit.count_item(SUBMISSION_SCOPE, source, settings.complaints_per_source, now.timestamp())
     items.append(count)
     try:
         db.transact(items)
@@ -151,7 +152,7 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
     receipt is even read (429 once the source has failed too often), and given back if the receipt
     is right: only failures count, and only the failing source waits. A wrong receipt, an unknown
     one and an expired one all get the same answer."""
-    attempt = ratelimit.reserve(LOOKUP, source, get_settings().lookup_failures_per_source)
+    attempt = ratelimit.reserve(LOOKUP_SCOPE, source, get_settings().lookup_failures_per_source)
     receipt = normalise_receipt(receipt_text)
     found = None
     if receipt is not None:
@@ -164,7 +165,7 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
 
 
 def _receipt_pk(receipt: str) -> str:
-    return keys.receipt(keyed_hash(RECEIPT, receipt))
+    return keys.receipt(keyed_hash(RECEIPT_PURPOSE, receipt))
 
 
 def _touch(receipt: str) -> dict[str, Any]:

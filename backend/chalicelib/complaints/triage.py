@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.auth.users import CASEWORK, MANAGE, StaffUser
+from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
@@ -183,7 +183,7 @@ def _allowed(user: StaffUser, meta: dict[str, Any]) -> Allowed:
         reply=open_case,
         refer=open_case,
         close="closed" in statuses,
-        audit=user.has(MANAGE) or (meta["lane"] == "restricted" and "focal_point" in user.roles),
+        audit=user.has(MANAGEMENT) or (meta["lane"] == "restricted" and "focal_point" in user.roles),
     )
 
 
@@ -191,7 +191,7 @@ def _may_set(user: StaffUser, meta: dict[str, Any], target: str) -> bool:
     """Closing and reopening are a manager's call; in the restricted lane, the focal point's."""
     if target != "closed" and meta["status"] not in DONE:
         return True
-    return user.has(MANAGE) if meta["lane"] == "general" else "focal_point" in user.roles
+    return user.has(MANAGEMENT) if meta["lane"] == "general" else "focal_point" in user.roles
 
 
 def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) -> Case:

@@ -9,7 +9,7 @@ from typing import Any
 from chalice.app import Blueprint
 from pydantic import BaseModel
 
-from chalicelib.auth.users import CASEWORK, MANAGE, StaffUser, staff_route
+from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser, staff_route
 from chalicelib.complaints import triage
 from chalicelib.complaints.models import (
     Case,
@@ -121,7 +121,7 @@ def complaint_outcome(user: StaffUser, complaint_id: str) -> Case:
 @staff_route(
     bp,
     "/staff/complaints/{complaint_id}/audit",
-    roles=MANAGE | {"focal_point"},
+    roles=MANAGEMENT | {"focal_point"},
     doc=RouteDoc("The case's audit trail (managers; focal points in their lane)", AuditTrail),
 )
 def complaint_audit(user: StaffUser, complaint_id: str) -> AuditTrail:

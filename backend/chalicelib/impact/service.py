@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, get_args
 
-from chalicelib.auth.users import MANAGE, StaffUser
+from chalicelib.auth.users import MANAGEMENT, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.complaints.models import RESTRICTED_CATEGORIES, Category, Outcome
 from chalicelib.core import dynamo, keys
@@ -91,8 +91,8 @@ def _period(value: str | None) -> tuple[int, str, Period]:
 
 
 def _lane(user: StaffUser, asked: Lane | None) -> Lane:
-    lane: Lane = asked or ("general" if user.has(MANAGE) else "restricted")
-    if lane == "general" and not user.has(MANAGE):
+    lane: Lane = asked or ("general" if user.has(MANAGEMENT) else "restricted")
+    if lane == "general" and not user.has(MANAGEMENT):
         raise Forbidden("The dashboard of the general lane is for managers and administrators.")
     if lane == "restricted" and "focal_point" not in user.roles:
         raise Forbidden("The restricted lane is for focal points only.")
