@@ -289,6 +289,7 @@ class StaticSite:
         if cached is not None:
             return cached
         raw = path.read_bytes()
+        data: bytes
         if encoding == "br":
             data = brotli.compress(raw, quality=9)
         elif encoding == "gzip":

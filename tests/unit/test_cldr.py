@@ -148,22 +148,26 @@ def call_python(vector: dict[str, Any]) -> Any:
     numbering = o.get("numberingSystem")
     match vector["call"]:
         case "formatDate":
+            day = _when(args[0])
+            assert isinstance(day, date)
             return cldr.format_date(
                 lang,
-                _when(args[0]),
+                day,
                 o.get("style", "medium"),
                 skeleton=o.get("skeleton"),
                 tz=o.get("timeZone"),
                 numbering=numbering,
             )
         case "formatTime":
-            return cldr.format_time(
-                lang, _when(args[0]), o.get("style", "medium"), tz=o.get("timeZone"), numbering=numbering
-            )
+            moment = _when(args[0])
+            assert isinstance(moment, datetime | time)
+            return cldr.format_time(lang, moment, o.get("style", "medium"), tz=o.get("timeZone"), numbering=numbering)
         case "formatDateTime":
+            instant = _when(args[0])
+            assert isinstance(instant, datetime)
             return cldr.format_datetime(
                 lang,
-                _when(args[0]),
+                instant,
                 o.get("style", "medium"),
                 date_style=o.get("dateStyle"),
                 time_style=o.get("timeStyle"),

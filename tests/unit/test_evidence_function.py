@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from botocore.client import BaseClient
 
 from chalicelib.evidence.contract import (
     Cleaned,
@@ -175,10 +176,11 @@ def test_the_bundle_code_imports_nothing_else_of_the_backend(tmp_path: Path) -> 
 # ---- the API's side: in this process, or through Lambda -------------------------------------
 
 
-def _lambda_client() -> object:
+def _lambda_client() -> BaseClient:
     import boto3
 
-    return boto3.client("lambda", region_name="eu-west-1")
+    client: BaseClient = boto3.client("lambda", region_name="eu-west-1")
+    return client
 
 
 def _stubbed(

@@ -20,10 +20,10 @@ from chalicelib.core.keys import complaint_counters
 from chalicelib.impact.disclosure import Hierarchy, Protected, Table, calendar_year
 from chalicelib.impact.service import lane_categories
 from tests.staff_tokens import bearer
-from tests.unit.conftest import body
+from tests.unit.conftest import body, solved
 from tests.unit.disclosure_attack import by_subtraction, determined
 from tests.unit.test_complaints import COMPLAINT
-from tests.unit.test_staff import JSON, call, counters, file_complaint, solved, staff  # noqa: F401 - the fixture
+from tests.unit.test_staff import JSON, call, counters, file_complaint, staff  # noqa: F401 - the fixture
 
 GUIDE = "/km/guides/abroad/passport-confiscation/"
 NOW = datetime.now(UTC)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -266,48 +267,66 @@ class _Creation:
         return new
 
 
+@dataclass
+class _Attempt:
+    """Where one creation stands between its tries: the booking it writes, the phone token it
+    tries, and whether the source's places must be counted again (consistently)."""
+
+    new: _New
+    token: int | None
+    tokens: Iterator[int | None]
+    recount: bool = False
+
+
 def _create(creation: _Creation) -> BookingCreated:
     """Write a booking (or a waiting entry) in one transaction with its seat, its contact, its phone
     token, its proof of work's single-use marker and its place under the source's cap."""
     limit = get_settings().booking_max_upcoming_per_phone
     # Only an appointment holds one of the phone's tokens; a waiting entry does not.
-    tokens = iter(range(1, limit + 1)) if creation.phone and creation.start is not None else iter([None])
-    token = next(tokens)
-    new = creation.new()
-    recount = False
-    for _attempt in range(ATTEMPTS):
-        place = holds.take(creation.source, creation.centre, creation.held_until, creation.now, consistent=recount)
+    tokens: Iterator[int | None] = (
+        iter(range(1, limit + 1)) if creation.phone and creation.start is not None else iter([None])
+    )
+    attempt = _Attempt(creation.new(), next(tokens), tokens)
+    for _ in range(ATTEMPTS):
+        place = holds.take(
+            creation.source, creation.centre, creation.held_until, creation.now, consistent=attempt.recount
+        )
         try:
-            dynamo.transact(creation.items(new, place, token))
+            dynamo.transact(creation.items(attempt.new, place, attempt.token))
         except dynamo.TransactionFailed as failed:
-            if "booking" in failed.names and _already_ours(new):
-                return _created(new)  # a retry of this very transaction after its answer was lost: it went through
-            if "seat" in failed.names and creation.start is not None:
-                raise _full(creation.centre, creation.service, creation.start, creation.now) from None
-            if "proof" in failed.names:
-                raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
-            if "booking" in failed.names:
-                new = creation.new()  # reference collision: draw a new one
-            elif "phone" in failed.names:
-                token = next(tokens, None)  # this phone token is held: try the next one
-                if token is None:
-                    raise Conflict(
-                        f"This phone number already has {limit} upcoming bookings. Cancel one first.",
-                        field="contact.phone",
-                    ) from None
-            elif failed.names & set(holds.NAMES):
-                recount = True  # another booking from this source got in first: count again
-            else:
-                raise Conflict("This booking could not be written. Please try again.") from None
+            if "booking" in failed.names and _already_ours(attempt.new):
+                return _created(attempt.new)  # a retry of this very transaction after its answer was lost
+            _change_what_failed(creation, attempt, failed.names, limit)
             continue
         except ClientError as exc:
             if not dynamo.is_conflict(exc):
                 raise
-            recount = True  # a concurrent transaction on the same items: nothing written, try again
+            attempt.recount = True  # a concurrent transaction on the same items: nothing written, try again
             time.sleep(random.uniform(0.01, 0.05))  # noqa: S311 - jitter, not a secret
             continue
-        return _created(new)
+        return _created(attempt.new)
     raise ServiceUnavailable()
+
+
+def _change_what_failed(creation: _Creation, attempt: _Attempt, failed: set[str], limit: int) -> None:
+    """Change what made the transaction fail so that the next try may pass, or raise the answer
+    when no try can."""
+    if "seat" in failed and creation.start is not None:
+        raise _full(creation.centre, creation.service, creation.start, creation.now) from None
+    if "proof" in failed:
+        raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+    if "booking" in failed:
+        attempt.new = creation.new()  # reference collision: draw a new one
+    elif "phone" in failed:
+        attempt.token = next(attempt.tokens, None)  # this phone token is held: try the next one
+        if attempt.token is None:
+            raise Conflict(
+                f"This phone number already has {limit} upcoming bookings. Cancel one first.", field="contact.phone"
+            ) from None
+    elif failed & set(holds.NAMES):
+        attempt.recount = True  # another booking from this source got in first: count again
+    else:
+        raise Conflict("This booking could not be written. Please try again.") from None
 
 
 def create_booking(request: BookingRequest, source: Source, proof_id: str) -> BookingCreated:

@@ -92,7 +92,12 @@ def _exists(put: dict[str, Any]) -> bool:
 def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, Any]]:
     reference = normalise_reference(feedback.reference)
     booking = bookings.stored_booking(reference) if reference else None
-    if booking is None or booking.get("status") not in ("confirmed", "attended") or not booking.get("starts_at"):
+    if (
+        reference is None
+        or booking is None
+        or booking.get("status") not in ("confirmed", "attended")
+        or not booking.get("starts_at")
+    ):
         raise NotFound("No appointment matches this reference.", field="reference")
     month = datetime.fromisoformat(booking["starts_at"]).strftime("%Y-%m")
     counters = {"feedback": 1, "rating_sum": feedback.rating, "delivered": int(feedback.delivered)}

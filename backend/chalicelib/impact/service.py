@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -420,29 +420,36 @@ def as_csv(board: Dashboard) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "month", "centre", "key", "value"])
-    writer.writerow(["dashboard", "", "", "lane", board.lane])
-    writer.writerow(["dashboard", "", "", "period", board.period.value])
-    writer.writerow(["complaints", "", "", "received", _cell(board.complaints.received)])
+    writer.writerows(_complaint_rows(board))
+    writer.writerows(_general_rows(board))
+    return out.getvalue()
+
+
+def _complaint_rows(board: Dashboard) -> Iterator[list[str]]:
+    yield ["dashboard", "", "", "lane", board.lane]
+    yield ["dashboard", "", "", "period", board.period.value]
+    yield ["complaints", "", "", "received", _cell(board.complaints.received)]
     for c in board.complaints.by_category:
-        writer.writerow(["complaints_by_category", "", "", c.category, _cell(c.count)])
+        yield ["complaints_by_category", "", "", c.category, _cell(c.count)]
     for o in board.complaints.by_outcome:
-        writer.writerow(["complaints_by_outcome", "", "", o.outcome, _cell(o.count)])
-    writer.writerow(
-        ["complaints", "", "", "median_days_to_acknowledge", _cell(board.complaints.median_days_to_acknowledge)]
-    )
+        yield ["complaints_by_outcome", "", "", o.outcome, _cell(o.count)]
+    yield ["complaints", "", "", "median_days_to_acknowledge", _cell(board.complaints.median_days_to_acknowledge)]
     for money in board.complaints.compensation:
-        writer.writerow(["compensation", "", "", money.currency, money.amount])
+        yield ["compensation", "", "", money.currency, money.amount]
+
+
+def _general_rows(board: Dashboard) -> Iterator[list[str]]:
+    """The general lane's other sections (a restricted-lane board has none of them)."""
     for s in board.served or []:
-        writer.writerow(["served", s.month, s.centre_id, s.service_id, _cell(s.count)])
+        yield ["served", s.month, s.centre_id, s.service_id, _cell(s.count)]
     if board.no_show_rate is not None:
         for name in ("attended", "no_show", "rate"):
-            writer.writerow(["no_show", "", "", name, _cell(getattr(board.no_show_rate, name))])
+            yield ["no_show", "", "", name, _cell(getattr(board.no_show_rate, name))]
     if board.ratings is not None:
         for name in ("count", "average", "helped_decide_share", "delivered_share"):
-            writer.writerow(["ratings", "", "", name, _cell(getattr(board.ratings, name))])
+            yield ["ratings", "", "", name, _cell(getattr(board.ratings, name))]
     for g in board.guides or []:
-        writer.writerow(["guides", "", g.language, f"{g.page} yes", _cell(g.yes)])
-        writer.writerow(["guides", "", g.language, f"{g.page} no", _cell(g.no)])
+        yield ["guides", "", g.language, f"{g.page} yes", _cell(g.yes)]
+        yield ["guides", "", g.language, f"{g.page} no", _cell(g.no)]
     for n in board.needs or []:
-        writer.writerow(["needs", "", "", n.topic, _cell(n.count)])
-    return out.getvalue()
+        yield ["needs", "", "", n.topic, _cell(n.count)]
