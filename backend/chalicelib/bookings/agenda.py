@@ -51,11 +51,6 @@ def _exception(day: date, item: dict[str, Any] | None) -> StaffException | None:
     return StaffException(date=day, closed=not hours, hours=hours, note=item.get("note"))
 
 
-def _contacts(references: list[str]) -> dict[str, dict[str, Any]]:
-    items = dynamo.batch_get([(keys.booking(r), keys.CONTACT) for r in references])
-    return {keys.reference_of(item["PK"]): item for item in items}
-
-
 def _entry(item: dict[str, Any], contact: dict[str, Any] | None) -> AgendaBooking:
     service = get_catalogue().service(item["service_id"])
     return AgendaBooking(
@@ -74,9 +69,9 @@ def _entry(item: dict[str, Any], contact: dict[str, Any] | None) -> AgendaBookin
 
 def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
     centre = centre_for(user, centre_id)
-    bookings = [b for b in _day_bookings(centre_id, day) if b["status"] in SHOWN]
-    contacts = _contacts([b["reference"] for b in bookings])
-    stored = dynamo.get(keys.centre(centre_id), keys.staff_exception(day))
+    bookings = [b for b in repo.day_bookings(centre_id, day) if b["status"] in SHOWN]
+    contacts = repo.contacts([b["reference"] for b in bookings])
+    stored = repo.staff_exception(centre_id, day)
     staff_exceptions = {day: [(a, b) for a, b in stored.get("hours") or []] or None} if stored else {}
     return Agenda(
         centre_id=centre_id,
@@ -85,14 +80,6 @@ def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
         opening=day_ranges(centre, day, staff_exceptions),
         exception=_exception(day, stored),
         bookings=[_entry(b, contacts.get(b["reference"])) for b in bookings],
-    )
-
-
-def _day_bookings(centre_id: str, day: date) -> list[dict[str, Any]]:
-    return dynamo.query_all(
-        IndexName="GSI1",
-        KeyConditionExpression="GSI1PK = :pk",
-        ExpressionAttributeValues=dynamo.encode_values({":pk": keys.agenda_day(centre_id, day)}),
     )
 
 
@@ -167,24 +154,14 @@ def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionI
         raise BadRequest("hours: a closed day has no hours.", field="hours")
     if not change.closed and not change.hours:
         raise BadRequest("hours: give the hours of the special day, or close it.", field="hours")
-    item = {
-        "PK": keys.centre(centre_id),
-        "SK": keys.staff_exception(day),
-        "type": "CentreException",  # the stored spelling (core/keys.py)
-        "hours": [list(h) for h in change.hours] or None,
-        "note": change.note,
-        "set_by": user.username,
-        "set_at": now.isoformat(),
-    }
+    hours = [list(h) for h in change.hours] or None
     dynamo.transact(
         [
-            {"Put": {"TableName": dynamo.table(), "Item": dynamo.encode_item(item)}},
+            repo.put_staff_exception(centre_id, day, hours, change.note, user.username, now),
             audit_trail.line(keys.centre_audit(centre_id), user.username, "exception", now, day.isoformat()),
         ]
     )
-    exception = _exception(day, item)
-    assert exception is not None
-    return exception
+    return StaffException(date=day, closed=not hours, hours=[(a, b) for a, b in hours or []], note=change.note)
 
 
 def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) -> None:
@@ -192,7 +169,7 @@ def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) 
     try:
         dynamo.transact(
             [
-                dynamo.delete_item(keys.centre(centre_id), keys.staff_exception(day), "attribute_exists(PK)"),
+                repo.remove_staff_exception(centre_id, day),
                 audit_trail.line(
                     keys.centre_audit(centre_id), user.username, "exception-removed", now, day.isoformat()
                 ),

@@ -21,6 +21,7 @@ from chalicelib.core.dynamo import (
     encode_values,
     get,
     plain,
+    put_new,
     query_all,
     table,
     update,
@@ -68,6 +69,47 @@ def staff_exceptions(centre_id: str, first: date, last: date) -> list[tuple[date
         if kind == "staff_exception":
             found.append((day, item))
     return found
+
+
+def staff_exception(centre_id: str, day: date) -> dict[str, Any] | None:
+    """The exception staff set for one day at a centre, if any (a consistent read)."""
+    return get(keys.centre(centre_id), keys.staff_exception(day))
+
+
+def put_staff_exception(
+    centre_id: str, day: date, hours: list[list[str]] | None, note: str | None, by: str, at: datetime
+) -> dict[str, Any]:
+    """A transaction item setting a day's exception (no hours: the centre is closed that day)."""
+    item = {
+        "PK": keys.centre(centre_id),
+        "SK": keys.staff_exception(day),
+        "type": "CentreException",  # the stored spelling (core/keys.py)
+        "hours": hours,
+        "note": note,
+        "set_by": by,
+        "set_at": at.isoformat(),
+    }
+    return {"Put": {"TableName": table(), "Item": encode_item(item)}}
+
+
+def remove_staff_exception(centre_id: str, day: date) -> dict[str, Any]:
+    """A transaction item removing a day's exception; its condition fails if there is none."""
+    return delete_item(keys.centre(centre_id), keys.staff_exception(day), "attribute_exists(PK)")
+
+
+def day_bookings(centre_id: str, day: date) -> list[dict[str, Any]]:
+    """A centre's bookings on one local day, in time order (GSI1)."""
+    return query_all(
+        IndexName="GSI1",
+        KeyConditionExpression="GSI1PK = :pk",
+        ExpressionAttributeValues=encode_values({":pk": keys.agenda_day(centre_id, day)}),
+    )
+
+
+def contacts(references: list[str]) -> dict[str, dict[str, Any]]:
+    """The contacts people gave with these bookings, by reference (those without one are missing)."""
+    items = batch_get([(keys.booking(r), keys.CONTACT) for r in references])
+    return {keys.reference_of(item["PK"]): item for item in items}
 
 
 def get_booking(reference: str) -> dict[str, Any] | None:
@@ -132,6 +174,33 @@ def give_back_seat(centre_id: str, day: date, service_id: str, hhmm: str) -> dic
             "ExpressionAttributeValues": encode_values({":one": 1}),
         }
     }
+
+
+def booking_item(reference: str, fields: dict[str, Any], centre_id: str, start: datetime | None) -> dict[str, Any]:
+    """A booking as stored: with a time, it is on its centre's agenda for that day (GSI1)."""
+    item = {"PK": keys.booking(reference), "SK": keys.BOOKING, "type": "Booking", "reference": reference, **fields}
+    return item | (keys.booking_indexes(centre_id, start, reference) if start is not None else {})
+
+
+def join_line(centre_id: str, line_sk: str, reference: str, expires_at: int) -> dict[str, Any]:
+    """A waiting entry's place in line (its sort key says which service, day and when it joined)."""
+    return put_new(
+        {
+            "PK": keys.centre(centre_id),
+            "SK": line_sk,
+            "type": "WaitingLine",
+            "booking_ref": reference,
+            "expires_at": expires_at,
+        }
+    )
+
+
+def leave_line(centre_id: str, line_sk: str, condition: str | None = None) -> dict[str, Any]:
+    return delete_item(keys.centre(centre_id), line_sk, condition)
+
+
+def forget_contact(reference: str) -> dict[str, Any]:
+    return delete_item(keys.booking(reference), keys.CONTACT)
 
 
 def put_contact(reference: str, phone: str | None, nickname: str | None, expires_at: int) -> dict[str, Any]:

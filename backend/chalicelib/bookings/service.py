@@ -174,11 +174,7 @@ def _new_booking(
     end: datetime | None,
 ) -> _New:
     reference, code = new_reference(), new_manage_code()
-    item: dict[str, Any] = {
-        "PK": keys.booking(reference),
-        "SK": keys.BOOKING,
-        "type": "Booking",
-        "reference": reference,
+    fields: dict[str, Any] = {
         "centre_id": centre.id,
         "service_id": service.id,
         "mode": request.mode,
@@ -188,9 +184,8 @@ def _new_booking(
         "created_at": now_utc().isoformat(),
     }
     if start is not None and end is not None:
-        item |= {"starts_at": start.isoformat(), "ends_at": end.isoformat()}
-        item |= keys.booking_indexes(centre.id, start, reference)
-    return _New(reference, code, item)
+        fields |= {"starts_at": start.isoformat(), "ends_at": end.isoformat()}
+    return _New(reference, code, repo.booking_item(reference, fields, centre.id, start if end is not None else None))
 
 
 def _contact_expiry(end: datetime | None, waiting_for: date | None) -> int:
@@ -235,15 +230,8 @@ class _Creation:
             )
         items["booking"] = dynamo.put_new(new.item)
         if isinstance(self.request, WaitlistRequest):
-            items["line"] = dynamo.put_new(
-                {
-                    "PK": keys.centre(self.centre.id),
-                    "SK": new.item["line_sk"],
-                    "type": "WaitingLine",
-                    "booking_ref": new.reference,
-                    "expires_at": self.held_until + 2 * holds.DAY,
-                }
-            )
+            expires_at = self.held_until + 2 * holds.DAY
+            items["line"] = repo.join_line(self.centre.id, new.item["line_sk"], new.reference, expires_at)
         if self.phone or self.nickname:
             waiting_for = self.request.date if isinstance(self.request, WaitlistRequest) else None
             items["contact"] = repo.put_contact(
@@ -460,9 +448,9 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
         start, hhmm = _seat_of(item)
         items.append(repo.give_back_seat(item["centre_id"], start.date(), item["service_id"], hhmm))
     items += _release(item["reference"], now)
-    items.append(dynamo.delete_item(keys.booking(item["reference"]), keys.CONTACT))  # no need to call any more
+    items.append(repo.forget_contact(item["reference"]))  # no need to call any more
     if item["status"] == "waiting":
-        items.append(dynamo.delete_item(keys.centre(item["centre_id"]), item["line_sk"]))
+        items.append(repo.leave_line(item["centre_id"], item["line_sk"]))
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed:
@@ -609,7 +597,7 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
                     "#status = :waiting",
                     {":waiting": "waiting"},
                 ),
-                dynamo.delete_item(keys.centre(centre_id), waiting["SK"], "attribute_exists(PK)"),
+                repo.leave_line(centre_id, waiting["SK"], "attribute_exists(PK)"),
             ]
         )
     except dynamo.TransactionFailed:

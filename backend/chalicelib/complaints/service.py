@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
     RESTRICTED_CATEGORIES,
     ComplaintRequest,
@@ -64,11 +65,7 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
     receipt = new_receipt()
     lane = "restricted" if request.category in RESTRICTED_CATEGORIES else "general"
     acknowledge_by = (now + timedelta(days=settings.complaint_acknowledge_days)).date()
-    item = {
-        "PK": keys.complaint(complaint_id),
-        "SK": keys.CASE,
-        "type": "Complaint",
-        "id": complaint_id,
+    fields = {
         "category": request.category,
         "lane": lane,
         "country": request.country,
@@ -81,21 +78,18 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
         "centre_id": request.centre_id,
         "phone": phone,
         "status": "new",
-        "submitted_at": now.isoformat(),
         "acknowledge_by": acknowledge_by.isoformat(),
         "answer_by": (now + timedelta(days=settings.complaint_answer_days)).date().isoformat(),
         "priority": "high" if request.category in URGENT_CATEGORIES else "normal",
-        "GSI1PK": keys.queue(lane, request.centre_id),
-        "GSI1SK": keys.queue_position(now.isoformat(), complaint_id),
     }
-    items = _submission(item, complaint_id, receipt, proof_id, now)
+    items = _submission(fields, complaint_id, receipt, proof_id, now)
     # The source's allowance is counted with the complaint itself: both are written, or neither.
     count, window = ratelimit.count_item(SUBMISSION_SCOPE, source, settings.complaints_per_source, now.timestamp())
     items.append(count)
     try:
         db.transact(items)
     except db.TransactionFailed as failed:
-        if 0 not in failed.failed or not _exists(complaint_id):
+        if 0 not in failed.failed or not repo.case_exists(complaint_id):
             if 3 in failed.failed:
                 raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
             if len(items) - 1 in failed.failed:
@@ -109,40 +103,19 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
     return Submitted(receipt=format_receipt(receipt), submitted_at=now, acknowledge_by=acknowledge_by)
 
 
-def _exists(complaint_id: str) -> bool:
-    return db.get(keys.complaint(complaint_id), keys.CASE) is not None
-
-
 def _submission(
-    item: dict[str, Any], complaint_id: str, receipt: str, proof_id: str, now: datetime
+    fields: dict[str, Any], complaint_id: str, receipt: str, proof_id: str, now: datetime
 ) -> list[dict[str, Any]]:
     return [
-        db.put_new(item),
-        db.put_new(
-            {
-                "PK": keys.complaint(complaint_id),
-                "SK": keys.status_change(now),
-                "type": "StatusChange",
-                "status": "new",
-                "by": "complainant",
-            }
-        ),
-        db.put_new(
-            {
-                "PK": _receipt_pk(receipt),
-                "SK": keys.RECEIPT,
-                "type": "Receipt",
-                "complaint_id": complaint_id,
-                "last_activity": now.isoformat(),
-                "expires_at": _access_expiry(now),
-            }
-        ),
+        repo.new_case(complaint_id, now, fields),
+        repo.status_change(complaint_id, "new", "complainant", now),
+        repo.new_receipt(_receipt_hash(receipt), complaint_id, now, _access_expiry(now)),
         proof.used(proof_id, now.timestamp()),
         # Dashboards count complaints per lane, centre and month of submission, never by scanning:
         # the lanes in rows of their own, so that no general-lane figure ever includes a restricted case.
         db.add_counters(
-            *keys.complaint_counters(item["lane"], item["centre_id"], f"{now:%Y-%m}"),
-            {"received": 1, f"category_{item['category']}": 1, "status_new": 1},
+            *keys.complaint_counters(fields["lane"], fields["centre_id"], f"{now:%Y-%m}"),
+            {"received": 1, f"category_{fields['category']}": 1, "status_new": 1},
         ),
     ]
 
@@ -156,7 +129,7 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
     receipt = normalise_receipt(receipt_text)
     found = None
     if receipt is not None:
-        found = db.get(_receipt_pk(receipt), keys.RECEIPT)
+        found = repo.receipt(_receipt_hash(receipt))
         if found and int(found["expires_at"]) < now_utc().timestamp():
             found = None  # TTL deletes it within a day or two; access has already ended
     if found is None or receipt is None:
@@ -164,21 +137,14 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
     return found, receipt, attempt
 
 
-def _receipt_pk(receipt: str) -> str:
-    return keys.receipt(keyed_hash(RECEIPT_PURPOSE, receipt))
+def _receipt_hash(receipt: str) -> str:
+    """Receipts are stored only as this keyed hash."""
+    return keyed_hash(RECEIPT_PURPOSE, receipt)
 
 
 def _touch(receipt: str) -> dict[str, Any]:
     now = now_utc()
-    return {
-        "Update": {
-            "TableName": db.table(),
-            "Key": {"PK": {"S": _receipt_pk(receipt)}, "SK": {"S": keys.RECEIPT}},
-            "UpdateExpression": "SET last_activity = :now, expires_at = :expires",
-            "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": {":now": {"S": now.isoformat()}, ":expires": {"N": str(_access_expiry(now))}},
-        }
-    }
+    return repo.touch_receipt(_receipt_hash(receipt), now, _access_expiry(now))
 
 
 def view(receipt_text: str, source: Source) -> ComplaintView:
@@ -188,12 +154,7 @@ def view(receipt_text: str, source: Source) -> ComplaintView:
 
 
 def _read(complaint_id: str) -> ComplaintView:
-    # one partition: the complaint, its messages and its history
-    items = db.query_all(
-        ConsistentRead=True,
-        KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": keys.complaint(complaint_id)}},
-    )
+    items = repo.case_items(complaint_id)  # one partition: the complaint, its messages and its history
     meta = next(i for i in items if i["SK"] == keys.CASE)
     messages = [
         Message(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith(keys.MESSAGE)
@@ -213,16 +174,7 @@ def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:
     now = now_utc()
     db.transact(
         [
-            db.put_new(
-                {
-                    "PK": keys.complaint(found["complaint_id"]),
-                    "SK": keys.message(now, uuid.uuid4().hex[:6]),
-                    "type": "Message",
-                    "author": "complainant",
-                    "text": text,
-                    "at": now.isoformat(),
-                }
-            ),
+            repo.message(found["complaint_id"], "complainant", text, now),
             _touch(receipt),
             ratelimit.refund_item(attempt),
         ]
@@ -232,16 +184,7 @@ def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:
 
 def reply_item(complaint_id: str, text: str, at: datetime) -> dict[str, Any]:
     """A caseworker's reply, as a transaction item: the staff console writes it with its audit line."""
-    return db.put_new(
-        {
-            "PK": keys.complaint(complaint_id),
-            "SK": keys.message(at, uuid.uuid4().hex[:6]),
-            "type": "Message",
-            "author": "caseworker",
-            "text": text,
-            "at": at.isoformat(),
-        }
-    )
+    return repo.message(complaint_id, "caseworker", text, at)
 
 
 def add_reply(complaint_id: str, text: str) -> None:

@@ -7,7 +7,6 @@ someone else changed it meanwhile), its audit line and the dashboard counters it
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -253,14 +252,7 @@ def _guarded(
     meta: dict[str, Any], set_values: dict[str, Any], remove: tuple[str, ...] = (), expected: str | None = None
 ) -> dict[str, Any]:
     """The case's update, on condition that its status is still the one this decision was made on."""
-    return dynamo.update(
-        keys.complaint(meta["id"]),
-        keys.CASE,
-        set_values,
-        "#status = :seen",
-        {":seen": expected or meta["status"]},
-        remove,
-    )
+    return repo.case_update(meta["id"], set_values, expected or meta["status"], remove)
 
 
 def _commit(items: list[dict[str, Any]]) -> None:
@@ -273,15 +265,7 @@ def _commit(items: list[dict[str, Any]]) -> None:
 
 
 def _history(meta: dict[str, Any], status: str, by: str, at: datetime) -> dict[str, Any]:
-    return dynamo.put_new(
-        {
-            "PK": keys.complaint(meta["id"]),
-            "SK": keys.status_change(at),
-            "type": "StatusChange",
-            "status": status,
-            "by": by,
-        }
-    )
+    return repo.status_change(meta["id"], status, by, at)
 
 
 def _moves(meta: dict[str, Any], new_status: str, now: datetime) -> tuple[dict[str, Any], dict[str, int]]:
@@ -385,16 +369,7 @@ def reply(user: StaffUser, complaint_id: str, text: str) -> Case:
 def add_note(user: StaffUser, complaint_id: str, text: str) -> Case:
     meta, _ = _case(user, complaint_id)
     now = now_utc()
-    note = dynamo.put_new(
-        {
-            "PK": keys.complaint(complaint_id),
-            "SK": keys.note(now, uuid.uuid4().hex[:6]),
-            "type": "Note",
-            "author": user.name,
-            "text": text,
-            "at": now.isoformat(),
-        }
-    )
+    note = repo.note(complaint_id, user.name, text, now)
     _commit(
         [
             _guarded(meta, {"updated_at": now.isoformat()}),
@@ -419,20 +394,7 @@ def refer(user: StaffUser, complaint_id: str, referral: ReferralIn) -> Case:
     values |= {"referred_to": [*(meta.get("referred_to") or []), referral.centre_id], "updated_at": now.isoformat()}
     items = [
         _guarded(meta, values),
-        dynamo.put_new(
-            {
-                "PK": keys.complaint(complaint_id),
-                "SK": keys.referral(referral.centre_id),
-                "type": "Referral",
-                "complaint_id": complaint_id,
-                "centre_id": referral.centre_id,
-                "note": referral.note,
-                "at": now.isoformat(),
-                "by": user.name,
-                "GSI1PK": keys.queue(meta["lane"], referral.centre_id),
-                "GSI1SK": keys.queue_position(meta["submitted_at"], complaint_id),
-            }
-        ),
+        repo.referral(meta, referral.centre_id, referral.note, user.name, now),
         audit_trail.line(keys.case_audit(complaint_id), user.username, "refer", now, referral.centre_id),
     ]
     if meta["status"] != "referred":

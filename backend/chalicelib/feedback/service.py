@@ -6,7 +6,6 @@ concurrent ones cannot overrun it."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
+from chalicelib.feedback import repository as repo
 from chalicelib.feedback.models import NeedFeedback, PageFeedback, Received, ServiceFeedback
 
 
@@ -24,23 +24,16 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _item(kind: str, now: datetime, fields: dict[str, Any]) -> dict[str, Any]:
-    return dynamo.put_new(
-        {
-            "PK": keys.feedback(kind, f"{now:%Y-%m}"),
-            "SK": keys.feedback_line(now, uuid.uuid4().hex[:8]),
-            "type": "Feedback",
-            "kind": kind,
-            **fields,
-        }
-    )
+def written_needs(month: str) -> list[dict[str, Any]]:
+    """The needs people wrote in a month, as stored (for the dashboard, which decides what to show)."""
+    return repo.needs_of(month)
 
 
 def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: str, source: Source) -> Received:
     now = now_utc()
     if isinstance(feedback, PageFeedback):
         items = [
-            _item(
+            repo.answer(
                 "page",
                 now,
                 {
@@ -67,7 +60,7 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
     try:
         dynamo.transact(named)
     except dynamo.TransactionFailed as failed:
-        if "item0" in failed.names and _exists(items[0]):
+        if "item0" in failed.names and repo.stored(items[0]):
             # Our item is there (its key is random): a retry of a transaction that went through after
             # its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
             return Received(kind=feedback.kind, received_at=now.isoformat())
@@ -82,11 +75,6 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
             ) from None
         raise
     return Received(kind=feedback.kind, received_at=now.isoformat())
-
-
-def _exists(put: dict[str, Any]) -> bool:
-    item = put["Put"]["Item"]
-    return dynamo.get(item["PK"]["S"], item["SK"]["S"]) is not None
 
 
 def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, Any]]:
@@ -106,7 +94,7 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
     if feedback.helped_decide is not None:
         counters |= {"decision_answered": 1, "helped_decide": int(feedback.helped_decide)}
     return [
-        _item(
+        repo.answer(
             "service",
             now,
             {
@@ -119,7 +107,7 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
                 "comment": feedback.comment,
             },
         ),
-        dynamo.put_new({"PK": keys.feedback_given(reference), "SK": keys.FEEDBACK_GIVEN, "type": "FeedbackGiven"}),
+        repo.given_once(reference),
         dynamo.add_counters(
             keys.centre_counters(booking["centre_id"]), keys.service_month(month, booking["service_id"]), counters
         ),
@@ -131,7 +119,7 @@ def _need_items(feedback: NeedFeedback, now: datetime) -> list[dict[str, Any]]:
         raise BadRequest(f"centre_id: no centre has the id '{feedback.centre_id}'.", field="centre_id")
     base = keys.need_topic(f"{now:%Y-%m}", feedback.topic)
     items = [
-        _item(
+        repo.answer(
             "need",
             now,
             {

@@ -27,10 +27,12 @@ from typing import Any, get_args
 from chalicelib.auth.users import MANAGEMENT, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.complaints.models import RESTRICTED_CATEGORIES, Category, Outcome
-from chalicelib.core import dynamo, keys
+from chalicelib.core import keys
 from chalicelib.core.enums import AgeBand, Gender
 from chalicelib.core.errors import BadRequest, Forbidden
+from chalicelib.feedback import service as feedback
 from chalicelib.feedback.models import Topic
+from chalicelib.impact import repository as repo
 from chalicelib.impact.disclosure import Cell, Hierarchy, Protected, Table, calendar_year, protect
 from chalicelib.impact.models import (
     CategoryCount,
@@ -113,15 +115,6 @@ def _scope(user: StaffUser, query: DashboardQuery) -> tuple[Scope, Period]:
     return Scope(lane, year, value, calendar_year(year), tuple(leaves), query.centre or ALL), period
 
 
-def _rows(pk: str, year: int) -> list[dict[str, Any]]:
-    """A year of one partition's monthly counter rows."""
-    first, last = keys.year_rows(year)
-    return dynamo.query_all(
-        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=dynamo.encode_values({":pk": pk, ":a": first, ":b": last}),
-    )
-
-
 def _count(value: Any) -> int:
     return max(int(value or 0), 0)
 
@@ -181,7 +174,7 @@ def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for leaf in leaves:
         pk, _ = keys.complaint_counters(scope.lane, None if leaf == NO_CENTRE else leaf, "")
-        for row in _rows(pk, scope.year):
+        for row in repo.counter_rows(pk, scope.year):
             month = keys.counter_month(row["SK"])
             if time.is_leaf(month):
                 rows[(leaf, month)] = row
@@ -243,7 +236,7 @@ def _centre_figures(scope: Scope) -> tuple[list[Served], NoShow, Ratings]:
     centres, time = scope.centres(), scope.time
     totals: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for centre in scope.leaves:
-        for row in _rows(keys.centre_counters(centre), scope.year):
+        for row in repo.counter_rows(keys.centre_counters(centre), scope.year):
             total = keys.service_row(row["SK"])  # the rows by gender and age band are not shown
             if total is not None and time.is_leaf(total[0]):
                 for name in (
@@ -328,7 +321,7 @@ def _share(table: Protected, part: Cell, rest: Cell) -> float | None:
 def _guides(scope: Scope) -> list[GuideFigure]:
     """Each guide's answers in each language: a table of its own, as no figure adds guides up."""
     atoms: dict[tuple[str, str], dict[Cell, int]] = defaultdict(lambda: defaultdict(int))
-    for row in _rows(keys.GUIDE_COUNTERS, scope.year):
+    for row in repo.counter_rows(keys.GUIDE_COUNTERS, scope.year):
         month, language, page = keys.guide_row(row["SK"])
         if scope.time.is_leaf(month):
             atoms[(page, language)][(month, "yes")] += _count(row.get("helpful_yes"))
@@ -350,7 +343,7 @@ def _needs(scope: Scope, query: DashboardQuery) -> tuple[list[NeedFigure], list[
     ages = Hierarchy.flat(ALL, (*get_args(AgeBand), UNRECORDED))
     topics = Hierarchy.flat(ALL, get_args(Topic))
     rows: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-    for row in _rows(keys.NEED_COUNTERS, scope.year):
+    for row in repo.counter_rows(keys.NEED_COUNTERS, scope.year):
         month, topic, labels = keys.need_row(row["SK"])
         if scope.time.is_leaf(month) and topics.is_leaf(topic):
             rows[(month, topic)][(labels.get("GENDER", ALL), labels.get("AGE", ALL))] += _count(row.get("count"))
@@ -393,10 +386,7 @@ def _needs_text(scope: Scope, table: Protected) -> list[NeedText]:
     for month in reversed(scope.months):
         if len(texts) >= NEEDS_TEXT_LIMIT:
             break
-        found = dynamo.query_all(
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues=dynamo.encode_values({":pk": keys.feedback("need", month)}),
-        )
+        found = feedback.written_needs(month)
         texts += sorted(
             (
                 NeedText(topic=item["topic"], text=item["text"], language=item["language"], month=month)
