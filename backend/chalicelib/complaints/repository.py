@@ -121,30 +121,17 @@ def status_change(complaint_id: str, status: str, by: str, at: datetime) -> dict
 
 def message(complaint_id: str, author: str, text: str, at: datetime) -> dict[str, Any]:
     """A message the complainant reads with the receipt: theirs, or a caseworker's reply."""
-    return dynamo.put_new(
-        {
-            "PK": keys.complaint(complaint_id),
-            "SK": keys.message(at, uuid.uuid4().hex[:6]),
-            "type": "Message",
-            "author": author,
-            "text": text,
-            "at": at.isoformat(),
-        }
-    )
+    return _written(complaint_id, keys.message(at, uuid.uuid4().hex[:6]), "Message", author, text, at)
 
 
 def note(complaint_id: str, author: str, text: str, at: datetime) -> dict[str, Any]:
     """An internal note: filed apart from the messages, never shown to the complainant."""
-    return dynamo.put_new(
-        {
-            "PK": keys.complaint(complaint_id),
-            "SK": keys.note(at, uuid.uuid4().hex[:6]),
-            "type": "Note",
-            "author": author,
-            "text": text,
-            "at": at.isoformat(),
-        }
-    )
+    return _written(complaint_id, keys.note(at, uuid.uuid4().hex[:6]), "Note", author, text, at)
+
+
+def _written(complaint_id: str, sk: str, kind: str, author: str, text: str, at: datetime) -> dict[str, Any]:
+    item = {"PK": keys.complaint(complaint_id), "SK": sk, "type": kind, "author": author, "text": text}
+    return dynamo.put_new(item | {"at": at.isoformat()})
 
 
 def referral(meta: dict[str, Any], centre_id: str, note: str, by: str, at: datetime) -> dict[str, Any]:
