@@ -10,7 +10,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.bookings import service as bookings
-from chalicelib.core import keys, proof
+from chalicelib.core import keys
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.feedback import service as feedback_service
 from tests.unit.conftest import TABLE, body, with_proof
@@ -18,18 +18,8 @@ from tests.unit.conftest import TABLE, body, with_proof
 JSON = {"Content-Type": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def easy_proof(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROOF_DIFFICULTY", "6")
-
-
 def send(api: Client, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
-    challenge = body(api.http.get("/api/challenge"))["challenge"]
-    return api.http.post(
-        "/api/feedback",
-        body=json.dumps(payload),
-        headers={**JSON, "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}", **(headers or {})},
-    )
+    return api.http.post("/api/feedback", body=json.dumps(payload), headers=with_proof(api, headers))
 
 
 def counter(pk: str, sk: str) -> dict[str, int]:

@@ -50,7 +50,7 @@ class SeatLimit(TooManyRequests):
 class Place:
     """A place to take: where it goes, and the transaction items that take it under the cap."""
 
-    holds_pk: str
+    places_held: str  # the partition key of the places-held item it goes into
     place: str
     items: dict[str, dict[str, Any]]
 
@@ -106,17 +106,17 @@ def take(source: Source, centre: Centre, until: int, now: datetime, consistent: 
     return Place(pks[today], place, items)
 
 
-def release(pointer: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+def release(pointer: repo.PlacePointer, now: datetime) -> list[dict[str, Any]]:
     """The transaction items that give a booking's place back and forget where it was held."""
     return [
-        repo.release_place(pointer["holds_pk"], pointer["place"], _items_expire(int(now.timestamp()))),
-        dynamo.delete_item(pointer["PK"], keys.PLACE_POINTER),
+        repo.release_place(pointer.places_held, pointer.place, _items_expire(int(now.timestamp()))),
+        dynamo.delete_item(keys.booking(pointer.reference), keys.PLACE_POINTER),
     ]
 
 
-def move(pointer: dict[str, Any], reference: str, until: int, now: datetime) -> list[dict[str, Any]]:
+def move(pointer: repo.PlacePointer, until: int, now: datetime) -> list[dict[str, Any]]:
     """The transaction items that keep a moved booking's place, held until its new time ends."""
     return [
-        repo.move_place(pointer["holds_pk"], pointer["place"], until, _items_expire(int(now.timestamp()))),
-        repo.move_hold(reference, until),
+        repo.move_place(pointer.places_held, pointer.place, until, _items_expire(int(now.timestamp()))),
+        repo.move_place_pointer(pointer.reference, until),
     ]

@@ -347,38 +347,59 @@ def move_place(pk: str, place: str, until: int, expires_at: int) -> dict[str, An
     }
 
 
-def put_hold(
-    reference: str, holds: str, place: str, until: int, phone_hash: str | None, phone_token: int | None
-) -> dict[str, Any]:
-    """Where a booking's place (and its phone token) are held: all that releasing them needs, and
-    the only link between the booking and its source. It expires when the place does."""
+@dataclass(frozen=True)
+class PlacePointer:
+    """Where a booking's place under its source's cap (and its phone token) are held: all that
+    releasing them needs, and the only link between the booking and its source."""
+
+    reference: str
+    places_held: str  # the partition key of the places-held item holding the place
+    place: str
+    phone_hash: str | None
+    phone_token: int | None
+    held_until: int
+
+
+def put_place_pointer(pointer: PlacePointer) -> dict[str, Any]:
+    """A transaction item storing the pointer; it expires when the place does."""
     return {
         "Put": {
             "TableName": table(),
             "Item": encode_item(
                 {
-                    "PK": keys.booking(reference),
+                    "PK": keys.booking(pointer.reference),
                     "SK": keys.PLACE_POINTER,
                     "type": "BookingHold",
-                    "holds_pk": holds,
-                    "place": place,
-                    "phone_hash": phone_hash,
-                    "phone_token": phone_token,
-                    "held_until": until,
-                    "expires_at": until,
+                    "holds_pk": pointer.places_held,
+                    "place": pointer.place,
+                    "phone_hash": pointer.phone_hash,
+                    "phone_token": pointer.phone_token,
+                    "held_until": pointer.held_until,
+                    "expires_at": pointer.held_until,
                 }
             ),
         }
     }
 
 
-def get_hold(reference: str, now: int) -> dict[str, Any] | None:
-    """The booking's hold pointer, unless its time has passed (TTL deletes it within a day or two)."""
+def place_pointer(reference: str, now: int) -> PlacePointer | None:
+    """The booking's place pointer, unless its time has passed (TTL deletes it within a day or two,
+    and both place and token were free again from that time)."""
     item = get(keys.booking(reference), keys.PLACE_POINTER)
-    return item if item is not None and int(item["held_until"]) > now else None
+    if item is None or int(item["held_until"]) <= now:
+        return None
+    token = item.get("phone_token")
+    return PlacePointer(
+        reference=reference,
+        places_held=str(item["holds_pk"]),
+        place=str(item["place"]),
+        phone_hash=item.get("phone_hash"),
+        phone_token=int(token) if token else None,
+        held_until=int(item["held_until"]),
+    )
 
 
-def move_hold(reference: str, until: int) -> dict[str, Any]:
+def move_place_pointer(reference: str, until: int) -> dict[str, Any]:
     return update(
         keys.booking(reference), keys.PLACE_POINTER, {"held_until": until, "expires_at": until}, "attribute_exists(#PK)"
     )

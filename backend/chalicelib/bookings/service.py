@@ -244,7 +244,9 @@ class _Creation:
             )
         items["proof"] = proof.used(self.proof_id, self.now.timestamp())
         items |= place.items
-        items["pointer"] = repo.put_hold(new.reference, place.holds_pk, place.place, self.held_until, phone_hash, token)
+        items["pointer"] = repo.put_place_pointer(
+            repo.PlacePointer(new.reference, place.places_held, place.place, phone_hash, token, self.held_until)
+        )
         return items
 
     def new(self) -> _New:
@@ -464,12 +466,12 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
 def _release(reference: str, now: datetime) -> list[dict[str, Any]]:
     """The place under the source's cap and the phone token a booking holds, given back; nothing
     once its time has passed (both were released by then)."""
-    pointer = repo.get_hold(reference, int(now.timestamp()))
+    pointer = repo.place_pointer(reference, int(now.timestamp()))
     if pointer is None:
         return []
     items = holds.release(pointer, now)
-    if pointer.get("phone_token"):
-        items.append(repo.release_phone_token(pointer["phone_hash"], int(pointer["phone_token"]), reference))
+    if pointer.phone_hash and pointer.phone_token:
+        items.append(repo.release_phone_token(pointer.phone_hash, pointer.phone_token, reference))
     return items
 
 
@@ -512,13 +514,11 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
     ]
     # The booking keeps its place under its source's cap and its phone token, until its new end.
     until = int(new_end.timestamp())
-    pointer = repo.get_hold(item["reference"], int(now.timestamp()))
+    pointer = repo.place_pointer(item["reference"], int(now.timestamp()))
     if pointer is not None:
-        items += holds.move(pointer, item["reference"], until, now)
-        if pointer.get("phone_token"):
-            items.append(
-                repo.move_phone_token(pointer["phone_hash"], int(pointer["phone_token"]), item["reference"], until)
-            )
+        items += holds.move(pointer, until, now)
+        if pointer.phone_hash and pointer.phone_token:
+            items.append(repo.move_phone_token(pointer.phone_hash, pointer.phone_token, item["reference"], until))
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed as failed:
