@@ -97,7 +97,7 @@ lint: $(VENV)/.installed
 	$(PY) -m devstack.requirements --check
 
 # mypy strict on every Python folder (site/hooks joins once its own change passes).
-MYPY_PATHS := backend/app.py backend/chalicelib devstack tests
+MYPY_PATHS := backend/app.py backend/chalicelib devstack infra tests
 typecheck: $(VENV)/.installed
 	$(PY) -m mypy --config-file pyproject.toml $(MYPY_PATHS)
 
