@@ -93,10 +93,13 @@ run: check-host $(VENV)/.installed node_modules/.installed site
 lint: $(VENV)/.installed
 	$(PY) -m ruff check backend devstack infra site/hooks tests
 	$(PY) -m ruff format --check backend devstack infra site/hooks tests
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m devstack.requirements --check
 
+# mypy strict on every Python folder (site/hooks joins once its own change passes).
+MYPY_PATHS := backend/app.py backend/chalicelib devstack infra tests
 typecheck: $(VENV)/.installed
-	cd backend && ../$(PY) -m mypy --config-file ../pyproject.toml app.py chalicelib
+	$(PY) -m mypy --config-file pyproject.toml $(MYPY_PATHS)
 
 unit: content
 	$(PY) -m pytest tests/unit -q

@@ -137,9 +137,17 @@ def page_problems(page: Path, hotlines: list[Hotline]) -> list[str]:
         for number in hotline.numbers:
             by_dial.setdefault(number.dial, []).append(hotline)
             show_of[number.dial] = number.show
-    shown_numbers = {n.show for h in hotlines for n in h.numbers}
     body = _body(page)
     name = _rel(page)
+    dialled, problems = _dialled(body, name, by_dial, show_of)
+    problems += _prose_problems(body, name, {n.show for h in hotlines for n in h.numbers})
+    return problems + _unsourced(page, body, name, dialled, by_dial, show_of)
+
+
+def _dialled(
+    body: str, name: str, by_dial: dict[str, list[Hotline]], show_of: dict[str, str]
+) -> tuple[set[str], list[str]]:
+    """The register's numbers the page's tel: links dial, and what is wrong with its other links."""
     problems: list[str] = []
     dialled: set[str] = set()
     for text, target in _links(body):
@@ -152,7 +160,12 @@ def page_problems(page: Path, hotlines: list[Hotline]) -> list[str]:
             problems.append(f"{name}: [{text}](tel:{dial}) shows another number than it dials: write [{show_of[dial]}]")
         else:
             dialled.add(dial)
-    # Every other number on the page: link targets (URLs) are not read, link texts are.
+    return dialled, problems
+
+
+def _prose_problems(body: str, name: str, shown_numbers: set[str]) -> list[str]:
+    """Every other number on the page: link targets (URLs) are not read, link texts are."""
+    problems: list[str] = []
     prose = LINK.sub(lambda m: "" if m.group(2).startswith("tel:") else m.group(1), body)
     for found in NUMBER.findall(prose):
         candidate = found.strip()
@@ -169,12 +182,19 @@ def page_problems(page: Path, hotlines: list[Hotline]) -> list[str]:
                 f"{name}: {candidate} is not in {_rel(REGISTER)} (write phone numbers in ASCII digits, "
                 "and only numbers the register holds with their source)"
             )
-    # Each number dialled here is sourced here, or in a country page's #hotlines section linked from here.
+    return problems
+
+
+def _unsourced(
+    page: Path, body: str, name: str, dialled: set[str], by_dial: dict[str, list[Hotline]], show_of: dict[str, str]
+) -> list[str]:
+    """Each number dialled here is sourced here, or in a country page's #hotlines section linked from here."""
     reachable = {target for _, target in _links(body)}
     for _, target in _links(body):
         linked = _resolve(page, target)
         if linked is not None and linked.exists():
             reachable |= {t for _, t in _links(_body(linked))}
+    problems = []
     for dial in sorted(dialled):
         sources = {str(s.url) for h in by_dial[dial] for s in h.sources}
         if not sources & {_normal(t) for t in reachable}:

@@ -9,10 +9,12 @@ import shutil
 import sys
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import get_args
 
 import pytest
 import yaml
 
+from chalicelib.core import enums
 from chalicelib.core.i18n import SITE_LANGUAGES
 from chalicelib.feedback import models
 from tests.conftest import ROOT, load_hook
@@ -107,15 +109,15 @@ def test_the_service_and_needs_forms_exist_in_every_language(site: Path, lang: s
 
 def test_the_forms_offer_exactly_the_values_the_api_accepts(site: Path) -> None:
     feedback = load_hook("feedback")
-    assert models.Topic.__args__ == feedback.TOPICS
-    assert models.AgeBand.__args__ == feedback.AGE_BANDS
-    assert models.Gender.__args__ == (*feedback.GENDERS, "prefer_not_to_say")
+    assert get_args(models.Topic) == feedback.TOPICS
+    assert get_args(enums.AgeBand) == feedback.AGE_BANDS
+    assert get_args(enums.Gender) == (*feedback.GENDERS, "prefer_not_to_say")
     need = (site / "fr" / "feedback" / "need.md").read_text(encoding="utf-8")
     assert re.findall(r'<option value="(\w+)">', need.split('id="nf-topic"')[1].split("</select>")[0]) == list(
-        models.Topic.__args__
+        get_args(models.Topic)
     )
-    assert re.findall(r'name="age_band" value="(\w*)"', need) == [*models.AgeBand.__args__, ""]
-    assert re.findall(r'name="gender" value="(\w*)"', need) == list(models.Gender.__args__)
+    assert re.findall(r'name="age_band" value="(\w*)"', need) == [*get_args(enums.AgeBand), ""]
+    assert re.findall(r'name="gender" value="(\w*)"', need) == list(get_args(enums.Gender))
     service = (site / "fr" / "feedback" / "service.md").read_text(encoding="utf-8")
     assert re.findall(r'name="rating" value="(\d)"', service) == ["1", "2", "3", "4", "5"]
     # every error is shown next to a field the API names

@@ -18,7 +18,8 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def _meta(path: Path) -> dict[str, object]:
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+    meta: dict[str, object] = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+    return meta
 
 
 def _by_stage() -> dict[str, list[str]]:

@@ -22,11 +22,13 @@ LINK = re.compile(r"\]\(([^)]+)\)")
 def front_matter(path: Path) -> dict[str, object]:
     text = path.read_text(encoding="utf-8")
     assert text.startswith("---"), f"{path}: no front matter"
-    return yaml.safe_load(text.split("---", 2)[1])
+    matter: dict[str, object] = yaml.safe_load(text.split("---", 2)[1])
+    return matter
 
 
 def ui(lang: str) -> dict[str, str]:
-    return yaml.safe_load((UI / f"{lang}.yaml").read_text(encoding="utf-8"))
+    strings: dict[str, str] = yaml.safe_load((UI / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return strings
 
 
 def test_there_are_at_least_fifteen_guides_in_english() -> None:
