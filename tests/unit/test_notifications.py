@@ -249,6 +249,12 @@ def test_an_unknown_language_gets_english_and_a_regional_one_its_language(notifi
     assert notifications.compose("reminder", "fr-CA", values).text.startswith("Rappel : ")
 
 
+def test_a_decomposed_accent_does_not_turn_the_sms_into_ucs2(notifications: Notifications) -> None:
+    # A name typed on a keyboard that sends "e" + U+0301 is composed first: é is in the GSM alphabet
+    message = notifications.compose("reminder", "fr", _values("reminder", "fr", centre="Centre de Douchanbe\u0301"))
+    assert message.encoding == "gsm7" and "Douchanbé" in message.text
+
+
 def test_a_value_is_filled_in_once(notifications: Notifications) -> None:
     message = notifications.compose("confirmed", "en", _values("confirmed", centre="Centre {time} [x]"))
     assert "Centre {time} [x]" in message.text

@@ -218,7 +218,8 @@ def _keep(template: str, parts: int) -> tuple[str, tuple[str, ...]]:
 
 def _message(template: str, values: Mapping[str, str], *, short_centre: bool, parts: int) -> Message:
     kept, left_out = _keep(template, parts)
-    text = gsm_friendly(_fill(kept, values))
+    # NFC: a name typed as e + combining accent is one GSM character, not two UCS-2 units
+    text = gsm_friendly(unicodedata.normalize("NFC", _fill(kept, values)))
     enc, count = segments(text)
     return Message(text, enc, count, short_centre, left_out)
 
