@@ -42,6 +42,7 @@ content: $(VENV)/.installed
 	$(PY) -m devstack.content
 	$(PY) -m devstack.cldr
 	$(PY) -m devstack.open_data
+	$(PY) -m devstack.notifications
 
 # Recruiters' lists (README, "Recruiters' lists"). With FILE: load a regulator's CSV for COUNTRY into
 # content/recruiters.yaml (SOURCE names the publication, PUBLISHED its date); nothing changes unless

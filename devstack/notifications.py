@@ -13,12 +13,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from devstack import BACKEND, CONTENT
-from devstack.content import ContentError, _read_yaml, _rel
-
-sys.path.insert(0, str(BACKEND))
 from chalicelib.core.i18n import SITE_LANGUAGES
 from chalicelib.notifications.templates import TEMPLATES_PATH, LanguageTexts, Notifications
+from devstack import CONTENT
+from devstack.content import ContentError, _read_yaml, _rel
 
 
 def load_notifications(content_dir: Path = CONTENT) -> Notifications:

@@ -92,16 +92,24 @@ def value_sets(kind: Kind, lang: str, catalogue: Catalogue) -> Iterator[dict[str
     """Every combination of worst-case values for one kind of SMS in one language."""
     wanted = VALUES[kind]
     if "centre" not in wanted:
-        yield {name: value for name, value in {"code": VERIFICATION_CODE, "minutes": MINUTES,
-                                               "domain": DOMAIN}.items() if name in wanted}
+        yield {
+            name: value
+            for name, value in {"code": VERIFICATION_CODE, "minutes": MINUTES, "domain": DOMAIN}.items()
+            if name in wanted
+        }
         return
     links = {"manage_link": manage_link(SITE, lang), "book_link": book_link(SITE, lang)}
     for centre in catalogue.centres:
         for when in times(lang):
             for until in hours(lang) if "until" in wanted else [""]:
-                values = {"centre": centre.name.get(lang, centre.name["en"]),
-                          "city": centre.city.get(lang, centre.city["en"]),
-                          "time": when, "until": until, "reference": reference(), **links}
+                values = {
+                    "centre": centre.name.get(lang, centre.name["en"]),
+                    "city": centre.city.get(lang, centre.city["en"]),
+                    "time": when,
+                    "until": until,
+                    "reference": reference(),
+                    **links,
+                }
                 yield {name: value for name, value in values.items() if name in wanted}
 
 
@@ -139,8 +147,10 @@ def main() -> int:
         for kind in VALUES:
             message = worst_message(notifications, catalogue, kind, lang).message
             centre = "short" if message.short_centre else ("full" if "centre" in VALUES[kind] else "-")
-            print(f"{lang:4} {kind:9} {message.encoding:8} {length(message.text):6} {message.segments:8} "
-                  f"{centre:6} {', '.join(message.left_out) or '-'}")
+            print(
+                f"{lang:4} {kind:9} {message.encoding:8} {length(message.text):6} {message.segments:8} "
+                f"{centre:6} {', '.join(message.left_out) or '-'}"
+            )
     return 0
 
 

@@ -76,9 +76,15 @@ def _spaces(text: str) -> str:
 
 
 def _sample(lang: str, **overrides: str) -> dict[str, str]:
-    values = {"centre": "Migrant Information Centre Dushanbe", "city": "Dushanbe", "time": "Sat, Jan 10, 10:30 AM",
-              "until": "9:30 AM", "reference": "ABCD-EFGH", "manage_link": manage_link(SITE, lang),
-              "book_link": book_link(SITE, lang)}
+    values = {
+        "centre": "Migrant Information Centre Dushanbe",
+        "city": "Dushanbe",
+        "time": "Sat, Jan 10, 10:30 AM",
+        "until": "9:30 AM",
+        "reference": "ABCD-EFGH",
+        "manage_link": manage_link(SITE, lang),
+        "book_link": book_link(SITE, lang),
+    }
     return {**values, **overrides}
 
 
@@ -88,6 +94,7 @@ def _values(kind: str, lang: str = "en", **overrides: str) -> dict[str, str]:
 
 
 # ---- the files ---------------------------------------------------------------------------------
+
 
 def test_there_is_one_file_per_site_language() -> None:
     assert sorted(p.stem for p in FOLDER.glob("*.yaml")) == sorted(SITE_LANGUAGES)
@@ -100,7 +107,9 @@ def test_every_language_has_every_message_with_the_same_placeholders(notificatio
         for kind in KINDS:
             text = getattr(messages, kind)
             assert set(placeholders(text)) == PLACEHOLDERS[kind] == set(placeholders(getattr(english, kind))), (
-                lang, kind)
+                lang,
+                kind,
+            )
             # The same number of times too: the verification code is written twice, for people and for WebOTP
             assert sorted(placeholders(text)) == sorted(placeholders(getattr(english, kind))), (lang, kind)
             for part in optional_parts(text):
@@ -145,9 +154,11 @@ def test_a_missing_value_is_named(notifications: Notifications) -> None:
 
 # ---- the budget: two segments with the longest values -------------------------------------------
 
+
 @pytest.mark.parametrize("lang", SITE_LANGUAGES)
 def test_every_sms_stays_within_two_segments_with_the_longest_values(
-        lang: str, notifications: Notifications, catalogue: Catalogue) -> None:
+    lang: str, notifications: Notifications, catalogue: Catalogue
+) -> None:
     for kind in KINDS:
         worst = worst_message(notifications, catalogue, kind, lang)
         message, values = worst.message, worst.values
@@ -178,8 +189,10 @@ def test_a_message_that_fits_is_sent_whole_with_the_full_centre_name(notificatio
     message = notifications.compose("confirmed", "en", _values("confirmed"))
     assert message.encoding == "gsm7" and message.segments == 1
     assert not message.short_centre and message.left_out == ()
-    assert message.text == ("Booked: Migrant Information Centre Dushanbe, Sat, Jan 10, 10:30 AM. Ref. ABCD-EFGH\n"
-                            "https://passerelle-centres.example.org/b/\nReply STOP: no more SMS")
+    assert message.text == (
+        "Booked: Migrant Information Centre Dushanbe, Sat, Jan 10, 10:30 AM. Ref. ABCD-EFGH\n"
+        "https://passerelle-centres.example.org/b/\nReply STOP: no more SMS"
+    )
 
 
 def test_space_runs_out_step_by_step(notifications: Notifications) -> None:
@@ -210,8 +223,12 @@ def test_values_longer_than_any_worst_case_still_give_an_sms(notifications: Noti
 def test_words_of_latin_script_languages_stay_in_the_gsm_alphabet(notifications: Notifications) -> None:
     for lang in GSM_LANGUAGES:
         texts = notifications.languages[lang]
-        words = [texts.centre_short, texts.stop.two_way, texts.stop.one_way,
-                 *(getattr(texts.messages, kind) for kind in KINDS)]
+        words = [
+            texts.centre_short,
+            texts.stop.two_way,
+            texts.stop.one_way,
+            *(getattr(texts.messages, kind) for kind in KINDS),
+        ]
         for text in words:
             bare = re.sub(r"\{[a-z_]+\}|[\[\]]", "", text)
             assert is_gsm(bare), (lang, [ch for ch in bare if not is_gsm(ch)])
@@ -287,28 +304,38 @@ def test_gsm_friendly_is_applied_to_the_whole_sms(notifications: Notifications) 
 
 # ---- mistakes are build errors -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"messages.offered": "{centre} {time} {manage_link} {reference} {stop}"},
-     "fr.yaml: messages.offered: Value error, missing placeholder(s) {until}"),
-    ({"messages.confirmed": "{centre} {time} {reference} {manage_link} {stop} {manage_code}"},
-     "unknown placeholder(s) {manage_code}"),
-    ({"messages.reminder": "{centre} {time} {reference} {manage_link} {stop} {"}, "a brace"),
-    ({"messages.reminder": "{centre} [{time}] {reference} {manage_link} {stop}"}, "{time} may not go"),
-    ({"messages.reminder": "{centre} {time} [{reference} {manage_link} {stop}"}, "square bracket"),
-    ({"messages.reminder": "{centre} {time}\t{reference} {manage_link} {stop}"}, "U+0009"),
-    ({"stop.two_way": "Répondez ARRÊT"}, "stop.two_way: Value error, must tell people to reply STOP"),
-    ({"messages.stopped": "Vous ne recevrez plus de SMS."}, "reply START"),
-    ({"messages.verify": None}, "messages.verify: Field required"),
-    ({"centre_short": "centre"}, "centre_short: Value error, missing placeholder(s) {city}"),
-    ({"welcome": "Bonjour"}, "welcome: Extra inputs are not permitted"),
-])
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"messages.offered": "{centre} {time} {manage_link} {reference} {stop}"},
+            "fr.yaml: messages.offered: Value error, missing placeholder(s) {until}",
+        ),
+        (
+            {"messages.confirmed": "{centre} {time} {reference} {manage_link} {stop} {manage_code}"},
+            "unknown placeholder(s) {manage_code}",
+        ),
+        ({"messages.reminder": "{centre} {time} {reference} {manage_link} {stop} {"}, "a brace"),
+        ({"messages.reminder": "{centre} [{time}] {reference} {manage_link} {stop}"}, "{time} may not go"),
+        ({"messages.reminder": "{centre} {time} [{reference} {manage_link} {stop}"}, "square bracket"),
+        ({"messages.reminder": "{centre} {time}\t{reference} {manage_link} {stop}"}, "U+0009"),
+        ({"stop.two_way": "Répondez ARRÊT"}, "stop.two_way: Value error, must tell people to reply STOP"),
+        ({"messages.stopped": "Vous ne recevrez plus de SMS."}, "reply START"),
+        ({"messages.verify": None}, "messages.verify: Field required"),
+        ({"centre_short": "centre"}, "centre_short: Value error, missing placeholder(s) {city}"),
+        ({"welcome": "Bonjour"}, "welcome: Extra inputs are not permitted"),
+    ],
+)
 def test_a_mistake_names_the_file_the_field_and_the_problem(
-        folder_copy: Path, change: dict[str, object], expected: str) -> None:
+    folder_copy: Path, change: dict[str, object], expected: str
+) -> None:
     _edit(folder_copy, "fr", change)
     with pytest.raises(ContentError) as excinfo:
         load_notifications(folder_copy)
-    assert any(expected in problem and "fr.yaml" in problem for problem in excinfo.value.problems), \
+    assert any(expected in problem and "fr.yaml" in problem for problem in excinfo.value.problems), (
         excinfo.value.problems
+    )
 
 
 def test_a_missing_or_stray_language_file_is_named(folder_copy: Path) -> None:
@@ -322,7 +349,8 @@ def test_a_missing_or_stray_language_file_is_named(folder_copy: Path) -> None:
 
 
 def test_the_compiled_texts_are_what_render_reads(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notifications: Notifications) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notifications: Notifications
+) -> None:
     target = tmp_path / "notifications.json"
     compiled = compile_notifications(target=target)
     assert compiled == notifications == Notifications.model_validate_json(target.read_bytes())

@@ -8,17 +8,20 @@ import pytest
 from chalicelib.notifications.sms import GSM_BASIC, GSM_EXTENSION, gsm_friendly, is_gsm, length, parts, segments
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("", ("gsm7", 0)),
-    ("a" * 160, ("gsm7", 1)),
-    ("a" * 161, ("gsm7", 2)),
-    ("a" * 306, ("gsm7", 2)),
-    ("a" * 307, ("gsm7", 3)),
-    ("ж" * 70, ("ucs2", 1)),
-    ("ж" * 71, ("ucs2", 2)),
-    ("ж" * 134, ("ucs2", 2)),
-    ("ж" * 135, ("ucs2", 3)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ("gsm7", 0)),
+        ("a" * 160, ("gsm7", 1)),
+        ("a" * 161, ("gsm7", 2)),
+        ("a" * 306, ("gsm7", 2)),
+        ("a" * 307, ("gsm7", 3)),
+        ("ж" * 70, ("ucs2", 1)),
+        ("ж" * 71, ("ucs2", 2)),
+        ("ж" * 134, ("ucs2", 2)),
+        ("ж" * 135, ("ucs2", 3)),
+    ],
+)
 def test_single_and_concatenated_limits(text: str, expected: tuple[str, int]) -> None:
     assert segments(text) == expected
 
@@ -43,16 +46,43 @@ def test_a_part_never_ends_between_an_escape_and_its_character() -> None:
     assert "".join(cut) == text
 
 
-@pytest.mark.parametrize(("ch", "enc"), [
-    ("ş", "ucs2"), ("ğ", "ucs2"), ("ı", "ucs2"), ("İ", "ucs2"),  # Turkish outside the alphabet
-    ("ö", "gsm7"), ("ü", "gsm7"), ("Ö", "gsm7"), ("Ü", "gsm7"),  # ...and inside it
-    ("é", "gsm7"), ("è", "gsm7"), ("à", "gsm7"), ("ù", "gsm7"), ("É", "gsm7"),  # French inside
-    ("ê", "ucs2"), ("â", "ucs2"), ("û", "ucs2"), ("î", "ucs2"), ("œ", "ucs2"), ("À", "ucs2"),
-    ("Ç", "gsm7"), ("ç", "ucs2"),  # 0x09 is the upper-case C-cedilla: see the module's doc
-    ("ë", "ucs2"),  # Albanian
-    ("’", "ucs2"), ("«", "ucs2"), ("\u202f", "ucs2"), ("\u00a0", "ucs2"),
-    ("@", "gsm7"), ("£", "gsm7"), ("¤", "gsm7"), ("Δ", "gsm7"), ("\n", "gsm7"), ("\t", "ucs2"),
-])
+@pytest.mark.parametrize(
+    ("ch", "enc"),
+    [
+        ("ş", "ucs2"),
+        ("ğ", "ucs2"),
+        ("ı", "ucs2"),
+        ("İ", "ucs2"),  # Turkish outside the alphabet
+        ("ö", "gsm7"),
+        ("ü", "gsm7"),
+        ("Ö", "gsm7"),
+        ("Ü", "gsm7"),  # ...and inside it
+        ("é", "gsm7"),
+        ("è", "gsm7"),
+        ("à", "gsm7"),
+        ("ù", "gsm7"),
+        ("É", "gsm7"),  # French inside
+        ("ê", "ucs2"),
+        ("â", "ucs2"),
+        ("û", "ucs2"),
+        ("î", "ucs2"),
+        ("œ", "ucs2"),
+        ("À", "ucs2"),
+        ("Ç", "gsm7"),
+        ("ç", "ucs2"),  # 0x09 is the upper-case C-cedilla: see the module's doc
+        ("ë", "ucs2"),  # Albanian
+        ("’", "ucs2"),
+        ("«", "ucs2"),
+        ("\u202f", "ucs2"),
+        ("\u00a0", "ucs2"),
+        ("@", "gsm7"),
+        ("£", "gsm7"),
+        ("¤", "gsm7"),
+        ("Δ", "gsm7"),
+        ("\n", "gsm7"),
+        ("\t", "ucs2"),
+    ],
+)
 def test_one_character_decides_the_encoding_of_the_whole_text(ch: str, enc: str) -> None:
     text = "Randevu " * 10 + ch
     assert segments(text).encoding == enc
@@ -81,7 +111,7 @@ def test_typography_is_folded_only_when_that_makes_the_text_gsm() -> None:
     # CLDR writes "10:30 AM" with a narrow no-break space: left alone, it turns English into UCS-2
     assert gsm_friendly("Sat, Jan 10, 10:30\u202fAM") == "Sat, Jan 10, 10:30 AM"
     assert gsm_friendly("l’heure – « non »…") == "l’heure – « non »…"  # guillemets stay UCS-2 anyway
-    assert gsm_friendly("l’heure – “oui”…") == "l'heure - \"oui\"..."
+    assert gsm_friendly("l’heure – “oui”…") == 'l\'heure - "oui"...'
     # Letters are never changed: ş is not s, and a text UCS-2 anyway keeps its own typography
     assert gsm_friendly("Şanlıurfa’da 10:30\u202fAM") == "Şanlıurfa’da 10:30\u202fAM"
     assert gsm_friendly("plain text") == "plain text"
