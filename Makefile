@@ -42,6 +42,7 @@ content: $(VENV)/.installed
 	$(PY) -m devstack.content
 	$(PY) -m devstack.cldr
 	$(PY) -m devstack.open_data
+	$(PY) -m devstack.notifications
 
 # Recruiters' lists (README, "Recruiters' lists"). With FILE: load a regulator's CSV for COUNTRY into
 # content/recruiters.yaml (SOURCE names the publication, PUBLISHED its date); nothing changes unless
@@ -93,11 +94,13 @@ run: check-host $(VENV)/.installed node_modules/.installed site
 lint: $(VENV)/.installed
 	$(PY) -m ruff check backend devstack infra site/hooks tests
 	$(PY) -m ruff format --check backend devstack infra site/hooks tests
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m devstack.requirements --check
 
+# mypy strict on every Python folder.
+MYPY_PATHS := backend/app.py backend/chalicelib devstack infra site/hooks tests
 typecheck: $(VENV)/.installed
-	cd backend && ../$(PY) -m mypy --config-file ../pyproject.toml app.py chalicelib
-	$(PY) -m mypy --config-file pyproject.toml --follow-imports=silent site/hooks devstack/pages
+	$(PY) -m mypy --config-file pyproject.toml $(MYPY_PATHS)
 
 unit: content
 	$(PY) -m pytest tests/unit -q

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from aws_lambda_powertools.logging import correlation_paths
 from chalice.app import Chalice, ConvertToMiddleware, Request, Response
 
+from chalicelib.auth.routes import bp as auth_bp
+from chalicelib.bookings.agenda_routes import bp as agenda_bp
 from chalicelib.bookings.routes import bp as bookings_bp
 from chalicelib.centres.routes import bp as centres_bp
 from chalicelib.complaints.routes import bp as complaints_bp
+from chalicelib.complaints.triage_routes import bp as triage_bp
 from chalicelib.core.docs_routes import bp as docs_bp
 from chalicelib.core.edge import from_the_edge
 from chalicelib.core.errors import Forbidden, NotFound
@@ -18,7 +21,6 @@ from chalicelib.core.observability import logger
 from chalicelib.feedback.routes import bp as feedback_bp
 from chalicelib.health.routes import bp as health_bp
 from chalicelib.impact.routes import bp as impact_bp
-from chalicelib.staff.routes import bp as staff_bp
 
 app = Chalice(app_name="passerelle")
 # Chalice's own error bodies can carry stack traces in debug mode: it stays off.
@@ -61,7 +63,9 @@ app.register_blueprint(centres_bp, url_prefix="/api")
 app.register_blueprint(bookings_bp, url_prefix="/api")
 app.register_blueprint(complaints_bp, url_prefix="/api")
 app.register_blueprint(feedback_bp, url_prefix="/api")
-app.register_blueprint(staff_bp, url_prefix="/api")
+app.register_blueprint(auth_bp, url_prefix="/api")
+app.register_blueprint(triage_bp, url_prefix="/api")
+app.register_blueprint(agenda_bp, url_prefix="/api")
 app.register_blueprint(impact_bp, url_prefix="/api")
 app.register_blueprint(docs_bp, url_prefix="/api")
 

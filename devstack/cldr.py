@@ -39,10 +39,8 @@ from babel.dates import NO_INHERITANCE_MARKER
 from babel.numbers import parse_pattern
 from babel.plural import PluralRule
 
-from devstack import BACKEND, ROOT
-
-sys.path.insert(0, str(BACKEND))
 from chalicelib.core.i18n import SITE_LANGUAGES
+from devstack import BACKEND, ROOT
 
 SITE_OUT = ROOT / "site" / "overrides" / "assets" / "i18n" / "cldr"
 BACKEND_OUT = BACKEND / "chalicelib" / "data" / "cldr"

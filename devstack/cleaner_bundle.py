@@ -20,6 +20,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TypedDict
 
 from devstack import BACKEND, ROOT
 
@@ -79,7 +80,17 @@ def folder_sizes(site: Path) -> dict[str, int]:
     return dict(sorted(sizes.items(), key=lambda item: -item[1]))
 
 
-def build(output: Path = OUTPUT) -> dict[str, object]:
+class Report(TypedDict):
+    runtime: str
+    architecture: str
+    handler: str
+    zip: str
+    zipped_bytes: int
+    unzipped_bytes: int
+    parts: dict[str, int]
+
+
+def build(output: Path = OUTPUT) -> Report:
     site = output / "package"
     shutil.rmtree(output, ignore_errors=True)
     site.mkdir(parents=True)
@@ -114,10 +125,10 @@ def main(argv: list[str]) -> int:
         return 0
     megabytes = 1_000_000
     print(
-        f"{report['zip']}: {report['zipped_bytes'] / megabytes:.1f} MB zipped, "  # type: ignore[operator]
+        f"{report['zip']}: {report['zipped_bytes'] / megabytes:.1f} MB zipped, "
         f"{report['unzipped_bytes'] / megabytes:.1f} MB unzipped ({RUNTIME}, {ARCHITECTURE})"
-    )  # type: ignore[operator]
-    for part, size in report["parts"].items():  # type: ignore[attr-defined]
+    )
+    for part, size in report["parts"].items():
         print(f"  {size / megabytes:6.1f} MB  {part}")
     return 0
 

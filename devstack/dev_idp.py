@@ -25,7 +25,6 @@ import html
 import json
 import re
 import secrets
-import sys
 import threading
 import time
 import uuid
@@ -33,7 +32,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import parse_qs, urlencode
 
 import jwt
@@ -41,14 +40,15 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from devstack import BACKEND, CONTENT
+from chalicelib.auth.models import Role
+from devstack import CONTENT
 
 PREFIX = "/dev-idp"
 CLIENT_ID = "passerelle-console-local"
 # The one password of every sample account. Local stack only: printed by `make run`.
 LOCAL_PASSWORD = "passerelle-local"  # noqa: S105
 ACCOUNTS_FILE = Path(__file__).with_name("staff_accounts.yaml")
-ROLES = ("caseworker", "manager", "focal_point", "admin")
+ROLES = get_args(Role)  # the Cognito groups the backend knows
 ALL_CENTRES = "*"
 TOKEN_LIFETIME = 3600
 CODE_LIFETIME = 300
@@ -99,6 +99,25 @@ class Account:
         }
 
 
+def _entry_problems(entry: dict[str, Any], centre_ids: Collection[str] | None) -> list[str]:
+    """What is wrong with an account's name, groups and centres."""
+    name, groups, centres = entry["name"], entry["groups"], entry["centres"]
+    problems = []
+    if not isinstance(name, str) or not name.strip():
+        problems.append("name must be a non-empty string")
+    if not isinstance(groups, list) or not groups or not set(groups) <= set(ROLES):
+        problems.append(f"groups must be a non-empty list of {', '.join(ROLES)}")
+    if not isinstance(centres, list) or not centres or not all(isinstance(c, str) for c in centres):
+        problems.append('centres must be a non-empty list of centre ids, or ["*"]')
+    elif ALL_CENTRES in centres and centres != [ALL_CENTRES]:
+        problems.append('"*" (every centre) stands alone')
+    elif centre_ids is not None and centres != [ALL_CENTRES]:
+        unknown = sorted(set(centres) - set(centre_ids))
+        if unknown:
+            problems.append(f"no such centre in content/centres.yaml: {', '.join(unknown)}")
+    return problems
+
+
 def load_accounts(path: Path = ACCOUNTS_FILE, centre_ids: Collection[str] | None = None) -> dict[str, Account]:
     """The sample accounts by username; with `centre_ids`, every centre named must be one of them."""
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -112,26 +131,15 @@ def load_accounts(path: Path = ACCOUNTS_FILE, centre_ids: Collection[str] | None
         if not isinstance(entry, dict) or set(entry) != {"username", "name", "groups", "centres"}:
             problems.append(f"{where}: needs exactly username, name, groups and centres")
             continue
-        username, name, groups, centres = entry["username"], entry["name"], entry["groups"], entry["centres"]
+        username = entry["username"]
         if not isinstance(username, str) or not _USERNAME.match(username):
             problems.append(f"{where}: username must be lower-case letters, digits, '.', '_' or '-'")
             continue
         if username in accounts:
             problems.append(f"{where}: username {username!r} is used twice")
-        if not isinstance(name, str) or not name.strip():
-            problems.append(f"{where}: name must be a non-empty string")
-        if not isinstance(groups, list) or not groups or not set(groups) <= set(ROLES):
-            problems.append(f"{where}: groups must be a non-empty list of {', '.join(ROLES)}")
-        if not isinstance(centres, list) or not centres or not all(isinstance(c, str) for c in centres):
-            problems.append(f'{where}: centres must be a non-empty list of centre ids, or ["*"]')
-        elif ALL_CENTRES in centres and centres != [ALL_CENTRES]:
-            problems.append(f'{where}: "*" (every centre) stands alone')
-        elif centre_ids is not None and centres != [ALL_CENTRES]:
-            unknown = sorted(set(centres) - set(centre_ids))
-            if unknown:
-                problems.append(f"{where}: no such centre in content/centres.yaml: {', '.join(unknown)}")
+        problems += [f"{where}: {problem}" for problem in _entry_problems(entry, centre_ids)]
         if not problems:
-            accounts[username] = Account(username, str(name), tuple(groups), tuple(centres))
+            accounts[username] = Account(username, str(entry["name"]), tuple(entry["groups"]), tuple(entry["centres"]))
     if problems:
         raise AccountsError("\n".join(problems))
     return accounts
@@ -155,8 +163,6 @@ def load_key(path: Path) -> rsa.RSAPrivateKey:
     """The signing key, generated on first use. Several processes may start at once: the key is
     written to a private temporary file and linked into place (core/secrets.py's write_once), so
     nobody reads a half-written key, and whoever loses the race reads the winner's."""
-    if str(BACKEND) not in sys.path:
-        sys.path.insert(0, str(BACKEND))
     from chalicelib.core.secrets import write_once
 
     write_once(

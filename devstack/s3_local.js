@@ -2,7 +2,7 @@
 //   node devstack/s3_local.js <data directory> <port> <bucket>
 // and the credentials the API's workers sign with in S3_LOCAL_ACCESS_KEY_ID / _SECRET_ACCESS_KEY.
 // The npm package @20minutes/s3rver keeps every object as files under the data directory, so a
-// restart keeps them (README: "Local S3"). Signatures are checked, as S3 checks them.
+// restart keeps them (README, "Evidence files": Local S3). Signatures are checked, as S3 checks them.
 'use strict';
 
 const path = require('path');

@@ -1,6 +1,6 @@
 """Start and stop an S3-compatible server on 127.0.0.1 for the local stack: the npm package
 `@20minutes/s3rver` (devstack/s3_local.js), which keeps its objects as files in the data folder,
-so they outlive a restart as DynamoDB Local's tables do. README: "Local S3" says why this one."""
+so they outlive a restart as DynamoDB Local's tables do. README, "Evidence files" (Local S3), says why this one."""
 
 from __future__ import annotations
 

@@ -115,7 +115,6 @@ def _specificity(route: str) -> tuple[int, int]:
 def _init_worker(env: dict[str, str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.update(env)
-    sys.path.insert(0, str(BACKEND))
     from app import app
 
     routes = sorted(app.routes, key=_specificity)
@@ -290,6 +289,7 @@ class StaticSite:
         if cached is not None:
             return cached
         raw = path.read_bytes()
+        data: bytes
         if encoding == "br":
             data = brotli.compress(raw, quality=9)
         elif encoding == "gzip":

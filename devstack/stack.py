@@ -1,6 +1,6 @@
-"""The whole portal on one machine: DynamoDB Local, the table, the sample centres, the
-one-origin server and the development identity provider standing in for Cognito. `make run` and
-the test fixtures both use `LocalStack`."""
+"""The whole portal on one machine: DynamoDB Local and S3, the table, the one-origin server and the
+development identity provider standing in for Cognito. `make run` and the test fixtures both use
+`LocalStack`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from devstack import SITE_DIR
-from devstack.content import load_catalogue
 from devstack.dev_idp import (
     CLIENT_ID,
     PREFIX,
@@ -44,25 +43,6 @@ class StackConfig:
     site_dir: Path = SITE_DIR
     schedule_seconds: float = 60.0
     env: dict[str, str] = field(default_factory=dict)  # more Lambda environment (tests' settings)
-
-
-def seed_centres(client: Any, table_name: str) -> int:
-    """Upsert one profile item per sample centre (staff scope and dated exceptions hang off it)."""
-    catalogue = load_catalogue()
-    for centre in catalogue.centres:
-        client.put_item(
-            TableName=table_name,
-            Item={
-                "PK": {"S": f"CENTRE#{centre.id}"},
-                "SK": {"S": "PROFILE"},
-                "type": {"S": "Centre"},
-                "name": {"S": centre.name["en"]},
-                "country": {"S": centre.country},
-                "timezone": {"S": centre.timezone},
-                "sample_data": {"BOOL": catalogue.sample_data},
-            },
-        )
-    return len(catalogue.centres)
 
 
 class LocalStack:
@@ -162,12 +142,12 @@ class LocalStack:
             },
         )
 
-    def start_database(self) -> int:
+    def start_database(self) -> None:
+        """The stores and the table. Centres are not in it: the API reads them from the catalogue
+        compiled from content/ (make content), which it packages."""
         self.s3.start()
         self.dynamodb.start()
-        client = local_client(self.dynamodb.endpoint)
-        ensure_table(client, self.config.table_name)
-        return seed_centres(client, self.config.table_name)
+        ensure_table(local_client(self.dynamodb.endpoint), self.config.table_name)
 
     def start_server(self) -> None:
         self._create_secret()
@@ -212,11 +192,7 @@ class LocalStack:
     def _create_secret(self) -> None:
         """Create the server key and the origin secret before any worker starts, so they all read
         the same ones."""
-        import sys
 
-        from devstack import BACKEND
-
-        sys.path.insert(0, str(BACKEND))
         from chalicelib.core.secrets import _file_key, new_origin_secret, write_once
 
         env = self.api_env()

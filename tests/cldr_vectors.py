@@ -153,7 +153,7 @@ def _dates(lang: str) -> list[dict[str, Any]]:
                         format_datetime(moment, style, tzinfo=tz, locale=lang),
                     )
                 )
-            glue = get_datetime_format("full", locale=lang).replace("'", "")
+            glue = str(get_datetime_format("full", locale=lang)).replace("'", "")
             mixed = glue.replace("{0}", format_time(moment, "short", tzinfo=tz, locale=lang)).replace(
                 "{1}", format_date(local.date(), "full", locale=lang)
             )

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from devstack.stack import LocalStack
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "backend"))
 
 # Tests never reach AWS: fake credentials, a fixed region, no profile from the developer's machine.
 for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
@@ -66,14 +64,20 @@ class Answer:
     headers: dict[str, str]  # names in lower case
     body: Any  # parsed JSON, else the raw bytes
 
+    def __iter__(self) -> Iterator[Any]:
+        """`status, headers, body = answer`."""
+        return iter((self.status, self.headers, self.body))
+
 
 class Viewer:
     """The one HTTP helper: requests to a running portal from one source address. Every
     127.x.y.z address is loopback, and the portal's server passes the TCP peer's address on to the
     API as CloudFront passes the viewer's, so `Viewer(stack.url, "127.0.0.7")` is another person
-    (another phone, another network) than `Viewer(stack.url)`."""
+    (another phone, another network) than `Viewer(stack.url)`. With `source=None` the system
+    chooses the address, as for a machine on the network. Redirects are not followed: a test
+    reads the Location itself."""
 
-    def __init__(self, url: str, source: str = "127.0.0.1", timeout: float = 60.0) -> None:
+    def __init__(self, url: str, source: str | None = "127.0.0.1", timeout: float = 60.0) -> None:
         parts = urlsplit(url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.source = source
@@ -91,7 +95,7 @@ class Viewer:
         data = raw if raw is not None else (json.dumps(payload).encode() if payload is not None else None)
         sent = {"Content-Type": "application/json", **(headers or {})}
         connection = http.client.HTTPConnection(
-            self.host, self.port, timeout=self.timeout, source_address=(self.source, 0)
+            self.host, self.port, timeout=self.timeout, source_address=(self.source, 0) if self.source else None
         )
         try:
             connection.request(method, path, body=data, headers=sent)
@@ -105,6 +109,11 @@ class Viewer:
         except ValueError:
             parsed = content
         return Answer(response.status, answer_headers, parsed)
+
+    def form(self, path: str, fields: Mapping[str, str]) -> Answer:
+        """POST an HTML form, as a browser sends it."""
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.call("POST", path, headers=headers, raw=urlencode(fields).encode())
 
     def proof(self) -> str:
         """An X-Proof value: a challenge this viewer asked for, solved as a browser does."""

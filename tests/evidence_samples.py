@@ -14,6 +14,7 @@ import io
 import struct
 import zlib
 from collections.abc import Iterator
+from typing import Any
 
 import pikepdf
 from PIL import Image, ImageCms, ImageDraw, PngImagePlugin
@@ -270,7 +271,7 @@ def canary_pdf(pages: int = 2) -> bytes:
     return pdf_bytes(pdf_document(pages))
 
 
-def _action(**entries: object) -> pikepdf.Dictionary:
+def _action(**entries: Any) -> pikepdf.Dictionary:
     return pikepdf.Dictionary(Type=pikepdf.Name.Action, **entries)
 
 
@@ -282,16 +283,34 @@ def _link(pdf: pikepdf.Pdf, action: pikepdf.Dictionary) -> None:
 def active_pdf(kind: str) -> bytes:
     """A PDF that would act when opened or clicked, or that carries files, by `kind`."""
     pdf = pdf_document(1, metadata=False)
-    js = _action(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.launchURL('https://example.invalid/')"))
+    if not (_opening_action(pdf, kind) or _link_action(pdf, kind) or _carried(pdf, kind)):
+        raise ValueError(kind)
+    return pdf_bytes(pdf)
+
+
+def _javascript() -> pikepdf.Dictionary:
+    return _action(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.launchURL('https://example.invalid/')"))
+
+
+def _opening_action(pdf: pikepdf.Pdf, kind: str) -> bool:
+    """Something that acts when the document or its page opens."""
     if kind == "javascript_name_tree":
-        pdf.Root.Names = pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(Names=["init", pdf.make_indirect(js)]))
+        names = ["init", pdf.make_indirect(_javascript())]
+        pdf.Root.Names = pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(Names=names))
     elif kind == "open_action_javascript":
-        pdf.Root.OpenAction = js
+        pdf.Root.OpenAction = _javascript()
     elif kind == "open_action_uri":
         pdf.Root.OpenAction = _action(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.invalid/opened"))
     elif kind == "page_additional_action":
-        pdf.pages[0].obj.AA = pikepdf.Dictionary(O=js)
-    elif kind == "launch_link":
+        pdf.pages[0].obj.AA = pikepdf.Dictionary(O=_javascript())
+    else:
+        return False
+    return True
+
+
+def _link_action(pdf: pikepdf.Pdf, kind: str) -> bool:
+    """A link that acts when clicked."""
+    if kind == "launch_link":
         _link(pdf, pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("cmd.exe")))  # no /Type: optional
     elif kind == "javascript_uri_link":
         _link(pdf, _action(S=pikepdf.Name.URI, URI=pikepdf.String(" JavaScript:alert(1)")))
@@ -308,7 +327,14 @@ def active_pdf(kind: str) -> bytes:
                 Next=_action(S=pikepdf.Name.Launch, F=pikepdf.String("x")),
             ),
         )
-    elif kind == "xfa":
+    else:
+        return False
+    return True
+
+
+def _carried(pdf: pikepdf.Pdf, kind: str) -> bool:
+    """A form, media or a file carried inside."""
+    if kind == "xfa":
         pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[], XFA=pdf.make_stream(b"<xdp:xdp/>"))
     elif kind == "rich_media":
         media = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.RichMedia, Rect=[0, 0, 10, 10])
@@ -322,8 +348,8 @@ def active_pdf(kind: str) -> bytes:
         )
         pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(annotation)]))
     else:
-        raise ValueError(kind)
-    return pdf_bytes(pdf)
+        return False
+    return True
 
 
 def benign_pdf() -> bytes:

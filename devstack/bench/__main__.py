@@ -275,7 +275,6 @@ READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
 
 def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMeasure]:
     """DynamoDB operations and consumed capacity (ReturnConsumedCapacity) of each route, in process."""
-    sys.path.insert(0, str(ROOT / "backend"))
     from chalice.test import Client
 
     from app import app
@@ -339,7 +338,7 @@ def dynamodb_per_route(stack: LocalStack, rounds: int = 5) -> dict[str, RouteMea
 def cold_import_ratio(runs: int = 7) -> tuple[float, float, float]:
     """Median seconds to import the Lambda handler, and to import boto3 and make a DynamoDB client
     (the floor any handler pays), each in a fresh interpreter."""
-    handler = "import sys; sys.path.insert(0, 'backend'); import app"
+    handler = "import app"
     floor = "import boto3; boto3.client('dynamodb', region_name='eu-west-1')"
 
     def median(code: str) -> float:
@@ -369,6 +368,9 @@ def previous_figures() -> dict[str, str]:
     return figures
 
 
+Add = Callable[..., None]  # add(figure, value, budget verdict="")
+
+
 def main() -> int:
     rows: list[tuple[str, str, str]] = []  # (figure, value, budget verdict)
 
@@ -391,51 +393,62 @@ def main() -> int:
         STAFF.update(stack.staff_headers("manager.dushanbe"))
         ADMIN.update(stack.staff_headers("admin"))
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        guide_view: dict[str, Any] = {}
-        for path in FIRST_VIEW_PAGES:
-            view = first_view(browser, stack.url, path)
-            if path == GUIDE:
-                guide_view = view
-            kb = view["bytes"] / 1024
-            add(
-                f"first view {path} (KB, {view['requests']} requests)",
-                f"{kb:.1f}",
-                "ok" if view["bytes"] <= BUDGET_BYTES else f"OVER {BUDGET_BYTES // 1024} KB",
-            )
-            add(f"third-party requests {path}", str(view["third_party"]), "ok" if view["third_party"] == 0 else "FAIL")
+        guide_view = _first_views(browser, stack.url, add)
         browser.close()
-        for lang in ("", "/ar"):
-            for path in LIGHTHOUSE_PAGES:
-                scores = lighthouse(f"{stack.url}{lang}{path}")
-                for category, floor in (
-                    ("performance", 95),
-                    ("accessibility", 100),
-                    ("best-practices", 100),
-                    ("seo", 95),
-                ):
-                    if category not in scores:
-                        add(f"lighthouse {category} {lang}{path}", "n/a", "LIGHTHOUSE FAILED 3 TIMES")
-                        continue
-                    add(
-                        f"lighthouse {category} {lang}{path}",
-                        str(scores[category]),
-                        "ok" if scores[category] >= floor else f"below {floor}",
-                    )
-        for label, values in route_latency(stack.url).items():
-            p50, p95 = percentiles(values)
-            add(f"{label} p50 / p95 (ms, {len(values)} calls)", f"{p50:.1f} / {p95:.1f}")
-        measured = dynamodb_per_route(stack)
-        for label, route in measured.items():
-            add(f"DynamoDB per call: {label}", f"{route.operations}; {route.units:g} capacity units")
-        # The cost section (infra/README.md): measured units and times at list prices.
-        routes = {label: RouteUse(r.read_units, r.write_units, r.milliseconds) for label, r in measured.items()}
-        for name, value in cost_rows(routes, guide_view["bytes"], guide_view["requests"]):
-            add(name, value)
+        _lighthouse_scores(stack.url, add)
+        _api_figures(stack, guide_view, add)
     app_seconds, floor_seconds, ratio = cold_import_ratio()
     add("cold import of the Lambda handler (s)", f"{app_seconds:.2f}")
     add("cold import of boto3 + a DynamoDB client (s)", f"{floor_seconds:.2f}")
     add("cold import ratio, handler / boto3 floor", f"{ratio:.2f}")
+    _write_report(rows)
+    return 0
 
+
+def _first_views(browser: Any, url: str, add: Add) -> dict[str, Any]:
+    """Each first-view page's weight and third-party requests; the guide's view, for the costs."""
+    guide_view: dict[str, Any] = {}
+    for path in FIRST_VIEW_PAGES:
+        view = first_view(browser, url, path)
+        if path == GUIDE:
+            guide_view = view
+        kb = view["bytes"] / 1024
+        add(
+            f"first view {path} (KB, {view['requests']} requests)",
+            f"{kb:.1f}",
+            "ok" if view["bytes"] <= BUDGET_BYTES else f"OVER {BUDGET_BYTES // 1024} KB",
+        )
+        add(f"third-party requests {path}", str(view["third_party"]), "ok" if view["third_party"] == 0 else "FAIL")
+    return guide_view
+
+
+def _lighthouse_scores(url: str, add: Add) -> None:
+    floors = (("performance", 95), ("accessibility", 100), ("best-practices", 100), ("seo", 95))
+    for lang in ("", "/ar"):
+        for path in LIGHTHOUSE_PAGES:
+            scores = lighthouse(f"{url}{lang}{path}")
+            for category, floor in floors:
+                if category not in scores:
+                    add(f"lighthouse {category} {lang}{path}", "n/a", "LIGHTHOUSE FAILED 3 TIMES")
+                    continue
+                verdict = "ok" if scores[category] >= floor else f"below {floor}"
+                add(f"lighthouse {category} {lang}{path}", str(scores[category]), verdict)
+
+
+def _api_figures(stack: LocalStack, guide_view: dict[str, Any], add: Add) -> None:
+    for label, values in route_latency(stack.url).items():
+        p50, p95 = percentiles(values)
+        add(f"{label} p50 / p95 (ms, {len(values)} calls)", f"{p50:.1f} / {p95:.1f}")
+    measured = dynamodb_per_route(stack)
+    for label, route in measured.items():
+        add(f"DynamoDB per call: {label}", f"{route.operations}; {route.units:g} capacity units")
+    # The cost section (infra/README.md): measured units and times at list prices.
+    routes = {label: RouteUse(r.read_units, r.write_units, r.milliseconds) for label, r in measured.items()}
+    for name, value in cost_rows(routes, guide_view["bytes"], guide_view["requests"]):
+        add(name, value)
+
+
+def _write_report(rows: list[tuple[str, str, str]]) -> None:
     before = previous_figures()
     lines = [
         "# Benchmark report",
@@ -455,7 +468,6 @@ def main() -> int:
     print("\n".join(lines))
     failures = [r for r in rows if r[2] and r[2] != "ok"]
     print(f"\n{len(rows)} figures, {len(failures)} outside budget; report: {REPORT.relative_to(ROOT)}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ from playwright.sync_api import Browser, expect
 
 from devstack.cldr import compile_cldr
 from tests.cldr_vectors import native
-from tests.e2e.conftest import RESULTS, ROOT
+from tests.conftest import ROOT
+from tests.e2e.conftest import RESULTS
 
 pytestmark = pytest.mark.e2e
 FORMAT_JS = ROOT / "site" / "overrides" / "assets" / "i18n" / "format.js"
@@ -102,7 +103,7 @@ def test_a_phone_without_cldr_data_reads_real_month_names(browser: Browser, test
         full_text = format_date(saturday, "full", locale=lang)
         assert format_date(saturday, "MMMM", locale=lang) in full and "M12" not in full, full
         at = format_time(datetime(2026, 12, 5, 4, 30, tzinfo=UTC), "short", tzinfo=DUSHANBE, locale=lang)
-        glue = get_datetime_format("full", locale=lang).replace("'", "")
+        glue = str(get_datetime_format("full", locale=lang)).replace("'", "")
         expect(page.locator("#booking")).to_have_text(native(lang, glue.replace("{0}", at).replace("{1}", full_text)))
         expect(page.locator("#seats")).to_have_text(native(lang, "1 other"))  # no "one" form in tg, km, my
         print(f"{locale}: ours {full!r}; Chromium's own Intl {page.locator('#intl').inner_text()!r}")

@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
@@ -44,7 +44,12 @@ def test_file_in_arabic_save_the_receipt_and_read_the_reply(browser: Browser, in
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     dialogs: list[Any] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(f"{stack.url}/ar/complaint/")
     expect(page.locator("body")).to_have_attribute("dir", "rtl")
     expect(page.locator("#complaint")).to_be_visible()

@@ -48,9 +48,10 @@ def ui(lang: str) -> dict[str, str]:
 
 def guide_helpfulness(stack: LocalStack, path: str, lang: str) -> dict[str, int]:
     """A guide's "was this page helpful?" counters in one language, this month, as dashboards read them."""
-    from chalicelib.feedback.service import guide_counter_key, now_utc
+    from chalicelib.core import keys
+    from chalicelib.feedback.service import now_utc
 
-    pk, sk = guide_counter_key(path, lang, now_utc())
+    pk, sk = keys.guide_counters(f"{now_utc():%Y-%m}", lang, path)
     item = (
         local_client(stack.dynamodb.endpoint)
         .get_item(TableName=stack.config.table_name, ConsistentRead=True, Key={"PK": {"S": pk}, "SK": {"S": sk}})

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from chalicelib.centres.models import WEEKDAYS
 from devstack.content import load_catalogue
 from devstack.stack import LocalStack
-from tests.e2e.conftest import ROOT
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
 GUIDE = "/guides/abroad/passport-confiscation/"
@@ -108,7 +109,7 @@ def _expected_open(centre_id: str, instant: datetime) -> bool:
     hhmm, day = local.strftime("%H:%M"), local.date()
     dated = {x.date: ([] if x.closed else list(x.hours or [])) for x in centre.exceptions}
     dated.update({v.date: list(v.hours) for v in centre.visits})
-    ranges = dated[day] if day in dated else centre.opening_hours.get(local.strftime("%a").lower()[:3], [])
+    ranges = dated[day] if day in dated else centre.opening_hours.get(WEEKDAYS[local.weekday()], [])
     return any(start <= hhmm < end for start, end in ranges)
 
 

@@ -26,7 +26,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from devstack.content import load_catalogue
 from devstack.stack import LocalStack
-from tests.e2e.conftest import ROOT
+from tests.conftest import ROOT
 from tests.e2e.test_feedback import ui
 
 pytestmark = pytest.mark.e2e
@@ -373,9 +373,9 @@ def test_booking_sends_a_proof_solved_in_advance_and_a_seat_limit_says_call_the_
     expect(call).to_have_attribute("href", f"tel:{centre.contact.phone}")
     # the proof was asked for while the person chose, and it is a real one
     assert events.index("GET /api/challenge") < events.index("submit") < events.index("POST /api/bookings")
-    challenge, nonce = proofs[0].split(":")
-    assert challenge == challenges[0]["challenge"]
-    digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
+    solved, nonce = proofs[0].split(":")
+    assert solved == challenges[0]["challenge"]
+    digest = hashlib.sha256(f"{solved}:{nonce}".encode()).digest()
     assert int.from_bytes(digest, "big") >> (256 - challenges[0]["difficulty"]) == 0
 
     # trying again later: a new proof, and a wait of days says the day, in Tajik

@@ -16,13 +16,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
 from devstack.dynamodb_local import local_client
-from devstack.stack import LocalStack, StackConfig, seed_centres
+from devstack.stack import LocalStack, StackConfig
 from devstack.table import ensure_table
 from tests.conftest import Answer, Viewer, table_items
 
@@ -66,7 +67,6 @@ def guarded(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iter
     portal = LocalStack(config)
     client = local_client(portal.dynamodb.endpoint)
     ensure_table(client, config.table_name)
-    seed_centres(client, config.table_name)
     log = data / "workers.log"
     with output_to(log):
         portal.start_server()
@@ -114,9 +114,7 @@ def test_one_source_holds_at_most_five_places_at_a_centre(guarded: tuple[LocalSt
     starts = free_starts(script)
     assert len(starts) >= 30
     proofs = [script.proof() for _ in range(30)]  # solved first: the 30 attempts then arrive at once
-    answers = at_once(
-        [lambda i=i: script.submit("/api/bookings", booking(starts[i]), proof=proofs[i]) for i in range(30)]
-    )
+    answers = at_once([partial(script.submit, "/api/bookings", booking(starts[i]), proof=proofs[i]) for i in range(30)])
     statuses = Counter(a.status for a in answers)
     assert statuses == {201: 5, 429: 25}, statuses
     for answer in answers:
@@ -164,7 +162,7 @@ def test_one_source_files_at_most_ten_complaints_in_ten_minutes(guarded: tuple[L
     flood = {**COMPLAINT, "description": f"Flood test {time.time_ns()}: one script, many complaints."}
     proofs = [script.proof() for _ in range(30)]
     first = window()
-    answers = at_once([lambda p=p: script.submit("/api/complaints", flood, proof=p) for p in proofs])
+    answers = at_once([partial(script.submit, "/api/complaints", flood, proof=p) for p in proofs])
     windows = window() - first + 1
     statuses = Counter(a.status for a in answers)
     assert set(statuses) == {201, 429} and statuses[201] == min(30, 10 * windows), statuses
@@ -202,7 +200,7 @@ def test_guessing_receipts_slows_only_the_guessing_sources(guarded: tuple[LocalS
 
     guessers = [Viewer(portal.url, f"127.0.14.{n}") for n in range(1, 41)]
     first = window()
-    tries = at_once([lambda v=v: guess_fifteen_times(v) for v in guessers], threads=8)
+    tries = at_once([partial(guess_fifteen_times, v) for v in guessers], threads=8)
     windows = window() - first + 1
     for statuses in tries:
         assert set(statuses) <= {404, 429} and statuses.count(404) <= 10 * windows, statuses

@@ -21,18 +21,11 @@ pytestmark = pytest.mark.integration
 CENTRE, SERVICE = "tr-ankara", "language_course"
 
 
-def call(
-    stack: LocalStack, method: str, path: str, payload: Any = None, headers: dict[str, str] | None = None
-) -> tuple[int, Any]:
-    answer = Viewer(stack.url).call(method, path, payload, headers)
-    return answer.status, answer.body
-
-
 @pytest.fixture(scope="module")
 def free_slots(stack: LocalStack) -> Iterator[list[dict[str, Any]]]:
-    status, payload = call(stack, "GET", f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days=14")
-    assert status == 200
-    yield [s for s in payload["slots"] if s["seats_left"] == 20]
+    answer = Viewer(stack.url).call("GET", f"/api/centres/{CENTRE}/services/{SERVICE}/slots?days=14")
+    assert answer.status == 200
+    yield [s for s in answer.body["slots"] if s["seats_left"] == 20]
 
 
 def book(viewer: Viewer, payload: dict[str, Any], proof: str, headers: dict[str, str] | None = None) -> Answer:
@@ -104,10 +97,10 @@ def test_ten_concurrent_retries_with_one_key_make_one_booking(
     assert again.status == 201
     assert all(r == again.body for s, r in results if s == 201)
     assert [i["reference"]["S"] for i in bookings_at(stack, day_key, slot["start"])] == [again.body["reference"]]
-    status, read = call(
-        stack, "GET", f"/api/bookings/{again.body['reference']}", headers={"X-Manage-Code": again.body["manage_code"]}
+    read = viewer.call(
+        "GET", f"/api/bookings/{again.body['reference']}", headers={"X-Manage-Code": again.body["manage_code"]}
     )
-    assert status == 200 and read["status"] == "confirmed"
+    assert read.status == 200 and read.body["status"] == "confirmed"
 
 
 def test_concurrent_cancels_give_one_seat_back(stack: LocalStack, free_slots: list[dict[str, Any]]) -> None:
@@ -120,16 +113,13 @@ def test_concurrent_cancels_give_one_seat_back(stack: LocalStack, free_slots: li
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(
             pool.map(
-                lambda _: call(
-                    stack,
-                    "DELETE",
-                    f"/api/bookings/{booking['reference']}",
-                    headers={"X-Manage-Code": booking["manage_code"]},
+                lambda _: viewer.call(
+                    "DELETE", f"/api/bookings/{booking['reference']}", headers={"X-Manage-Code": booking["manage_code"]}
                 ),
                 range(8),
             )
         )
-    assert {s for s, _ in results} <= {200, 409}
+    assert {answer.status for answer in results} <= {200, 409}
     counter = local_client(stack.dynamodb.endpoint).get_item(
         TableName=stack.config.table_name, Key=key, ConsistentRead=True
     )["Item"]

@@ -15,7 +15,7 @@ import pytest
 
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
-from tests.conftest import table_items
+from tests.conftest import Viewer, table_items
 
 pytestmark = pytest.mark.integration
 CANARY = "canary-5e1f"
@@ -115,32 +115,15 @@ def test_no_canary_reaches_the_database_or_the_logs(
 
 
 def test_concurrent_retries_with_one_key_make_one_complaint(stack: LocalStack) -> None:
-    import urllib.request
-
-    from chalicelib.core import proof
-
-    def post(path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
-        request = urllib.request.Request(
-            f"{stack.url}{path}",
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json", **headers},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
+    viewer = Viewer(stack.url)
 
     def attempt(_: int) -> tuple[int, Any]:
-        with urllib.request.urlopen(f"{stack.url}/api/challenge", timeout=30) as response:
-            challenge = json.loads(response.read())
-        solved = f"{challenge['challenge']}:{proof.solve(challenge['challenge'], challenge['difficulty'])}"
-        return post(
+        answer = viewer.submit(
             "/api/complaints",
             {**COMPLAINT, "description": "Flaky network retry test, one complaint."},
-            {"Idempotency-Key": "one-complaint-many-retries", "X-Proof": solved},
+            {"Idempotency-Key": "one-complaint-many-retries"},
         )
+        return answer.status, answer.body
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(attempt, range(6)))

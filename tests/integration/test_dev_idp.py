@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
-import json
 import secrets
 import stat
 from typing import Any
@@ -18,26 +16,15 @@ import pytest
 from devstack.dev_idp import CLIENT_ID, LOCAL_PASSWORD, public_jwk
 from devstack.server import CONTENT_SECURITY_POLICY
 from devstack.stack import LocalStack
+from tests.conftest import Answer, Viewer
 
 pytestmark = pytest.mark.integration
 
 
-def request(
-    stack: LocalStack,
-    method: str,
-    path: str,
-    form: dict[str, str] | None = None,
-) -> tuple[int, dict[str, str], bytes]:
-    """One request, redirects not followed (the Location is what is tested)."""
-    connection = http.client.HTTPConnection(stack.config.host, stack.config.port, timeout=30)
-    try:
-        body = urlencode(form).encode() if form is not None else None
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+def request(stack: LocalStack, method: str, path: str, form: dict[str, str] | None = None) -> Answer:
+    """A GET, or a form when `form` is given (redirects are not followed: the Location is tested)."""
+    viewer = Viewer(stack.url)
+    return viewer.form(path, form) if form is not None else viewer.call(method, path)
 
 
 class Console:
@@ -62,9 +49,7 @@ class Console:
             **changes,
         }
 
-    def sign_in(
-        self, username: str = "caseworker.dushanbe", password: str = LOCAL_PASSWORD, **changes: str
-    ) -> tuple[int, dict[str, str], bytes]:
+    def sign_in(self, username: str = "caseworker.dushanbe", password: str = LOCAL_PASSWORD, **changes: str) -> Answer:
         return request(
             self.stack, "POST", "/dev-idp/login", {**self.params(**changes), "username": username, "password": password}
         )
@@ -72,7 +57,7 @@ class Console:
     def code(self, username: str = "caseworker.dushanbe") -> str:
         status, headers, _ = self.sign_in(username)
         assert status == 302
-        location = urlsplit(headers["Location"])
+        location = urlsplit(str(headers["location"]))
         assert f"{location.scheme}://{location.netloc}{location.path}" == self.redirect_uri
         query = parse_qs(location.query)
         assert query["state"] == [self.state]
@@ -91,8 +76,8 @@ class Console:
                 "code_verifier": verifier or self.verifier,
             },
         )
-        assert headers["Cache-Control"] == "no-store"
-        return status, json.loads(body)
+        assert headers["cache-control"] == "no-store"
+        return status, body
 
 
 def verify(stack: LocalStack, token: str) -> dict[str, Any]:
@@ -112,12 +97,12 @@ def test_the_sign_in_page_renders_with_the_sites_security_headers(stack: LocalSt
     console = Console(stack)
     status, headers, body = request(stack, "GET", f"/dev-idp/oauth2/authorize?{urlencode(console.params())}")
     page = body.decode()
-    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     assert (
-        headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-        and "form-action 'self'" in headers["Content-Security-Policy"]
+        headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        and "form-action 'self'" in headers["content-security-policy"]
     )
-    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Cache-Control"] == "no-store"
+    assert headers["x-content-type-options"] == "nosniff" and headers["cache-control"] == "no-store"
     assert "<title>Local sign-in (development only)</title>" in page and '<html lang="en"' in page
     assert 'action="/dev-idp/login"' in page and "<script" not in page and "style=" not in page
     assert f'value="{console.state}"' in page and 'value="manager.dushanbe"' in page
@@ -125,7 +110,7 @@ def test_the_sign_in_page_renders_with_the_sites_security_headers(stack: LocalSt
 
 def test_a_wrong_password_fails(stack: LocalStack) -> None:
     status, headers, body = Console(stack).sign_in(password="not-the-password")
-    assert status == 401 and "Location" not in headers
+    assert status == 401 and "location" not in headers
     assert "Wrong account or password." in body.decode() and "<form" in body.decode()
 
 
@@ -168,20 +153,20 @@ def test_a_foreign_redirect_uri_is_refused(stack: LocalStack, redirect_uri: str)
     console = Console(stack)
     console.redirect_uri = redirect_uri.format(origin=stack.browser_url)
     status, headers, _ = request(stack, "GET", f"/dev-idp/oauth2/authorize?{urlencode(console.params())}")
-    assert status == 400 and "Location" not in headers
+    assert status == 400 and "location" not in headers
     status, headers, _ = console.sign_in()
-    assert status == 400 and "Location" not in headers
+    assert status == 400 and "location" not in headers
     status, headers, _ = request(
         stack, "GET", "/dev-idp/logout?" + urlencode({"client_id": CLIENT_ID, "logout_uri": console.redirect_uri})
     )
-    assert status == 400 and "Location" not in headers
+    assert status == 400 and "location" not in headers
 
 
 def test_sign_out_returns_to_the_console(stack: LocalStack) -> None:
     status, headers, _ = request(
         stack, "GET", "/dev-idp/logout?" + urlencode({"client_id": CLIENT_ID, "logout_uri": stack.console_url})
     )
-    assert (status, headers["Location"]) == (302, stack.console_url)
+    assert (status, headers["location"]) == (302, stack.console_url)
 
 
 def test_tokens_minted_for_tests_verify_like_signed_in_ones_and_the_key_is_private(stack: LocalStack) -> None:

@@ -6,8 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from chalicelib.core import keys
 from chalicelib.core.dynamo import encode_values
-from chalicelib.feedback.service import guide_counter_key, now_utc
+from chalicelib.feedback.service import now_utc
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
 from tests.conftest import Viewer
@@ -26,7 +27,7 @@ def test_concurrent_feedback_counters_match_the_items(stack: LocalStack) -> None
         statuses = list(pool.map(lambda i: give(stack, i % 3 != 0), range(9)))
     assert statuses.count(201) == 9, statuses
     client = local_client(stack.dynamodb.endpoint)
-    pk, sk = guide_counter_key(PAGE, "km", now_utc())
+    pk, sk = keys.guide_counters(f"{now_utc():%Y-%m}", "km", PAGE)
     counters = client.get_item(
         TableName=stack.config.table_name, ConsistentRead=True, Key=encode_values({"PK": pk, "SK": sk})
     )["Item"]

@@ -94,7 +94,7 @@ def each_operation(stack: LocalStack, check: Callable[[Any], None]) -> dict[str,
     return failures
 
 
-def with_proof(case: schemathesis.Case, viewer: Viewer, solve: bool) -> None:
+def with_proof(case: schemathesis.Case[Any], viewer: Viewer, solve: bool) -> None:
     """Half of the time, the X-Proof header the route asks for is a solved challenge."""
     if solve and case.headers is not None and "X-Proof" in case.headers:
         case.headers["X-Proof"] = viewer.proof()
@@ -176,17 +176,18 @@ def right_requests(stack: LocalStack, viewer: Viewer) -> dict[str, Right]:
     }
 
 
-def right_case(operation: Any, right: Right) -> schemathesis.Case:
-    return operation.Case(
+def right_case(operation: Any, right: Right) -> schemathesis.Case[Any]:
+    case: schemathesis.Case[Any] = operation.Case(
         path_parameters=dict(right.path),
         query=dict(right.query) if right.query else None,
         headers={"X-Proof": "", **right.headers},
         body=copy.deepcopy(right.body) if right.body is not None else NOT_SET,
         media_type="application/json" if right.body is not None else None,
     )
+    return case
 
 
-def places(case: schemathesis.Case) -> list[tuple[dict[str, Any], str]]:
+def places(case: schemathesis.Case[Any]) -> list[tuple[dict[str, Any], str]]:
     """Where a request has a value: a body field (or a field of a field), a query or path parameter."""
     found: list[tuple[dict[str, Any], str]] = []
     if isinstance(case.body, dict):
@@ -198,7 +199,7 @@ def places(case: schemathesis.Case) -> list[tuple[dict[str, Any], str]]:
     return found
 
 
-def put(case: schemathesis.Case, where: dict[str, Any], key: str, value: Any) -> None:
+def put(case: schemathesis.Case[Any], where: dict[str, Any], key: str, value: Any) -> None:
     """Put `value` at a place; in a query or a path, as text (nested JSON has no place there)."""
     textual = where is case.query or where is case.path_parameters
     if textual and isinstance(value, list | dict):
@@ -214,7 +215,7 @@ def looks_like_a_date(value: Any) -> bool:
     return True
 
 
-def run(case: schemathesis.Case, headers: dict[str, str] | None = None) -> None:
+def run(case: schemathesis.Case[Any], headers: dict[str, str] | None = None) -> None:
     # Every built-in check but "positive data acceptance": a schema-valid request may still be
     # refused by a rule the schema cannot express (a time in the past, a full slot).
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
@@ -232,7 +233,7 @@ def test_every_operation_honours_the_contract(stack: LocalStack) -> None:
             derandomize=True,
             database=None,
         )
-        def examples(case: schemathesis.Case, solve: bool) -> None:
+        def examples(case: schemathesis.Case[Any], solve: bool) -> None:
             with_proof(case, viewer, solve)
             run(case)
 
@@ -277,7 +278,7 @@ def test_boundary_values_are_refused_with_4xx(stack: LocalStack) -> None:
             derandomize=True,
             database=None,
         )
-        def examples(case: schemathesis.Case, data: st.DataObject, solve: bool) -> None:
+        def examples(case: schemathesis.Case[Any], data: st.DataObject, solve: bool) -> None:
             with_proof(case, viewer, solve)
             spots = places(case)
             if spots:

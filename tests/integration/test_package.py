@@ -60,7 +60,8 @@ def packaged(package_dir: Path) -> dict[str, Any]:
     """The merged template (YAML, since the merged template is YAML), intrinsics as JSON forms."""
     template, problems = decode(str(package_dir / "sam.yaml"))
     assert not problems, problems
-    return json.loads(json.dumps(template))
+    merged: dict[str, Any] = json.loads(json.dumps(template))
+    return merged
 
 
 def test_chalice_package_succeeds(package_dir: Path, packaged: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -38,14 +39,14 @@ def listening_addresses(port: int) -> set[str]:
     return addresses
 
 
-def put_evidence(client: object, bucket: str, key: str, body: bytes) -> None:
+def put_evidence(client: Any, bucket: str, key: str, body: bytes) -> None:
     """As the API will store a clean file: its type, server-side encryption with the stack's KMS
     key (accepted and ignored locally), a checksum, no file name."""
     client.put_object(
         Bucket=bucket,
         Key=key,
         Body=body,
-        ContentType="image/jpeg",  # type: ignore[attr-defined]
+        ContentType="image/jpeg",
         ServerSideEncryption="aws:kms",
         SSEKMSKeyId="alias/passerelle",
         ChecksumAlgorithm="SHA256",

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import brotli
 import pytest
@@ -22,48 +19,35 @@ from devstack import ROOT
 from devstack.dynamodb_local import DynamoDBLocal, free_port, local_client
 from devstack.stack import LocalStack
 from devstack.table import ensure_table
+from tests.conftest import Viewer
 
 pytestmark = pytest.mark.integration
 
 
-def fetch(
-    url: str, method: str = "GET", headers: dict[str, str] | None = None, data: bytes | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, method=method, headers=headers or {}, data=data)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
-def get_json(url: str) -> tuple[int, Any]:
-    status, _, raw = fetch(url)
-    return status, json.loads(raw)
-
-
 def test_health_says_the_database_is_up(stack: LocalStack) -> None:
-    assert get_json(f"{stack.url}/api/health") == (200, {"status": "ok", "database": "up"})
+    health = Viewer(stack.url).call("GET", "/api/health")
+    assert (health.status, health.body) == (200, {"status": "ok", "database": "up"})
 
 
 def test_centres_in_two_languages(stack: LocalStack) -> None:
-    status, english = get_json(f"{stack.url}/api/centres")
-    assert status == 200 and len(english["centres"]) >= 20
-    status, russian = get_json(f"{stack.url}/api/centres?lang=ru")
-    assert status == 200 and russian["lang"] == "ru"
-    assert russian["centres"][0]["name"] != english["centres"][0]["name"]
+    viewer = Viewer(stack.url)
+    english = viewer.call("GET", "/api/centres")
+    assert english.status == 200 and len(english.body["centres"]) >= 20
+    russian = viewer.call("GET", "/api/centres?lang=ru")
+    assert russian.status == 200 and russian.body["lang"] == "ru"
+    assert russian.body["centres"][0]["name"] != english.body["centres"][0]["name"]
 
 
 @pytest.mark.parametrize("path", ["/api/does-not-exist", "/api/centres/a/b/c", "/api/", "/api"])
 def test_unknown_api_routes_are_404_json(stack: LocalStack, path: str) -> None:
-    status, _, raw = fetch(f"{stack.url}{path}", method="POST", data=b"{}")
-    assert status == 404
-    assert json.loads(raw)["error"]["code"] == "not_found"
+    answer = Viewer(stack.url).call("POST", path, raw=b"{}")
+    assert answer.status == 404
+    assert answer.body["error"]["code"] == "not_found"
 
 
 def test_bad_input_is_400_naming_the_field(stack: LocalStack) -> None:
-    status, _, raw = fetch(f"{stack.url}/api/centres?lang=!!")
-    assert status == 400 and json.loads(raw)["error"]["field"] == "lang"
+    answer = Viewer(stack.url).call("GET", "/api/centres?lang=!!")
+    assert answer.status == 400 and answer.body["error"]["field"] == "lang"
 
 
 def test_concurrent_requests_each_get_their_own_answer(stack: LocalStack) -> None:
@@ -71,43 +55,43 @@ def test_concurrent_requests_each_get_their_own_answer(stack: LocalStack) -> Non
     languages = ["en", "fr", "ru", "ar", "tr", "vi", "km", "tg"] * 5
 
     def ask(lang: str) -> tuple[str, str]:
-        return lang, get_json(f"{stack.url}/api/centres?lang={lang}")[1]["lang"]
+        return lang, Viewer(stack.url).call("GET", f"/api/centres?lang={lang}").body["lang"]
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         answers = list(pool.map(ask, languages))
     assert all(asked == answered for asked, answered in answers)
 
 
-def test_the_table_was_created_from_the_template_and_centres_loaded(stack: LocalStack) -> None:
+def test_the_table_was_created_from_the_template_and_centres_are_served(stack: LocalStack) -> None:
     client = local_client(stack.dynamodb.endpoint)
     table = client.describe_table(TableName=stack.config.table_name)["Table"]
     assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"GSI1", "GSI2"}
     ttl = client.describe_time_to_live(TableName=stack.config.table_name)["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "expires_at"
-    item = client.get_item(
-        TableName=stack.config.table_name, Key={"PK": {"S": "CENTRE#tj-dushanbe"}, "SK": {"S": "PROFILE"}}
-    )
-    assert item["Item"]["timezone"]["S"] == "Asia/Dushanbe"
+    # the centres come from the catalogue compiled from content/, not from the table
+    assert Viewer(stack.url).call("GET", "/api/centres/tj-dushanbe").body["timezone"] == "Asia/Dushanbe"
 
 
 def test_site_is_served_compressed_with_security_headers(stack: LocalStack) -> None:
-    status, headers, raw = fetch(f"{stack.url}/", headers={"Accept-Encoding": "br, gzip"})
-    assert status == 200
-    assert headers["Content-Encoding"] == "br"
-    assert b"<html" in brotli.decompress(raw)
-    assert "script-src 'self'" in headers["Content-Security-Policy"]
-    assert "unsafe-inline" not in headers["Content-Security-Policy"]
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
-    status, headers, raw = fetch(f"{stack.url}/fr/", headers={"Accept-Encoding": "gzip"})
-    assert status == 200 and headers["Content-Encoding"] == "gzip"
-    assert 'lang="fr"' in gzip.decompress(raw).decode()
+    viewer = Viewer(stack.url)
+    page = viewer.call("GET", "/", headers={"Accept-Encoding": "br, gzip"})
+    assert page.status == 200
+    assert page.headers["content-encoding"] == "br"
+    assert b"<html" in brotli.decompress(page.body)
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    page = viewer.call("GET", "/fr/", headers={"Accept-Encoding": "gzip"})
+    assert page.status == 200 and page.headers["content-encoding"] == "gzip"
+    assert 'lang="fr"' in gzip.decompress(page.body).decode()
 
 
 def test_missing_pages_and_path_traversal_are_404(stack: LocalStack) -> None:
-    assert fetch(f"{stack.url}/no/such/page/")[0] == 404
-    assert fetch(f"{stack.url}/../../etc/passwd")[0] == 404
-    assert fetch(f"{stack.url}/%2e%2e/%2e%2e/etc/passwd")[0] == 404
+    viewer = Viewer(stack.url)
+    assert viewer.call("GET", "/no/such/page/").status == 404
+    assert viewer.call("GET", "/../../etc/passwd").status == 404
+    assert viewer.call("GET", "/%2e%2e/%2e%2e/etc/passwd").status == 404
 
 
 def test_data_survive_a_restart_of_dynamodb_local(tmp_path: Path) -> None:
@@ -200,13 +184,17 @@ def test_every_port_of_the_stack_listens_on_127_0_0_1_only(stack: LocalStack) ->
     assert all(address == "127.0.0.1" for address, _ in ours), ours
     # and DynamoDB Local refuses what a web page could send it (its CORS answers every origin)
     for headers in ({"Origin": "https://evil.example"}, {"Host": f"evil.example:{stack.dynamodb.port}"}):
-        status, _, _ = fetch(
-            stack.dynamodb.endpoint,
+        refused = Viewer(stack.dynamodb.endpoint).call(
             "POST",
-            {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0", **headers},
-            b"{}",
+            "/",
+            headers={
+                "X-Amz-Target": "DynamoDB_20120810.ListTables",
+                "Content-Type": "application/x-amz-json-1.0",
+                **headers,
+            },
+            raw=b"{}",
         )
-        assert status == 403, headers
+        assert refused.status == 403, headers
     assert local_client(stack.dynamodb.endpoint).list_tables()["TableNames"]  # the SDK is served
 
 
@@ -315,8 +303,8 @@ def test_on_the_network_sign_in_stays_on_this_machine(tmp_path: Path) -> None:
             database.settimeout(5)
             assert database.connect_ex((lan, dynamodb_port)) != 0
         # From the network: the site and the public API answer, the sign-in does not
-        origin = f"http://{lan}:{port}"
-        assert fetch(f"{origin}/api/health")[0] == 200
+        network = Viewer(f"http://{lan}:{port}", source=None)  # a machine on the network, not this one
+        assert network.call("GET", "/api/health").status == 200
         console = f"http://127.0.0.1:{port}/staff/"
         query = (
             "response_type=code&client_id=passerelle-console-local&redirect_uri="
@@ -324,24 +312,25 @@ def test_on_the_network_sign_in_stays_on_this_machine(tmp_path: Path) -> None:
             + "&state=s&scope=openid&code_challenge_method=S256&code_challenge="
             + "E" * 43
         )
-        status, _, page = fetch(f"{origin}/dev-idp/oauth2/authorize?{query}")
-        assert status == 403 and b"<form" not in page and b"manager." not in page and b"admin" not in page
-        form = (query + "&username=admin&password=passerelle-local").encode()
-        status, headers, _ = fetch(
-            f"{origin}/dev-idp/login", "POST", {"Content-Type": "application/x-www-form-urlencoded"}, form
+        page = network.call("GET", f"/dev-idp/oauth2/authorize?{query}")
+        assert page.status == 403 and b"<form" not in page.body and b"manager." not in page.body
+        assert b"admin" not in page.body
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        login = network.call(
+            "POST", "/dev-idp/login", headers=form, raw=(query + "&username=admin&password=passerelle-local").encode()
         )
-        assert status == 403 and "Location" not in headers
-        status, _, body = fetch(
-            f"{origin}/dev-idp/oauth2/token",
+        assert login.status == 403 and "location" not in login.headers
+        token = network.call(
             "POST",
-            {"Content-Type": "application/x-www-form-urlencoded"},
-            b"grant_type=authorization_code&client_id=passerelle-console-local&code=x",
+            "/dev-idp/oauth2/token",
+            headers=form,
+            raw=b"grant_type=authorization_code&client_id=passerelle-console-local&code=x",
         )
-        assert (status, json.loads(body)) == (403, {"error": "access_denied"})
+        assert (token.status, token.body) == (403, {"error": "access_denied"})
         # On this machine: a form where the name is typed, no account listed
-        status, _, page = fetch(f"http://127.0.0.1:{port}/dev-idp/oauth2/authorize?{query}")
-        assert status == 200 and b'<input id="username"' in page and b"<option" not in page
-        assert b"manager.dushanbe" not in page
+        here = Viewer(f"http://127.0.0.1:{port}").call("GET", f"/dev-idp/oauth2/authorize?{query}")
+        assert here.status == 200 and b'<input id="username"' in here.body and b"<option" not in here.body
+        assert b"manager.dushanbe" not in here.body
     finally:
         process.terminate()  # what Ctrl-C does: the stack stops what it started
         try:

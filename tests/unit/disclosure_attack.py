@@ -59,36 +59,45 @@ def by_subtraction(protected: Protected, publishable: Callable[[Cell], bool] = l
     return {cell: value for cell, value in found.items() if value and publishable(cell)}
 
 
+def _reduced(row: dict[int, Fraction], pivots: dict[int, dict[int, Fraction]]) -> dict[int, Fraction]:
+    """The row less its multiples of the pivot rows (empty if it adds nothing to them)."""
+    for column in sorted(pivots):
+        if column in row:
+            factor = row[column]
+            for k, v in pivots[column].items():
+                row[k] = row.get(k, Fraction(0)) - factor * v
+            row = {k: v for k, v in row.items() if v}
+    return row
+
+
+def _add_pivot(row: dict[int, Fraction], pivots: dict[int, dict[int, Fraction]]) -> None:
+    """Scale the row to a pivot of 1 in its first column, and clear that column from the others."""
+    column = min(row)
+    row = {k: v / row[column] for k, v in row.items()}
+    for other in pivots.values():
+        if column in other:
+            factor = other[column]
+            for k, v in row.items():
+                other[k] = other.get(k, Fraction(0)) - factor * v
+            for k in [k for k, v in other.items() if not v]:
+                del other[k]
+    pivots[column] = row
+
+
 def determined(protected: Protected, publishable: Callable[[Cell], bool] = lambda _: True) -> set[Cell]:
     """Withheld cells whose value follows from the figures shown by linear reasoning of any kind:
     those whose unit vector lies in the row space of the sums, restricted to the unknown cells."""
     values = known(protected, publishable)
     unknown = {cell: i for i, cell in enumerate(c for c in protected.table.cells() if c not in values)}
-    pivots: dict[int, dict[int, Fraction]] = {}
+    pivots: dict[int, dict[int, Fraction]] = {}  # reduced row echelon form, by pivot column
     for whole, parts in equations(protected.table):
         row: dict[int, Fraction] = {}
         for cell, sign in ((whole, 1), *((p, -1) for p in parts)):
             if cell in unknown:
                 row[unknown[cell]] = row.get(unknown[cell], Fraction(0)) + sign
-        row = {k: v for k, v in row.items() if v}
-        for column in sorted(pivots):
-            if column in row:
-                factor = row[column]
-                for k, v in pivots[column].items():
-                    row[k] = row.get(k, Fraction(0)) - factor * v
-                row = {k: v for k, v in row.items() if v}
-        if not row:
-            continue
-        column = min(row)
-        row = {k: v / row[column] for k, v in row.items()}
-        for other in pivots.values():
-            if column in other:
-                factor = other[column]
-                for k, v in row.items():
-                    other[k] = other.get(k, Fraction(0)) - factor * v
-                for k in [k for k, v in other.items() if not v]:
-                    del other[k]
-        pivots[column] = row
+        row = _reduced({k: v for k, v in row.items() if v}, pivots)
+        if row:
+            _add_pivot(row, pivots)
     cells = list(unknown)
     return {
         cells[column]

@@ -101,14 +101,14 @@ def test_slots_follow_the_plan_with_breaks_notice_and_time_zone() -> None:
 
 def test_slots_route_lists_days_and_respects_exceptions_and_horizon(api: Client, clock: list[datetime]) -> None:
     clock[0] = datetime(2026, 12, 28, tzinfo=UTC)
-    found = slots(api, **{"from": "2026-12-30", "days": 3})
+    found = slots(api, **{"from": "2026-12-30", "days": "3"})
     days = {s["start"][:10] for s in found}
     assert "2027-01-01" not in days  # closed for New Year in the sample data
     assert "2026-12-31" in days and all(
         s["start"][:16] < "2026-12-31T12:00" for s in found if s["start"].startswith("2026-12-31")
     )
     assert all(s["seats_left"] == 1 for s in found)
-    assert slots(api, **{"from": "2027-02-15", "days": 1}) == []  # beyond the 30-day horizon
+    assert slots(api, **{"from": "2027-02-15", "days": "1"}) == []  # beyond the 30-day horizon
 
 
 @pytest.mark.parametrize(

@@ -158,8 +158,8 @@ def test_a_complaint_whose_answer_was_lost_is_filed_once(client: Client, monkeyp
 
 
 def test_feedback_whose_answer_was_lost_is_counted_once(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.core import proof
-    from chalicelib.feedback.service import guide_counter_key, now_utc
+    from chalicelib.core import keys, proof
+    from chalicelib.feedback.service import now_utc
 
     monkeypatch.setenv("PROOF_DIFFICULTY", "6")
     challenge = body(client.http.get("/api/challenge"))["challenge"]
@@ -172,6 +172,6 @@ def test_feedback_whose_answer_was_lost_is_counted_once(client: Client, monkeypa
         headers={"Content-Type": "application/json", "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}"},
     )
     assert response.status_code == 201, response.body
-    pk, sk = guide_counter_key("/km/guides/abroad/rights-at-work/", "km", now_utc())
+    pk, sk = keys.guide_counters(f"{now_utc():%Y-%m}", "km", "/km/guides/abroad/rights-at-work/")
     counter = dynamodb_client().get_item(TableName=TABLE, Key={"PK": {"S": pk}, "SK": {"S": sk}})["Item"]
     assert counter["helpful_yes"]["N"] == "1"

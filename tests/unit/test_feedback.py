@@ -10,7 +10,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.bookings import service as bookings
-from chalicelib.core import proof
+from chalicelib.core import keys
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.feedback import service as feedback_service
 from tests.unit.conftest import TABLE, body, with_proof
@@ -18,18 +18,8 @@ from tests.unit.conftest import TABLE, body, with_proof
 JSON = {"Content-Type": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def easy_proof(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROOF_DIFFICULTY", "6")
-
-
 def send(api: Client, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
-    challenge = body(api.http.get("/api/challenge"))["challenge"]
-    return api.http.post(
-        "/api/feedback",
-        body=json.dumps(payload),
-        headers={**JSON, "X-Proof": f"{challenge}:{proof.solve(challenge, 6)}", **(headers or {})},
-    )
+    return api.http.post("/api/feedback", body=json.dumps(payload), headers=with_proof(api, headers))
 
 
 def counter(pk: str, sk: str) -> dict[str, int]:
@@ -41,7 +31,7 @@ def test_page_feedback_counts_per_guide_and_language(client: Client) -> None:
     page = "/km/guides/abroad/passport-confiscation/"
     for helpful in (True, True, False):
         assert send(client, {"kind": "page", "page": page, "language": "km", "helpful": helpful}).status_code == 201
-    key = feedback_service.guide_counter_key(page, "km", feedback_service.now_utc())
+    key = keys.guide_counters(f"{feedback_service.now_utc():%Y-%m}", "km", page)
     assert counter(*key) == {"helpful_yes": 2, "helpful_no": 1}
 
 
@@ -138,6 +128,6 @@ def test_idempotent_feedback_counts_once(client: Client) -> None:
     key = {"Idempotency-Key": "feedback-retry-000001"}
     assert send(client, page, key).status_code == 201
     assert send(client, page, key).status_code == 201
-    assert counter(*feedback_service.guide_counter_key("/ar/guides/x/", "ar", feedback_service.now_utc())) == {
+    assert counter(*keys.guide_counters(f"{feedback_service.now_utc():%Y-%m}", "ar", "/ar/guides/x/")) == {
         "helpful_no": 1
     }

@@ -15,14 +15,15 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
-from chalicelib.core import dynamo, proof
+from chalicelib.core import dynamo
+from chalicelib.core.keys import complaint_counters
 from chalicelib.impact.disclosure import Hierarchy, Protected, Table, calendar_year
-from chalicelib.impact.service import complaint_counters, lane_categories
+from chalicelib.impact.service import lane_categories
 from tests.staff_tokens import bearer
-from tests.unit.conftest import body
+from tests.unit.conftest import body, solved, with_proof
 from tests.unit.disclosure_attack import by_subtraction, determined
 from tests.unit.test_complaints import COMPLAINT
-from tests.unit.test_staff import JSON, call, counters, file_complaint, solved, staff  # noqa: F401 - the fixture
+from tests.unit.test_staff import JSON, call, counters, file_complaint, staff  # noqa: F401 - the fixture
 
 GUIDE = "/km/guides/abroad/passport-confiscation/"
 NOW = datetime.now(UTC)
@@ -34,16 +35,8 @@ SOURCES = itertools.count(1)
 
 def feedback(api: Client, payload: dict[str, Any]) -> None:
     """Feedback from its own address, as many people would give it."""
-    challenge = body(api.http.get("/api/challenge"))["challenge"]
-    answer = api.http.post(
-        "/api/feedback",
-        body=json.dumps(payload),
-        headers={
-            **JSON,
-            "X-Proof": f"{challenge}:{proof.solve(challenge, 8)}",
-            "X-Passerelle-Viewer": f"203.0.113.{next(SOURCES)}",
-        },
-    )
+    viewer = {"X-Passerelle-Viewer": f"203.0.113.{next(SOURCES)}"}
+    answer = api.http.post("/api/feedback", body=json.dumps(payload), headers=with_proof(api, viewer))
     assert answer.status_code == 201, answer.body
 
 

@@ -406,7 +406,8 @@ def waf_field(field: dict[str, Any], request: dict[str, Any]) -> str | None:
     if "Method" in field:
         return str(request["method"])
     if "SingleHeader" in field:
-        return request["headers"].get(field["SingleHeader"]["Name"].lower())
+        value = request["headers"].get(field["SingleHeader"]["Name"].lower())
+        return None if value is None else str(value)
     raise AssertionError(f"field {field} is not simulated here")
 
 

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
+from chalicelib.auth.tokens import signing_keys
+from chalicelib.bookings import agenda as agenda_service
 from chalicelib.bookings import service as bookings
+from chalicelib.complaints import triage
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.settings import get_settings
-from chalicelib.staff import service as staff_service
-from chalicelib.staff.auth import signing_keys
 from tests import staff_tokens
 from tests.staff_tokens import bearer
 from tests.unit.conftest import TABLE, body, solved, with_proof
@@ -307,12 +308,12 @@ def test_the_restricted_lane_is_for_focal_points_only(staff: Client) -> None:
 def test_overdue_cases_are_flagged_and_filtered(staff: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     _, case_id = file_complaint(staff)
     later = datetime.now(UTC) + timedelta(days=8)
-    monkeypatch.setattr(staff_service, "now_utc", lambda: later)
+    monkeypatch.setattr(triage, "now_utc", lambda: later)
     queue = body(call(staff, "GET", "/api/staff/complaints?overdue=true", "caseworker.dushanbe"))["complaints"]
     assert [(c["id"], c["overdue"], c["age_days"]) for c in queue] == [(case_id, "acknowledge", 8)]
     call(staff, "POST", f"/api/staff/complaints/{case_id}/status", "caseworker.dushanbe", {"status": "in_progress"})
     assert body(call(staff, "GET", "/api/staff/complaints?overdue=true", "caseworker.dushanbe"))["count"] == 0
-    monkeypatch.setattr(staff_service, "now_utc", lambda: later + timedelta(days=90))
+    monkeypatch.setattr(triage, "now_utc", lambda: later + timedelta(days=90))
     queue = body(call(staff, "GET", "/api/staff/complaints?sort=deadline", "caseworker.dushanbe"))["complaints"]
     assert queue[0]["overdue"] == "answer"
 
@@ -343,7 +344,7 @@ def test_bad_staff_input_names_the_field(staff: Client) -> None:
 
 def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bookings, "now_utc", lambda: datetime(2026, 11, 30, 6, tzinfo=UTC))
-    monkeypatch.setattr(staff_service, "now_utc", lambda: datetime(2026, 11, 30, 6, tzinfo=UTC))
+    monkeypatch.setattr(agenda_service, "now_utc", lambda: datetime(2026, 11, 30, 6, tzinfo=UTC))
     slots = body(staff.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots?days=14"))["slots"]
     start = slots[0]["start"]
     booked = body(
@@ -376,7 +377,7 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
     early = call(staff, "POST", attendance, "caseworker.dushanbe", {"attended": True})
     assert early.status_code == 400 and body(early)["error"]["field"] == "attended"
     after = datetime.fromisoformat(start) + timedelta(minutes=5)
-    monkeypatch.setattr(staff_service, "now_utc", lambda: after)
+    monkeypatch.setattr(agenda_service, "now_utc", lambda: after)
     checked = body(
         call(
             staff, "POST", attendance, "caseworker.dushanbe", {"attended": True, "gender": "woman", "age_band": "25_34"}
@@ -439,7 +440,7 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
             ),
         )
     )
-    monkeypatch.setattr(staff_service, "now_utc", lambda: datetime.fromisoformat(later) + timedelta(minutes=5))
+    monkeypatch.setattr(agenda_service, "now_utc", lambda: datetime.fromisoformat(later) + timedelta(minutes=5))
     corrected = f"/api/staff/bookings/{second['reference']}/attendance"
     base2 = f"MONTH#{later[:7]}#SERVICE#legal_advice"
     body(

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
+from chalicelib.bookings import agenda as agenda_service
 from chalicelib.bookings import service as bookings
-from chalicelib.staff import service as staff_service
+from chalicelib.complaints import triage
 from tests import staff_tokens
 from tests.staff_tokens import bearer
 from tests.unit.conftest import body, with_proof
@@ -49,7 +50,8 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
     """Builds, for each route, a fresh right request (each case and booking is new, so one route's
     success never depends on another's)."""
     monkeypatch.setattr(bookings, "now_utc", lambda: NOW)
-    monkeypatch.setattr(staff_service, "now_utc", lambda: NOW + timedelta(days=3))
+    for staff_side in (triage, agenda_service):
+        monkeypatch.setattr(staff_side, "now_utc", lambda: NOW + timedelta(days=3))
 
     def case() -> str:
         return file_complaint(api)[1]

@@ -1,38 +1,38 @@
 """A centre's day for its staff: the appointments (with the contact people chose to give), check-in,
-and the dated exceptions (holidays, closures, extra sessions) that the booking rules read.
-
-Keys: bookings per centre and day are GSI1 `CENTRE#<centre>#DAY#<date>`; a staff exception is
-`CENTRE#<centre>` / `DAY#<date>#CLOSURE` (schedule.py reads it: no hours = closed all day).
-Attendance counters: `STATS#CENTRE#<centre>` / `MONTH#<month>#SERVICE#<service>[#GENDER#..|#AGE#..]`.
+and the dated exceptions (holidays, closures, extra sessions) that the booking rules read
+(schedule.py: an exception without hours closes the day). Check-ins count people served per
+centre, service and month, with rows by gender and age band.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, get_args
 
+from chalicelib.auth.users import StaffUser
 from chalicelib.bookings import repository as repo
+from chalicelib.bookings.models import (
+    Agenda,
+    AgendaBooking,
+    AgendaStatus,
+    AttendanceIn,
+    ExceptionIn,
+    ExceptionList,
+    StaffException,
+)
 from chalicelib.bookings.schedule import day_ranges
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre
-from chalicelib.core import dynamo
+from chalicelib.core import audit as audit_trail
+from chalicelib.core import dynamo, keys
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
-from chalicelib.impact.service import disaggregations
-from chalicelib.staff import repository as staff_repo
-from chalicelib.staff.auth import StaffUser
-from chalicelib.staff.models import (
-    Agenda,
-    AgendaBooking,
-    AttendanceIn,
-    AuditEntry,
-    AuditTrail,
-    Exception_,
-    ExceptionIn,
-    ExceptionList,
-)
 
-SHOWN = ("confirmed", "attended", "no_show", "offered")
+SHOWN = get_args(AgendaStatus)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
 
 
 def centre_for(user: StaffUser, centre_id: str) -> Centre:
@@ -44,20 +44,11 @@ def centre_for(user: StaffUser, centre_id: str) -> Centre:
     return centre
 
 
-def _closure_sk(day: date) -> str:
-    return f"DAY#{day.isoformat()}#CLOSURE"
-
-
-def _exception(day: date, item: dict[str, Any] | None) -> Exception_ | None:
+def _exception(day: date, item: dict[str, Any] | None) -> StaffException | None:
     if item is None:
         return None
     hours = [(a, b) for a, b in item.get("hours") or []]
-    return Exception_(date=day, closed=not hours, hours=hours, note=item.get("note"))
-
-
-def _contacts(references: list[str]) -> dict[str, dict[str, Any]]:
-    items = dynamo.batch_get([(repo.booking_pk(r), "CONTACT") for r in references])
-    return {item["PK"].removeprefix("BOOKING#"): item for item in items}
+    return StaffException(date=day, closed=not hours, hours=hours, note=item.get("note"))
 
 
 def _entry(item: dict[str, Any], contact: dict[str, Any] | None) -> AgendaBooking:
@@ -78,25 +69,17 @@ def _entry(item: dict[str, Any], contact: dict[str, Any] | None) -> AgendaBookin
 
 def agenda(user: StaffUser, centre_id: str, day: date) -> Agenda:
     centre = centre_for(user, centre_id)
-    bookings = [b for b in _day_bookings(centre_id, day) if b["status"] in SHOWN]
-    contacts = _contacts([b["reference"] for b in bookings])
-    closure = dynamo.get(repo.centre_pk(centre_id), _closure_sk(day))
-    closures = {day: [(a, b) for a, b in closure.get("hours") or []] or None} if closure else {}
+    bookings = [b for b in repo.day_bookings(centre_id, day) if b["status"] in SHOWN]
+    contacts = repo.contacts([b["reference"] for b in bookings])
+    stored = repo.staff_exception(centre_id, day)
+    staff_exceptions = {day: [(a, b) for a, b in stored.get("hours") or []] or None} if stored else {}
     return Agenda(
         centre_id=centre_id,
         date=day,
         timezone=centre.timezone,
-        opening=day_ranges(centre, day, closures),
-        exception=_exception(day, closure),
+        opening=day_ranges(centre, day, staff_exceptions),
+        exception=_exception(day, stored),
         bookings=[_entry(b, contacts.get(b["reference"])) for b in bookings],
-    )
-
-
-def _day_bookings(centre_id: str, day: date) -> list[dict[str, Any]]:
-    return dynamo.query_all(
-        IndexName="GSI1",
-        KeyConditionExpression="GSI1PK = :pk",
-        ExpressionAttributeValues=dynamo.encode_values({":pk": f"CENTRE#{centre_id}#DAY#{day.isoformat()}"}),
     )
 
 
@@ -112,7 +95,7 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
         raise BadRequest("attended: the appointment has not started yet.", field="attended")
     status = "attended" if attendance.attended else "no_show"
     month = item["starts_at"][:7]
-    pk, base = f"STATS#CENTRE#{item['centre_id']}", f"MONTH#{month}#SERVICE#{item['service_id']}"
+    pk, base = keys.centre_counters(item["centre_id"]), keys.service_month(month, item["service_id"])
     items = [
         repo.update_booking(
             item["reference"],
@@ -136,14 +119,14 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
         if status == "attended":
             step, rows = (
                 1,
-                disaggregations(attendance.gender or item.get("gender"), attendance.age_band or item.get("age_band")),
+                keys.by_whom(attendance.gender or item.get("gender"), attendance.age_band or item.get("age_band")),
             )
         else:
-            step, rows = -1, disaggregations(item.get("gender"), item.get("age_band")) if was == "attended" else []
+            step, rows = -1, keys.by_whom(item.get("gender"), item.get("age_band")) if was == "attended" else []
         items += [dynamo.add_counters(pk, f"{base}{suffix}", {"attended": step}) for suffix in rows]
     items.append(
-        staff_repo.audit_entry(
-            f"CENTRE#{item['centre_id']}", user.username, f"check-in:{status}", now, item["reference"]
+        audit_trail.line(
+            keys.centre_audit(item["centre_id"]), user.username, f"check-in:{status}", now, item["reference"]
         )
     )
     try:
@@ -161,41 +144,24 @@ def _check_range(first: date, last: date) -> None:
 def exceptions(user: StaffUser, centre_id: str, first: date, last: date) -> ExceptionList:
     centre_for(user, centre_id)
     _check_range(first, last)
-    rows = dynamo.query_all(
-        ConsistentRead=True,
-        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=dynamo.encode_values(
-            {":pk": repo.centre_pk(centre_id), ":a": f"DAY#{first.isoformat()}", ":b": f"DAY#{last.isoformat()}#~"}
-        ),
-    )
-    found = [_exception(date.fromisoformat(r["SK"].split("#")[1]), r) for r in rows if r["SK"].endswith("#CLOSURE")]
+    found = [_exception(day, item) for day, item in repo.staff_exceptions(centre_id, first, last)]
     return ExceptionList(exceptions=[e for e in found if e is not None])
 
 
-def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionIn, now: datetime) -> Exception_:
+def set_exception(user: StaffUser, centre_id: str, day: date, change: ExceptionIn, now: datetime) -> StaffException:
     centre_for(user, centre_id)
     if change.closed and change.hours:
         raise BadRequest("hours: a closed day has no hours.", field="hours")
     if not change.closed and not change.hours:
         raise BadRequest("hours: give the hours of the special day, or close it.", field="hours")
-    item = {
-        "PK": repo.centre_pk(centre_id),
-        "SK": _closure_sk(day),
-        "type": "CentreException",
-        "hours": [list(h) for h in change.hours] or None,
-        "note": change.note,
-        "set_by": user.username,
-        "set_at": now.isoformat(),
-    }
+    hours = [list(h) for h in change.hours] or None
     dynamo.transact(
         [
-            {"Put": {"TableName": dynamo.table(), "Item": dynamo.encode_item(item)}},
-            staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception", now, day.isoformat()),
+            repo.put_staff_exception(centre_id, day, hours, change.note, user.username, now),
+            audit_trail.line(keys.centre_audit(centre_id), user.username, "exception", now, day.isoformat()),
         ]
     )
-    exception = _exception(day, item)
-    assert exception is not None
-    return exception
+    return StaffException(date=day, closed=not hours, hours=[(a, b) for a, b in hours or []], note=change.note)
 
 
 def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) -> None:
@@ -203,32 +169,21 @@ def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) 
     try:
         dynamo.transact(
             [
-                dynamo.delete_item(repo.centre_pk(centre_id), _closure_sk(day), "attribute_exists(PK)"),
-                staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "exception-removed", now, day.isoformat()),
+                repo.remove_staff_exception(centre_id, day),
+                audit_trail.line(
+                    keys.centre_audit(centre_id), user.username, "exception-removed", now, day.isoformat()
+                ),
             ]
         )
     except dynamo.TransactionFailed:
         raise NotFound("No exception is set for this day.", field="date") from None
 
 
-def audit(user: StaffUser, centre_id: str, first: date, last: date) -> AuditTrail:
+def audit(user: StaffUser, centre_id: str, first: date, last: date) -> audit_trail.AuditTrail:
     """What staff did at a centre (check-ins, exceptions) between two dates, newest first. Reading
     it is itself written to the trail."""
     centre_for(user, centre_id)
     _check_range(first, last)
-    now = datetime.now(UTC)
-    staff_repo.put(staff_repo.audit_entry(f"CENTRE#{centre_id}", user.username, "audit", now))
-    rows = dynamo.query_all(
-        ConsistentRead=True,
-        ScanIndexForward=False,
-        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=dynamo.encode_values(
-            {":pk": f"AUDIT#CENTRE#{centre_id}", ":a": first.isoformat(), ":b": f"{last.isoformat()}~"}
-        ),
-    )
-    return AuditTrail(
-        entries=[
-            AuditEntry(at=r["SK"].split("#")[0], actor=r["actor"], action=r["action"], detail=r.get("detail"))
-            for r in rows
-        ]
-    )
+    trail = keys.centre_audit(centre_id)
+    audit_trail.append(trail, user.username, "audit", now_utc())
+    return audit_trail.read(trail, (first, last), newest_first=True)

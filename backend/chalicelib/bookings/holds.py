@@ -5,8 +5,8 @@ every waiting entry until the end of the day it waits for. A source (core/source
 address or an IPv6 /64) may hold `BOOKING_MAX_PLACES_PER_SOURCE` places at one centre at once;
 past that, 429 `seat_limit`, and the person is told to call the centre.
 
-Where the count lives: one item per centre and source key, PK=HOLDS#<centre>#<key of the day>, a
-map of random place ids to the time each place is held until. Source keys change with the daily
+Where the count lives: one item per centre and source key of the day (core/keys.py), a map of
+random place ids to the time each place is held until. Source keys change with the daily
 salt, so a source's places may sit in the items of several days (each day's key is only known
 while that day's salt lives, as long as a place booked then can last). The count is the sum over
 the items of every such day: one BatchGetItem.
@@ -19,8 +19,8 @@ items can only lose places meanwhile (cancelled or passed), which makes the coun
 however many requests from one source arrive at once, at most the cap get a place; the others see
 their condition fail, count again and get the 429.
 
-The booking itself keeps no source key: a pointer item beside it (bookings/repository.py, SK=HOLD)
-says which item and place to release when it is cancelled or its offer expires, and it expires
+The booking itself keeps no source key: a pointer item beside it (its place pointer) says which
+item and place to release when it is cancelled or its offer expires, and it expires
 (TTL) when its appointment or day has passed. Moving a booking keeps its place.
 """
 
@@ -33,7 +33,7 @@ from typing import Any
 
 from chalicelib.bookings import repository as repo
 from chalicelib.centres.models import Centre
-from chalicelib.core import dynamo
+from chalicelib.core import dynamo, keys
 from chalicelib.core.errors import TooManyRequests
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source, salt_exists_check
@@ -50,7 +50,7 @@ class SeatLimit(TooManyRequests):
 class Place:
     """A place to take: where it goes, and the transaction items that take it under the cap."""
 
-    holds_pk: str
+    places_held: str  # the partition key of the places-held item it goes into
     place: str
     items: dict[str, dict[str, Any]]
 
@@ -77,8 +77,8 @@ def take(source: Source, centre: Centre, until: int, now: datetime, consistent: 
     today = Source.today(now)
     yesterday, tomorrow = today - timedelta(days=1), today + timedelta(days=1)
     span = settings.booking_horizon_days + 2
-    keys = source.keys([today + timedelta(days=offset) for offset in range(-span, 2)], now)
-    pks = {day: repo.holds_pk(centre.id, key) for day, key in keys.items()}
+    source_keys = source.keys([today + timedelta(days=offset) for offset in range(-span, 2)], now)
+    pks = {day: keys.places_held(centre.id, key) for day, key in source_keys.items()}
     found = repo.read_holds(list(pks.values()), consistent)
     live = sorted(until for item in found.values() for until in _live(item, stamp))
     if len(live) >= cap:
@@ -106,17 +106,17 @@ def take(source: Source, centre: Centre, until: int, now: datetime, consistent: 
     return Place(pks[today], place, items)
 
 
-def release(pointer: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+def release(pointer: repo.PlacePointer, now: datetime) -> list[dict[str, Any]]:
     """The transaction items that give a booking's place back and forget where it was held."""
     return [
-        repo.release_place(pointer["holds_pk"], pointer["place"], _items_expire(int(now.timestamp()))),
-        dynamo.delete_item(pointer["PK"], "HOLD"),
+        repo.release_place(pointer.places_held, pointer.place, _items_expire(int(now.timestamp()))),
+        dynamo.delete_item(keys.booking(pointer.reference), keys.PLACE_POINTER),
     ]
 
 
-def move(pointer: dict[str, Any], reference: str, until: int, now: datetime) -> list[dict[str, Any]]:
+def move(pointer: repo.PlacePointer, until: int, now: datetime) -> list[dict[str, Any]]:
     """The transaction items that keep a moved booking's place, held until its new time ends."""
     return [
-        repo.move_place(pointer["holds_pk"], pointer["place"], until, _items_expire(int(now.timestamp()))),
-        repo.move_hold(reference, until),
+        repo.move_place(pointer.places_held, pointer.place, until, _items_expire(int(now.timestamp()))),
+        repo.move_place_pointer(pointer.reference, until),
     ]

@@ -1,24 +1,23 @@
-"""Booking requests and answers."""
+"""Booking requests and answers: the public's side, then the staff agenda's."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
 
-import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chalicelib.centres.models import Mode, RangeView
 from chalicelib.core.dates import Day, Moment
+from chalicelib.core.enums import AgeBand, Gender
+from chalicelib.core.models import RequestModel
 
-Mode = Literal["on_site", "phone", "video"]
 Status = Literal["confirmed", "cancelled", "waiting", "offered", "expired", "attended", "no_show"]
+# What the agenda lists: appointments that hold a seat or have been checked in.
+AgendaStatus = Literal["confirmed", "attended", "no_show", "offered"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class SlotsQuery(Strict):
+class SlotsQuery(RequestModel):
     from_: Day | None = Field(default=None, alias="from")
     days: int = Field(default=14, ge=1, le=30)
 
@@ -36,7 +35,7 @@ class SlotList(BaseModel):
     slots: list[Slot]
 
 
-class ContactIn(Strict):
+class ContactIn(RequestModel):
     """Optional: a phone number for the centre to call back, a nickname instead of a name."""
 
     phone: str | None = Field(default=None, max_length=32)
@@ -52,18 +51,7 @@ class ContactIn(Strict):
         return value or None
 
 
-def normalise_phone(raw: str, region: str | None) -> str:
-    """E.164, or ValueError with a message a person understands."""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError("this is not a phone number") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("this phone number is not valid: give it with the country code, e.g. +992…")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-class AppointmentFields(Strict):
+class AppointmentFields(RequestModel):
     """What a booking and a place on the waiting list both say."""
 
     centre_id: str = Field(max_length=60)
@@ -81,7 +69,7 @@ class WaitlistRequest(AppointmentFields):
     date: Day
 
 
-class ChangeRequest(Strict):
+class ChangeRequest(RequestModel):
     """PATCH: move to another slot (`start`), or accept a seat offered from the waiting list."""
 
     start: Moment | None = None
@@ -109,3 +97,78 @@ class FullSlot(BaseModel):
     """409 body when the slot was just taken: the next free slots, to choose again."""
 
     next_free: list[Slot]
+
+
+# ---- the agenda ---------------------------------------------------------------------------------
+
+Hours = list[RangeView]
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class AgendaQuery(RequestModel):
+    date: Day
+
+
+# A dated exception staff set in the console (a closed day, or its own hours), as the agenda shows
+# it. (No docstring: it would enter the contract.) The contract published it as `Exception_` and
+# keeps that name (core/openapi.py, PublishedNames).
+class StaffException(BaseModel):
+    model_config = ConfigDict(title="Exception_")
+
+    date: date
+    closed: bool
+    hours: Hours
+    note: str | None
+
+
+class ExceptionIn(RequestModel):
+    closed: bool
+    hours: list[RangeView] = Field(default_factory=list, max_length=6)
+    note: str | None = Field(default=None, max_length=300)
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        import re
+
+        for start, end in value:
+            if not (re.match(HHMM, start) and re.match(HHMM, end)) or start >= end:
+                raise ValueError("each range is [HH:MM, HH:MM] with the start before the end")
+        return sorted(value)
+
+
+class ExceptionsQuery(RequestModel):
+    from_: Day = Field(alias="from")
+    to: Day
+
+
+class ExceptionList(BaseModel):
+    exceptions: list[StaffException]
+
+
+class AgendaBooking(BaseModel):
+    reference: str
+    service_id: str
+    service_name: str
+    start: datetime
+    end: datetime
+    mode: str
+    language: str
+    status: AgendaStatus
+    nickname: str | None
+    phone: str | None
+
+
+class Agenda(BaseModel):
+    centre_id: str
+    date: date
+    timezone: str
+    opening: Hours
+    exception: StaffException | None
+    bookings: list[AgendaBooking]
+
+
+class AttendanceIn(RequestModel):
+    attended: bool
+    gender: Gender | None = None
+    age_band: AgeBand | None = None

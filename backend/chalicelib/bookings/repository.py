@@ -1,17 +1,5 @@
-"""Bookings in DynamoDB. The only code that touches the table for bookings.
-
-Keys (single table, see infra/template.yaml):
-- seat counter  PK=CENTRE#<centre>  SK=DAY#<local date>#SLOT#<service>#<HH:MM>   remaining, capacity
-- staff closure PK=CENTRE#<centre>  SK=DAY#<local date>#CLOSURE                  hours (absent = closed)
-- waiting line  PK=CENTRE#<centre>  SK=WAIT#<service>#<date>#<joined at>#<ref>
-- booking       PK=BOOKING#<ref>    SK=BOOKING    GSI1: CENTRE#<centre>#DAY#<date> / <start>#<ref>
-                                                  GSI2 (offers only): OFFERS / <hold expires>#<ref>
-- contact       PK=BOOKING#<ref>    SK=CONTACT    phone, nickname; expires_at (TTL) 30 days after
-- phone token   PK=PHONE#<keyed hash>  SK=TOKEN#<n>  held by one upcoming booking until it ends
-- places held   PK=HOLDS#<centre>#<source key>  SK=HOLDS   places {place id: held until}, version
-                (bookings/holds.py: a source's places at a centre, keyed under the day's salt)
-- hold pointer  PK=BOOKING#<ref>    SK=HOLD       where the booking's place and phone token are held,
-                                                  to release them; expires_at (TTL) when its time ends
+"""Bookings in DynamoDB: the seat counters, waiting lines, bookings, their contacts and place
+pointers, phone tokens and places held (their keys: core/keys.py).
 
 Seats are never counted by reading then writing: a counter's `remaining` is decremented under
 the condition `remaining > 0` in the same transaction that writes the booking.
@@ -24,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.core import keys
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.dynamo import (
     batch_get,
@@ -32,58 +21,99 @@ from chalicelib.core.dynamo import (
     encode_values,
     get,
     plain,
+    put_new,
     query_all,
     table,
     update,
 )
-
-# ---- keys ------------------------------------------------------------------------------------
-
-
-def centre_pk(centre_id: str) -> str:
-    return f"CENTRE#{centre_id}"
-
-
-def counter_sk(day: date, service_id: str, hhmm: str) -> str:
-    return f"DAY#{day.isoformat()}#SLOT#{service_id}#{hhmm}"
-
-
-def booking_pk(reference: str) -> str:
-    return f"BOOKING#{reference}"
-
 
 # ---- reads -----------------------------------------------------------------------------------
 
 
 @dataclass
 class DayState:
-    """What DynamoDB says about a centre's days: seats left per booked slot, staff closures."""
+    """What DynamoDB says about a centre's days: seats left per booked slot, and the dated
+    exceptions staff set (hours, or None for a closed day)."""
 
     remaining: dict[tuple[str, date, str], int]
-    closures: dict[date, list[tuple[str, str]] | None]
+    staff_exceptions: dict[date, list[tuple[str, str]] | None]
 
 
 def centre_days(centre_id: str, first: date, last: date) -> DayState:
-    """One query: every counter and closure of the centre between two local dates."""
-    state = DayState(remaining={}, closures={})
-    for item in query_all(
-        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=encode_values(
-            {":pk": centre_pk(centre_id), ":a": f"DAY#{first.isoformat()}", ":b": f"DAY#{last.isoformat()}#~"}
-        ),
-    ):
-        parts = item["SK"].split("#")
-        day = date.fromisoformat(parts[1])
-        if parts[2] == "SLOT":
-            state.remaining[(parts[3], day, parts[4])] = int(item["remaining"])
-        elif parts[2] == "CLOSURE":
+    """One query: every seat counter and staff exception of the centre between two local dates."""
+    state = DayState(remaining={}, staff_exceptions={})
+    for item in _centre_days(centre_id, first, last):
+        day, kind, service_id, hhmm = keys.centre_day_item(item["SK"])
+        if kind == "seat_counter":
+            state.remaining[(service_id, day, hhmm)] = int(item["remaining"])
+        elif kind == "staff_exception":
             hours = item.get("hours")
-            state.closures[day] = [(a, b) for a, b in hours] if hours else None
+            state.staff_exceptions[day] = [(a, b) for a, b in hours] if hours else None
     return state
 
 
+def _centre_days(centre_id: str, first: date, last: date, consistent: bool = False) -> list[dict[str, Any]]:
+    low, high = keys.centre_days(first, last)
+    return query_all(
+        ConsistentRead=consistent,
+        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
+        ExpressionAttributeValues=encode_values({":pk": keys.centre(centre_id), ":a": low, ":b": high}),
+    )
+
+
+def staff_exceptions(centre_id: str, first: date, last: date) -> list[tuple[date, dict[str, Any]]]:
+    """The exceptions staff set at a centre between two local dates, by day (a consistent read)."""
+    found = []
+    for item in _centre_days(centre_id, first, last, consistent=True):
+        day, kind, _, _ = keys.centre_day_item(item["SK"])
+        if kind == "staff_exception":
+            found.append((day, item))
+    return found
+
+
+def staff_exception(centre_id: str, day: date) -> dict[str, Any] | None:
+    """The exception staff set for one day at a centre, if any (a consistent read)."""
+    return get(keys.centre(centre_id), keys.staff_exception(day))
+
+
+def put_staff_exception(
+    centre_id: str, day: date, hours: list[list[str]] | None, note: str | None, by: str, at: datetime
+) -> dict[str, Any]:
+    """A transaction item setting a day's exception (no hours: the centre is closed that day)."""
+    item = {
+        "PK": keys.centre(centre_id),
+        "SK": keys.staff_exception(day),
+        "type": "CentreException",  # the stored spelling (core/keys.py)
+        "hours": hours,
+        "note": note,
+        "set_by": by,
+        "set_at": at.isoformat(),
+    }
+    return {"Put": {"TableName": table(), "Item": encode_item(item)}}
+
+
+def remove_staff_exception(centre_id: str, day: date) -> dict[str, Any]:
+    """A transaction item removing a day's exception; its condition fails if there is none."""
+    return delete_item(keys.centre(centre_id), keys.staff_exception(day), "attribute_exists(PK)")
+
+
+def day_bookings(centre_id: str, day: date) -> list[dict[str, Any]]:
+    """A centre's bookings on one local day, in time order (GSI1)."""
+    return query_all(
+        IndexName="GSI1",
+        KeyConditionExpression="GSI1PK = :pk",
+        ExpressionAttributeValues=encode_values({":pk": keys.agenda_day(centre_id, day)}),
+    )
+
+
+def contacts(references: list[str]) -> dict[str, dict[str, Any]]:
+    """The contacts people gave with these bookings, by reference (those without one are missing)."""
+    items = batch_get([(keys.booking(r), keys.CONTACT) for r in references])
+    return {keys.reference_of(item["PK"]): item for item in items}
+
+
 def get_booking(reference: str) -> dict[str, Any] | None:
-    return get(booking_pk(reference), "BOOKING")
+    return get(keys.booking(reference), keys.BOOKING)
 
 
 def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] | None:
@@ -93,7 +123,7 @@ def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] 
         ConsistentRead=True,
         KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
         ExpressionAttributeValues=encode_values(
-            {":pk": centre_pk(centre_id), ":prefix": f"WAIT#{service_id}#{day.isoformat()}#"}
+            {":pk": keys.centre(centre_id), ":prefix": keys.waiting_line_prefix(service_id, day)}
         ),
     )
     items = response.get("Items", [])
@@ -106,7 +136,7 @@ def expired_offers(now_iso: str, limit: int = 25) -> list[dict[str, Any]]:
         IndexName="GSI2",
         Limit=limit,
         KeyConditionExpression="GSI2PK = :pk AND GSI2SK < :now",
-        ExpressionAttributeValues=encode_values({":pk": "OFFERS", ":now": now_iso}),
+        ExpressionAttributeValues=encode_values({":pk": keys.OFFERS, ":now": now_iso}),
     )
     return [plain(i) for i in response.get("Items", [])]
 
@@ -121,7 +151,7 @@ def take_seat(
     return {
         "Update": {
             "TableName": table(),
-            "Key": encode_values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
+            "Key": encode_values({"PK": keys.centre(centre_id), "SK": keys.seat_counter(day, service_id, hhmm)}),
             "UpdateExpression": "SET #remaining = if_not_exists(#remaining, :capacity) - :one, #capacity = :capacity, "
             "#type = :type, starts_at = :start",
             "ConditionExpression": "attribute_not_exists(#remaining) OR #remaining > :zero",
@@ -137,7 +167,7 @@ def give_back_seat(centre_id: str, day: date, service_id: str, hhmm: str) -> dic
     return {
         "Update": {
             "TableName": table(),
-            "Key": encode_values({"PK": centre_pk(centre_id), "SK": counter_sk(day, service_id, hhmm)}),
+            "Key": encode_values({"PK": keys.centre(centre_id), "SK": keys.seat_counter(day, service_id, hhmm)}),
             "UpdateExpression": "SET #remaining = #remaining + :one",
             "ConditionExpression": "attribute_exists(#remaining) AND #remaining < #capacity",
             "ExpressionAttributeNames": {"#remaining": "remaining", "#capacity": "capacity"},
@@ -146,14 +176,41 @@ def give_back_seat(centre_id: str, day: date, service_id: str, hhmm: str) -> dic
     }
 
 
+def booking_item(reference: str, fields: dict[str, Any], centre_id: str, start: datetime | None) -> dict[str, Any]:
+    """A booking as stored: with a time, it is on its centre's agenda for that day (GSI1)."""
+    item = {"PK": keys.booking(reference), "SK": keys.BOOKING, "type": "Booking", "reference": reference, **fields}
+    return item | (keys.booking_indexes(centre_id, start, reference) if start is not None else {})
+
+
+def join_line(centre_id: str, line_sk: str, reference: str, expires_at: int) -> dict[str, Any]:
+    """A waiting entry's place in line (its sort key says which service, day and when it joined)."""
+    return put_new(
+        {
+            "PK": keys.centre(centre_id),
+            "SK": line_sk,
+            "type": "WaitingLine",
+            "booking_ref": reference,
+            "expires_at": expires_at,
+        }
+    )
+
+
+def leave_line(centre_id: str, line_sk: str, condition: str | None = None) -> dict[str, Any]:
+    return delete_item(keys.centre(centre_id), line_sk, condition)
+
+
+def forget_contact(reference: str) -> dict[str, Any]:
+    return delete_item(keys.booking(reference), keys.CONTACT)
+
+
 def put_contact(reference: str, phone: str | None, nickname: str | None, expires_at: int) -> dict[str, Any]:
     return {
         "Put": {
             "TableName": table(),
             "Item": encode_item(
                 {
-                    "PK": booking_pk(reference),
-                    "SK": "CONTACT",
+                    "PK": keys.booking(reference),
+                    "SK": keys.CONTACT,
                     "type": "BookingContact",
                     "phone": phone,
                     "nickname": nickname,
@@ -167,13 +224,14 @@ def put_contact(reference: str, phone: str | None, nickname: str | None, expires
 def hold_phone_token(phone_hash: str, token: int, reference: str, held_until: int, now: int) -> dict[str, Any]:
     """A phone may hold a few upcoming bookings: each holds one of a fixed number of tokens,
     free again once its appointment has passed (or it is cancelled)."""
+    pk, sk = keys.phone_token(phone_hash, token)
     return {
         "Put": {
             "TableName": table(),
             "Item": encode_item(
                 {
-                    "PK": f"PHONE#{phone_hash}",
-                    "SK": f"TOKEN#{token}",
+                    "PK": pk,
+                    "SK": sk,
                     "type": "PhoneToken",
                     "booking_ref": reference,
                     "held_until": held_until,
@@ -187,14 +245,15 @@ def hold_phone_token(phone_hash: str, token: int, reference: str, held_until: in
 
 
 def release_phone_token(phone_hash: str, token: int, reference: str) -> dict[str, Any]:
-    return delete_item(f"PHONE#{phone_hash}", f"TOKEN#{token}", "booking_ref = :ref", {":ref": reference})
+    return delete_item(*keys.phone_token(phone_hash, token), "booking_ref = :ref", {":ref": reference})
 
 
 def move_phone_token(phone_hash: str, token: int, reference: str, held_until: int) -> dict[str, Any]:
+    pk, sk = keys.phone_token(phone_hash, token)
     return {
         "Update": {
             "TableName": table(),
-            "Key": encode_values({"PK": f"PHONE#{phone_hash}", "SK": f"TOKEN#{token}"}),
+            "Key": encode_values({"PK": pk, "SK": sk}),
             "UpdateExpression": "SET held_until = :until, expires_at = :until",
             "ConditionExpression": "booking_ref = :ref",
             "ExpressionAttributeValues": encode_values({":until": held_until, ":ref": reference}),
@@ -202,13 +261,9 @@ def move_phone_token(phone_hash: str, token: int, reference: str, held_until: in
     }
 
 
-def holds_pk(centre_id: str, source_key: str) -> str:
-    return f"HOLDS#{centre_id}#{source_key}"
-
-
 def read_holds(pks: Sequence[str], consistent: bool) -> dict[str, dict[str, Any]]:
     """The places-held items that exist among `pks`, by PK (one BatchGetItem per 100)."""
-    return {item["PK"]: item for item in batch_get([(pk, "HOLDS") for pk in pks], consistent=consistent)}
+    return {item["PK"]: item for item in batch_get([(pk, keys.PLACES_HELD) for pk in pks], consistent=consistent)}
 
 
 def new_holds(pk: str, place: str, until: int, expires_at: int) -> dict[str, Any]:
@@ -219,7 +274,7 @@ def new_holds(pk: str, place: str, until: int, expires_at: int) -> dict[str, Any
             "Item": encode_item(
                 {
                     "PK": pk,
-                    "SK": "HOLDS",
+                    "SK": keys.PLACES_HELD,
                     "type": "PlacesHeld",
                     "places": {place: until},
                     "version": 1,
@@ -241,7 +296,7 @@ def add_place(pk: str, place: str, until: int, version: int, expired: Sequence[s
     return {
         "Update": {
             "TableName": table(),
-            "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
+            "Key": encode_values({"PK": pk, "SK": keys.PLACES_HELD}),
             "UpdateExpression": update,
             "ConditionExpression": "#version = :version",
             "ExpressionAttributeNames": names,
@@ -254,7 +309,7 @@ def add_place(pk: str, place: str, until: int, version: int, expired: Sequence[s
 
 def holds_unchanged(pk: str, version: int | None) -> dict[str, Any]:
     """A transaction item: the places-held item is as it was read (or still absent)."""
-    spec: dict[str, Any] = {"TableName": table(), "Key": encode_values({"PK": pk, "SK": "HOLDS"})}
+    spec: dict[str, Any] = {"TableName": table(), "Key": encode_values({"PK": pk, "SK": keys.PLACES_HELD})}
     if version is None:
         spec["ConditionExpression"] = "attribute_not_exists(PK)"
     else:
@@ -271,7 +326,7 @@ def release_place(pk: str, place: str, expires_at: int) -> dict[str, Any]:
     return {
         "Update": {
             "TableName": table(),
-            "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
+            "Key": encode_values({"PK": pk, "SK": keys.PLACES_HELD}),
             "UpdateExpression": "REMOVE #places.#place SET expires_at = if_not_exists(expires_at, :expires)",
             "ExpressionAttributeNames": {"#places": "places", "#place": place},
             "ExpressionAttributeValues": encode_values({":expires": expires_at}),
@@ -283,7 +338,7 @@ def move_place(pk: str, place: str, until: int, expires_at: int) -> dict[str, An
     return {
         "Update": {
             "TableName": table(),
-            "Key": encode_values({"PK": pk, "SK": "HOLDS"}),
+            "Key": encode_values({"PK": pk, "SK": keys.PLACES_HELD}),
             "UpdateExpression": "SET #places.#place = :until, expires_at = :expires",
             "ConditionExpression": "attribute_exists(#places.#place)",
             "ExpressionAttributeNames": {"#places": "places", "#place": place},
@@ -292,39 +347,62 @@ def move_place(pk: str, place: str, until: int, expires_at: int) -> dict[str, An
     }
 
 
-def put_hold(
-    reference: str, holds: str, place: str, until: int, phone_hash: str | None, phone_token: int | None
-) -> dict[str, Any]:
-    """Where a booking's place (and its phone token) are held: all that releasing them needs, and
-    the only link between the booking and its source. It expires when the place does."""
+@dataclass(frozen=True)
+class PlacePointer:
+    """Where a booking's place under its source's cap (and its phone token) are held: all that
+    releasing them needs, and the only link between the booking and its source."""
+
+    reference: str
+    places_held: str  # the partition key of the places-held item holding the place
+    place: str
+    phone_hash: str | None
+    phone_token: int | None
+    held_until: int
+
+
+def put_place_pointer(pointer: PlacePointer) -> dict[str, Any]:
+    """A transaction item storing the pointer; it expires when the place does."""
     return {
         "Put": {
             "TableName": table(),
             "Item": encode_item(
                 {
-                    "PK": booking_pk(reference),
-                    "SK": "HOLD",
+                    "PK": keys.booking(pointer.reference),
+                    "SK": keys.PLACE_POINTER,
                     "type": "BookingHold",
-                    "holds_pk": holds,
-                    "place": place,
-                    "phone_hash": phone_hash,
-                    "phone_token": phone_token,
-                    "held_until": until,
-                    "expires_at": until,
+                    "holds_pk": pointer.places_held,
+                    "place": pointer.place,
+                    "phone_hash": pointer.phone_hash,
+                    "phone_token": pointer.phone_token,
+                    "held_until": pointer.held_until,
+                    "expires_at": pointer.held_until,
                 }
             ),
         }
     }
 
 
-def get_hold(reference: str, now: int) -> dict[str, Any] | None:
-    """The booking's hold pointer, unless its time has passed (TTL deletes it within a day or two)."""
-    item = get(booking_pk(reference), "HOLD")
-    return item if item is not None and int(item["held_until"]) > now else None
+def place_pointer(reference: str, now: int) -> PlacePointer | None:
+    """The booking's place pointer, unless its time has passed (TTL deletes it within a day or two,
+    and both place and token were free again from that time)."""
+    item = get(keys.booking(reference), keys.PLACE_POINTER)
+    if item is None or int(item["held_until"]) <= now:
+        return None
+    token = item.get("phone_token")
+    return PlacePointer(
+        reference=reference,
+        places_held=str(item["holds_pk"]),
+        place=str(item["place"]),
+        phone_hash=item.get("phone_hash"),
+        phone_token=int(token) if token else None,
+        held_until=int(item["held_until"]),
+    )
 
 
-def move_hold(reference: str, until: int) -> dict[str, Any]:
-    return update(booking_pk(reference), "HOLD", {"held_until": until, "expires_at": until}, "attribute_exists(#PK)")
+def move_place_pointer(reference: str, until: int) -> dict[str, Any]:
+    return update(
+        keys.booking(reference), keys.PLACE_POINTER, {"held_until": until, "expires_at": until}, "attribute_exists(#PK)"
+    )
 
 
 def update_booking(
@@ -335,7 +413,7 @@ def update_booking(
     remove: Sequence[str] = (),
 ) -> dict[str, Any]:
     """SET `set_values` (and REMOVE `remove`) under `condition`, which names attributes as #name."""
-    return update(booking_pk(reference), "BOOKING", set_values, condition, condition_values, remove)
+    return update(keys.booking(reference), keys.BOOKING, set_values, condition, condition_values, remove)
 
 
 def iso(value: datetime) -> str:

@@ -27,7 +27,7 @@ from chalicelib.core.observability import logger
 from chalicelib.core.sources import source_of
 
 bp = Blueprint(__name__)
-MANAGE = ("X-Manage-Code", True, "The manage code given once at booking: never put it in a URL.")
+MANAGE_CODE_HEADER = ("X-Manage-Code", True, "The manage code given once at booking: never put it in a URL.")
 
 
 def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> Response:
@@ -100,7 +100,7 @@ def _manage_code() -> str | None:
     return bp.current_request.headers.get("x-manage-code")
 
 
-@api_route(bp, "/bookings/{reference}", doc=RouteDoc("Read a booking", BookingView, headers=(MANAGE,)))
+@api_route(bp, "/bookings/{reference}", doc=RouteDoc("Read a booking", BookingView, headers=(MANAGE_CODE_HEADER,)))
 def get_booking(reference: str) -> BookingView:
     return service.get_booking(reference, _manage_code())
 
@@ -109,7 +109,7 @@ def get_booking(reference: str) -> BookingView:
     bp,
     "/bookings/{reference}",
     methods=("DELETE",),
-    doc=RouteDoc("Cancel: the seat goes back, or to the first in line", BookingView, headers=(MANAGE,)),
+    doc=RouteDoc("Cancel: the seat goes back, or to the first in line", BookingView, headers=(MANAGE_CODE_HEADER,)),
 )
 def cancel_booking(reference: str) -> BookingView:
     return service.cancel_booking(reference, _manage_code())
@@ -123,7 +123,7 @@ def cancel_booking(reference: str) -> BookingView:
         "Move to another time (atomically), or accept a seat offered from the waiting list",
         BookingView,
         body=ChangeRequest,
-        headers=(MANAGE,),
+        headers=(MANAGE_CODE_HEADER,),
     ),
 )
 def change_booking(reference: str) -> BookingView:
@@ -137,7 +137,7 @@ def _ics_text(value: str) -> str:
 @api_route(
     bp,
     "/bookings/{reference}/calendar.ics",
-    doc=RouteDoc("The appointment as an iCalendar file", headers=(MANAGE,), content_type="text/calendar"),
+    doc=RouteDoc("The appointment as an iCalendar file", headers=(MANAGE_CODE_HEADER,), content_type="text/calendar"),
 )
 def calendar(reference: str) -> Response:
     item = service.get_booking_item(reference, _manage_code())

@@ -19,11 +19,11 @@ def _at(day: date, hhmm: str, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(hours, minutes), zone)
 
 
-def day_ranges(centre: Centre, day: date, closures: Mapping[date, Ranges | None]) -> Ranges:
-    """Opening ranges on `day`: a staff exception (closures) wins over content exceptions and
-    visits, which win over the weekly plan. None in `closures` means closed all day."""
-    if day in closures:
-        return list(closures[day] or [])
+def day_ranges(centre: Centre, day: date, staff_exceptions: Mapping[date, Ranges | None]) -> Ranges:
+    """Opening ranges on `day`: an exception staff set wins over the dated exceptions of content/
+    and visits, which win over the weekly plan. None in `staff_exceptions` means closed all day."""
+    if day in staff_exceptions:
+        return list(staff_exceptions[day] or [])
     for exception in centre.exceptions:
         if exception.date == day:
             return [] if exception.closed else list(exception.hours or [])
@@ -39,7 +39,7 @@ def slots(
     first_day: date,
     days: int,
     now: datetime,
-    closures: Mapping[date, Ranges | None],
+    staff_exceptions: Mapping[date, Ranges | None],
     min_notice: timedelta,
     horizon: timedelta,
 ) -> Iterator[tuple[datetime, datetime]]:
@@ -51,7 +51,7 @@ def slots(
     earliest, latest = now + min_notice, now + horizon
     for offset in range(days):
         day = first_day + timedelta(days=offset)
-        for opens, closes in day_ranges(centre, day, closures):
+        for opens, closes in day_ranges(centre, day, staff_exceptions):
             start, end_of_range = _at(day, opens, zone), _at(day, closes, zone)
             while start + length <= end_of_range:
                 if earliest <= start <= latest:

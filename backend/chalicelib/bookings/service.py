@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -27,20 +28,21 @@ from chalicelib.bookings.models import (
     Slot,
     SlotList,
     WaitlistRequest,
-    normalise_phone,
 )
 from chalicelib.bookings.schedule import local_today, slots
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre, Service
-from chalicelib.core import dynamo, proof
+from chalicelib.core import dynamo, keys, proof
 from chalicelib.core.codes import new_manage_code, new_reference, normalise_manage_code, normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
+from chalicelib.core.phones import normalise_phone
 from chalicelib.core.secrets import keyed_hash, matches
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
 
-MANAGE = "booking-manage-code"
-PHONE = "booking-phone"
+# What the keyed hashes of a booking's secrets are made for (core/secrets.py: one subkey each).
+MANAGE_CODE_PURPOSE = "booking-manage-code"
+PHONE_PURPOSE = "booking-phone"
 
 
 def now_utc() -> datetime:
@@ -96,7 +98,7 @@ def _free_slots(centre: Centre, service: Service, first: date, days: int, now: d
         first,
         days,
         now,
-        state.closures,
+        state.staff_exceptions,
         timedelta(minutes=settings.booking_min_notice_minutes),
         timedelta(days=settings.booking_horizon_days),
     ):
@@ -127,7 +129,7 @@ def _resolve_slot(centre: Centre, service: Service, start: datetime, now: dateti
         local.date(),
         1,
         now,
-        state.closures,
+        state.staff_exceptions,
         timedelta(minutes=settings.booking_min_notice_minutes),
         timedelta(days=settings.booking_horizon_days),
     ):
@@ -172,27 +174,18 @@ def _new_booking(
     end: datetime | None,
 ) -> _New:
     reference, code = new_reference(), new_manage_code()
-    item: dict[str, Any] = {
-        "PK": repo.booking_pk(reference),
-        "SK": "BOOKING",
-        "type": "Booking",
-        "reference": reference,
+    fields: dict[str, Any] = {
         "centre_id": centre.id,
         "service_id": service.id,
         "mode": request.mode,
         "language": request.language,
         "status": status,
-        "manage_hash": keyed_hash(MANAGE, code),
+        "manage_hash": keyed_hash(MANAGE_CODE_PURPOSE, code),
         "created_at": now_utc().isoformat(),
     }
     if start is not None and end is not None:
-        item |= {
-            "starts_at": start.isoformat(),
-            "ends_at": end.isoformat(),
-            "GSI1PK": f"CENTRE#{centre.id}#DAY#{start.date().isoformat()}",
-            "GSI1SK": f"{start.isoformat()}#{reference}",
-        }
-    return _New(reference, code, item)
+        fields |= {"starts_at": start.isoformat(), "ends_at": end.isoformat()}
+    return _New(reference, code, repo.booking_item(reference, fields, centre.id, start if end is not None else None))
 
 
 def _contact_expiry(end: datetime | None, waiting_for: date | None) -> int:
@@ -237,38 +230,42 @@ class _Creation:
             )
         items["booking"] = dynamo.put_new(new.item)
         if isinstance(self.request, WaitlistRequest):
-            items["line"] = dynamo.put_new(
-                {
-                    "PK": repo.centre_pk(self.centre.id),
-                    "SK": new.item["line_sk"],
-                    "type": "WaitingLine",
-                    "booking_ref": new.reference,
-                    "expires_at": self.held_until + 2 * holds.DAY,
-                }
-            )
+            expires_at = self.held_until + 2 * holds.DAY
+            items["line"] = repo.join_line(self.centre.id, new.item["line_sk"], new.reference, expires_at)
         if self.phone or self.nickname:
             waiting_for = self.request.date if isinstance(self.request, WaitlistRequest) else None
             items["contact"] = repo.put_contact(
                 new.reference, self.phone, self.nickname, _contact_expiry(self.end, waiting_for)
             )
-        phone_hash = keyed_hash(PHONE, self.phone) if self.phone and token is not None else None
+        phone_hash = keyed_hash(PHONE_PURPOSE, self.phone) if self.phone and token is not None else None
         if phone_hash is not None and token is not None:
             items["phone"] = repo.hold_phone_token(
                 phone_hash, token, new.reference, self.held_until, int(self.now.timestamp())
             )
         items["proof"] = proof.used(self.proof_id, self.now.timestamp())
         items |= place.items
-        items["pointer"] = repo.put_hold(new.reference, place.holds_pk, place.place, self.held_until, phone_hash, token)
+        items["pointer"] = repo.put_place_pointer(
+            repo.PlacePointer(new.reference, place.places_held, place.place, phone_hash, token, self.held_until)
+        )
         return items
 
     def new(self) -> _New:
         new = _new_booking(self.centre, self.service, self.request, self.status, self.start, self.end)
         if isinstance(self.request, WaitlistRequest):
             new.item["waiting_for"] = self.request.date.isoformat()
-            new.item["line_sk"] = (
-                f"WAIT#{self.service.id}#{self.request.date.isoformat()}#{self.now.isoformat()}#{new.reference}"
-            )
+            new.item["line_sk"] = keys.waiting_line(self.service.id, self.request.date, self.now, new.reference)
         return new
+
+
+@dataclass
+class _Attempt:
+    """Where one creation stands between its tries: the booking it writes, the phone token it
+    tries, and whether the source's places must be counted again (consistently)."""
+
+    new: _New
+    token: int | None
+    tokens: Iterator[int | None]
+    recount: bool = False
 
 
 def _create(creation: _Creation) -> BookingCreated:
@@ -276,43 +273,50 @@ def _create(creation: _Creation) -> BookingCreated:
     token, its proof of work's single-use marker and its place under the source's cap."""
     limit = get_settings().booking_max_upcoming_per_phone
     # Only an appointment holds one of the phone's tokens; a waiting entry does not.
-    tokens = iter(range(1, limit + 1)) if creation.phone and creation.start is not None else iter([None])
-    token = next(tokens)
-    new = creation.new()
-    recount = False
-    for _attempt in range(ATTEMPTS):
-        place = holds.take(creation.source, creation.centre, creation.held_until, creation.now, consistent=recount)
+    tokens: Iterator[int | None] = (
+        iter(range(1, limit + 1)) if creation.phone and creation.start is not None else iter([None])
+    )
+    attempt = _Attempt(creation.new(), next(tokens), tokens)
+    for _ in range(ATTEMPTS):
+        place = holds.take(
+            creation.source, creation.centre, creation.held_until, creation.now, consistent=attempt.recount
+        )
         try:
-            dynamo.transact(creation.items(new, place, token))
+            dynamo.transact(creation.items(attempt.new, place, attempt.token))
         except dynamo.TransactionFailed as failed:
-            if "booking" in failed.names and _already_ours(new):
-                return _created(new)  # a retry of this very transaction after its answer was lost: it went through
-            if "seat" in failed.names and creation.start is not None:
-                raise _full(creation.centre, creation.service, creation.start, creation.now) from None
-            if "proof" in failed.names:
-                raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
-            if "booking" in failed.names:
-                new = creation.new()  # reference collision: draw a new one
-            elif "phone" in failed.names:
-                token = next(tokens, None)  # this phone token is held: try the next one
-                if token is None:
-                    raise Conflict(
-                        f"This phone number already has {limit} upcoming bookings. Cancel one first.",
-                        field="contact.phone",
-                    ) from None
-            elif failed.names & set(holds.NAMES):
-                recount = True  # another booking from this source got in first: count again
-            else:
-                raise Conflict("This booking could not be written. Please try again.") from None
+            if "booking" in failed.names and _already_ours(attempt.new):
+                return _created(attempt.new)  # a retry of this very transaction after its answer was lost
+            _change_what_failed(creation, attempt, failed.names, limit)
             continue
         except ClientError as exc:
             if not dynamo.is_conflict(exc):
                 raise
-            recount = True  # a concurrent transaction on the same items: nothing written, try again
+            attempt.recount = True  # a concurrent transaction on the same items: nothing written, try again
             time.sleep(random.uniform(0.01, 0.05))  # noqa: S311 - jitter, not a secret
             continue
-        return _created(new)
+        return _created(attempt.new)
     raise ServiceUnavailable()
+
+
+def _change_what_failed(creation: _Creation, attempt: _Attempt, failed: set[str], limit: int) -> None:
+    """Change what made the transaction fail so that the next try may pass, or raise the answer
+    when no try can."""
+    if "seat" in failed and creation.start is not None:
+        raise _full(creation.centre, creation.service, creation.start, creation.now) from None
+    if "proof" in failed:
+        raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+    if "booking" in failed:
+        attempt.new = creation.new()  # reference collision: draw a new one
+    elif "phone" in failed:
+        attempt.token = next(attempt.tokens, None)  # this phone token is held: try the next one
+        if attempt.token is None:
+            raise Conflict(
+                f"This phone number already has {limit} upcoming bookings. Cancel one first.", field="contact.phone"
+            ) from None
+    elif failed & set(holds.NAMES):
+        attempt.recount = True  # another booking from this source got in first: count again
+    else:
+        raise Conflict("This booking could not be written. Please try again.") from None
 
 
 def create_booking(request: BookingRequest, source: Source, proof_id: str) -> BookingCreated:
@@ -400,13 +404,23 @@ def _authorised(reference: str, manage_code: str | None) -> dict[str, Any]:
     """The booking, if the manage code is right. Unknown reference and wrong code look the same."""
     canonical = normalise_reference(reference)
     item = repo.get_booking(canonical) if canonical else None
-    if item is None or not manage_code or not matches(MANAGE, normalise_manage_code(manage_code), item["manage_hash"]):
+    if (
+        item is None
+        or not manage_code
+        or not matches(MANAGE_CODE_PURPOSE, normalise_manage_code(manage_code), item["manage_hash"])
+    ):
         raise NotFound("No booking matches this reference and manage code.", field="reference")
     return item
 
 
 def get_booking(reference: str, manage_code: str | None) -> BookingView:
     return _view(_authorised(reference, manage_code))
+
+
+def stored_booking(reference: str) -> dict[str, Any] | None:
+    """A booking as stored, by its canonical reference, for another domain that was given the
+    reference (feedback on an appointment); None if there is none."""
+    return repo.get_booking(reference)
 
 
 def get_booking_item(reference: str, manage_code: str | None) -> dict[str, Any]:
@@ -436,9 +450,9 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
         start, hhmm = _seat_of(item)
         items.append(repo.give_back_seat(item["centre_id"], start.date(), item["service_id"], hhmm))
     items += _release(item["reference"], now)
-    items.append(dynamo.delete_item(repo.booking_pk(item["reference"]), "CONTACT"))  # no need to call any more
+    items.append(repo.forget_contact(item["reference"]))  # no need to call any more
     if item["status"] == "waiting":
-        items.append(dynamo.delete_item(repo.centre_pk(item["centre_id"]), item["line_sk"]))
+        items.append(repo.leave_line(item["centre_id"], item["line_sk"]))
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed:
@@ -452,12 +466,12 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
 def _release(reference: str, now: datetime) -> list[dict[str, Any]]:
     """The place under the source's cap and the phone token a booking holds, given back; nothing
     once its time has passed (both were released by then)."""
-    pointer = repo.get_hold(reference, int(now.timestamp()))
+    pointer = repo.place_pointer(reference, int(now.timestamp()))
     if pointer is None:
         return []
     items = holds.release(pointer, now)
-    if pointer.get("phone_token"):
-        items.append(repo.release_phone_token(pointer["phone_hash"], int(pointer["phone_token"]), reference))
+    if pointer.phone_hash and pointer.phone_token:
+        items.append(repo.release_phone_token(pointer.phone_hash, pointer.phone_token, reference))
     return items
 
 
@@ -492,8 +506,7 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
             {
                 "starts_at": new_start.isoformat(),
                 "ends_at": new_end.isoformat(),
-                "GSI1PK": f"CENTRE#{centre.id}#DAY#{new_start.date().isoformat()}",
-                "GSI1SK": f"{new_start.isoformat()}#{item['reference']}",
+                **keys.booking_indexes(centre.id, new_start, item["reference"]),
             },
             "#status = :confirmed AND #starts_at = :old",
             {":confirmed": "confirmed", ":old": item["starts_at"]},
@@ -501,13 +514,11 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
     ]
     # The booking keeps its place under its source's cap and its phone token, until its new end.
     until = int(new_end.timestamp())
-    pointer = repo.get_hold(item["reference"], int(now.timestamp()))
+    pointer = repo.place_pointer(item["reference"], int(now.timestamp()))
     if pointer is not None:
-        items += holds.move(pointer, item["reference"], until, now)
-        if pointer.get("phone_token"):
-            items.append(
-                repo.move_phone_token(pointer["phone_hash"], int(pointer["phone_token"]), item["reference"], until)
-            )
+        items += holds.move(pointer, until, now)
+        if pointer.phone_hash and pointer.phone_token:
+            items.append(repo.move_phone_token(pointer.phone_hash, pointer.phone_token, item["reference"], until))
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed as failed:
@@ -578,15 +589,15 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
                         "starts_at": start.isoformat(),
                         "ends_at": end.isoformat(),
                         "hold_expires_at": hold.isoformat(),
-                        "GSI2PK": "OFFERS",
-                        "GSI2SK": f"{hold.isoformat()}#{reference}",
-                        "GSI1PK": f"CENTRE#{centre_id}#DAY#{day.isoformat()}",
-                        "GSI1SK": f"{start.isoformat()}#{reference}",
+                        "GSI2PK": keys.OFFERS,
+                        "GSI2SK": keys.by_time(hold, reference),
+                        "GSI1PK": keys.agenda_day(centre_id, day),
+                        "GSI1SK": keys.by_time(start, reference),
                     },
                     "#status = :waiting",
                     {":waiting": "waiting"},
                 ),
-                dynamo.delete_item(repo.centre_pk(centre_id), waiting["SK"], "attribute_exists(PK)"),
+                repo.leave_line(centre_id, waiting["SK"], "attribute_exists(PK)"),
             ]
         )
     except dynamo.TransactionFailed:

@@ -9,9 +9,10 @@ from itertools import pairwise
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema, field_validator, model_validator
 
 from chalicelib.core.i18n import DEFAULT_LANGUAGE, SITE_LANGUAGES
+from chalicelib.core.models import ContentModel
 
 _TIME = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -73,16 +74,12 @@ RangeView = Annotated[
 ]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Coordinates(Strict):
+class Coordinates(ContentModel):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
 
 
-class DatedException(Strict):
+class DatedException(ContentModel):
     date: date
     closed: bool = False
     hours: Hours | None = None
@@ -95,21 +92,21 @@ class DatedException(Strict):
         return self
 
 
-class Visit(Strict):
+class Visit(ContentModel):
     date: date
     place: Translated
     hours: Hours
     coordinates: Coordinates | None = None
 
 
-class Contact(Strict):
+class Contact(ContentModel):
     phone: str | None = Field(default=None, pattern=r"^\+[1-9]\d{6,14}$")
     whatsapp: str | None = Field(default=None, pattern=r"^\+[1-9]\d{6,14}$")
     telegram: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 
-class Service(Strict):
+class Service(ContentModel):
     id: str = Field(pattern=r"^[a-z][a-z_]{1,40}$")
     name: Translated
     description: Translated
@@ -125,7 +122,7 @@ class Service(Strict):
         return self
 
 
-class Centre(Strict):
+class Centre(ContentModel):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z0-9-]{2,40}$")
     name: Translated
     operator: str
@@ -163,7 +160,7 @@ class Centre(Strict):
         return self
 
 
-class Catalogue(Strict):
+class Catalogue(ContentModel):
     """Everything compiled from content/: what the backend packages and the site renders."""
 
     sample_data: bool

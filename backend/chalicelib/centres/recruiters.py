@@ -18,8 +18,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     ValidationInfo,
@@ -28,6 +26,7 @@ from pydantic import (
 )
 
 from chalicelib.centres.matching import Matcher, Script, matcher, rules_for
+from chalicelib.core.models import ContentModel
 
 Status = Literal["licensed", "suspended", "revoked", "expired"]
 STATUSES: tuple[Status, ...] = ("licensed", "suspended", "revoked", "expired")
@@ -79,11 +78,7 @@ def in_script(text: str, script: Script) -> bool:
     return any(unicodedata.name(ch, "").startswith(prefix) for ch in letters)
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Agency(Strict):
+class Agency(ContentModel):
     """One line of a regulator's list. Field names are the CSV's column names."""
 
     licence: Text
@@ -156,13 +151,13 @@ class Agency(Strict):
         return value
 
 
-class Regulator(Strict):
+class Regulator(ContentModel):
     name: Text
     local_name: Text | None = None
     url: HttpsUrl | None = None
 
 
-class ListSource(Strict):
+class ListSource(ContentModel):
     """The regulator's publication the agencies come from, and when we checked it."""
 
     title: Text
@@ -182,7 +177,7 @@ class ListSource(Strict):
         return self.published_on or self.checked_on
 
 
-class CountryHeader(Strict):
+class CountryHeader(ContentModel):
     country: str = Field(pattern=r"^[A-Z]{2}$")
     name: Text
     script: Script
@@ -259,7 +254,7 @@ class CountryList(CountryHeader):
         return self
 
 
-class RecruiterList(Strict):
+class RecruiterList(ContentModel):
     """content/recruiters.yaml."""
 
     countries: list[CountryList] = Field(min_length=1)

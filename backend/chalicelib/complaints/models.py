@@ -1,11 +1,14 @@
-"""Complaint requests and answers."""
+"""Complaint requests and answers: the complainant's side, then the staff console's (triage)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from chalicelib.core.models import RequestModel
 
 Category = Literal[
     "recruitment_fees",
@@ -25,14 +28,20 @@ Category = Literal[
 # (Core Humanitarian Standard, commitment 5): only designated focal points open it.
 RESTRICTED_CATEGORIES = frozenset({"sea_by_staff"})
 Status = Literal["new", "acknowledged", "in_progress", "referred", "resolved", "closed"]
+Priority = Literal["low", "normal", "high", "urgent"]
+Lane = Literal["general", "restricted"]
+Outcome = Literal[
+    "resolved_in_favour", "partly_resolved", "not_upheld", "referred_elsewhere", "withdrawn", "no_contact"
+]
+Author = Literal["complainant", "caseworker"]
+# Which deadline a case has missed: acknowledging it, or answering it.
+Overdue = Literal["acknowledge", "answer"]
+QueueSort = Literal["oldest", "newest", "deadline"]
 MAX_DESCRIPTION = 5000
+MAX_TEXT = 5000
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class ComplaintRequest(Strict):
+class ComplaintRequest(RequestModel):
     category: Category
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
     description: str = Field(min_length=10, max_length=MAX_DESCRIPTION)
@@ -52,7 +61,7 @@ class Submitted(BaseModel):
     acknowledge_by: date
 
 
-class ReceiptRequest(Strict):
+class ReceiptRequest(RequestModel):
     receipt: str = Field(min_length=10, max_length=80)
 
 
@@ -61,7 +70,7 @@ class MessageRequest(ReceiptRequest):
 
 
 class Message(BaseModel):
-    author: Literal["complainant", "caseworker"]
+    author: Author
     text: str
     at: datetime
 
@@ -73,3 +82,137 @@ class ComplaintView(BaseModel):
     language: str
     messages: list[Message]
     access_until: datetime
+
+
+# ---- the queue ----------------------------------------------------------------------------------
+
+
+class QueueQuery(RequestModel):
+    lane: Lane | None = None
+    centre: str | None = Field(default=None, max_length=60)
+    status: Status | None = None
+    category: Category | None = None
+    priority: Priority | None = None
+    assigned: Literal["me"] | None = None
+    overdue: Literal["true", "false"] | None = None
+    sort: QueueSort = "oldest"
+    older_than_days: int | None = Field(default=None, ge=0, le=3650)
+
+
+class Assignee(BaseModel):
+    sub: str
+    name: str
+
+
+class CaseSummary(BaseModel):
+    id: str
+    category: Category
+    status: Status
+    priority: Priority
+    lane: Lane
+    centre_id: str | None
+    centre_name: str | None
+    country: str
+    language: str
+    submitted_at: datetime
+    acknowledge_by: date
+    answer_by: date
+    overdue: Overdue | None
+    assignee: Assignee | None
+    referred_to: list[str]
+    age_days: int
+
+
+class Queue(BaseModel):
+    complaints: list[CaseSummary]
+    count: int
+
+
+# ---- one case -----------------------------------------------------------------------------------
+
+
+class CaseMessage(BaseModel):
+    author: Author
+    text: str
+    at: datetime
+
+
+class Note(BaseModel):
+    author: str
+    text: str
+    at: datetime
+
+
+class HistoryEntry(BaseModel):
+    status: Status
+    at: datetime
+    by: str
+
+
+class Referral(BaseModel):
+    centre_id: str
+    centre_name: str
+    note: str
+    at: datetime
+    by: str
+
+
+class Money(RequestModel):
+    amount: Decimal = Field(gt=0, le=Decimal("100000000"), decimal_places=2)
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217")
+
+
+class OutcomeView(BaseModel):
+    outcome: Outcome
+    compensation: Money | None
+    note: str | None
+    at: datetime
+
+
+class Allowed(BaseModel):
+    statuses: list[Status]
+    reply: bool
+    refer: bool
+    close: bool
+    audit: bool
+
+
+class Case(CaseSummary):
+    description: str
+    against: str | None
+    when: str | None
+    woman_caseworker: bool
+    on_behalf: bool
+    phone: str | None
+    messages: list[CaseMessage]
+    notes: list[Note]
+    history: list[HistoryEntry]
+    referrals: list[Referral]
+    outcome: OutcomeView | None
+    allowed: Allowed
+
+
+class StatusChange(RequestModel):
+    status: Literal["acknowledged", "in_progress", "resolved", "closed"]
+    expected: Status | None = Field(default=None, description="the status the console showed: 409 if it changed")
+
+
+class CaseChange(RequestModel):
+    priority: Priority | None = None
+    assignee: Literal["me"] | None = Field(default=None, description='"me" to take the case, null to release it')
+    release: bool = False
+
+
+class TextIn(RequestModel):
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class ReferralIn(RequestModel):
+    centre_id: str = Field(min_length=1, max_length=60)
+    note: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class OutcomeIn(RequestModel):
+    outcome: Outcome
+    compensation: Money | None = None
+    note: str | None = Field(default=None, max_length=MAX_TEXT)

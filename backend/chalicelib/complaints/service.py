@@ -1,13 +1,9 @@
 """Complaint rules: submission, follow-up by receipt, the restricted lane, expiry.
 
-Keys (single table):
-- complaint  PK=COMPLAINT#<id>  SK=META          GSI1: QUEUE#<lane>#<centre or ANY> / <submitted>#<id>
-- message    PK=COMPLAINT#<id>  SK=MSG#<at>#<n>  replies and the complainant's messages (never notes)
-  (notes, referrals and the audit trail: staff/repository.py; closing and reopening: staff/service.py)
-- status     PK=COMPLAINT#<id>  SK=STATUS#<at>   the status history
-- receipt    PK=RECEIPT#<keyed hash>  SK=RECEIPT  complaint id; expires_at = last activity + access days
-- proof      PK=PROOF#<challenge hash> SK=PROOF   a solved challenge, used once
-Per source and 10-minute window (core/ratelimit.py): complaints submitted, failed look-ups.
+A complaint is filed with its first status, its receipt (stored only as a keyed hash; it stops
+opening the complaint `complaint_access_days` after the last activity), the proof of work's
+single-use marker, the dashboard's counters and the source's count (core/ratelimit.py), in one
+transaction. Messages are the complainant's and the caseworkers' replies, never internal notes.
 """
 
 from __future__ import annotations
@@ -17,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
     RESTRICTED_CATEGORIES,
     ComplaintRequest,
@@ -25,17 +22,18 @@ from chalicelib.complaints.models import (
     Submitted,
 )
 from chalicelib.core import dynamo as db
-from chalicelib.core import proof, ratelimit
+from chalicelib.core import keys, proof, ratelimit
 from chalicelib.core.codes import format_receipt, new_receipt, normalise_receipt
 from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.phones import normalise_phone
 from chalicelib.core.secrets import keyed_hash
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
-from chalicelib.impact.service import complaint_counters
 
-RECEIPT = "complaint-receipt"
-LOOKUP = "receipt-lookup"
-SUBMISSIONS = "complaint"
+# What a receipt's keyed hash is made for, and the per-source limits' scopes (core/ratelimit.py).
+RECEIPT_PURPOSE = "complaint-receipt"
+LOOKUP_SCOPE = "receipt-lookup"
+SUBMISSION_SCOPE = "complaint"
 # Cases that start at high priority in the queue: people may be in danger or held.
 URGENT_CATEGORIES = frozenset({"violence_abuse", "trafficking", "passport_confiscated", "sea_by_staff"})
 
@@ -57,8 +55,6 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
             "phone_consent: say yes to being called, or leave the phone number out.", field="phone_consent"
         )
     if request.phone:
-        from chalicelib.bookings.models import normalise_phone
-
         try:
             phone = normalise_phone(request.phone, request.country)
         except ValueError as exc:
@@ -69,11 +65,7 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
     receipt = new_receipt()
     lane = "restricted" if request.category in RESTRICTED_CATEGORIES else "general"
     acknowledge_by = (now + timedelta(days=settings.complaint_acknowledge_days)).date()
-    item = {
-        "PK": f"COMPLAINT#{complaint_id}",
-        "SK": "META",
-        "type": "Complaint",
-        "id": complaint_id,
+    fields = {
         "category": request.category,
         "lane": lane,
         "country": request.country,
@@ -86,21 +78,18 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
         "centre_id": request.centre_id,
         "phone": phone,
         "status": "new",
-        "submitted_at": now.isoformat(),
         "acknowledge_by": acknowledge_by.isoformat(),
         "answer_by": (now + timedelta(days=settings.complaint_answer_days)).date().isoformat(),
         "priority": "high" if request.category in URGENT_CATEGORIES else "normal",
-        "GSI1PK": f"QUEUE#{lane}#{request.centre_id or 'ANY'}",
-        "GSI1SK": f"{now.isoformat()}#{complaint_id}",
     }
-    items = _submission(item, complaint_id, receipt, proof_id, now)
+    items = _submission(fields, complaint_id, receipt, proof_id, now)
     # The source's allowance is counted with the complaint itself: both are written, or neither.
-    count, window = ratelimit.count_item(SUBMISSIONS, source, settings.complaints_per_source, now.timestamp())
+    count, window = ratelimit.count_item(SUBMISSION_SCOPE, source, settings.complaints_per_source, now.timestamp())
     items.append(count)
     try:
         db.transact(items)
     except db.TransactionFailed as failed:
-        if 0 not in failed.failed or not _exists(complaint_id):
+        if 0 not in failed.failed or not repo.case_exists(complaint_id):
             if 3 in failed.failed:
                 raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
             if len(items) - 1 in failed.failed:
@@ -114,40 +103,19 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
     return Submitted(receipt=format_receipt(receipt), submitted_at=now, acknowledge_by=acknowledge_by)
 
 
-def _exists(complaint_id: str) -> bool:
-    return db.get(f"COMPLAINT#{complaint_id}", "META") is not None
-
-
 def _submission(
-    item: dict[str, Any], complaint_id: str, receipt: str, proof_id: str, now: datetime
+    fields: dict[str, Any], complaint_id: str, receipt: str, proof_id: str, now: datetime
 ) -> list[dict[str, Any]]:
     return [
-        db.put_new(item),
-        db.put_new(
-            {
-                "PK": f"COMPLAINT#{complaint_id}",
-                "SK": f"STATUS#{now.isoformat()}",
-                "type": "StatusChange",
-                "status": "new",
-                "by": "complainant",
-            }
-        ),
-        db.put_new(
-            {
-                "PK": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}",
-                "SK": "RECEIPT",
-                "type": "Receipt",
-                "complaint_id": complaint_id,
-                "last_activity": now.isoformat(),
-                "expires_at": _access_expiry(now),
-            }
-        ),
+        repo.new_case(complaint_id, now, fields),
+        repo.status_change(complaint_id, "new", "complainant", now),
+        repo.new_receipt(_receipt_hash(receipt), complaint_id, now, _access_expiry(now)),
         proof.used(proof_id, now.timestamp()),
         # Dashboards count complaints per lane, centre and month of submission, never by scanning:
         # the lanes in rows of their own, so that no general-lane figure ever includes a restricted case.
         db.add_counters(
-            *complaint_counters(item["lane"], item["centre_id"], f"{now:%Y-%m}"),
-            {"received": 1, f"category_{item['category']}": 1, "status_new": 1},
+            *keys.complaint_counters(fields["lane"], fields["centre_id"], f"{now:%Y-%m}"),
+            {"received": 1, f"category_{fields['category']}": 1, "status_new": 1},
         ),
     ]
 
@@ -157,11 +125,11 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
     receipt is even read (429 once the source has failed too often), and given back if the receipt
     is right: only failures count, and only the failing source waits. A wrong receipt, an unknown
     one and an expired one all get the same answer."""
-    attempt = ratelimit.reserve(LOOKUP, source, get_settings().lookup_failures_per_source)
+    attempt = ratelimit.reserve(LOOKUP_SCOPE, source, get_settings().lookup_failures_per_source)
     receipt = normalise_receipt(receipt_text)
     found = None
     if receipt is not None:
-        found = db.get(f"RECEIPT#{keyed_hash(RECEIPT, receipt)}", "RECEIPT")
+        found = repo.receipt(_receipt_hash(receipt))
         if found and int(found["expires_at"]) < now_utc().timestamp():
             found = None  # TTL deletes it within a day or two; access has already ended
     if found is None or receipt is None:
@@ -169,17 +137,14 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
     return found, receipt, attempt
 
 
+def _receipt_hash(receipt: str) -> str:
+    """Receipts are stored only as this keyed hash."""
+    return keyed_hash(RECEIPT_PURPOSE, receipt)
+
+
 def _touch(receipt: str) -> dict[str, Any]:
     now = now_utc()
-    return {
-        "Update": {
-            "TableName": db.table(),
-            "Key": {"PK": {"S": f"RECEIPT#{keyed_hash(RECEIPT, receipt)}"}, "SK": {"S": "RECEIPT"}},
-            "UpdateExpression": "SET last_activity = :now, expires_at = :expires",
-            "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": {":now": {"S": now.isoformat()}, ":expires": {"N": str(_access_expiry(now))}},
-        }
-    }
+    return repo.touch_receipt(_receipt_hash(receipt), now, _access_expiry(now))
 
 
 def view(receipt_text: str, source: Source) -> ComplaintView:
@@ -189,16 +154,11 @@ def view(receipt_text: str, source: Source) -> ComplaintView:
 
 
 def _read(complaint_id: str) -> ComplaintView:
-    # one partition: the complaint, its messages and its history
-    items = db.query_all(
-        ConsistentRead=True,
-        KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint_id}"}},
-    )
-    meta = next(i for i in items if i["SK"] == "META")
+    items = repo.case_items(complaint_id)  # one partition: the complaint, its messages and its history
+    meta = next(i for i in items if i["SK"] == keys.CASE)
     messages = [
-        Message(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith("MSG#")
-    ]  # internal notes live under NOTE#: never here
+        Message(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith(keys.MESSAGE)
+    ]  # internal notes are filed apart (keys.NOTE): never here
     return ComplaintView(
         status=meta["status"],
         category=meta["category"],
@@ -214,16 +174,7 @@ def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:
     now = now_utc()
     db.transact(
         [
-            db.put_new(
-                {
-                    "PK": f"COMPLAINT#{found['complaint_id']}",
-                    "SK": f"MSG#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
-                    "type": "Message",
-                    "author": "complainant",
-                    "text": text,
-                    "at": now.isoformat(),
-                }
-            ),
+            repo.message(found["complaint_id"], "complainant", text, now),
             _touch(receipt),
             ratelimit.refund_item(attempt),
         ]
@@ -233,16 +184,7 @@ def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:
 
 def reply_item(complaint_id: str, text: str, at: datetime) -> dict[str, Any]:
     """A caseworker's reply, as a transaction item: the staff console writes it with its audit line."""
-    return db.put_new(
-        {
-            "PK": f"COMPLAINT#{complaint_id}",
-            "SK": f"MSG#{at.isoformat()}#{uuid.uuid4().hex[:6]}",
-            "type": "Message",
-            "author": "caseworker",
-            "text": text,
-            "at": at.isoformat(),
-        }
-    )
+    return repo.message(complaint_id, "caseworker", text, at)
 
 
 def add_reply(complaint_id: str, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -47,9 +48,17 @@ def app_table() -> Table:
     return resource.Table(settings.table_name)
 
 
+# What modules built on these clients cache (core/sources.py: the salts it read), forgotten with
+# them. They register here rather than being imported here: they import this module.
+_also_forget: list[Callable[[], None]] = []
+
+
+def forget_on_reset(forget: Callable[[], None]) -> None:
+    _also_forget.append(forget)
+
+
 def reset_clients() -> None:
     """Forget cached settings, clients and keys (tests switch endpoints, tables and secrets)."""
-    from chalicelib.core import sources
     from chalicelib.core.secrets import origin_secret, server_key
 
     get_settings.cache_clear()
@@ -57,4 +66,5 @@ def reset_clients() -> None:
     dynamodb_client.cache_clear()
     app_table.cache_clear()
     server_key.cache_clear()
-    sources.reset()
+    for forget in _also_forget:
+        forget()

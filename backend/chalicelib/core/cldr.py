@@ -156,6 +156,12 @@ def _gmt(data: Mapping[str, Any], offset: timedelta, long: bool) -> str:
 
 def _field(data: Mapping[str, Any], letter: str, count: int, m: _Moment) -> tuple[str, bool]:
     """(text, numeric): numeric text is written in the language's digits afterwards."""
+    if letter in "yMLdEcG":
+        return _date_field(data, letter, count, m)
+    return _time_field(data, letter, count, m)
+
+
+def _date_field(data: Mapping[str, Any], letter: str, count: int, m: _Moment) -> tuple[str, bool]:
     if letter == "y":
         year = _need(m.year, letter)
         return (f"{year % 100:02d}" if count == 2 else f"{year:0{count}d}"), True
@@ -172,6 +178,10 @@ def _field(data: Mapping[str, Any], letter: str, count: int, m: _Moment) -> tupl
         return _name(data, "days", context, "wide" if count == 4 else "abbreviated", _need(m.weekday, letter)), False
     if letter == "G":
         return str(data["eras"]["wide" if count == 4 else "abbreviated"][1 if _need(m.year, letter) > 0 else 0]), False
+    raise ValueError(f"pattern letter {letter * count!r} is not supported")
+
+
+def _time_field(data: Mapping[str, Any], letter: str, count: int, m: _Moment) -> tuple[str, bool]:
     if letter in "hHKk":
         hour = _need(m.hour, letter)
         shown = {"h": hour % 12 or 12, "H": hour, "K": hour % 12, "k": hour or 24}[letter]

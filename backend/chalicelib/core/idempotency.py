@@ -26,6 +26,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
+from chalicelib.core import keys
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.errors import BadRequest, Conflict, ServiceUnavailable, Unprocessable
 from chalicelib.core.secrets import keyed_hash, seal, unseal
@@ -56,7 +57,7 @@ def _wrap(kind: str, secret_field: str | None) -> tuple[Any, IdempotencyConfig]:
             table_name=settings.table_name,
             key_attr="PK",
             sort_key_attr="SK",
-            static_pk_value=f"IDEMPOTENCY#{kind}",
+            static_pk_value=keys.idempotency(kind),
             expiry_attr="expires_at",
             boto3_client=dynamodb_client(),
         )

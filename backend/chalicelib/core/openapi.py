@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.json_schema import CoreModeRef, DefsRef, GenerateJsonSchema
 
 from chalicelib.core.http import RouteDoc
 
@@ -42,12 +43,42 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+def published_names() -> dict[str, str]:
+    """The models whose schema keeps a name other than their class's: `module.QualName` -> the
+    name the contract published, given as the model's `title`."""
+    found, unseen = {}, list(BaseModel.__subclasses__())
+    while unseen:
+        model = unseen.pop()
+        unseen += model.__subclasses__()
+        title = model.model_config.get("title")
+        if title and title != model.__name__:
+            found[f"{model.__module__}.{model.__qualname__}"] = title
+    return found
+
+
+class PublishedNames(GenerateJsonSchema):
+    """Schemas named as the contract published them. Clients are generated from the contract, so a
+    model renamed in Python keeps its published name (its `title`) in the contract."""
+
+    def get_defs_ref(self, core_mode_ref: CoreModeRef) -> DefsRef:
+        defs_ref = super().get_defs_ref(core_mode_ref)
+        published = published_names().get(core_mode_ref[0].rsplit(":", 1)[0])
+        if published:
+            self._prioritized_defsref_choices[defs_ref].insert(0, DefsRef(published))
+        return defs_ref
+
+
 def _schema(model: type[BaseModel], components: dict[str, Any], mode: str) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)  # type: ignore[arg-type]
+    schema = model.model_json_schema(
+        ref_template="#/components/schemas/{model}",
+        mode=mode,  # type: ignore[arg-type]
+        schema_generator=PublishedNames,
+    )
     for name, definition in schema.pop("$defs", {}).items():
         components.setdefault(name, definition)
-    components.setdefault(model.__name__, schema)
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+    name = model.model_config.get("title") or model.__name__
+    components.setdefault(name, schema)
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:

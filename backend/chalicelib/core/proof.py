@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from chalicelib.core import keys
 from chalicelib.core.dynamo import put_new
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.secrets import keyed_hash
@@ -84,5 +85,10 @@ def used(proof_id: str, now: float) -> dict[str, Any]:
     allowed (the transaction fails on it if the challenge was used already). It outlives the
     challenge's lifetime, then DynamoDB deletes it."""
     return put_new(
-        {"PK": f"PROOF#{proof_id}", "SK": "PROOF", "type": "UsedProof", "expires_at": int(now) + LIFETIME_SECONDS + 300}
+        {
+            "PK": keys.used_proof(proof_id),
+            "SK": keys.USED_PROOF,
+            "type": "UsedProof",
+            "expires_at": int(now) + LIFETIME_SECONDS + 300,
+        }
     )

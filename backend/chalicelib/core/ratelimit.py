@@ -1,7 +1,7 @@
 """Per-source limits in 10-minute windows: failed receipt look-ups, complaints, feedback.
 
-A window is one item, PK=RATE#<scope>#<source key> SK=W#<window number>, which DynamoDB deletes
-(TTL) once the window is over; the source key is a keyed hash under the day's salt
+A window is one item (core/keys.py), which DynamoDB deletes (TTL) once the window is over; the
+source key is a keyed hash under the day's salt
 (core/sources.py), never an address. Counting is atomic: an attempt is counted by an update whose
 condition is that the count is still under the limit, so however many requests arrive at once,
 no more than the limit get through. There is no overall limit: one source could use it to lock
@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core import dynamo
+from chalicelib.core import dynamo, keys
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.errors import TooManyRequests
 from chalicelib.core.sources import Source
@@ -45,7 +45,7 @@ def window(scope: str, source: Source, now: float | None = None) -> Window:
     now = now or time.time()
     number = int(now // WINDOW_SECONDS)
     key = source.key(datetime.fromtimestamp(now, UTC))
-    return Window(scope, f"RATE#{scope}#{key}", f"W#{number}", (number + 1) * WINDOW_SECONDS)
+    return Window(scope, *keys.rate_window(scope, key, number), (number + 1) * WINDOW_SECONDS)
 
 
 def _count(window: Window, limit: int) -> dict[str, Any]:

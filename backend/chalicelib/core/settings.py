@@ -20,17 +20,19 @@ class Settings(BaseModel):
     dynamodb_endpoint_url: str | None = None
     # Seconds before a DynamoDB call gives up, so a client gets a 503 rather than a hang.
     dynamodb_timeout_seconds: float = Field(default=3.0, gt=0)
-    # Booking rules (seed 000: demand exceeds capacity, so nobody may hoard seats).
+    # Booking rules. Centres have fewer seats than people asking for them (the Tajik Red Crescent's
+    # centres said so first), so nobody may hoard seats.
     booking_min_notice_minutes: int = Field(default=120, ge=0)
     booking_horizon_days: int = Field(default=30, ge=1, le=365)
     booking_max_upcoming_per_phone: int = Field(default=3, ge=1, le=10)
     # Places one source (an IPv4 address, an IPv6 /64) may hold at a centre at once: confirmed,
-    # offered and waiting, until their appointment or day has passed (README: carrier-grade NAT).
+    # offered and waiting, until their appointment or day has passed (README, "Limits per source": why 5, and
+    # carrier-grade NAT).
     booking_max_places_per_source: int = Field(default=5, ge=1, le=50)
     booking_contact_ttl_days: int = Field(default=30, ge=1)
     waitlist_hold_minutes: int = Field(default=120, ge=5)
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
-    # Complaints (README: "Anonymous complaints"): access by receipt ends after this many days
+    # Complaints (README, "The public API"): access by receipt ends after this many days
     # without activity; a closed complaint is deleted this many days after closure.
     complaint_access_days: int = Field(default=90, ge=1)
     complaint_retention_days: int = Field(default=365, ge=1)
@@ -38,7 +40,7 @@ class Settings(BaseModel):
     complaint_answer_days: int = Field(default=90, ge=1)
     # Per source (a keyed hash of its address under a daily salt) and per 10 minutes: failed receipt
     # look-ups, complaints and feedback accepted. There is no overall limit: it would be a switch
-    # anyone could flip to lock everybody out (README: why receipts need none).
+    # anyone could flip to lock everybody out (README, "Limits per source": why receipts need none).
     lookup_failures_per_source: int = Field(default=10, ge=1)
     complaints_per_source: int = Field(default=10, ge=1)
     feedback_per_source: int = Field(default=10, ge=1)
@@ -68,7 +70,7 @@ def get_settings() -> Settings:
     )
 
 
-# Optional overrides, one environment variable each (documented in README).
+# Optional overrides, one environment variable each (README, "The public API": settings).
 _INT_SETTINGS = {
     "booking_min_notice_minutes": "BOOKING_MIN_NOTICE_MINUTES",
     "booking_horizon_days": "BOOKING_HORIZON_DAYS",

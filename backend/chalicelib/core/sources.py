@@ -7,15 +7,13 @@ Gateway's source IP, and lives only in memory for the request. What is stored is
 
     key(source, day) = HMAC-SHA-256(HMAC(server key, "passerelle:source:" + salt[day]), network)
 
-`salt[day]` is 32 random bytes drawn for each UTC day, stored in the table with a TTL
-(PK=SALT#<yyyy-mm-dd>, SK=SALT). It is random, not derived from the long-lived server key: once a
-day's salt has expired and DynamoDB has deleted it, nobody (not even someone holding the table
-and the server key) can test an address against the hashes made that day. A salt lives as long
-as a place booked that day can be held (the booking horizon and two days): the seat caps count a
-source's places across the days it booked them (bookings/holds.py); rate-limit windows last
-minutes. Each request ensures today's and tomorrow's salts, so that two requests on either side
-of midnight can still see each other's keys.
-"""
+`salt[day]` is 32 random bytes drawn for each UTC day, stored in the table with a TTL. It is
+random, not derived from the long-lived server key: once a day's salt has expired and DynamoDB has
+deleted it, nobody (not even someone holding the table and the server key) can test an address
+against the hashes made that day. A salt lives as long as a place booked that day can be held (the
+booking horizon and two days): the seat caps count a source's places across the days it booked them
+(bookings/holds.py); rate-limit windows last minutes. Each request ensures today's and tomorrow's
+salts, so that two requests on either side of midnight can still see each other's keys."""
 
 from __future__ import annotations
 
@@ -27,8 +25,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core import dynamo
-from chalicelib.core.aws import dynamodb_client
+from chalicelib.core import dynamo, keys
+from chalicelib.core.aws import dynamodb_client, forget_on_reset
 from chalicelib.core.secrets import keyed_hash
 from chalicelib.core.settings import get_settings
 
@@ -46,6 +44,9 @@ def reset() -> None:
     _salts.clear()
 
 
+forget_on_reset(reset)
+
+
 def network_of(address: str | None) -> str:
     """The part of an address one subscriber controls: the IPv4 address, or the IPv6 /64
     (an IPv4-mapped IPv6 address counts as its IPv4 address). Anything else is 'unknown'."""
@@ -60,10 +61,6 @@ def network_of(address: str | None) -> str:
     return str(ip)
 
 
-def _salt_key(day: date) -> tuple[str, str]:
-    return f"SALT#{day.isoformat()}", "SALT"
-
-
 def _salt_expiry(day: date) -> int:
     """The end of `day` plus the booking horizon and two days: places booked that day have passed."""
     end = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC)
@@ -76,7 +73,7 @@ def _ensure(day: date) -> str:
     if cached:
         return cached
     salt = secrets.token_hex(32)
-    pk, sk = _salt_key(day)
+    pk, sk = keys.salt(day)
     try:
         dynamodb_client().put_item(
             TableName=dynamo.table(),
@@ -102,8 +99,8 @@ def salts(days: Iterable[date], today: date) -> dict[date, str]:
     unknown = [d for d in wanted if d not in _salts]
     if unknown:
         found = {
-            item["PK"].removeprefix("SALT#"): str(item["salt"])
-            for item in dynamo.batch_get([_salt_key(d) for d in unknown], consistent=True)
+            keys.salt_day(item["PK"]): str(item["salt"])
+            for item in dynamo.batch_get([keys.salt(d) for d in unknown], consistent=True)
         }
         for day in unknown:
             salt = found.get(day.isoformat())
@@ -114,7 +111,7 @@ def salts(days: Iterable[date], today: date) -> dict[date, str]:
 
 def salt_exists_check(day: date) -> dict[str, object]:
     """A transaction item: nobody drew this day's salt meanwhile (so nobody keyed anything with it)."""
-    pk, sk = _salt_key(day)
+    pk, sk = keys.salt(day)
     return {
         "ConditionCheck": {
             "TableName": dynamo.table(),

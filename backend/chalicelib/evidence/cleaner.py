@@ -336,26 +336,10 @@ def _declared_objects(pdf: pikepdf.Pdf) -> int:
 
 
 def _clean_pdf(data: bytes, limits: Limits) -> Cleaned:
-    try:
-        source = pikepdf.open(io.BytesIO(data))
-    except pikepdf.PasswordError:
-        raise Refused(Refusal.PDF_ENCRYPTED, "the PDF needs a password") from None
-    except Exception:
-        raise Refused(Refusal.MALFORMED, "the PDF cannot be parsed") from None
+    source = _open_pdf(data)
     with source:
         try:
-            if source.is_encrypted:
-                raise Refused(Refusal.PDF_ENCRYPTED, "the PDF is encrypted")
-            pages = len(source.pages)
-            if pages == 0:
-                raise Refused(Refusal.MALFORMED, "the PDF has no pages")
-            if pages > limits.max_pages:
-                raise Refused(Refusal.TOO_MANY_PAGES, f"{pages} pages, at most {limits.max_pages}")
-            if _declared_objects(source) > limits.max_objects:
-                raise Refused(Refusal.DECOMPRESSION_BOMB, "the PDF declares too many objects")
-            graph = _Graph(source)
-            if len(graph.objects) > limits.max_objects:
-                raise Refused(Refusal.DECOMPRESSION_BOMB, "the PDF has too many objects")
+            pages, graph = _measured(source, limits)
             _inspect(source, graph, limits)
             cleaned = _rebuild(source)
         except Refused:
@@ -367,6 +351,33 @@ def _clean_pdf(data: bytes, limits: Limits) -> Cleaned:
     if len(cleaned) > limits.max_output_bytes:
         raise Refused(Refusal.TOO_LARGE, "the cleaned PDF is above the output limit")
     return Cleaned(kind="document", media_type="application/pdf", data=cleaned, pages=pages)
+
+
+def _open_pdf(data: bytes) -> pikepdf.Pdf:
+    try:
+        return pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise Refused(Refusal.PDF_ENCRYPTED, "the PDF needs a password") from None
+    except Exception:
+        raise Refused(Refusal.MALFORMED, "the PDF cannot be parsed") from None
+
+
+def _measured(source: pikepdf.Pdf, limits: Limits) -> tuple[int, _Graph]:
+    """The PDF's page count and object graph, refused before anything in it is looked at when it is
+    encrypted, has no page, or has too many pages or objects."""
+    if source.is_encrypted:
+        raise Refused(Refusal.PDF_ENCRYPTED, "the PDF is encrypted")
+    pages = len(source.pages)
+    if pages == 0:
+        raise Refused(Refusal.MALFORMED, "the PDF has no pages")
+    if pages > limits.max_pages:
+        raise Refused(Refusal.TOO_MANY_PAGES, f"{pages} pages, at most {limits.max_pages}")
+    if _declared_objects(source) > limits.max_objects:
+        raise Refused(Refusal.DECOMPRESSION_BOMB, "the PDF declares too many objects")
+    graph = _Graph(source)
+    if len(graph.objects) > limits.max_objects:
+        raise Refused(Refusal.DECOMPRESSION_BOMB, "the PDF has too many objects")
+    return pages, graph
 
 
 class _Graph:
@@ -431,21 +442,30 @@ def _text(value: Any) -> str:
 
 
 def _inspect(pdf: pikepdf.Pdf, graph: _Graph, limits: Limits) -> None:
+    """Refuse anything that would act or carry a file, then any image or stream too large."""
     for _, obj in graph.dictionaries():
-        keys = obj.keys()
-        for key in keys & _ACTIVE_KEYS.keys():
-            raise Refused(Refusal.PDF_ACTIVE_CONTENT, f"holds {_ACTIVE_KEYS[key]}")
-        kind, subtype = graph.resolve(obj.get("/Type")), graph.resolve(obj.get("/Subtype"))
-        if keys & _EMBEDDING_KEYS or kind == "/EmbeddedFile" or subtype == "/FileAttachment":
-            raise Refused(Refusal.PDF_EMBEDDED_FILE, "holds an embedded file")
-        if subtype in _ACTIVE_SUBTYPES:
-            raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds multimedia or 3D content")
-        if kind == "/Action":
-            _check_action(graph, obj)
-        for key in keys & {"/A", "/PA"}:  # an annotation's or a bookmark's action; in tagged PDF, /A holds attributes
-            _check_actions(graph, obj[key], attributes_allowed=True)
-        if "/OpenAction" in keys:
-            _check_open_action(graph, obj["/OpenAction"])
+        _check_dictionary(graph, obj)
+    _check_streams(pdf, graph, limits)
+
+
+def _check_dictionary(graph: _Graph, obj: dict[str, Any]) -> None:
+    keys = obj.keys()
+    for key in keys & _ACTIVE_KEYS.keys():
+        raise Refused(Refusal.PDF_ACTIVE_CONTENT, f"holds {_ACTIVE_KEYS[key]}")
+    kind, subtype = graph.resolve(obj.get("/Type")), graph.resolve(obj.get("/Subtype"))
+    if keys & _EMBEDDING_KEYS or kind == "/EmbeddedFile" or subtype == "/FileAttachment":
+        raise Refused(Refusal.PDF_EMBEDDED_FILE, "holds an embedded file")
+    if subtype in _ACTIVE_SUBTYPES:
+        raise Refused(Refusal.PDF_ACTIVE_CONTENT, "holds multimedia or 3D content")
+    if kind == "/Action":
+        _check_action(graph, obj)
+    for key in keys & {"/A", "/PA"}:  # an annotation's or a bookmark's action; in tagged PDF, /A holds attributes
+        _check_actions(graph, obj[key], attributes_allowed=True)
+    if "/OpenAction" in keys:
+        _check_open_action(graph, obj["/OpenAction"])
+
+
+def _check_streams(pdf: pikepdf.Pdf, graph: _Graph, limits: Limits) -> None:
     inflated = 0
     for reference in graph.streams:
         stream = graph.objects[reference]
@@ -602,24 +622,34 @@ def strip_jpeg(data: bytes) -> bytes:
         if length < 2 or position + 2 + length > end:
             raise ValueError("a JPEG segment runs past the end")
         segment = data[position : position + 2 + length]
-        application = 0xE0 <= marker <= 0xEF or marker == 0xFE
-        signature = _JPEG_KEPT_SEGMENTS.get(marker)
-        if not application or (signature is not None and segment[4:].startswith(signature)):
+        if _keeps(marker, segment):
             kept += segment
         position += 2 + length
-        if marker == 0xDA:  # entropy-coded data: up to the next marker that is not a stuffed 0xFF or a restart
-            scan = position
-            while True:
-                scan = data.find(b"\xff", scan)
-                if scan < 0 or scan + 1 >= end:
-                    raise ValueError("a JPEG scan has no end")
-                if data[scan + 1] == 0x00 or 0xD0 <= data[scan + 1] <= 0xD7:
-                    scan += 2
-                    continue
-                break
+        if marker == 0xDA:  # entropy-coded data follows the scan's header
+            scan = _scan_end(data, position)
             kept += data[position:scan]
             position = scan
     raise ValueError("a JPEG without its end marker")
+
+
+def _keeps(marker: int, segment: bytes) -> bool:
+    """Every segment but application segments and comments, and of those only JFIF's and Adobe's."""
+    application = 0xE0 <= marker <= 0xEF or marker == 0xFE
+    signature = _JPEG_KEPT_SEGMENTS.get(marker)
+    return not application or (signature is not None and segment[4:].startswith(signature))
+
+
+def _scan_end(data: bytes, position: int) -> int:
+    """Where entropy-coded data ends: at the next marker that is not a stuffed 0xFF or a restart."""
+    scan = position
+    while True:
+        scan = data.find(b"\xff", scan)
+        if scan < 0 or scan + 1 >= len(data):
+            raise ValueError("a JPEG scan has no end")
+        if data[scan + 1] == 0x00 or 0xD0 <= data[scan + 1] <= 0xD7:
+            scan += 2
+            continue
+        return scan
 
 
 # JPEG 2000 boxes a picture needs; XML (GML, GPS), UUID (XMP, GeoJP2) and the rest are left behind.

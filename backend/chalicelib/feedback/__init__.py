@@ -1,2 +1,2 @@
-"""Public feedback (issue 7): page helpfulness, service feedback after an appointment, needs.
-Anonymous, counted atomically so dashboards read counters, never scan the table."""
+"""Public feedback: page helpfulness, service feedback after an appointment, needs. Anonymous,
+counted atomically so dashboards read counters, never scan the table."""

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, Field, RootModel
+
+from chalicelib.core.enums import AgeBand, Gender
+from chalicelib.core.models import RequestModel
 
 Topic = Literal[
     "work_abroad", "documents", "legal", "health", "money", "family", "language_course", "shelter", "complaint", "other"
 ]
-AgeBand = Literal["under_18", "18_24", "25_34", "35_49", "50_plus"]
-Gender = Literal["woman", "man", "other", "prefer_not_to_say"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class PageFeedback(Strict):
+class PageFeedback(RequestModel):
     kind: Literal["page"]
     page: str = Field(pattern=r"^/[a-z0-9/_-]{0,200}$", description="the page's path, e.g. /km/guides/abroad/x/")
     language: str = Field(pattern=r"^[a-z]{2}$")
@@ -25,7 +22,7 @@ class PageFeedback(Strict):
     comment: str | None = Field(default=None, max_length=500)
 
 
-class ServiceFeedback(Strict):
+class ServiceFeedback(RequestModel):
     kind: Literal["service"]
     reference: str = Field(min_length=8, max_length=12, description="the booking reference")
     delivered: bool
@@ -35,7 +32,7 @@ class ServiceFeedback(Strict):
     comment: str | None = Field(default=None, max_length=1000)
 
 
-class NeedFeedback(Strict):
+class NeedFeedback(RequestModel):
     kind: Literal["need"]
     topic: Topic
     text: str = Field(min_length=3, max_length=1000)

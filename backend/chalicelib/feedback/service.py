@@ -1,59 +1,39 @@
-"""Feedback is stored with no identifying metadata, and the counters dashboards read are updated in
-the same transaction as the item, so they always agree.
-
-Keys:
-- item     PK=FEEDBACK#<kind>#<yyyy-mm>  SK=<received at>#<id>   (the text, for review)
-- once     PK=FEEDBACK#BOOKING#<ref>     SK=FEEDBACK             (one service feedback per booking)
-- counters PK=STATS#GUIDES                SK=MONTH#<yyyy-mm>#LANG#<lang>#PAGE#<path>   helpful_yes / helpful_no
-           PK=STATS#CENTRE#<centre>       SK=MONTH#<yyyy-mm>#SERVICE#<service>   feedback, rating_sum, ...
-           PK=STATS#NEEDS                 SK=MONTH#<yyyy-mm>#TOPIC#<topic>[#GENDER#..|#AGE#..]  count
-Each submission also counts against its source's allowance (core/ratelimit.py), in the same
-transaction: a refused one writes nothing, and concurrent ones cannot overrun it.
-"""
+"""Feedback is stored with no identifying metadata, and the counters dashboards read (guides'
+helpfulness, a centre's ratings, needs by topic) are updated in the same transaction as the item,
+so they always agree. A booking takes one service feedback. Each submission also counts against its
+source's allowance (core/ratelimit.py), in the same transaction: a refused one writes nothing, and
+concurrent ones cannot overrun it."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.bookings import repository as bookings_repo
+from chalicelib.bookings import service as bookings
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.core import dynamo, proof, ratelimit
+from chalicelib.core import dynamo, keys, proof, ratelimit
 from chalicelib.core.codes import normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source
+from chalicelib.feedback import repository as repo
 from chalicelib.feedback.models import NeedFeedback, PageFeedback, Received, ServiceFeedback
-from chalicelib.impact.service import disaggregations
 
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def guide_counter_key(page: str, language: str, at: datetime) -> tuple[str, str]:
-    """Where a guide's helpfulness is counted: one partition, a month's rows read by one query."""
-    return "STATS#GUIDES", f"MONTH#{at:%Y-%m}#LANG#{language}#PAGE#{page}"
-
-
-def _item(kind: str, now: datetime, fields: dict[str, Any]) -> dict[str, Any]:
-    return dynamo.put_new(
-        {
-            "PK": f"FEEDBACK#{kind}#{now:%Y-%m}",
-            "SK": f"{now.isoformat()}#{uuid.uuid4().hex[:8]}",
-            "type": "Feedback",
-            "kind": kind,
-            **fields,
-        }
-    )
+def written_needs(month: str) -> list[dict[str, Any]]:
+    """The needs people wrote in a month, as stored (for the dashboard, which decides what to show)."""
+    return repo.needs_of(month)
 
 
 def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: str, source: Source) -> Received:
     now = now_utc()
     if isinstance(feedback, PageFeedback):
         items = [
-            _item(
+            repo.answer(
                 "page",
                 now,
                 {
@@ -64,7 +44,7 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
                 },
             ),
             dynamo.add_counters(
-                *guide_counter_key(feedback.page, feedback.language, now),
+                *keys.guide_counters(f"{now:%Y-%m}", feedback.language, feedback.page),
                 {"helpful_yes" if feedback.helpful else "helpful_no": 1},
             ),
         ]
@@ -80,7 +60,7 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
     try:
         dynamo.transact(named)
     except dynamo.TransactionFailed as failed:
-        if "item0" in failed.names and _exists(items[0]):
+        if "item0" in failed.names and repo.stored(items[0]):
             # Our item is there (its key is random): a retry of a transaction that went through after
             # its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
             return Received(kind=feedback.kind, received_at=now.isoformat())
@@ -97,15 +77,15 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
     return Received(kind=feedback.kind, received_at=now.isoformat())
 
 
-def _exists(put: dict[str, Any]) -> bool:
-    item = put["Put"]["Item"]
-    return dynamo.get(item["PK"]["S"], item["SK"]["S"]) is not None
-
-
 def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, Any]]:
     reference = normalise_reference(feedback.reference)
-    booking = bookings_repo.get_booking(reference) if reference else None
-    if booking is None or booking.get("status") not in ("confirmed", "attended") or not booking.get("starts_at"):
+    booking = bookings.stored_booking(reference) if reference else None
+    if (
+        reference is None
+        or booking is None
+        or booking.get("status") not in ("confirmed", "attended")
+        or not booking.get("starts_at")
+    ):
         raise NotFound("No appointment matches this reference.", field="reference")
     month = datetime.fromisoformat(booking["starts_at"]).strftime("%Y-%m")
     counters = {"feedback": 1, "rating_sum": feedback.rating, "delivered": int(feedback.delivered)}
@@ -114,7 +94,7 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
     if feedback.helped_decide is not None:
         counters |= {"decision_answered": 1, "helped_decide": int(feedback.helped_decide)}
     return [
-        _item(
+        repo.answer(
             "service",
             now,
             {
@@ -127,9 +107,9 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
                 "comment": feedback.comment,
             },
         ),
-        dynamo.put_new({"PK": f"FEEDBACK#BOOKING#{reference}", "SK": "FEEDBACK", "type": "FeedbackGiven"}),
+        repo.given_once(reference),
         dynamo.add_counters(
-            f"STATS#CENTRE#{booking['centre_id']}", f"MONTH#{month}#SERVICE#{booking['service_id']}", counters
+            keys.centre_counters(booking["centre_id"]), keys.service_month(month, booking["service_id"]), counters
         ),
     ]
 
@@ -137,9 +117,9 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
 def _need_items(feedback: NeedFeedback, now: datetime) -> list[dict[str, Any]]:
     if feedback.centre_id and get_catalogue().centre(feedback.centre_id) is None:
         raise BadRequest(f"centre_id: no centre has the id '{feedback.centre_id}'.", field="centre_id")
-    base = f"MONTH#{now:%Y-%m}#TOPIC#{feedback.topic}"
+    base = keys.need_topic(f"{now:%Y-%m}", feedback.topic)
     items = [
-        _item(
+        repo.answer(
             "need",
             now,
             {
@@ -151,10 +131,10 @@ def _need_items(feedback: NeedFeedback, now: datetime) -> list[dict[str, Any]]:
                 "gender": feedback.gender,
             },
         ),
-        dynamo.add_counters("STATS#NEEDS", base, {"count": 1}),
+        dynamo.add_counters(keys.NEED_COUNTERS, base, {"count": 1}),
     ]
     items += [
-        dynamo.add_counters("STATS#NEEDS", f"{base}{suffix}", {"count": 1})
-        for suffix in disaggregations(feedback.gender, feedback.age_band)
+        dynamo.add_counters(keys.NEED_COUNTERS, f"{base}{suffix}", {"count": 1})
+        for suffix in keys.by_whom(feedback.gender, feedback.age_band)
     ]
     return items

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.feedback.models import AgeBand, Gender
+from chalicelib.core.enums import AgeBand, Gender
 
 # A calendar month, quarter or year: periods that nest and never overlap otherwise, so that no
 # two of them can be subtracted to isolate a few weeks.

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
+from chalicelib.auth.users import MANAGEMENT, StaffUser, staff_route
 from chalicelib.core.http import RouteDoc, parse_query
 from chalicelib.impact import service
 from chalicelib.impact.models import Dashboard, DashboardQuery
-from chalicelib.staff.auth import MANAGE, StaffUser, staff_route
 
 bp = Blueprint(__name__)
 # Focal points get the dashboard of their lane; nobody else sees a figure of it.
-DASHBOARD = MANAGE | {"focal_point"}
+DASHBOARD = MANAGEMENT | {"focal_point"}
 
 
 @staff_route(

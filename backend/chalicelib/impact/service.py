@@ -1,11 +1,7 @@
 """The staff dashboard: people served, no-shows, complaints and their outcomes, ratings, guide
 helpfulness and needs, read from the counters that each action updates in its own transaction.
 
-Counters (all `ADD`, written by the domain that owns the event):
-- STATS#COMPLAINTS#<lane>#<centre or ANY>  MONTH#<m>   received, category_*, outcome_*, ack_days_*, comp_*...
-- STATS#CENTRE#<centre>   MONTH#<m>#SERVICE#<s>[#GENDER#g][#AGE#a]  attended, no_show, feedback, rating_sum...
-- STATS#GUIDES            MONTH#<m>#LANG#<l>#PAGE#<path>            helpful_yes, helpful_no
-- STATS#NEEDS             MONTH#<m>#TOPIC#<t>[#GENDER#g][#AGE#a]    count
+The counters (core/keys.py) are `ADD`ed by the domain that owns the event.
 
 The two complaint lanes are counted apart: a general-lane figure never includes a restricted case,
 and the restricted lane (sexual exploitation and abuse by staff) reaches focal points only.
@@ -22,17 +18,21 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, get_args
 
+from chalicelib.auth.users import MANAGEMENT, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.complaints.models import RESTRICTED_CATEGORIES, Category
-from chalicelib.core import dynamo
+from chalicelib.complaints.models import RESTRICTED_CATEGORIES, Category, Outcome
+from chalicelib.core import keys
+from chalicelib.core.enums import AgeBand, Gender
 from chalicelib.core.errors import BadRequest, Forbidden
-from chalicelib.feedback.models import AgeBand, Gender, Topic
+from chalicelib.feedback import service as feedback
+from chalicelib.feedback.models import Topic
+from chalicelib.impact import repository as repo
 from chalicelib.impact.disclosure import Cell, Hierarchy, Protected, Table, calendar_year, protect
 from chalicelib.impact.models import (
     CategoryCount,
@@ -50,28 +50,12 @@ from chalicelib.impact.models import (
     Ratings,
     Served,
 )
-from chalicelib.staff.auth import MANAGE, StaffUser
-from chalicelib.staff.models import Outcome
 
 SUPPRESS_BELOW = 5
-# Days to acknowledge are counted per day up to 30, then "31 or more": the median needs no scan.
-ACK_BUCKETS = 31
 NEEDS_TEXT_LIMIT = 50
 ALL = "*"  # the root of every dimension: all centres, all categories...
-NO_CENTRE = "ANY"  # complaints filed without a centre
+NO_CENTRE = keys.NO_CENTRE  # complaints filed without a centre
 UNRECORDED = "unrecorded"  # gender or age band nobody gave
-
-
-def disaggregations(gender: str | None, age_band: str | None) -> list[str]:
-    """The counter rows beside a total that let dashboards filter by gender, age band or both."""
-    rows = [f"#GENDER#{gender}"] if gender else []
-    rows += [f"#AGE#{age_band}"] if age_band else []
-    return rows + ([f"#GENDER#{gender}#AGE#{age_band}"] if gender and age_band else [])
-
-
-def complaint_counters(lane: str, centre_id: str | None, month: str) -> tuple[str, str]:
-    """The key of a lane's complaint counters for a centre (or none) and month: lanes never share a row."""
-    return f"STATS#COMPLAINTS#{lane}#{centre_id or NO_CENTRE}", f"MONTH#{month}"
 
 
 def lane_categories(lane: Lane) -> list[str]:
@@ -109,8 +93,8 @@ def _period(value: str | None) -> tuple[int, str, Period]:
 
 
 def _lane(user: StaffUser, asked: Lane | None) -> Lane:
-    lane: Lane = asked or ("general" if user.has(MANAGE) else "restricted")
-    if lane == "general" and not user.has(MANAGE):
+    lane: Lane = asked or ("general" if user.has(MANAGEMENT) else "restricted")
+    if lane == "general" and not user.has(MANAGEMENT):
         raise Forbidden("The dashboard of the general lane is for managers and administrators.")
     if lane == "restricted" and "focal_point" not in user.roles:
         raise Forbidden("The restricted lane is for focal points only.")
@@ -129,16 +113,6 @@ def _scope(user: StaffUser, query: DashboardQuery) -> tuple[Scope, Period]:
     if not leaves and lane == "general":
         raise Forbidden("You work for no centre.")
     return Scope(lane, year, value, calendar_year(year), tuple(leaves), query.centre or ALL), period
-
-
-def _rows(pk: str, year: int) -> list[dict[str, Any]]:
-    """A year of one partition's monthly counter rows."""
-    return dynamo.query_all(
-        KeyConditionExpression="PK = :pk AND SK BETWEEN :a AND :b",
-        ExpressionAttributeValues=dynamo.encode_values(
-            {":pk": pk, ":a": f"MONTH#{year}-01", ":b": f"MONTH#{year}-12#~"}
-        ),
-    )
 
 
 def _count(value: Any) -> int:
@@ -199,9 +173,9 @@ def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
     centres, time = Hierarchy.flat(ALL, leaves), scope.time
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for leaf in leaves:
-        pk, _ = complaint_counters(scope.lane, None if leaf == NO_CENTRE else leaf, "")
-        for row in _rows(pk, scope.year):
-            month = row["SK"].split("#")[1]
+        pk, _ = keys.complaint_counters(scope.lane, None if leaf == NO_CENTRE else leaf, "")
+        for row in repo.counter_rows(pk, scope.year):
+            month = keys.counter_month(row["SK"])
             if time.is_leaf(month):
                 rows[(leaf, month)] = row
     where = (scope.centre, scope.period)
@@ -245,7 +219,7 @@ def _median(rows: list[dict[str, Any]]) -> int | None:
     if total < SUPPRESS_BELOW or any(0 < n < SUPPRESS_BELOW for n in acknowledged):
         return None
     middle, seen = Decimal(total + 1) / 2, 0
-    for days in range(ACK_BUCKETS + 1):
+    for days in range(keys.ACK_BUCKETS + 1):
         seen += sum(_count(r.get(f"ack_days_{days}")) for r in rows)
         if seen >= middle:
             return days
@@ -262,9 +236,9 @@ def _centre_figures(scope: Scope) -> tuple[list[Served], NoShow, Ratings]:
     centres, time = scope.centres(), scope.time
     totals: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for centre in scope.leaves:
-        for row in _rows(f"STATS#CENTRE#{centre}", scope.year):
-            parts = row["SK"].split("#")  # MONTH, m, SERVICE, s, [dimension, value...]
-            if len(parts) == 4 and time.is_leaf(parts[1]):
+        for row in repo.counter_rows(keys.centre_counters(centre), scope.year):
+            total = keys.service_row(row["SK"])  # the rows by gender and age band are not shown
+            if total is not None and time.is_leaf(total[0]):
                 for name in (
                     "attended",
                     "no_show",
@@ -274,7 +248,7 @@ def _centre_figures(scope: Scope) -> tuple[list[Served], NoShow, Ratings]:
                     "decision_answered",
                     "helped_decide",
                 ):
-                    totals[(centre, parts[1], parts[3])][name] += _count(row.get(name))
+                    totals[(centre, *total)][name] += _count(row.get(name))
     where = (scope.centre, scope.period)
     kinds = sorted({s for _, _, s in totals})
     services = Hierarchy.flat(ALL, kinds or ("none",))
@@ -347,8 +321,8 @@ def _share(table: Protected, part: Cell, rest: Cell) -> float | None:
 def _guides(scope: Scope) -> list[GuideFigure]:
     """Each guide's answers in each language: a table of its own, as no figure adds guides up."""
     atoms: dict[tuple[str, str], dict[Cell, int]] = defaultdict(lambda: defaultdict(int))
-    for row in _rows("STATS#GUIDES", scope.year):
-        _, month, _, language, _, page = row["SK"].split("#", 5)
+    for row in repo.counter_rows(keys.GUIDE_COUNTERS, scope.year):
+        month, language, page = keys.guide_row(row["SK"])
         if scope.time.is_leaf(month):
             atoms[(page, language)][(month, "yes")] += _count(row.get("helpful_yes"))
             atoms[(page, language)][(month, "no")] += _count(row.get("helpful_no"))
@@ -369,11 +343,10 @@ def _needs(scope: Scope, query: DashboardQuery) -> tuple[list[NeedFigure], list[
     ages = Hierarchy.flat(ALL, (*get_args(AgeBand), UNRECORDED))
     topics = Hierarchy.flat(ALL, get_args(Topic))
     rows: dict[tuple[str, str], dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-    for row in _rows("STATS#NEEDS", scope.year):
-        parts = row["SK"].split("#")  # MONTH, m, TOPIC, t, [GENDER, g], [AGE, a]
-        labels = dict(zip(parts[4::2], parts[5::2], strict=True))
-        if scope.time.is_leaf(parts[1]) and topics.is_leaf(parts[3]):
-            rows[(parts[1], parts[3])][(labels.get("GENDER", ALL), labels.get("AGE", ALL))] += _count(row.get("count"))
+    for row in repo.counter_rows(keys.NEED_COUNTERS, scope.year):
+        month, topic, labels = keys.need_row(row["SK"])
+        if scope.time.is_leaf(month) and topics.is_leaf(topic):
+            rows[(month, topic)][(labels.get("GENDER", ALL), labels.get("AGE", ALL))] += _count(row.get("count"))
     atoms: dict[Cell, int] = {}
     for (month, topic), counts in rows.items():
         genders_given, ages_given = get_args(Gender), get_args(AgeBand)
@@ -413,10 +386,7 @@ def _needs_text(scope: Scope, table: Protected) -> list[NeedText]:
     for month in reversed(scope.months):
         if len(texts) >= NEEDS_TEXT_LIMIT:
             break
-        found = dynamo.query_all(
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues=dynamo.encode_values({":pk": f"FEEDBACK#need#{month}"}),
-        )
+        found = feedback.written_needs(month)
         texts += sorted(
             (
                 NeedText(topic=item["topic"], text=item["text"], language=item["language"], month=month)
@@ -440,29 +410,36 @@ def as_csv(board: Dashboard) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "month", "centre", "key", "value"])
-    writer.writerow(["dashboard", "", "", "lane", board.lane])
-    writer.writerow(["dashboard", "", "", "period", board.period.value])
-    writer.writerow(["complaints", "", "", "received", _cell(board.complaints.received)])
+    writer.writerows(_complaint_rows(board))
+    writer.writerows(_general_rows(board))
+    return out.getvalue()
+
+
+def _complaint_rows(board: Dashboard) -> Iterator[list[str]]:
+    yield ["dashboard", "", "", "lane", board.lane]
+    yield ["dashboard", "", "", "period", board.period.value]
+    yield ["complaints", "", "", "received", _cell(board.complaints.received)]
     for c in board.complaints.by_category:
-        writer.writerow(["complaints_by_category", "", "", c.category, _cell(c.count)])
+        yield ["complaints_by_category", "", "", c.category, _cell(c.count)]
     for o in board.complaints.by_outcome:
-        writer.writerow(["complaints_by_outcome", "", "", o.outcome, _cell(o.count)])
-    writer.writerow(
-        ["complaints", "", "", "median_days_to_acknowledge", _cell(board.complaints.median_days_to_acknowledge)]
-    )
+        yield ["complaints_by_outcome", "", "", o.outcome, _cell(o.count)]
+    yield ["complaints", "", "", "median_days_to_acknowledge", _cell(board.complaints.median_days_to_acknowledge)]
     for money in board.complaints.compensation:
-        writer.writerow(["compensation", "", "", money.currency, money.amount])
+        yield ["compensation", "", "", money.currency, money.amount]
+
+
+def _general_rows(board: Dashboard) -> Iterator[list[str]]:
+    """The general lane's other sections (a restricted-lane board has none of them)."""
     for s in board.served or []:
-        writer.writerow(["served", s.month, s.centre_id, s.service_id, _cell(s.count)])
+        yield ["served", s.month, s.centre_id, s.service_id, _cell(s.count)]
     if board.no_show_rate is not None:
         for name in ("attended", "no_show", "rate"):
-            writer.writerow(["no_show", "", "", name, _cell(getattr(board.no_show_rate, name))])
+            yield ["no_show", "", "", name, _cell(getattr(board.no_show_rate, name))]
     if board.ratings is not None:
         for name in ("count", "average", "helped_decide_share", "delivered_share"):
-            writer.writerow(["ratings", "", "", name, _cell(getattr(board.ratings, name))])
+            yield ["ratings", "", "", name, _cell(getattr(board.ratings, name))]
     for g in board.guides or []:
-        writer.writerow(["guides", "", g.language, f"{g.page} yes", _cell(g.yes)])
-        writer.writerow(["guides", "", g.language, f"{g.page} no", _cell(g.no)])
+        yield ["guides", "", g.language, f"{g.page} yes", _cell(g.yes)]
+        yield ["guides", "", g.language, f"{g.page} no", _cell(g.no)]
     for n in board.needs or []:
-        writer.writerow(["needs", "", "", n.topic, _cell(n.count)])
-    return out.getvalue()
+        yield ["needs", "", "", n.topic, _cell(n.count)]

@@ -7,23 +7,15 @@ someone else changed it meanwhile), its audit line and the dashboard counters it
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.complaints.service import reply_item
-from chalicelib.core import dynamo
-from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
-from chalicelib.core.settings import get_settings
-from chalicelib.impact.service import ACK_BUCKETS
-from chalicelib.staff import repository as repo
-from chalicelib.staff.auth import CASEWORK, MANAGE, StaffUser
-from chalicelib.staff.models import (
+from chalicelib.complaints import repository as repo
+from chalicelib.complaints.models import (
     Allowed,
-    AuditEntry,
-    AuditTrail,
     Case,
     CaseChange,
     CaseMessage,
@@ -38,6 +30,11 @@ from chalicelib.staff.models import (
     ReferralIn,
     StatusChange,
 )
+from chalicelib.complaints.service import reply_item
+from chalicelib.core import audit as audit_trail
+from chalicelib.core import dynamo, keys
+from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from chalicelib.core.settings import get_settings
 
 # The statuses a case may move to from each status. "referred" is reached by a referral and
 # "resolved" usually by recording the outcome; reopening a resolved or closed case is a manager's call.
@@ -83,7 +80,7 @@ def can_see(user: StaffUser, meta: dict[str, Any]) -> bool:
 
 def _case(user: StaffUser, complaint_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     items = repo.case_items(complaint_id) if len(complaint_id) == 32 and complaint_id.isalnum() else []
-    meta = next((i for i in items if i["SK"] == "META"), None)
+    meta = next((i for i in items if i["SK"] == keys.CASE), None)
     if meta is None:
         raise NotFound("No such complaint.", field="complaint_id")
     if not can_see(user, meta):
@@ -144,8 +141,8 @@ def queue(user: StaffUser, query: QueueQuery) -> Queue:
         if not query.centre and (user.all_centres or lane == "restricted"):
             centres.append(None)  # cases filed without a centre
         entries = [entry for centre in centres for entry in repo.queue(lane, centre)]
-    found = {e["id"]: e for e in entries if e["SK"] == "META"}
-    referred = {e["complaint_id"] for e in entries if e["SK"].startswith("REFERRAL#")} - set(found)
+    found = {e["id"]: e for e in entries if e["SK"] == keys.CASE}
+    referred = {e["complaint_id"] for e in entries if e["SK"].startswith(keys.REFERRAL)} - set(found)
     found |= {m["id"]: m for m in repo.metas(referred)}
     now = now_utc()
     cases = [_summary(m, now) for m in found.values() if m["lane"] == lane and can_see(user, m)]
@@ -185,7 +182,7 @@ def _allowed(user: StaffUser, meta: dict[str, Any]) -> Allowed:
         reply=open_case,
         refer=open_case,
         close="closed" in statuses,
-        audit=user.has(MANAGE) or (meta["lane"] == "restricted" and "focal_point" in user.roles),
+        audit=user.has(MANAGEMENT) or (meta["lane"] == "restricted" and "focal_point" in user.roles),
     )
 
 
@@ -193,12 +190,12 @@ def _may_set(user: StaffUser, meta: dict[str, Any], target: str) -> bool:
     """Closing and reopening are a manager's call; in the restricted lane, the focal point's."""
     if target != "closed" and meta["status"] not in DONE:
         return True
-    return user.has(MANAGE) if meta["lane"] == "general" else "focal_point" in user.roles
+    return user.has(MANAGEMENT) if meta["lane"] == "general" else "focal_point" in user.roles
 
 
 def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) -> Case:
     def at(item: dict[str, Any]) -> str:
-        return str(item.get("at") or item["SK"].split("#")[1])
+        return str(item.get("at") or keys.stamped_at(item["SK"]))
 
     outcome = None
     if meta.get("outcome"):
@@ -215,13 +212,15 @@ def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) ->
         on_behalf=bool(meta.get("on_behalf")),
         phone=meta.get("phone"),
         messages=[
-            CaseMessage(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith("MSG#")
+            CaseMessage(author=i["author"], text=i["text"], at=i["at"])
+            for i in items
+            if i["SK"].startswith(keys.MESSAGE)
         ],
-        notes=[Note(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith("NOTE#")],
+        notes=[Note(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith(keys.NOTE)],
         history=[
             HistoryEntry(status=i["status"], at=at(i), by=i.get("by", ""))
             for i in items
-            if i["SK"].startswith("STATUS#")
+            if i["SK"].startswith(keys.STATUS_CHANGE)
         ],
         referrals=[
             Referral(
@@ -231,7 +230,7 @@ def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) ->
                 at=i["at"],
                 by=i["by"],
             )
-            for i in sorted((i for i in items if i["SK"].startswith("REFERRAL#")), key=at)
+            for i in sorted((i for i in items if i["SK"].startswith(keys.REFERRAL)), key=at)
         ],
         outcome=outcome,
         allowed=_allowed(user, meta),
@@ -240,7 +239,7 @@ def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) ->
 
 def read(user: StaffUser, complaint_id: str) -> Case:
     meta, items = _case(user, complaint_id)
-    repo.put(repo.audit_entry(complaint_id, user.username, "view", now_utc()))
+    audit_trail.append(keys.case_audit(complaint_id), user.username, "view", now_utc())
     return _full(user, meta, items)
 
 
@@ -253,9 +252,7 @@ def _guarded(
     meta: dict[str, Any], set_values: dict[str, Any], remove: tuple[str, ...] = (), expected: str | None = None
 ) -> dict[str, Any]:
     """The case's update, on condition that its status is still the one this decision was made on."""
-    return dynamo.update(
-        repo.case_pk(meta["id"]), "META", set_values, "#status = :seen", {":seen": expected or meta["status"]}, remove
-    )
+    return repo.case_update(meta["id"], set_values, expected or meta["status"], remove)
 
 
 def _commit(items: list[dict[str, Any]]) -> None:
@@ -268,15 +265,7 @@ def _commit(items: list[dict[str, Any]]) -> None:
 
 
 def _history(meta: dict[str, Any], status: str, by: str, at: datetime) -> dict[str, Any]:
-    return dynamo.put_new(
-        {
-            "PK": repo.case_pk(meta["id"]),
-            "SK": f"STATUS#{at.isoformat()}",
-            "type": "StatusChange",
-            "status": status,
-            "by": by,
-        }
-    )
+    return repo.status_change(meta["id"], status, by, at)
 
 
 def _moves(meta: dict[str, Any], new_status: str, now: datetime) -> tuple[dict[str, Any], dict[str, int]]:
@@ -286,7 +275,7 @@ def _moves(meta: dict[str, Any], new_status: str, now: datetime) -> tuple[dict[s
     if meta["status"] == "new" and not meta.get("acknowledged_at"):
         days = (now - datetime.fromisoformat(meta["submitted_at"])).days
         values["acknowledged_at"] = now.isoformat()
-        counters |= {"acknowledged": 1, f"ack_days_{min(days, ACK_BUCKETS)}": 1}
+        counters |= {"acknowledged": 1, f"ack_days_{min(days, keys.ACK_BUCKETS)}": 1}
     return values, counters
 
 
@@ -312,7 +301,9 @@ def change_status(user: StaffUser, complaint_id: str, change: StatusChange) -> C
         [
             _guarded(meta, values, remove, change.expected),
             _history(meta, change.status, user.username, now),
-            repo.audit_entry(complaint_id, user.username, action, now, f"{meta['status']} -> {change.status}"),
+            audit_trail.line(
+                keys.case_audit(complaint_id), user.username, action, now, f"{meta['status']} -> {change.status}"
+            ),
             dynamo.add_counters(*repo.stats_key(meta), counters),
         ]
     )
@@ -337,8 +328,8 @@ def change_case(user: StaffUser, complaint_id: str, change: CaseChange) -> Case:
         values |= {
             "assignee_sub": user.sub,
             "assignee_name": user.name,
-            "GSI2PK": f"ASSIGNEE#{user.sub}",
-            "GSI2SK": f"{meta['submitted_at']}#{meta['id']}",
+            "GSI2PK": keys.assignee(user.sub),
+            "GSI2SK": keys.queue_position(meta["submitted_at"], meta["id"]),
         }
         details.append(f"assigned to {user.username}")
     elif "assignee" in change.model_fields_set:
@@ -349,7 +340,7 @@ def change_case(user: StaffUser, complaint_id: str, change: CaseChange) -> Case:
     _commit(
         [
             _guarded(meta, values | {"updated_at": now.isoformat()}, remove),
-            repo.audit_entry(complaint_id, user.username, "update", now, "; ".join(details)),
+            audit_trail.line(keys.case_audit(complaint_id), user.username, "update", now, "; ".join(details)),
         ]
     )
     return _reread(user, complaint_id)
@@ -369,7 +360,7 @@ def reply(user: StaffUser, complaint_id: str, text: str) -> Case:
         [
             _guarded(meta, {"updated_at": now.isoformat()}),
             reply_item(complaint_id, text, now),
-            repo.audit_entry(complaint_id, user.username, "reply", now),
+            audit_trail.line(keys.case_audit(complaint_id), user.username, "reply", now),
         ]
     )
     return _reread(user, complaint_id)
@@ -378,21 +369,12 @@ def reply(user: StaffUser, complaint_id: str, text: str) -> Case:
 def add_note(user: StaffUser, complaint_id: str, text: str) -> Case:
     meta, _ = _case(user, complaint_id)
     now = now_utc()
-    note = dynamo.put_new(
-        {
-            "PK": repo.case_pk(complaint_id),
-            "SK": f"NOTE#{now.isoformat()}#{uuid.uuid4().hex[:6]}",
-            "type": "Note",
-            "author": user.name,
-            "text": text,
-            "at": now.isoformat(),
-        }
-    )
+    note = repo.note(complaint_id, user.name, text, now)
     _commit(
         [
             _guarded(meta, {"updated_at": now.isoformat()}),
             note,
-            repo.audit_entry(complaint_id, user.username, "note", now),
+            audit_trail.line(keys.case_audit(complaint_id), user.username, "note", now),
         ]
     )
     return _reread(user, complaint_id)
@@ -412,21 +394,8 @@ def refer(user: StaffUser, complaint_id: str, referral: ReferralIn) -> Case:
     values |= {"referred_to": [*(meta.get("referred_to") or []), referral.centre_id], "updated_at": now.isoformat()}
     items = [
         _guarded(meta, values),
-        dynamo.put_new(
-            {
-                "PK": repo.case_pk(complaint_id),
-                "SK": f"REFERRAL#{referral.centre_id}",
-                "type": "Referral",
-                "complaint_id": complaint_id,
-                "centre_id": referral.centre_id,
-                "note": referral.note,
-                "at": now.isoformat(),
-                "by": user.name,
-                "GSI1PK": repo.queue_pk(meta["lane"], referral.centre_id),
-                "GSI1SK": f"{meta['submitted_at']}#{complaint_id}",
-            }
-        ),
-        repo.audit_entry(complaint_id, user.username, "refer", now, referral.centre_id),
+        repo.referral(meta, referral.centre_id, referral.note, user.name, now),
+        audit_trail.line(keys.case_audit(complaint_id), user.username, "refer", now, referral.centre_id),
     ]
     if meta["status"] != "referred":
         items.append(_history(meta, "referred", user.username, now))
@@ -471,7 +440,7 @@ def record_outcome(user: StaffUser, complaint_id: str, outcome: OutcomeIn) -> Ca
             {k: v for k, v in values.items() if v is not None},
             tuple(k for k, v in values.items() if v is None and meta.get(k) is not None),
         ),
-        repo.audit_entry(complaint_id, user.username, "outcome", now, outcome.outcome),
+        audit_trail.line(keys.case_audit(complaint_id), user.username, "outcome", now, outcome.outcome),
     ]
     if meta["status"] != "resolved":
         items.append(_history(meta, "resolved", user.username, now))
@@ -481,14 +450,10 @@ def record_outcome(user: StaffUser, complaint_id: str, outcome: OutcomeIn) -> Ca
     return _reread(user, complaint_id)
 
 
-def audit(user: StaffUser, complaint_id: str) -> AuditTrail:
+def audit(user: StaffUser, complaint_id: str) -> audit_trail.AuditTrail:
     meta, _ = _case(user, complaint_id)
     if not _allowed(user, meta).audit:
         raise Forbidden("The audit trail is for managers (and focal points in their lane).")
-    now = now_utc()
-    repo.put(repo.audit_entry(complaint_id, user.username, "audit", now))
-    entries = [
-        AuditEntry(at=i["SK"].split("#")[0], actor=i["actor"], action=i["action"], detail=i.get("detail"))
-        for i in repo.audit_trail(complaint_id)
-    ]
-    return AuditTrail(entries=entries)
+    trail = keys.case_audit(complaint_id)
+    audit_trail.append(trail, user.username, "audit", now_utc())
+    return audit_trail.read(trail)

@@ -1,0 +1,128 @@
+"""The staff console's complaint routes (triage). Each one checks the caller's token and role
+itself (`staff_route`), whatever sits in front of the API; the centre and lane of the case asked
+for are checked by complaints/triage.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+from pydantic import BaseModel
+
+from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser, staff_route
+from chalicelib.complaints import triage
+from chalicelib.complaints.models import (
+    Case,
+    CaseChange,
+    OutcomeIn,
+    Queue,
+    QueueQuery,
+    ReferralIn,
+    StatusChange,
+    TextIn,
+)
+from chalicelib.core.audit import AuditTrail
+from chalicelib.core.http import RouteDoc, parse_body, parse_query
+
+bp = Blueprint(__name__)
+TRIAGE = CASEWORK | {"focal_point"}
+
+
+def _body(model: type[BaseModel]) -> Any:
+    return parse_body(bp.current_request, model)
+
+
+@staff_route(
+    bp,
+    "/staff/complaints",
+    roles=TRIAGE,
+    doc=RouteDoc("The complaint queue, filtered and sorted", Queue, query=QueueQuery),
+)
+def complaint_queue(user: StaffUser) -> Queue:
+    return triage.queue(user, parse_query(bp.current_request, QueueQuery))
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}",
+    roles=TRIAGE,
+    doc=RouteDoc("One case (the view is written to the audit trail)", Case),
+)
+def complaint(user: StaffUser, complaint_id: str) -> Case:
+    return triage.read(user, complaint_id)
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}",
+    methods=("PATCH",),
+    roles=TRIAGE,
+    doc=RouteDoc("Priority and assignment", Case, body=CaseChange),
+)
+def change_complaint(user: StaffUser, complaint_id: str) -> Case:
+    return triage.change_case(user, complaint_id, _body(CaseChange))
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/status",
+    methods=("POST",),
+    roles=TRIAGE,
+    doc=RouteDoc("Move a case on (acknowledge, work, resolve, close, reopen)", Case, body=StatusChange),
+)
+def complaint_status(user: StaffUser, complaint_id: str) -> Case:
+    return triage.change_status(user, complaint_id, _body(StatusChange))
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/replies",
+    methods=("POST",),
+    roles=TRIAGE,
+    doc=RouteDoc("Reply to the complainant (read with the receipt)", Case, body=TextIn),
+)
+def complaint_reply(user: StaffUser, complaint_id: str) -> Case:
+    return triage.reply(user, complaint_id, _body(TextIn).text)
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/notes",
+    methods=("POST",),
+    roles=TRIAGE,
+    doc=RouteDoc("An internal note, never shown to the complainant", Case, body=TextIn),
+)
+def complaint_note(user: StaffUser, complaint_id: str) -> Case:
+    return triage.add_note(user, complaint_id, _body(TextIn).text)
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/referrals",
+    methods=("POST",),
+    roles=TRIAGE,
+    doc=RouteDoc("Refer the case to another centre, with a note", Case, body=ReferralIn),
+)
+def complaint_referral(user: StaffUser, complaint_id: str) -> Case:
+    return triage.refer(user, complaint_id, _body(ReferralIn))
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/outcome",
+    methods=("POST",),
+    roles=TRIAGE,
+    doc=RouteDoc("Record the outcome and any compensation recovered", Case, body=OutcomeIn),
+)
+def complaint_outcome(user: StaffUser, complaint_id: str) -> Case:
+    return triage.record_outcome(user, complaint_id, _body(OutcomeIn))
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/audit",
+    roles=MANAGEMENT | {"focal_point"},
+    doc=RouteDoc("The case's audit trail (managers; focal points in their lane)", AuditTrail),
+)
+def complaint_audit(user: StaffUser, complaint_id: str) -> AuditTrail:
+    return triage.audit(user, complaint_id)

@@ -1,0 +1,17 @@
+"""Phone numbers people give (to be called back about a booking or a complaint), read in the
+country's own national form too."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+def normalise_phone(raw: str, region: str | None) -> str:
+    """E.164, or ValueError with a message a person understands."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("this is not a phone number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("this phone number is not valid: give it with the country code, e.g. +992…")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,1 +1,0 @@
-"""The staff side: sign-in checks, complaint triage, referrals, the agenda, the audit trail."""
