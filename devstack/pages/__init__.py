@@ -33,15 +33,11 @@ from pathlib import Path
 import segno
 import yaml
 
-# devstack.content first: where the project is not installed as a package, importing it is what
-# makes the backend (chalicelib, app) importable.
+from chalicelib.centres.models import Catalogue
+from chalicelib.core.i18n import SITE_LANGUAGES
 from devstack import BUILD, CONTENT
 from devstack import open_data as hsds
 from devstack.content import load_catalogue
-
-# isort: split
-from chalicelib.centres.models import Catalogue
-from chalicelib.core.i18n import SITE_LANGUAGES
 from devstack.pages import developers, directory, forms, staff
 from devstack.pages.render import AllowedValues, PagesError, load_allowed_values, with_quick_exit
 

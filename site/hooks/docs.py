@@ -12,16 +12,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from devstack import pages
+from devstack.content import ContentError
+
 _built: dict[str, bool] = {}
 
 
 @event_priority(100)  # before mkdocs-static-i18n reads docs_dir
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    # Imported here, not when MkDocs loads this file: MkDocs puts sys.path back as it was after
-    # loading a hook, which would drop the backend's folder that devstack.content adds to it.
-    from devstack import pages
-    from devstack.content import ContentError
-
     if not _built.get(config.config_file_path):  # once per build, not once per language
         try:
             pages.build(pages.DOCS, site_url=config.site_url or "/")
