@@ -13,6 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+class ExitedEarly(OSError):
+    """A part of the stack stopped before it answered (its port taken, its data folder unusable...):
+    an OSError, so `make run` says it in one sentence with the log to read, never a traceback."""
+
+
 class LocalProcess:
     name = "the server"
 
@@ -37,7 +42,7 @@ class LocalProcess:
         deadline = time.monotonic() + timeout
         while True:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
+                raise ExitedEarly(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
             try:
                 probe()
                 return
