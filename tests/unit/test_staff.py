@@ -434,7 +434,7 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
                     "centre_id": "tj-dushanbe",
                     "service_id": "legal_advice",
                     "start": later,
-                    "mode": "phone",
+                    "mode": "on_site",
                     "language": "tg",
                 }
             ),

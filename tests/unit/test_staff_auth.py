@@ -66,7 +66,7 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
                     "centre_id": "tj-dushanbe",
                     "service_id": "legal_advice",
                     "start": slot["start"],
-                    "mode": "phone",
+                    "mode": "on_site",
                     "language": "ru",
                     "contact": {"phone": "+992 93 123 4567"},
                 }
