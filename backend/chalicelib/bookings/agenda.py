@@ -47,9 +47,9 @@ def now_utc() -> datetime:
 def centre_for(user: StaffUser, centre_id: str) -> Centre:
     centre = get_catalogue().centre(centre_id)
     if centre is None:
-        raise NotFound("No such centre.", field="centre")
+        raise NotFound("No such centre.", code="centre_not_found", field="centre")
     if not user.works_at(centre_id):
-        raise Forbidden("You do not work for this centre.")
+        raise Forbidden("You do not work for this centre.", code="centre_forbidden")
     return centre
 
 
@@ -98,10 +98,12 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
     canonical = normalise_reference(reference)
     item = repo.get_booking(canonical) if canonical else None
     if item is None or item.get("status") not in ("confirmed", "attended", "no_show") or not item.get("starts_at"):
-        raise NotFound("No appointment has this reference.", field="reference")
+        raise NotFound("No appointment has this reference.", code="appointment_not_found", field="reference")
     centre_for(user, item["centre_id"])
     if datetime.fromisoformat(item["starts_at"]) > now:
-        raise BadRequest("attended: the appointment has not started yet.", field="attended")
+        raise BadRequest(
+            "attended: the appointment has not started yet.", code="appointment_not_started", field="attended"
+        )
     status = "attended" if attendance.attended else "no_show"
     month = item["starts_at"][:7]
     pk, base = keys.centre_counters(item["centre_id"]), keys.service_month(month, item["service_id"])
@@ -141,13 +143,17 @@ def record_attendance(user: StaffUser, reference: str, attendance: AttendanceIn,
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed:
-        raise Conflict("This appointment changed meanwhile. Reload the agenda.", field="reference") from None
+        raise Conflict(
+            "This appointment changed meanwhile. Reload the agenda.", code="appointment_changed", field="reference"
+        ) from None
     return _entry(item | {"status": status}, None)
 
 
 def _check_range(first: date, last: date) -> None:
     if last < first or (last - first).days > 366:
-        raise BadRequest("to: give a range of at most a year, ending after it starts.", field="to")
+        raise BadRequest(
+            "to: give a range of at most a year, ending after it starts.", code="range_invalid", field="to"
+        )
 
 
 def exceptions(user: StaffUser, centre_id: str, first: date, last: date) -> ExceptionList:
@@ -284,7 +290,7 @@ def remove_exception(user: StaffUser, centre_id: str, day: date, now: datetime) 
             ]
         )
     except dynamo.TransactionFailed:
-        raise NotFound("No exception is set for this day.", field="date") from None
+        raise NotFound("No exception is set for this day.", code="exception_not_found", field="date") from None
 
 
 def audit(user: StaffUser, centre_id: str, first: date, last: date) -> audit_trail.AuditTrail:

@@ -38,9 +38,11 @@ def _day(value: str, field: str = "date") -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(f"{field}: give a date as YYYY-MM-DD.", field=field) from None
+        raise BadRequest(f"{field}: give a date as YYYY-MM-DD.", code="date_invalid", field=field) from None
     if not day_in_range(day):
-        raise BadRequest(f"{field}: give a day between {FIRST_DAY} and {LAST_DAY}.", field=field)
+        raise BadRequest(
+            f"{field}: give a day between {FIRST_DAY} and {LAST_DAY}.", code="date_out_of_range", field=field
+        )
     return day
 
 

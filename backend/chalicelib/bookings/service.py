@@ -56,20 +56,30 @@ def bookable(centre_id: str, service_id: str) -> tuple[Centre, Service]:
     catalogue = get_catalogue()
     centre = catalogue.centre(centre_id)
     if centre is None:
-        raise NotFound(f"No centre has the id '{centre_id}'.", field="centre_id")
+        raise NotFound(f"No centre has the id '{centre_id}'.", code="centre_not_found", field="centre_id")
     service = catalogue.service(service_id)
     if service is None or service_id not in centre.services:
-        raise NotFound(f"The centre '{centre_id}' does not offer '{service_id}'.", field="service_id")
+        raise NotFound(
+            f"The centre '{centre_id}' does not offer '{service_id}'.", code="service_not_found", field="service_id"
+        )
     if not service.bookable or not service.seats_per_slot:
-        raise BadRequest(f"'{service_id}' cannot be booked: contact the centre.", field="service_id")
+        raise BadRequest(
+            f"'{service_id}' cannot be booked: contact the centre.", code="service_not_bookable", field="service_id"
+        )
     return centre, service
 
 
 def _check_mode_and_language(centre: Centre, service: Service, mode: str, language: str) -> None:
     if mode not in service.modes:
-        raise BadRequest(f"mode: this service is offered {', '.join(service.modes)}.", field="mode")
+        raise BadRequest(
+            f"mode: this service is offered {', '.join(service.modes)}.", code="mode_not_offered", field="mode"
+        )
     if language not in centre.languages:
-        raise BadRequest(f"language: this centre works in {', '.join(centre.languages)}.", field="language")
+        raise BadRequest(
+            f"language: this centre works in {', '.join(centre.languages)}.",
+            code="language_not_offered",
+            field="language",
+        )
 
 
 def _contact(contact: ContactIn | None, centre: Centre, mode: str) -> tuple[str | None, str | None]:
@@ -161,7 +171,7 @@ def _next_free(centre: Centre, service: Service, after: datetime, now: datetime)
     return [s for s in _free_slots(centre, service, local, 7, now) if s.seats_left > 0 and s.start > after][:5]
 
 
-def _full(centre: Centre, service: Service, start: datetime, now: datetime, code: str = "slot_taken") -> Conflict:
+def _full(centre: Centre, service: Service, start: datetime, now: datetime, code: str) -> Conflict:
     message = {
         "slot_taken": "This time was just taken. Choose another one.",
         "day_changed": "The centre has just changed its hours for this day. Choose another time.",
@@ -329,13 +339,13 @@ def _change_what_failed(creation: _Creation, attempt: _Attempt, failed: set[str]
     """Change what made the transaction fail so that the next try may pass, or raise the answer
     when no try can."""
     if "seat" in failed and creation.start is not None:
-        raise _full(creation.centre, creation.service, creation.start, creation.now) from None
+        raise _full(creation.centre, creation.service, creation.start, creation.now, code="slot_taken") from None
     if "day" in failed:
         if creation.start is None:
             raise Conflict(
                 "date: the centre has just closed this day. Choose another day.", code="day_closed", field="date"
             ) from None
-        raise _full(creation.centre, creation.service, creation.start, creation.now, "day_changed") from None
+        raise _full(creation.centre, creation.service, creation.start, creation.now, code="day_changed") from None
     if "proof" in failed:
         raise BadRequest(
             "X-Proof: this challenge was already used. Get a new one.", code="proof_used", field="X-Proof"
@@ -640,9 +650,9 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
         dynamo.transact(items)
     except dynamo.TransactionFailed as failed:
         if 0 in failed.failed:
-            raise _full(centre, service, new_start, now, "day_changed") from None
+            raise _full(centre, service, new_start, now, code="day_changed") from None
         if 1 in failed.failed:
-            raise _full(centre, service, new_start, now) from None
+            raise _full(centre, service, new_start, now, code="slot_taken") from None
         raise Conflict(
             "This booking changed meanwhile. Look at it again.", code="booking_changed", field="reference"
         ) from None
