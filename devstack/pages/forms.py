@@ -140,6 +140,24 @@ def complaint_messages(allowed: AllowedValues) -> tuple[str, ...]:
     return (*COMPLAINT_MESSAGES, *(f"cstatus.{status}" for status in statuses))
 
 
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+def plural_forms(text: str) -> dict[str, str]:
+    """A count's message forms as content/ui writes them, "one: {n} seat left | other: {n} seats
+    left" (CLDR's categories, or "=1" for one exact number), for format.js's pluralForm."""
+    forms: dict[str, str] = {}
+    for part in text.split("|"):
+        category, _, form = part.partition(":")
+        category = category.strip()
+        if not (category in PLURAL_CATEGORIES or (category.startswith("=") and category[1:].isdigit())) or not form:
+            raise ValueError(f"not a plural form: {part!r}")
+        forms[category] = form.strip()
+    if "other" not in forms:
+        raise ValueError(f"plural forms need 'other': {text!r}")
+    return forms
+
+
 def messages(lang: str, keys: tuple[str, ...]) -> dict[str, str]:
     t = Strings(lang)
     return {key: t(key) for key in keys}
@@ -170,6 +188,7 @@ def booking_data(catalogue: Catalogue, lang: str, allowed: AllowedValues) -> dic
         },
         "languages": {code: language_name(lang, code) for c in catalogue.centres for code in c.languages},
         "messages": messages(lang, booking_messages(allowed)),
+        "seats_left": plural_forms(Strings(lang)("book.seats_left_forms")),
         "dates": date_formats(lang),
     }
 

@@ -223,3 +223,41 @@ def test_days_on_the_booking_page_come_from_the_shipped_cldr_data(
         assert not re.search(r"\bM\d", first.inner_text())
     finally:
         context.close()
+
+
+def test_seats_left_are_counted_in_the_readers_plural(phone: Page, stack: LocalStack) -> None:
+    from chalicelib.core.cldr import plural_form
+    from devstack.pages.forms import plural_forms
+
+    phone.goto(f"{stack.url}/ru/book/?centre=tr-ankara&service=language_course")
+    first = phone.locator("#b-day-list .px-choice").first
+    expect(first).to_be_visible()
+    first.click()
+    time = phone.locator("#b-time-list .px-choice:not([disabled])").first
+    expect(time).to_be_visible()
+    start = time.get_attribute("data-start") or ""
+    slots = Viewer(stack.url).call("GET", "/api/centres/tr-ankara/services/language_course/slots?days=14").body["slots"]
+    left = next(s["seats_left"] for s in slots if s["start"] == start)
+    expect(time.locator("small")).to_have_text(plural_form("ru", left, plural_forms(ui("ru")["book.seats_left_forms"])))
+
+
+def test_wrong_codes_past_the_limit_lock_that_booking_only(phone: Page, stack: LocalStack) -> None:
+    from chalicelib.core.codes import new_manage_code
+
+    en = ui("en")
+    mine = book_by_api(stack, CENTRE, SERVICE, "en")
+    other = book_by_api(stack, CENTRE, SERVICE, "en", last=True)
+    wrong = [c for c in (new_manage_code() for _ in range(7)) if c != mine["manage_code"]][:6]
+    for attempt, code in enumerate(wrong):
+        open_booking(phone, stack.url, "", mine["reference"], code)
+        status = phone.locator("#m-status")
+        if attempt < 5:
+            expect(status).to_have_text(en["manage.not_found"])
+    # the sixth: the booking waits, and the page says until when, in words (no English from the API)
+    before, after = en["err.manage_code_locked"].split("{time}")
+    expect(status).to_contain_text(before.strip())
+    expect(status).to_contain_text(after.strip())
+    expect(phone.locator("#m-booking")).to_be_hidden()
+    # another booking opens as ever
+    open_booking(phone, stack.url, "", other["reference"], other["manage_code"])
+    expect(phone.locator("#m-booking")).to_be_visible()

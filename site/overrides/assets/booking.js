@@ -5,7 +5,7 @@
 // the person chooses (api.js).
 import { $, el, fill, say } from "./dom.js";
 import { newKey, prepare, problem, request, retryTime, submit } from "./api.js";
-import { formatDate, formatTime, load } from "./i18n/format.js";
+import { formatDate, formatTime, load, pluralForm } from "./i18n/format.js";
 
 const dataNode = $("px-booking-data");
 const data = dataNode ? JSON.parse(dataNode.textContent) : null;
@@ -37,6 +37,10 @@ const cldrReady = load(lang).then((code) => { cldr = code; }, () => {});
 function dayLabel(isoDate) {
   if (!cldr) return isoDate;
   try { return formatDate(cldr, isoDate + "T12:00:00Z", { skeleton: "MMMEd", timeZone: "UTC" }); } catch (err) { return isoDate; }
+}
+// "1 seat left", "2 seats left": the language's plural forms (CLDR's categories), its digits.
+function seatsLeft(n) {
+  try { return pluralForm(cldr, n, data.seats_left); } catch (err) { return fill(msg["book.seats_left"], { n }); }
 }
 function timeLabel(isoMoment) {
   const hhmm = isoMoment.slice(11, 16);
@@ -78,7 +82,7 @@ function slotPicker(onPick, onWait, seatsOf) {
     byDay[day].forEach((slot) => {
       // Seats are worth counting for group courses; a consultation is simply free or full.
       const note = slot.seats_left <= 0 ? msg["book.full"]
-        : (seatsOf() > 1 ? fill(msg["book.seats_left"], { n: slot.seats_left }) : "");
+        : (seatsOf() > 1 ? seatsLeft(slot.seats_left) : "");
       let button;
       if (slot.seats_left > 0) {
         anyFree = true;
