@@ -261,3 +261,18 @@ def test_wrong_codes_past_the_limit_lock_that_booking_only(phone: Page, stack: L
     # another booking opens as ever
     open_booking(phone, stack.url, "", other["reference"], other["manage_code"])
     expect(phone.locator("#m-booking")).to_be_visible()
+
+
+def test_a_complaint_sent_offline_says_nothing_was_sent_not_an_appointment(phone: Page, stack: LocalStack) -> None:
+    en = ui("en")
+    phone.goto(f"{stack.url}/complaint/")
+    expect(phone.locator("#complaint")).to_be_visible()
+    phone.locator("#c-category").select_option("unpaid_wages")
+    phone.locator("#c-country").select_option("MY")
+    phone.locator("#c-description").fill("Wages unpaid for three months at the factory.")
+    phone.context.set_offline(True)
+    phone.locator("#c-submit").click()
+    status = phone.locator("#c-status")
+    expect(status).to_have_text(en["net.offline"])
+    assert not re.search(r"appointment|booking", status.inner_text(), re.IGNORECASE)
+    phone.context.set_offline(False)
