@@ -54,7 +54,9 @@ def access_log(request: Request, get_response: Callable[[Request], Response]) ->
 def only_through_the_edge(request: Request, get_response: Callable[[Request], Response]) -> Response:
     """A caller who goes around CloudFront to API Gateway's own address is refused (core/edge.py)."""
     if not from_the_edge(request.headers):
-        return error_response(Forbidden("The API answers only through the portal's own address."))
+        return error_response(
+            Forbidden("The API answers only through the portal's own address.", code="origin_forbidden")
+        )
     return get_response(request)
 
 
@@ -84,4 +86,4 @@ app.register_blueprint(docs_bp, url_prefix="/api")
     ],
 )
 def unknown_route(**_path: str) -> None:
-    raise NotFound("No such API route.")
+    raise NotFound("No such API route.", code="route_not_found")

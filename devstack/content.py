@@ -26,7 +26,7 @@ from chalicelib.bookings.models import AgendaStatus
 from chalicelib.bookings.models import Status as BookingStatus
 from chalicelib.centres.catalogue import CATALOGUE_PATH
 from chalicelib.centres.models import Catalogue, Centre, Mode, Service
-from chalicelib.complaints.models import Author, Category, Lane, Outcome, Overdue, Priority, QueueSort
+from chalicelib.complaints.models import Author, Category, FollowUp, Lane, Outcome, Overdue, Priority, QueueSort
 from chalicelib.complaints.models import Status as ComplaintStatus
 from chalicelib.core.enums import AgeBand, Gender
 from chalicelib.feedback.models import Topic
@@ -45,6 +45,7 @@ ALLOWED: dict[str, Any] = {
     "complaint_overdue": Overdue,
     "complaint_priority": Priority,
     "complaint_status": ComplaintStatus,
+    "complaint_follow_up": FollowUp,
     "feedback_topic": Topic,
     "gender": Gender,
     "message_author": Author,

@@ -188,7 +188,11 @@ def handle_api(
     trimmed = path.rstrip("/") or "/"
     found = next(((r, m) for r, regex in _worker["routes"] if (m := regex.match(trimmed))), None)
     if found is None:  # cannot happen while the app has its /api/{proxy+} catch-all
-        return 404, [("Content-Type", "application/json")], b'{"error":{"code":"not_found","message":"No route."}}'
+        return (
+            404,
+            [("Content-Type", "application/json")],
+            b'{"error":{"code":"route_not_found","message":"No route."}}',
+        )
     resource, match = found
     request_id = str(uuid.uuid4())
     params = {k: unquote(v) for k, v in match.groupdict().items()}
@@ -446,7 +450,9 @@ class PortalHandler(BaseHTTPRequestHandler):
             )
             return None
         if length == "invalid":
-            self._refuse(api, 400, "bad_request", "Content-Length must be a number of bytes.", field="Content-Length")
+            self._refuse(
+                api, 400, "content_length_invalid", "Content-Length must be a number of bytes.", field="Content-Length"
+            )
             return None
         return int(length)
 
@@ -468,7 +474,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         cut short or too slow (the client is gone: nothing to answer)."""
         if length > limit:
             message = "The request body is too large." if api else "Request too large"
-            self._refuse(api, 413, "payload_too_large", message)
+            self._refuse(api, 413, "body_too_large", message, field="body")
             return None
         try:
             body = self.rfile.read(length) if length else b""

@@ -82,15 +82,33 @@ def finish_guides(out: Path, catalogue: Catalogue, languages: Iterable[str]) -> 
     return count
 
 
+def form_first(page: str, form: str) -> str:
+    """The form right under the page's title, the page's own text after it; what a reader without
+    JavaScript gets (the form's <noscript> note, "you can also book by phone") stays at the end."""
+    lines = page.rstrip().split("\n")
+    body = lines.index("---", 1) + 1 if lines and lines[0] == "---" and "---" in lines[1:] else 0
+    title = next((i for i, line in enumerate(lines) if i >= body and line.startswith("# ")), None)
+    note = "\n".join(line for line in form.split("\n") if line.startswith("<noscript>"))
+    app = "\n".join(line for line in form.split("\n") if not line.startswith("<noscript>"))
+    if title is None:
+        return page.rstrip() + form
+    head, rest = "\n".join(lines[: title + 1]), "\n".join(lines[title + 1 :])
+    return f"{head}\n{app}\n\n{rest}\n\n{note}\n"
+
+
 def write_forms(out: Path, catalogue: Catalogue, languages: Iterable[str], allowed: AllowedValues) -> None:
     for lang in languages:
         book, complaint = out / lang / "book" / "index.md", out / lang / "complaint" / "index.md"
-        for page, form in (
-            (book, forms.booking_form(catalogue, lang, allowed)),
-            (complaint, forms.complaint_form(catalogue, lang, allowed)),
-        ):
-            if page.exists():  # the page's own text says how to do it without the form
-                page.write_text(with_quick_exit(page.read_text(encoding="utf-8")).rstrip() + form, encoding="utf-8")
+        if book.exists():  # the form first; the page's own text (how to book by phone or on site) after it
+            book.write_text(
+                form_first(
+                    with_quick_exit(book.read_text(encoding="utf-8")), forms.booking_form(catalogue, lang, allowed)
+                ),
+                encoding="utf-8",
+            )
+        if complaint.exists():  # the page's own text says how to do it without the form
+            text = with_quick_exit(complaint.read_text(encoding="utf-8")).rstrip()
+            complaint.write_text(text + forms.complaint_form(catalogue, lang, allowed), encoding="utf-8")
         (out / lang / "book" / "manage.md").write_text(forms.manage_page(catalogue, lang, allowed), encoding="utf-8")
         (out / lang / "complaint" / "follow-up.md").write_text(forms.follow_up_page(lang, allowed), encoding="utf-8")
         feedback = out / lang / "feedback"

@@ -16,6 +16,44 @@ from chalicelib.centres.models import Catalogue
 from chalicelib.core.i18n import SITE_LANGUAGES, pick
 from devstack.pages.render import AllowedValues, Strings, country_name, date_formats, language_name, render, root
 
+# How a page says what went wrong (assets/api.js, problem): no network, the service's trouble, and
+# each refusal by its API code (core/error_codes.py), naming the field in the page's language.
+ERROR_MESSAGES = (
+    "net.offline",
+    "net.server",
+    "err.field_required",
+    "err.field_invalid",
+    "err.field_too_long",
+    "err.field_not_allowed",
+    "err.other",
+    "err.proof",
+    "err.phone_invalid",
+    "err.phone_required",
+    "err.phone_limit",
+    "err.slot_not_bookable",
+    "err.day_changed",
+    "err.day_closed",
+    "err.manage_code_invalid",
+    "err.manage_code_locked",
+    "err.booking_changed",
+    "err.booking_passed",
+    "err.offer_expired",
+    "err.phone_consent_required",
+    "err.service_not_bookable",
+    "field.contact.phone",
+    "field.contact.nickname",
+    "field.start",
+    "field.date",
+    "field.mode",
+    "field.language",
+    "field.reference",
+    "field.X-Manage-Code",
+    "field.receipt",
+    "field.description",
+    "field.text",
+    "field.country",
+    "field.category",
+)
 # What assets/booking.js says once the page is built.
 BOOKING_MESSAGES_BEFORE_MODES = (
     "book.choose",
@@ -37,8 +75,21 @@ BOOKING_MESSAGES_BEFORE_MODES = (
     "status.waiting",
     "status.offered",
     "status.expired",
+    "status.cancelled_by_centre",
+    "manage.by_centre",
+    "manage.book_again",
+    "book.phone",
+    "book.phone_required_label",
+    "book.will_call",
+    "book.moved",
 )
-BOOKING_MESSAGES_AFTER_MODES = ("book.done", "limit.wait", "book.seat_limit", "book.seat_limit_no_phone")
+BOOKING_MESSAGES_AFTER_MODES = (
+    "book.done",
+    "limit.wait",
+    "book.seat_limit",
+    "book.seat_limit_no_phone",
+    *ERROR_MESSAGES,
+)
 # What assets/complaint.js says, before the complaint statuses' names (cstatus.<status>).
 COMPLAINT_MESSAGES = (
     "complaint.working",
@@ -50,8 +101,8 @@ COMPLAINT_MESSAGES = (
     "followup.caseworker",
     "followup.none",
     "followup.sent",
-    "book.offline",
     "book.error",
+    *ERROR_MESSAGES,
 )
 # What assets/feedback.js says: on a guide, and on the forms (errors next to fields).
 WIDGET_MESSAGES = (
@@ -83,7 +134,28 @@ def booking_messages(allowed: AllowedValues) -> tuple[str, ...]:
 
 
 def complaint_messages(allowed: AllowedValues) -> tuple[str, ...]:
-    return (*COMPLAINT_MESSAGES, *(f"cstatus.{status}" for status in allowed["complaint_status"]))
+    # The follow-up page shows `follow_up` (the status, or "answered"; "received" is cstatus.new).
+    statuses = dict.fromkeys([*allowed["complaint_status"], *allowed["complaint_follow_up"]])
+    statuses.pop("received", None)
+    return (*COMPLAINT_MESSAGES, *(f"cstatus.{status}" for status in statuses))
+
+
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+def plural_forms(text: str) -> dict[str, str]:
+    """A count's message forms as content/ui writes them, "one: {n} seat left | other: {n} seats
+    left" (CLDR's categories, or "=1" for one exact number), for format.js's pluralForm."""
+    forms: dict[str, str] = {}
+    for part in text.split("|"):
+        category, _, form = part.partition(":")
+        category = category.strip()
+        if not (category in PLURAL_CATEGORIES or (category.startswith("=") and category[1:].isdigit())) or not form:
+            raise ValueError(f"not a plural form: {part!r}")
+        forms[category] = form.strip()
+    if "other" not in forms:
+        raise ValueError(f"plural forms need 'other': {text!r}")
+    return forms
 
 
 def messages(lang: str, keys: tuple[str, ...]) -> dict[str, str]:
@@ -116,6 +188,7 @@ def booking_data(catalogue: Catalogue, lang: str, allowed: AllowedValues) -> dic
         },
         "languages": {code: language_name(lang, code) for c in catalogue.centres for code in c.languages},
         "messages": messages(lang, booking_messages(allowed)),
+        "seats_left": plural_forms(Strings(lang)("book.seats_left_forms")),
         "dates": date_formats(lang),
     }
 

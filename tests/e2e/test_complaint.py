@@ -7,10 +7,12 @@ import hashlib
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -64,6 +66,9 @@ def test_file_in_arabic_save_the_receipt_and_read_the_reply(browser: Browser, in
     receipt = receipt_node.inner_text()
     assert len(receipt.replace(" ", "")) == 21 and receipt.replace(" ", "") not in page.url
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # sent, and when to expect an answer, is said at once (announced), before any saving step
+    ar = yaml.safe_load((ROOT / "content" / "ui" / "ar.yaml").read_text(encoding="utf-8"))
+    expect(page.locator("#c-after")).to_have_text(ar["complaint.done"])
     # the save step: the follow-up link appears once they confirm they kept the receipt
     expect(page.locator("#c-followup")).to_be_hidden()
     page.locator("#c-saved").check()
@@ -79,10 +84,12 @@ def test_file_in_arabic_save_the_receipt_and_read_the_reply(browser: Browser, in
     page.locator("#followup-form button[type=submit]").click()
     reply = page.locator(".px-msg--caseworker p")
     expect(reply).to_have_text(payload)
+    expect(page.locator("#f-state")).to_have_text(ar["cstatus.answered"])  # a caseworker replied last
     assert page.locator(".px-messages img").count() == 0 and page.locator(".px-messages script").count() == 0
     page.locator("#f-reply").fill("شكرا، سأنتظر.")
     page.locator("#f-reply-form button[type=submit]").click()
     expect(page.locator(".px-msg--complainant p")).to_have_text("شكرا، سأنتظر.")
+    expect(page.locator("#f-state")).to_have_text(ar["cstatus.new"])  # their turn now: received
     assert dialogs == []
     context.close()
 

@@ -197,7 +197,7 @@ def book_by_api(stack: LocalStack) -> dict[str, Any]:
             "centre_id": "tr-konya",
             "service_id": "legal_advice",
             "start": free[-1]["start"],
-            "mode": "phone",
+            "mode": "on_site",
             "language": "tr",
         },
     )

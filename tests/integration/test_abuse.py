@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from chalicelib.core.codes import new_manage_code
 from devstack.dynamodb_local import local_client
 from devstack.stack import LocalStack, StackConfig
 from devstack.table import ensure_table
@@ -281,3 +282,42 @@ def test_far_dates_deep_json_and_huge_numbers_are_4xx_and_log_no_error(guarded: 
     errors = [e for e in logged if e.get("level") in ("ERROR", "CRITICAL") or e.get("status", 0) >= 500]
     assert errors == []
     assert "Traceback" not in log.read_text()
+
+
+# ---- manage codes --------------------------------------------------------------------------------
+
+LOCK = 15 * 60  # MANAGE_CODE_LOCK_MINUTES' default
+
+
+def test_wrong_manage_codes_at_once_from_many_sources_lock_only_that_booking(
+    guarded: tuple[LocalStack, Path],
+) -> None:
+    portal, _ = guarded
+    owner = Viewer(portal.url, "127.0.13.8")
+    starts = free_starts(owner)
+    mine = owner.submit("/api/bookings", booking(starts[1])).body
+    other = owner.submit("/api/bookings", booking(starts[2])).body
+
+    def open_with(viewer: Viewer, code: str, reference: str = mine["reference"]) -> Answer:
+        return viewer.call("GET", f"/api/bookings/{reference}", headers={"X-Manage-Code": code})
+
+    # 30 guessers, each from its own address, each one wrong code, all at once
+    guessers = [Viewer(portal.url, f"127.0.15.{n}") for n in range(1, 31)]
+    wrong = [c for c in (new_manage_code() for _ in range(31)) if c != mine["manage_code"]][:30]
+    first = int(time.time() // LOCK)
+    answers = at_once([partial(open_with, v, code) for v, code in zip(guessers, wrong, strict=True)])
+    windows = int(time.time() // LOCK) - first + 1
+    statuses = Counter(a.status for a in answers)
+    # The count is atomic: no more than five wrong codes are ever checked in a window
+    assert set(statuses) <= {404, 429} and statuses[404] <= 5 * windows, statuses
+    for answer in answers:
+        if answer.status == 429:
+            assert answer.body["error"]["code"] == "manage_code_locked"
+            assert 1 <= int(answer.headers["retry-after"]) <= LOCK + 1
+    if windows == 1:
+        assert statuses[404] == 5, statuses
+        # ...and while the window lasts, the right code waits too: guessing gets no answer at all
+        assert open_with(owner, mine["manage_code"]).status == 429
+    # The other booking, and anybody else's, opens as ever, typed loosely
+    loose = other["manage_code"].lower().replace("-", " ")
+    assert open_with(owner, loose, other["reference"]).status == 200

@@ -34,7 +34,7 @@ def test_the_app_refuses_a_caller_who_goes_around_the_portal(in_process: LocalSt
         reset_clients()
         assert get_settings().table_name == in_process.config.table_name  # read once, as in Lambda
         around = api.http.get("/api/health", headers={ORIGIN_HEADER: "forged"})
-        assert around.status_code == 403 and json.loads(around.body)["error"]["code"] == "forbidden"
+        assert around.status_code == 403 and json.loads(around.body)["error"]["code"] == "origin_forbidden"
         assert api.http.get("/api/health").status_code == 403
         through = api.http.get("/api/health", headers={ORIGIN_HEADER: secret})
         assert through.status_code == 200 and json.loads(through.body)["database"] == "up"

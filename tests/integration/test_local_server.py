@@ -84,7 +84,7 @@ def test_a_content_length_that_is_not_a_number_is_400(
         assert answer.headers["Content-Type"] == "application/json"
         assert answer.json() == {
             "error": {
-                "code": "bad_request",
+                "code": "content_length_invalid",
                 "field": "Content-Length",
                 "message": "Content-Length must be a number of bytes.",
             }
@@ -147,7 +147,7 @@ def test_a_body_that_will_be_refused_is_never_asked_for(stack: LocalStack, quiet
         sock.sendall(b"{}")
         response = http.client.HTTPResponse(sock)
         response.begin()
-        assert response.status == 400 and json.loads(response.read())["error"]["code"] != "payload_too_large"
+        assert response.status == 400 and json.loads(response.read())["error"]["code"] != "body_too_large"
 
 
 def test_a_body_cut_short_is_no_error(stack: LocalStack, quiet_server: None) -> None:

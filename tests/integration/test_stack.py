@@ -42,7 +42,7 @@ def test_centres_in_two_languages(stack: LocalStack) -> None:
 def test_unknown_api_routes_are_404_json(stack: LocalStack, path: str) -> None:
     answer = Viewer(stack.url).call("POST", path, raw=b"{}")
     assert answer.status == 404
-    assert answer.body["error"]["code"] == "not_found"
+    assert answer.body["error"]["code"] == "route_not_found"
 
 
 def test_bad_input_is_400_naming_the_field(stack: LocalStack) -> None:

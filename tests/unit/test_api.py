@@ -57,7 +57,7 @@ def test_malformed_language_is_a_400_naming_the_field(client: Client) -> None:
     response = client.http.get("/api/centres?lang=%3Cscript%3E")
     assert response.status_code == 400
     error = body(response)["error"]
-    assert error["code"] == "bad_request"
+    assert error["code"] == "field_invalid"
     assert error["field"] == "lang"
 
 
@@ -73,7 +73,7 @@ def test_centre_detail(client: Client) -> None:
 def test_unknown_centre_is_404_json(client: Client) -> None:
     response = client.http.get("/api/centres/xx-nowhere")
     assert response.status_code == 404
-    assert body(response)["error"]["code"] == "not_found"
+    assert body(response)["error"]["code"] == "centre_not_found"
 
 
 def test_unknown_routes_are_404_json(client: Client) -> None:
@@ -81,7 +81,7 @@ def test_unknown_routes_are_404_json(client: Client) -> None:
     response = client.http.get("/api/nope")
     assert response.status_code == 404
     assert body(response)["error"] == {
-        "code": "not_found",
+        "code": "route_not_found",
         "message": "No such API route.",
         "correlation_id": body(response)["error"]["correlation_id"],
     }

@@ -42,7 +42,7 @@ def slots(api: Client, centre: str = CENTRE, service_id: str = SERVICE, **query:
 
 
 def book(api: Client, start: str, headers: dict[str, str] | None = None, **fields: Any) -> Any:
-    payload = {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "phone", "language": "tg"}
+    payload = {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "on_site", "language": "tg"}
     payload.update(fields)
     return api.http.post("/api/bookings", body=json.dumps(payload), headers=with_proof(api, headers))
 
@@ -73,11 +73,33 @@ def test_reference_check_character_catches_every_typo_and_swap() -> None:
                 assert codes.normalise_reference(swapped) is None
 
 
-def test_manage_codes_carry_at_least_128_bits_and_are_forgiving_to_type() -> None:
+def test_manage_codes_are_twelve_unambiguous_characters_and_forgiving_to_type() -> None:
     code = codes.new_manage_code()
-    assert len(code.replace("-", "")) * 5 >= 128
-    assert codes.normalise_manage_code(code.lower().replace("-", " ")) == code
+    # Given a code as shown: three groups of four from the reference's alphabet
+    assert len(code) == 14 and code[4] == code[9] == "-"
+    assert all(ch in codes.REFERENCE_ALPHABET for ch in code.replace("-", ""))
     assert len({codes.new_manage_code() for _ in range(1000)}) == 1000
+    # When typed in lower case, with spaces, odd dashes, full-width forms, Arabic-Indic digits or a
+    # Cyrillic keyboard's look-alike letters, it reads as itself
+    plain = code.replace("-", "")
+    arabic = plain.translate(str.maketrans("3456789", "٣٤٥٦٧٨٩"))
+    fullwidth = "".join(chr(ord(ch) + 0xFEE0) for ch in plain)
+    cyrillic = plain.translate(str.maketrans("ABCEHKMPT3", "АВСЕНКМРТЗ"))
+    for typed in (plain.lower(), " ".join(plain), f"{plain[:6]}\u2011{plain[6:]}", arabic, fullwidth, cyrillic.lower()):
+        assert codes.normalise_manage_code(typed) == code, typed
+    # A character no code has, or a wrong length, is no code at all
+    for wrong in (plain[:11], plain + "A", "O" + plain[1:], "S" + plain[1:], ""):
+        assert codes.normalise_manage_code(wrong) is None, wrong
+
+
+def test_older_26_character_codes_read_as_they_always_did() -> None:
+    # The codes bookings got before: 26 Crockford base32 characters, hashed in groups of four
+    legacy = "7K3M-0QRS-TV1W-XYZ9-ABCD-EFGH-JK"
+    assert codes.normalise_manage_code(legacy) == legacy
+    assert codes.normalise_manage_code(legacy.lower().replace("-", " ")) == legacy
+    # as Crockford reads them, O is 0 and I and L are 1
+    assert codes.normalise_manage_code(legacy.replace("0", "o").replace("1", "l")) == legacy
+    assert codes.normalise_manage_code(legacy.replace("1", "I")) == legacy
 
 
 # ---- slots -------------------------------------------------------------------------------------
@@ -147,7 +169,8 @@ def test_book_read_calendar_and_cancel(api: Client) -> None:
     # the seat is gone
     assert slots(api)[0]["seats_left"] == 0
     # reading needs the code, in a header
-    assert manage(api, "get", created["reference"], None).status_code == 404
+    missing = manage(api, "get", created["reference"], None)
+    assert (missing.status_code, body(missing)["error"]["code"]) == (400, "manage_code_required")
     assert manage(api, "get", created["reference"], codes.new_manage_code()).status_code == 404
     read = manage(api, "get", created["reference"], created["manage_code"].lower())
     assert read.status_code == 200 and body(read)["status"] == "confirmed"
@@ -232,7 +255,7 @@ def test_a_far_day_on_the_waiting_list_or_a_far_move_is_a_400(api: Client, day: 
     waiting = api.http.post(
         "/api/waitlist",
         headers=with_proof(api),
-        body=json.dumps({"centre_id": CENTRE, "service_id": SERVICE, "date": day, "mode": "phone", "language": "ru"}),
+        body=json.dumps({"centre_id": CENTRE, "service_id": SERVICE, "date": day, "mode": "on_site", "language": "ru"}),
     )
     assert waiting.status_code == 400 and body(waiting)["error"]["field"] == "date", waiting.body
     created = body(book(api, slots(api)[0]["start"]))
@@ -242,7 +265,7 @@ def test_a_far_day_on_the_waiting_list_or_a_far_move_is_a_400(api: Client, day: 
 
 def test_a_booking_needs_a_fresh_solved_challenge(api: Client) -> None:
     start = slots(api)[0]["start"]
-    fields = {"centre_id": CENTRE, "service_id": SERVICE, "mode": "phone", "language": "tg"}
+    fields = {"centre_id": CENTRE, "service_id": SERVICE, "mode": "on_site", "language": "tg"}
     payload = json.dumps({**fields, "start": start})
     for path, sent in (("/api/bookings", payload), ("/api/waitlist", json.dumps({**fields, "date": start[:10]}))):
         missing = api.http.post(path, body=sent, headers=JSON)
@@ -254,7 +277,7 @@ def test_a_booking_needs_a_fresh_solved_challenge(api: Client) -> None:
         "/api/bookings",
         headers=headers,
         body=json.dumps(
-            {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "phone", "language": "tg"}
+            {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "on_site", "language": "tg"}
         ),
     )
     assert reused.status_code == 400 and "already used" in body(reused)["error"]["message"]
@@ -302,7 +325,7 @@ def test_waiting_list_offer_accept_and_expiry(api: Client, clock: list[datetime]
         "/api/waitlist",
         headers=with_proof(api),
         body=json.dumps(
-            {"centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"}
+            {"centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "on_site", "language": "ru"}
         ),
     )
     assert waiting.status_code == 201
@@ -314,7 +337,7 @@ def test_waiting_list_offer_accept_and_expiry(api: Client, clock: list[datetime]
             "/api/waitlist",
             headers=with_proof(api),
             body=json.dumps(
-                {"centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "phone", "language": "ru"}
+                {"centre_id": CENTRE, "service_id": SERVICE, "date": "2026-11-30", "mode": "on_site", "language": "ru"}
             ),
         )
     )
@@ -332,3 +355,79 @@ def test_waiting_list_offer_accept_and_expiry(api: Client, clock: list[datetime]
     assert accepted.status_code == 200 and body(accepted)["status"] == "confirmed"
     late = manage(api, "patch", wait["reference"], wait["manage_code"], {"status": "confirmed"})
     assert late.status_code == 409
+
+
+# ---- wrong manage codes ---------------------------------------------------------------------------
+
+
+def wrong_code(right: str) -> str:
+    while (code := codes.new_manage_code()) == right:
+        continue
+    return code
+
+
+def test_wrong_codes_past_the_limit_lock_that_booking_only_and_only_for_a_while(
+    api: Client, clock: list[datetime]
+) -> None:
+    first, second = slots(api)[:2]
+    mine, other = body(book(api, first["start"])), body(book(api, second["start"]))
+    # The owner opens their booking as often as they like: a right code is no wrong try
+    for _ in range(8):
+        assert manage(api, "get", mine["reference"], mine["manage_code"]).status_code == 200
+    # Five wrong codes are answered as an unknown booking; the sixth, and then every code, waits
+    for _ in range(5):
+        wrong = manage(api, "get", mine["reference"], wrong_code(mine["manage_code"]))
+        assert (wrong.status_code, body(wrong)["error"]["code"]) == (404, "booking_not_found")
+    locked = manage(api, "get", mine["reference"], wrong_code(mine["manage_code"]))
+    assert locked.status_code == 429
+    assert body(locked)["error"]["code"] == "manage_code_locked"
+    assert body(locked)["error"]["field"] == "X-Manage-Code"
+    assert 1 <= int(locked.headers["Retry-After"]) <= 15 * 60 + 1
+    assert manage(api, "get", mine["reference"], mine["manage_code"]).status_code == 429
+    assert manage(api, "delete", mine["reference"], mine["manage_code"]).status_code == 429
+    # Another booking is not touched
+    assert manage(api, "get", other["reference"], other["manage_code"]).status_code == 200
+    # Once the window is over, the right code opens it again
+    clock[0] = clock[0] + timedelta(minutes=15)
+    assert body(manage(api, "get", mine["reference"], mine["manage_code"].lower()))["status"] == "confirmed"
+
+
+def test_a_typo_no_code_can_have_is_a_400_and_counts_no_try(api: Client) -> None:
+    mine = body(book(api, slots(api)[0]["start"]))
+    for typo in ("0" + mine["manage_code"][1:], mine["manage_code"][:-1], "not a code at all"):
+        for _ in range(3):
+            answer = manage(api, "get", mine["reference"], typo)
+            assert (answer.status_code, body(answer)["error"]["code"]) == (400, "manage_code_invalid")
+            assert body(answer)["error"]["field"] == "X-Manage-Code"
+    assert manage(api, "get", mine["reference"], mine["manage_code"]).status_code == 200
+
+
+def test_a_booking_made_with_a_26_character_code_still_opens(api: Client) -> None:
+    from chalicelib.core import dynamo, keys
+    from chalicelib.core.secrets import keyed_hash
+
+    mine = body(book(api, slots(api)[0]["start"]))
+    legacy = "7K3M-0QRS-TV1W-XYZ9-ABCD-EFGH-JK"  # as bookings made before the short codes got them
+    dynamo.transact(
+        [
+            dynamo.update(
+                keys.booking(mine["reference"]),
+                keys.BOOKING,
+                {"manage_hash": keyed_hash(service.MANAGE_CODE_PURPOSE, legacy)},
+            )
+        ]
+    )
+    typed = "7k3m oqrs tvlw xyz9 abcd efgh jk"  # lower case, spaces, O for 0 and l for 1
+    assert body(manage(api, "get", mine["reference"], typed))["status"] == "confirmed"
+    assert manage(api, "get", mine["reference"], mine["manage_code"]).status_code == 404
+
+
+def test_phone_mode_needs_the_number_to_call(api: Client) -> None:
+    start = slots(api)[0]["start"]
+    for contact in (None, {"nickname": "Rustam"}, {"phone": ""}):
+        fields: dict[str, Any] = {"mode": "phone"} | ({"contact": contact} if contact is not None else {})
+        answer = book(api, start, **fields)
+        assert answer.status_code == 400
+        assert (body(answer)["error"]["code"], body(answer)["error"]["field"]) == ("phone_required", "contact.phone")
+    called = book(api, start, mode="phone", contact={"phone": "93 123 4567"})
+    assert called.status_code == 201 and body(called)["mode"] == "phone"

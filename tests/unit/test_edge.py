@@ -47,7 +47,7 @@ def test_a_request_that_went_around_the_edge_is_refused_with_403(
         )
         assert response.status_code == 403 and b"forbidden" in response.body, (path, response.body)
         error = json.loads(response.body)["error"]
-        assert error["code"] == "forbidden" and "address" in error["message"]
+        assert error["code"] == "origin_forbidden" and "address" in error["message"]
     # Still one access line per request, and the secret (or the guess) never in a log.
     records = [json.loads(line) for line in log_lines.getvalue().splitlines()]
     assert [r["status"] for r in records if r.get("message") == "request"] == [403] * 5

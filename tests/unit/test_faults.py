@@ -63,7 +63,7 @@ def test_a_booking_during_a_database_fault_is_503_and_writes_nothing(
                 "centre_id": "tj-dushanbe",
                 "service_id": "legal_advice",
                 "start": start,
-                "mode": "phone",
+                "mode": "on_site",
                 "language": "tg",
             }
         ),
@@ -123,7 +123,7 @@ def test_a_booking_whose_answer_was_lost_is_booked_once(api: Client, monkeypatch
                 "centre_id": "tj-dushanbe",
                 "service_id": "legal_advice",
                 "start": start,
-                "mode": "phone",
+                "mode": "on_site",
                 "language": "tg",
             }
         ),

@@ -47,7 +47,7 @@ def test_service_feedback_once_per_appointment(client: Client, monkeypatch: pyte
                     "centre_id": "tj-dushanbe",
                     "service_id": "legal_advice",
                     "start": start,
-                    "mode": "phone",
+                    "mode": "on_site",
                     "language": "tg",
                 }
             ),

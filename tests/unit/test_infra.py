@@ -1046,7 +1046,7 @@ def test_the_app_runs_on_the_table_the_stack_created(deployed: dict[str, str], m
         assert get_settings().table_name == table
         # Straight to API Gateway, without CloudFront's header: refused.
         around = api.http.get("/api/health", headers={ORIGIN_HEADER: deployed["OriginSecret"][:-1]})
-        assert around.status_code == 403 and json.loads(around.body)["error"]["code"] == "forbidden"
+        assert around.status_code == 403 and json.loads(around.body)["error"]["code"] == "origin_forbidden"
         edge = {ORIGIN_HEADER: deployed["OriginSecret"]}
         json_edge = {**JSON, **edge}
         health = api.http.get("/api/health", headers=edge)

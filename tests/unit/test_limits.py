@@ -61,7 +61,14 @@ def book(
     headers: dict[str, str] | None = None,
     **fields: Any,
 ) -> Any:
-    payload = {"centre_id": centre, "service_id": service, "start": start, "mode": "phone", "language": "ru", **fields}
+    payload = {
+        "centre_id": centre,
+        "service_id": service,
+        "start": start,
+        "mode": "on_site",
+        "language": "ru",
+        **fields,
+    }
     return api.http.post(
         "/api/bookings",
         body=json.dumps(payload),
@@ -70,7 +77,7 @@ def book(
 
 
 def wait(api: Client, day: str, viewer: str) -> Any:
-    payload = {"centre_id": CENTRE, "service_id": SERVICE, "date": day, "mode": "phone", "language": "ru"}
+    payload = {"centre_id": CENTRE, "service_id": SERVICE, "date": day, "mode": "on_site", "language": "ru"}
     return api.http.post(
         "/api/waitlist", body=json.dumps(payload), headers=with_proof(api, {"X-Passerelle-Viewer": viewer})
     )
@@ -273,7 +280,7 @@ def test_the_idempotency_record_keeps_no_digest_of_the_body(client: Client, cloc
         "centre_id": CENTRE,
         "service_id": SERVICE,
         "start": start,
-        "mode": "phone",
+        "mode": "on_site",
         "language": "ru",
         "contact": contact,
     }

@@ -73,3 +73,116 @@ def test_the_developer_page_shows_every_operation() -> None:
         for method in methods:
             assert f"## {method.upper()} `{path}`" in page
     assert "This technical reference is in English." in developers.api_page(spec, "ar")
+
+
+# ---- error codes ---------------------------------------------------------------------------------
+
+ERRORS = {"BadRequest", "NotFound", "Conflict", "Forbidden", "Unauthorized", "Unprocessable", "PayloadTooLarge"}
+
+
+def _raised_codes() -> tuple[set[str], list[str]]:
+    """The codes the backend names where it refuses (`code="..."`, and class-level `code = "..."`),
+    and the refusals that name none."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    named: set[str] = set()
+    unnamed: list[str] = []
+    sources = [ROOT / "backend" / "app.py", *(ROOT / "backend" / "chalicelib").rglob("*.py")]
+    for path in sources:
+        if "evidence" in path.parts:  # the cleaner's refusals are its own contract (evidence/contract.py)
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                codes = [k.value for k in node.keywords if k.arg == "code"]
+                named |= {c.value for c in codes if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+                if name in ERRORS and not codes:
+                    unnamed.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            elif (
+                isinstance(node, ast.Assign)
+                and [getattr(t, "id", None) for t in node.targets] == ["code"]
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                named.add(node.value.value)
+    return named, unnamed
+
+
+def test_every_refusal_names_a_code_the_contract_lists() -> None:
+    from app import app
+    from chalicelib.core.error_codes import CODES
+
+    named, unnamed = _raised_codes()
+    # Given every refusal in the backend: each names its own stable code...
+    assert unnamed == [], "give these refusals a code= from core/error_codes.py"
+    # ...and every code it names is in the list, which holds nothing unused
+    generic = {
+        "bad_request",
+        "unprocessable",
+        "payload_too_large",
+        "conflict",
+        "forbidden",
+        "not_found",
+        "unauthorized",
+    }
+    assert named - generic <= set(CODES), sorted(named - generic - set(CODES))
+    from_the_edge = {"content_length_invalid", "length_required", "bad_gateway", "route_not_found", "bad_request"}
+    from_validation = {c for c in CODES if c.startswith("field_")}
+    framework = {"method_not_allowed", "unsupported_media_type", "internal_error"}
+    assert set(CODES) - named - from_the_edge - from_validation - framework == set()
+    # ...with its status: 4xx codes are refusals, 5xx the server's trouble
+    assert all(400 <= entry.status < 600 for entry in CODES.values())
+    # When the contract is built, error.code lists every code with its status and meaning
+    spec = openapi.build(app)
+    listed = spec["components"]["schemas"]["ErrorCode"]["oneOf"]
+    assert [entry["const"] for entry in listed] == list(CODES)
+    assert all(re.match(r"^[45]\d\d: ", entry["description"]) for entry in listed)
+    detail = spec["components"]["schemas"]["ErrorDetail"]["properties"]["code"]
+    assert detail == {"$ref": "#/components/schemas/ErrorCode"}
+
+
+def test_a_field_the_body_gets_wrong_has_a_code_per_kind_of_mistake(client: Client) -> None:
+    cases = [
+        (
+            {"centre_id": "tj-dushanbe", "service_id": "legal_advice", "mode": "on_site", "language": "tg"},
+            "start",
+            "field_required",
+        ),
+        (
+            {
+                "centre_id": "x" * 61,
+                "service_id": "s",
+                "start": "2026-12-01T08:00:00+05:00",
+                "mode": "on_site",
+                "language": "tg",
+            },
+            "centre_id",
+            "field_too_long",
+        ),
+        (
+            {
+                "centre_id": "c",
+                "service_id": "s",
+                "start": "2026-12-01T08:00:00+05:00",
+                "mode": "by_pigeon",
+                "language": "tg",
+            },
+            "mode",
+            "field_not_allowed",
+        ),
+        (
+            {"centre_id": "c", "service_id": "s", "start": "tomorrow", "mode": "on_site", "language": "tg"},
+            "start",
+            "field_invalid",
+        ),
+    ]
+    for payload, field, code in cases:
+        answer = client.http.post(
+            "/api/bookings", body=json.dumps(payload), headers={"Content-Type": "application/json"}
+        )
+        error = body(answer)["error"]
+        assert (answer.status_code, error["field"], error["code"]) == (400, field, code), answer.body
+        assert body(answer)["problems"][0]["code"] == code

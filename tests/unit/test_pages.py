@@ -119,3 +119,29 @@ def test_the_command_builds_the_tree_or_says_what_is_wrong(tmp_path: Path, capsy
     assert (tmp_path / "docs" / "fr" / "centres" / "index.md").is_file()
     assert command.main(["--site-url", "portal.example.org/", "--out", str(tmp_path / "bad")]) == 1
     assert "absolute address" in capsys.readouterr().err
+
+
+def test_seats_left_reads_right_in_every_language() -> None:
+    import yaml
+
+    from chalicelib.core.cldr import plural_form
+    from chalicelib.core.i18n import SITE_LANGUAGES
+    from devstack.pages.forms import plural_forms
+    from tests.conftest import ROOT
+
+    for lang in SITE_LANGUAGES:
+        strings = yaml.safe_load((ROOT / "content" / "ui" / f"{lang}.yaml").read_text(encoding="utf-8"))
+        forms = plural_forms(strings["book.seats_left_forms"])
+        said = {n: plural_form(lang, n, forms) for n in (1, 2, 5, 21, 100)}
+        assert all(text.strip() for text in said.values()), lang
+        if lang == "en":
+            assert said[1] == "1 seat left" and said[2] == "2 seats left" and said[21] == "21 seats left"
+        if lang == "ru":
+            assert (said[1], said[2], said[5], said[21]) == (
+                "Осталось 1 место",
+                "Осталось 2 места",
+                "Осталось 5 мест",
+                "Осталось 21 место",
+            )
+        if lang == "ar":
+            assert said[1] == "بقي مقعد واحد" and said[2] == "بقي مقعدان" and "مقاعد" in said[5]

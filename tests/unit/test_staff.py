@@ -434,7 +434,7 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
                     "centre_id": "tj-dushanbe",
                     "service_id": "legal_advice",
                     "start": later,
-                    "mode": "phone",
+                    "mode": "on_site",
                     "language": "tg",
                 }
             ),
@@ -468,3 +468,35 @@ def test_far_days_in_the_agenda_and_exceptions_are_400_naming_the_field(staff: C
     ):
         answer = call(staff, method, path, user, {"closed": True} if method == "PUT" else None)
         assert answer.status_code == 400 and body(answer)["error"]["field"] == field, (path, answer.body)
+
+
+def test_the_follow_up_reads_answered_once_a_caseworker_replied_after_the_complainant(staff: Client) -> None:
+    receipt, case_id = file_complaint(staff)
+
+    def follow_up() -> str:
+        return str(body(lookup(staff, receipt))["follow_up"])
+
+    # Given a new complaint: received
+    assert follow_up() == "received"
+    status = f"/api/staff/complaints/{case_id}/status"
+    call(staff, "POST", status, "caseworker.dushanbe", {"status": "acknowledged"})
+    assert follow_up() == "acknowledged"
+    # When a caseworker replies, the complainant's page says answered (whatever the status)
+    call(staff, "POST", f"/api/staff/complaints/{case_id}/replies", "caseworker.dushanbe", {"text": "We called them."})
+    assert follow_up() == "answered" and body(lookup(staff, receipt))["status"] == "acknowledged"
+    # An internal note is not a reply: nothing the complainant cannot see moves it
+    call(
+        staff, "POST", f"/api/staff/complaints/{case_id}/notes", "caseworker.dushanbe", {"text": "Check the contract."}
+    )
+    assert follow_up() == "answered"
+    # The complainant writes again: it is the centre's turn, and the page says where the case stands
+    sent = staff.http.post(
+        "/api/complaints/messages", body=json.dumps({"receipt": receipt, "text": "Thank you. Any news?"}), headers=JSON
+    )
+    assert sent.status_code == 200 and body(sent)["follow_up"] == "acknowledged"
+    call(staff, "POST", f"/api/staff/complaints/{case_id}/replies", "caseworker.dushanbe", {"text": "Next week."})
+    assert follow_up() == "answered"
+    # A resolved case says resolved, reply or not
+    call(staff, "POST", status, "caseworker.dushanbe", {"status": "in_progress"})
+    call(staff, "POST", status, "caseworker.dushanbe", {"status": "resolved"})
+    assert follow_up() == "resolved"

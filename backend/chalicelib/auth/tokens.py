@@ -78,8 +78,10 @@ def _fetch(url: str) -> dict[str, jwt.PyJWK]:
 signing_keys = _Keys()
 
 
-def unauthorised(message: str) -> Unauthorized:
-    return Unauthorized(message, headers={"WWW-Authenticate": 'Bearer realm="passerelle-staff"'})
+def unauthorised(message: str, code: str) -> Unauthorized:
+    return Unauthorized(
+        message, code=code, field="Authorization", headers={"WWW-Authenticate": 'Bearer realm="passerelle-staff"'}
+    )
 
 
 def verify(token: str) -> dict[str, Any]:
@@ -92,12 +94,12 @@ def verify(token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
-        raise unauthorised("The sign-in token is not valid. Sign in again.") from None
+        raise unauthorised("The sign-in token is not valid. Sign in again.", code="sign_in_invalid") from None
     if header.get("alg") not in ALGORITHMS or not isinstance(header.get("kid"), str):
-        raise unauthorised("The sign-in token is not valid. Sign in again.")
+        raise unauthorised("The sign-in token is not valid. Sign in again.", code="sign_in_invalid")
     key = signing_keys.get(settings.staff_jwks_url, header["kid"])
     if key is None:
-        raise unauthorised("The sign-in token is not valid. Sign in again.")
+        raise unauthorised("The sign-in token is not valid. Sign in again.", code="sign_in_invalid")
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -109,9 +111,9 @@ def verify(token: str) -> dict[str, Any]:
             options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
         )
     except jwt.ExpiredSignatureError:
-        raise unauthorised("The sign-in has expired. Sign in again.") from None
+        raise unauthorised("The sign-in has expired. Sign in again.", code="sign_in_expired") from None
     except jwt.PyJWTError:
-        raise unauthorised("The sign-in token is not valid. Sign in again.") from None
+        raise unauthorised("The sign-in token is not valid. Sign in again.", code="sign_in_invalid") from None
     if claims.get("token_use") != "id" or claims["iat"] > time.time() + LEEWAY_SECONDS:
-        raise unauthorised("The sign-in token is not valid. Sign in again.")
+        raise unauthorised("The sign-in token is not valid. Sign in again.", code="sign_in_invalid")
     return claims

@@ -70,10 +70,10 @@ def authenticate(headers: dict[str, str] | Any, roles: frozenset[str]) -> StaffU
     authorization = headers.get("authorization") or ""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise unauthorised("Sign in to use the staff console.")
+        raise unauthorised("Sign in to use the staff console.", code="sign_in_required")
     user = user_from(verify(token.strip()))
     if not user.has(roles):
-        raise Forbidden("Your role does not allow this.")
+        raise Forbidden("Your role does not allow this.", code="role_forbidden")
     return user
 
 

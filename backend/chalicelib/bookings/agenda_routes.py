@@ -19,8 +19,8 @@ from chalicelib.bookings.models import (
     AttendanceIn,
     ExceptionIn,
     ExceptionList,
+    ExceptionSet,
     ExceptionsQuery,
-    StaffException,
 )
 from chalicelib.core.audit import AuditTrail
 from chalicelib.core.dates import FIRST_DAY, LAST_DAY, day_in_range
@@ -38,9 +38,11 @@ def _day(value: str, field: str = "date") -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(f"{field}: give a date as YYYY-MM-DD.", field=field) from None
+        raise BadRequest(f"{field}: give a date as YYYY-MM-DD.", code="date_invalid", field=field) from None
     if not day_in_range(day):
-        raise BadRequest(f"{field}: give a day between {FIRST_DAY} and {LAST_DAY}.", field=field)
+        raise BadRequest(
+            f"{field}: give a day between {FIRST_DAY} and {LAST_DAY}.", code="date_out_of_range", field=field
+        )
     return day
 
 
@@ -92,9 +94,16 @@ def centre_exceptions(user: StaffUser, centre_id: str) -> ExceptionList:
     "/staff/centres/{centre_id}/exceptions/{day}",
     methods=("PUT",),
     roles=MANAGEMENT,
-    doc=RouteDoc("Close a day or set its hours (the booking rules follow)", StaffException, body=ExceptionIn),
+    doc=RouteDoc(
+        "Close a day or set its hours (the booking rules follow). When that leaves out booked appointments, "
+        "`bookings` says what becomes of them (`cancel`: cancelled by the centre, each person told; `keep`); "
+        "without it, 409 `bookings_affected` with the counts `booked` and `waiting`. A closed day's waiting list "
+        "closes.",
+        ExceptionSet,
+        body=ExceptionIn,
+    ),
 )
-def set_exception(user: StaffUser, centre_id: str, day: str) -> StaffException:
+def set_exception(user: StaffUser, centre_id: str, day: str) -> ExceptionSet:
     return agenda.set_exception(user, centre_id, _day(day, "day"), _body(ExceptionIn), agenda.now_utc())
 
 

@@ -12,9 +12,15 @@ from chalicelib.core.dates import Day, Moment
 from chalicelib.core.enums import AgeBand, Gender
 from chalicelib.core.models import RequestModel
 
-Status = Literal["confirmed", "cancelled", "waiting", "offered", "expired", "attended", "no_show"]
-# What the agenda lists: appointments that hold a seat or have been checked in.
-AgendaStatus = Literal["confirmed", "attended", "no_show", "offered"]
+Status = Literal[
+    "confirmed", "cancelled", "waiting", "offered", "expired", "attended", "no_show", "cancelled_by_centre"
+]
+# What the agenda lists: appointments that hold a seat or have been checked in, and those the centre
+# cancelled by closing the day (staff may want to call them).
+AgendaStatus = Literal["confirmed", "attended", "no_show", "offered", "cancelled_by_centre"]
+# What happens to the appointments a closure or new hours would leave out: cancelled by the centre
+# (each person is told: bookings/notices.py), or kept (the centre sees them anyway).
+AffectedChoice = Literal["cancel", "keep"]
 
 
 class SlotsQuery(RequestModel):
@@ -125,6 +131,8 @@ class ExceptionIn(RequestModel):
     closed: bool
     hours: list[RangeView] = Field(default_factory=list, max_length=6)
     note: str | None = Field(default=None, max_length=300)
+    # Required when the change leaves out booked appointments (else 409 `bookings_affected`).
+    bookings: AffectedChoice | None = None
 
     @field_validator("hours")
     @classmethod
@@ -135,6 +143,18 @@ class ExceptionIn(RequestModel):
             if not (re.match(HHMM, start) and re.match(HHMM, end)) or start >= end:
                 raise ValueError("each range is [HH:MM, HH:MM] with the start before the end")
         return sorted(value)
+
+
+class ExceptionSet(StaffException):
+    """A day's exception as set, and what became of the appointments it left out: `booked`
+    appointments (and `waiting` entries, when the day is closed: its waiting list closes), of
+    which `cancelled` are now cancelled by the centre."""
+
+    model_config = ConfigDict(title="ExceptionSet")
+
+    booked: int
+    waiting: int
+    cancelled: int
 
 
 class ExceptionsQuery(RequestModel):

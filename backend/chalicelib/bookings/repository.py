@@ -8,7 +8,7 @@ the condition `remaining > 0` in the same transaction that writes the booking.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -37,18 +37,23 @@ class DayState:
 
     remaining: dict[tuple[str, date, str], int]
     staff_exceptions: dict[date, list[tuple[str, str]] | None]
+    # when each exception was set: a booking's transaction checks its day's exception is unchanged
+    exception_stamps: dict[date, str] = field(default_factory=dict)
+    taken: dict[date, int] = field(default_factory=dict)  # seats taken per day, all services
 
 
-def centre_days(centre_id: str, first: date, last: date) -> DayState:
+def centre_days(centre_id: str, first: date, last: date, consistent: bool = False) -> DayState:
     """One query: every seat counter and staff exception of the centre between two local dates."""
     state = DayState(remaining={}, staff_exceptions={})
-    for item in _centre_days(centre_id, first, last):
+    for item in _centre_days(centre_id, first, last, consistent):
         day, kind, service_id, hhmm = keys.centre_day_item(item["SK"])
         if kind == "seat_counter":
             state.remaining[(service_id, day, hhmm)] = int(item["remaining"])
+            state.taken[day] = state.taken.get(day, 0) + int(item["capacity"]) - int(item["remaining"])
         elif kind == "staff_exception":
             hours = item.get("hours")
             state.staff_exceptions[day] = [(a, b) for a, b in hours] if hours else None
+            state.exception_stamps[day] = str(item.get("set_at", ""))
     return state
 
 
@@ -92,6 +97,23 @@ def put_staff_exception(
     return {"Put": {"TableName": table(), "Item": encode_item(item)}}
 
 
+def day_unchanged(centre_id: str, day: date, stamp: str | None) -> dict[str, Any]:
+    """A transaction item: the day's exception is as read (`stamp`: when it was set; None: there
+    was none), so that no booking lands on a day staff closed or re-timed meanwhile."""
+    spec: dict[str, Any] = {
+        "TableName": table(),
+        "Key": encode_values({"PK": keys.centre(centre_id), "SK": keys.staff_exception(day)}),
+    }
+    if stamp is None:
+        spec["ConditionExpression"] = "attribute_not_exists(PK)"
+    else:
+        spec |= {
+            "ConditionExpression": "set_at = :stamp",
+            "ExpressionAttributeValues": encode_values({":stamp": stamp}),
+        }
+    return {"ConditionCheck": spec}
+
+
 def remove_staff_exception(centre_id: str, day: date) -> dict[str, Any]:
     """A transaction item removing a day's exception; its condition fails if there is none."""
     return delete_item(keys.centre(centre_id), keys.staff_exception(day), "attribute_exists(PK)")
@@ -128,6 +150,22 @@ def first_in_line(centre_id: str, service_id: str, day: date) -> dict[str, Any] 
     )
     items = response.get("Items", [])
     return plain(items[0]) if items else None
+
+
+def waiting_on(centre_id: str, service_id: str, day: date) -> list[dict[str, Any]]:
+    """The waiting line for one service and day, in order (a consistent read of the base table)."""
+    return query_all(
+        ConsistentRead=True,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+        ExpressionAttributeValues=encode_values(
+            {":pk": keys.centre(centre_id), ":prefix": keys.waiting_line_prefix(service_id, day)}
+        ),
+    )
+
+
+def bookings(references: Sequence[str]) -> list[dict[str, Any]]:
+    """Bookings by reference (one BatchGetItem per 100, consistent); missing ones left out."""
+    return batch_get([(keys.booking(r), keys.BOOKING) for r in references], consistent=True)
 
 
 def expired_offers(now_iso: str, limit: int = 25) -> list[dict[str, Any]]:

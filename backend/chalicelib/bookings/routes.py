@@ -142,7 +142,9 @@ def _ics_text(value: str) -> str:
 def calendar(reference: str) -> Response:
     item = service.get_booking_item(reference, _manage_code())
     if item.get("status") not in ("confirmed", "offered") or not item.get("starts_at"):
-        raise Conflict("Only a booking with a time can be added to a calendar.", field="reference")
+        raise Conflict(
+            "Only a booking with a time can be added to a calendar.", code="booking_without_time", field="reference"
+        )
     catalogue = get_catalogue()
     centre, svc = catalogue.centre(item["centre_id"]), catalogue.service(item["service_id"])
     assert centre is not None and svc is not None

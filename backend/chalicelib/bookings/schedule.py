@@ -33,6 +33,20 @@ def day_ranges(centre: Centre, day: date, staff_exceptions: Mapping[date, Ranges
     return list(centre.opening_hours.get(WEEKDAYS[day.weekday()], []))
 
 
+def within_opening(
+    centre: Centre, start: datetime, end: datetime, staff_exceptions: Mapping[date, Ranges | None]
+) -> bool:
+    """Whether an appointment (its start and end in the centre's zone) lies inside one of its
+    day's opening ranges: what a closure or new hours leave out fails this."""
+    zone = ZoneInfo(centre.timezone)
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    day = start.date()
+    return any(
+        _at(day, opens, zone) <= start and end <= _at(day, closes, zone)
+        for opens, closes in day_ranges(centre, day, staff_exceptions)
+    )
+
+
 def slots(
     centre: Centre,
     service: Service,

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
 
-from chalicelib.bookings import holds
+from chalicelib.bookings import holds, tries
 from chalicelib.bookings import repository as repo
 from chalicelib.bookings.models import (
     BookingCreated,
@@ -29,7 +29,7 @@ from chalicelib.bookings.models import (
     SlotList,
     WaitlistRequest,
 )
-from chalicelib.bookings.schedule import local_today, slots
+from chalicelib.bookings.schedule import local_today, slots, within_opening
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre, Service
 from chalicelib.core import dynamo, keys, proof
@@ -56,32 +56,48 @@ def bookable(centre_id: str, service_id: str) -> tuple[Centre, Service]:
     catalogue = get_catalogue()
     centre = catalogue.centre(centre_id)
     if centre is None:
-        raise NotFound(f"No centre has the id '{centre_id}'.", field="centre_id")
+        raise NotFound(f"No centre has the id '{centre_id}'.", code="centre_not_found", field="centre_id")
     service = catalogue.service(service_id)
     if service is None or service_id not in centre.services:
-        raise NotFound(f"The centre '{centre_id}' does not offer '{service_id}'.", field="service_id")
+        raise NotFound(
+            f"The centre '{centre_id}' does not offer '{service_id}'.", code="service_not_found", field="service_id"
+        )
     if not service.bookable or not service.seats_per_slot:
-        raise BadRequest(f"'{service_id}' cannot be booked: contact the centre.", field="service_id")
+        raise BadRequest(
+            f"'{service_id}' cannot be booked: contact the centre.", code="service_not_bookable", field="service_id"
+        )
     return centre, service
 
 
 def _check_mode_and_language(centre: Centre, service: Service, mode: str, language: str) -> None:
     if mode not in service.modes:
-        raise BadRequest(f"mode: this service is offered {', '.join(service.modes)}.", field="mode")
+        raise BadRequest(
+            f"mode: this service is offered {', '.join(service.modes)}.", code="mode_not_offered", field="mode"
+        )
     if language not in centre.languages:
-        raise BadRequest(f"language: this centre works in {', '.join(centre.languages)}.", field="language")
+        raise BadRequest(
+            f"language: this centre works in {', '.join(centre.languages)}.",
+            code="language_not_offered",
+            field="language",
+        )
 
 
-def _contact(contact: ContactIn | None, centre: Centre) -> tuple[str | None, str | None]:
-    if contact is None:
-        return None, None
+def _contact(contact: ContactIn | None, centre: Centre, mode: str) -> tuple[str | None, str | None]:
+    """The phone number (normalised) and nickname. By phone, the centre calls the person: the
+    number is required then."""
     phone = None
-    if contact.phone:
+    if contact is not None and contact.phone:
         try:
             phone = normalise_phone(contact.phone, centre.country)
         except ValueError as exc:
-            raise BadRequest(f"contact.phone: {exc}", field="contact.phone") from exc
-    return phone, contact.nickname
+            raise BadRequest(f"contact.phone: {exc}", code="phone_invalid", field="contact.phone") from exc
+    if mode == "phone" and phone is None:
+        raise BadRequest(
+            "contact.phone: by phone, the centre calls you: give the number to call.",
+            code="phone_required",
+            field="contact.phone",
+        )
+    return phone, contact.nickname if contact is not None else None
 
 
 # ---- slots ------------------------------------------------------------------------------------
@@ -119,9 +135,19 @@ def list_slots(centre_id: str, service_id: str, first: date | None, days: int) -
     )
 
 
-def _resolve_slot(centre: Centre, service: Service, start: datetime, now: datetime) -> tuple[datetime, datetime]:
+@dataclass(frozen=True)
+class _Resolved:
+    """A bookable slot, and the day's exception as it was when the slot was found bookable (the
+    booking's transaction checks it is unchanged)."""
+
+    start: datetime
+    end: datetime
+    day_stamp: str | None
+
+
+def _resolve_slot(centre: Centre, service: Service, start: datetime, now: datetime) -> _Resolved:
     local = start.astimezone(ZoneInfo(centre.timezone))
-    state = repo.centre_days(centre.id, local.date(), local.date())
+    state = repo.centre_days(centre.id, local.date(), local.date(), consistent=True)
     settings = get_settings()
     for slot_start, slot_end in slots(
         centre,
@@ -134,8 +160,10 @@ def _resolve_slot(centre: Centre, service: Service, start: datetime, now: dateti
         timedelta(days=settings.booking_horizon_days),
     ):
         if slot_start == local:
-            return slot_start, slot_end
-    raise BadRequest("start: this is not a bookable time: choose one from the slots list.", field="start")
+            return _Resolved(slot_start, slot_end, state.exception_stamps.get(local.date()))
+    raise BadRequest(
+        "start: this is not a bookable time: choose one from the slots list.", code="slot_not_bookable", field="start"
+    )
 
 
 def _next_free(centre: Centre, service: Service, after: datetime, now: datetime) -> list[Slot]:
@@ -143,9 +171,14 @@ def _next_free(centre: Centre, service: Service, after: datetime, now: datetime)
     return [s for s in _free_slots(centre, service, local, 7, now) if s.seats_left > 0 and s.start > after][:5]
 
 
-def _full(centre: Centre, service: Service, start: datetime, now: datetime) -> Conflict:
+def _full(centre: Centre, service: Service, start: datetime, now: datetime, code: str) -> Conflict:
+    message = {
+        "slot_taken": "This time was just taken. Choose another one.",
+        "day_changed": "The centre has just changed its hours for this day. Choose another time.",
+    }[code]
     return Conflict(
-        "This time was just taken. Choose another one.",
+        message,
+        code=code,
         field="start",
         extra=FullSlot(next_free=_next_free(centre, service, start, now)).model_dump(mode="json"),
     )
@@ -216,6 +249,8 @@ class _Creation:
     source: Source
     proof_id: str
     now: datetime
+    day: date  # the centre's local day of the appointment (or the day waited for)
+    day_stamp: str | None  # that day's exception when it was read (None: there was none)
 
     def items(self, new: _New, place: holds.Place, token: int | None) -> dict[str, dict[str, Any]]:
         items: dict[str, dict[str, Any]] = {}
@@ -247,6 +282,8 @@ class _Creation:
         items["pointer"] = repo.put_place_pointer(
             repo.PlacePointer(new.reference, place.places_held, place.place, phone_hash, token, self.held_until)
         )
+        # the day's exception as read: nobody closed or re-timed the day meanwhile
+        items["day"] = repo.day_unchanged(self.centre.id, self.day, self.day_stamp)
         return items
 
     def new(self) -> _New:
@@ -302,43 +339,55 @@ def _change_what_failed(creation: _Creation, attempt: _Attempt, failed: set[str]
     """Change what made the transaction fail so that the next try may pass, or raise the answer
     when no try can."""
     if "seat" in failed and creation.start is not None:
-        raise _full(creation.centre, creation.service, creation.start, creation.now) from None
+        raise _full(creation.centre, creation.service, creation.start, creation.now, code="slot_taken") from None
+    if "day" in failed:
+        if creation.start is None:
+            raise Conflict(
+                "date: the centre has just closed this day. Choose another day.", code="day_closed", field="date"
+            ) from None
+        raise _full(creation.centre, creation.service, creation.start, creation.now, code="day_changed") from None
     if "proof" in failed:
-        raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+        raise BadRequest(
+            "X-Proof: this challenge was already used. Get a new one.", code="proof_used", field="X-Proof"
+        ) from None
     if "booking" in failed:
         attempt.new = creation.new()  # reference collision: draw a new one
     elif "phone" in failed:
         attempt.token = next(attempt.tokens, None)  # this phone token is held: try the next one
         if attempt.token is None:
             raise Conflict(
-                f"This phone number already has {limit} upcoming bookings. Cancel one first.", field="contact.phone"
+                f"This phone number already has {limit} upcoming bookings. Cancel one first.",
+                code="phone_limit",
+                field="contact.phone",
             ) from None
     elif failed & set(holds.NAMES):
         attempt.recount = True  # another booking from this source got in first: count again
     else:
-        raise Conflict("This booking could not be written. Please try again.") from None
+        raise Conflict("This booking could not be written. Please try again.", code="booking_changed") from None
 
 
 def create_booking(request: BookingRequest, source: Source, proof_id: str) -> BookingCreated:
     centre, service = bookable(request.centre_id, request.service_id)
     _check_mode_and_language(centre, service, request.mode, request.language)
-    phone, nickname = _contact(request.contact, centre)
+    phone, nickname = _contact(request.contact, centre, request.mode)
     now = now_utc()
-    start, end = _resolve_slot(centre, service, request.start, now)
+    slot = _resolve_slot(centre, service, request.start, now)
     return _create(
         _Creation(
             centre,
             service,
             request,
             "confirmed",
-            start,
-            end,
-            int(end.timestamp()),
+            slot.start,
+            slot.end,
+            int(slot.end.timestamp()),
             phone,
             nickname,
             source,
             proof_id,
             now,
+            slot.start.date(),
+            slot.day_stamp,
         )
     )
 
@@ -355,11 +404,16 @@ def _end_of(centre: Centre, day: date) -> int:
 def join_waitlist(request: WaitlistRequest, source: Source, proof_id: str) -> BookingCreated:
     centre, service = bookable(request.centre_id, request.service_id)
     _check_mode_and_language(centre, service, request.mode, request.language)
-    phone, nickname = _contact(request.contact, centre)
+    phone, nickname = _contact(request.contact, centre, request.mode)
     now = now_utc()
     horizon = (now + timedelta(days=get_settings().booking_horizon_days)).date()
     if not local_today(centre, now) <= request.date <= horizon:
-        raise BadRequest("date: choose a day between today and the booking horizon.", field="date")
+        raise BadRequest(
+            "date: choose a day between today and the booking horizon.", code="date_out_of_range", field="date"
+        )
+    state = repo.centre_days(centre.id, request.date, request.date, consistent=True)
+    if request.date in state.staff_exceptions and state.staff_exceptions[request.date] is None:
+        raise Conflict("date: the centre is closed on this day. Choose another day.", code="day_closed", field="date")
     return _create(
         _Creation(
             centre,
@@ -374,6 +428,8 @@ def join_waitlist(request: WaitlistRequest, source: Source, proof_id: str) -> Bo
             source,
             proof_id,
             now,
+            request.date,
+            state.exception_stamps.get(request.date),
         )
     )
 
@@ -401,15 +457,33 @@ def _view(item: dict[str, Any]) -> BookingView:
 
 
 def _authorised(reference: str, manage_code: str | None) -> dict[str, Any]:
-    """The booking, if the manage code is right. Unknown reference and wrong code look the same."""
+    """The booking, if the manage code is right. Unknown reference and wrong code look the same, and
+    both count as a wrong try at that reference (bookings/tries.py); a code that cannot be one (a
+    typo: a character no code has, a wrong length) is a 400 and counts nothing."""
     canonical = normalise_reference(reference)
-    item = repo.get_booking(canonical) if canonical else None
-    if (
-        item is None
-        or not manage_code
-        or not matches(MANAGE_CODE_PURPOSE, normalise_manage_code(manage_code), item["manage_hash"])
-    ):
-        raise NotFound("No booking matches this reference and manage code.", field="reference")
+    not_found = NotFound(
+        "No booking matches this reference and manage code.", code="booking_not_found", field="reference"
+    )
+    if canonical is None:
+        raise not_found
+    if not manage_code:
+        raise BadRequest(
+            "X-Manage-Code: give the manage code you got when you booked.",
+            code="manage_code_required",
+            field="X-Manage-Code",
+        )
+    code = normalise_manage_code(manage_code)
+    if code is None:
+        raise BadRequest(
+            "X-Manage-Code: this is not a manage code: check each character.",
+            code="manage_code_invalid",
+            field="X-Manage-Code",
+        )
+    tried = tries.reserve(canonical, now_utc().timestamp())
+    item = repo.get_booking(canonical)
+    if item is None or not matches(MANAGE_CODE_PURPOSE, code, item["manage_hash"]):
+        raise not_found
+    tries.right_code(tried)
     return item
 
 
@@ -432,9 +506,12 @@ def _seat_of(item: dict[str, Any]) -> tuple[datetime, str]:
     return start, start.strftime("%H:%M")
 
 
+ENDED = ("cancelled", "expired", "cancelled_by_centre")
+
+
 def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
     item = _authorised(reference, manage_code)
-    if item["status"] in ("cancelled", "expired"):
+    if item["status"] in ENDED:
         return _view(item)
     now = now_utc()
     items = [
@@ -456,11 +533,49 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
     try:
         dynamo.transact(items)
     except dynamo.TransactionFailed:
-        raise Conflict("This booking changed meanwhile. Look at it again.", field="reference") from None
+        raise Conflict(
+            "This booking changed meanwhile. Look at it again.", code="booking_changed", field="reference"
+        ) from None
     if item["status"] in ("confirmed", "offered"):
         offer_freed_seat(item["centre_id"], item["service_id"], _seat_of(item)[0])
     item["status"] = "cancelled"
     return _view(item)
+
+
+def cancel_by_centre(item: dict[str, Any], audit: dict[str, Any], now: datetime) -> bool:
+    """The centre cancels one appointment or waiting entry (it closed the day or changed its hours):
+    one transaction gives back its seat, its place under its source's cap and its phone token,
+    takes it out of the waiting line, and writes `audit` (the centre's trail). The contact stays
+    (it expires by its TTL): the centre may call the person, and the notice (bookings/notices.py)
+    reads it. False if the booking changed meanwhile (cancelled, moved, accepted): the caller reads
+    it again. No seat is offered to the waiting list: the day is closed or its hours shrank."""
+    was = item["status"]
+    condition, values = "#status = :was", {":was": was}
+    items = []
+    if was in ("confirmed", "offered"):
+        condition += " AND #starts_at = :starts"
+        values[":starts"] = item["starts_at"]
+        start, hhmm = _seat_of(item)
+        items.append(repo.give_back_seat(item["centre_id"], start.date(), item["service_id"], hhmm))
+    items.insert(
+        0,
+        repo.update_booking(
+            item["reference"],
+            {"status": "cancelled_by_centre", "cancelled_at": now.isoformat()},
+            condition,
+            values,
+            remove=("GSI2PK", "GSI2SK", "hold_expires_at"),
+        ),
+    )
+    items += _release(item["reference"], now)
+    if was == "waiting":
+        items.append(repo.leave_line(item["centre_id"], item["line_sk"]))
+    items.append(audit)
+    try:
+        dynamo.transact(items)
+    except dynamo.TransactionFailed:
+        return False
+    return True
 
 
 def _release(reference: str, now: datetime) -> list[dict[str, Any]]:
@@ -475,23 +590,35 @@ def _release(reference: str, now: datetime) -> list[dict[str, Any]]:
     return items
 
 
+def _check_movable(item: dict[str, Any], now: datetime) -> None:
+    if item["status"] != "confirmed":
+        raise Conflict(
+            f"A booking that is {item['status']} cannot be moved.", code="booking_not_movable", field="reference"
+        )
+    if datetime.fromisoformat(item["ends_at"]) <= now:
+        raise Conflict("This appointment has passed: book a new one.", code="booking_passed", field="reference")
+
+
 def change_booking(reference: str, manage_code: str | None, change: ChangeRequest) -> BookingView:
     item = _authorised(reference, manage_code)
     if change.status == "confirmed" and change.start is None:
         return _accept_offer(item)
     if change.start is None:
-        raise BadRequest("Give `start` to move the booking, or `status: confirmed` to accept an offer.", field="start")
-    if item["status"] != "confirmed":
-        raise Conflict(f"A booking that is {item['status']} cannot be moved.", field="reference")
+        raise BadRequest(
+            "Give `start` to move the booking, or `status: confirmed` to accept an offer.",
+            code="field_required",
+            field="start",
+        )
     now = now_utc()
-    if datetime.fromisoformat(item["ends_at"]) <= now:
-        raise Conflict("This appointment has passed: book a new one.", field="reference")
+    _check_movable(item, now)
     centre, service = bookable(item["centre_id"], item["service_id"])
-    new_start, new_end = _resolve_slot(centre, service, change.start, now)
+    slot = _resolve_slot(centre, service, change.start, now)
+    new_start, new_end = slot.start, slot.end
     old_start, old_hhmm = _seat_of(item)
     if new_start == old_start:
         return _view(item)
     items = [
+        repo.day_unchanged(centre.id, new_start.date(), slot.day_stamp),
         repo.take_seat(
             centre.id,
             new_start.date(),
@@ -523,8 +650,12 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
         dynamo.transact(items)
     except dynamo.TransactionFailed as failed:
         if 0 in failed.failed:
-            raise _full(centre, service, new_start, now) from None
-        raise Conflict("This booking changed meanwhile. Look at it again.", field="reference") from None
+            raise _full(centre, service, new_start, now, code="day_changed") from None
+        if 1 in failed.failed:
+            raise _full(centre, service, new_start, now, code="slot_taken") from None
+        raise Conflict(
+            "This booking changed meanwhile. Look at it again.", code="booking_changed", field="reference"
+        ) from None
     offer_freed_seat(centre.id, service.id, old_start)
     item |= {"starts_at": new_start.isoformat(), "ends_at": new_end.isoformat()}
     return _view(item)
@@ -532,7 +663,9 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
 
 def _accept_offer(item: dict[str, Any]) -> BookingView:
     if item["status"] != "offered":
-        raise Conflict("Only a seat offered from the waiting list can be accepted.", field="status")
+        raise Conflict(
+            "Only a seat offered from the waiting list can be accepted.", code="offer_not_open", field="status"
+        )
     now = now_utc().isoformat()
     try:
         dynamo.transact(
@@ -547,7 +680,7 @@ def _accept_offer(item: dict[str, Any]) -> BookingView:
             ]
         )
     except dynamo.TransactionFailed:
-        raise Conflict("This offer has expired.", field="status") from None
+        raise Conflict("This offer has expired.", code="offer_expired", field="status") from None
     item["status"] = "confirmed"
     item.pop("hold_expires_at", None)
     return _view(item)
@@ -567,8 +700,13 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
     waiting = repo.first_in_line(centre_id, service_id, day)
     if waiting is None or start <= now_utc():
         return None
-    reference = str(waiting["booking_ref"])
+    # Not on a day the centre closed, nor at a time its new hours leave out (it kept those appointments).
+    state = repo.centre_days(centre_id, day, day, consistent=True)
     end = start + timedelta(minutes=service.duration_minutes)
+    if not within_opening(centre, start, end, state.staff_exceptions):
+        return None
+    stamp = state.exception_stamps.get(day)
+    reference = str(waiting["booking_ref"])
     hold = now_utc() + timedelta(minutes=get_settings().waitlist_hold_minutes)
     hold = min(hold, start)
     try:
@@ -598,6 +736,7 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
                     {":waiting": "waiting"},
                 ),
                 repo.leave_line(centre_id, waiting["SK"], "attribute_exists(PK)"),
+                repo.day_unchanged(centre_id, day, stamp),
             ]
         )
     except dynamo.TransactionFailed:

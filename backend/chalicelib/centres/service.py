@@ -74,7 +74,7 @@ def get_centre(centre_id: str, lang: str, today: date) -> CentreDetail:
     catalogue = get_catalogue()
     centre = catalogue.centre(centre_id)
     if centre is None:
-        raise NotFound(f"No centre has the id '{centre_id}'.", field="centre_id")
+        raise NotFound(f"No centre has the id '{centre_id}'.", code="centre_not_found", field="centre_id")
     return CentreDetail.model_validate(
         {
             **_summary_fields(centre, lang),

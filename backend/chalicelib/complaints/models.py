@@ -75,8 +75,16 @@ class Message(BaseModel):
     at: datetime
 
 
+# Where the complaint stands, as its follow-up page says it: the case's status, except that a
+# caseworker's reply after the complainant's last message reads "answered" until the complainant
+# writes again or the case is resolved or closed. Made only of what the complainant may see (the
+# status and the messages), never of internal notes, assignment or priority.
+FollowUp = Literal["received", "acknowledged", "in_progress", "referred", "answered", "resolved", "closed"]
+
+
 class ComplaintView(BaseModel):
     status: Status
+    follow_up: FollowUp
     category: Category
     submitted_at: datetime
     language: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.complaints import repository as repo
@@ -18,6 +18,7 @@ from chalicelib.complaints.models import (
     RESTRICTED_CATEGORIES,
     ComplaintRequest,
     ComplaintView,
+    FollowUp,
     Message,
     Submitted,
 )
@@ -48,17 +49,21 @@ def _access_expiry(at: datetime) -> int:
 
 def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitted:
     if request.centre_id and get_catalogue().centre(request.centre_id) is None:
-        raise BadRequest(f"centre_id: no centre has the id '{request.centre_id}'.", field="centre_id")
+        raise BadRequest(
+            f"centre_id: no centre has the id '{request.centre_id}'.", code="centre_unknown", field="centre_id"
+        )
     phone = None
     if request.phone and not request.phone_consent:
         raise BadRequest(
-            "phone_consent: say yes to being called, or leave the phone number out.", field="phone_consent"
+            "phone_consent: say yes to being called, or leave the phone number out.",
+            code="phone_consent_required",
+            field="phone_consent",
         )
     if request.phone:
         try:
             phone = normalise_phone(request.phone, request.country)
         except ValueError as exc:
-            raise BadRequest(f"phone: {exc}", field="phone") from exc
+            raise BadRequest(f"phone: {exc}", code="phone_invalid", field="phone") from exc
     settings = get_settings()
     now = now_utc()
     complaint_id = uuid.uuid4().hex
@@ -91,7 +96,9 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
     except db.TransactionFailed as failed:
         if 0 not in failed.failed or not repo.case_exists(complaint_id):
             if 3 in failed.failed:
-                raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+                raise BadRequest(
+                    "X-Proof: this challenge was already used. Get a new one.", code="proof_used", field="X-Proof"
+                ) from None
             if len(items) - 1 in failed.failed:
                 raise window.refused(
                     "Too many complaints from this connection in a short time. Wait a few minutes and send it again.",
@@ -133,7 +140,7 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
         if found and int(found["expires_at"]) < now_utc().timestamp():
             found = None  # TTL deletes it within a day or two; access has already ended
     if found is None or receipt is None:
-        raise NotFound("No complaint matches this receipt number.", field="receipt")
+        raise NotFound("No complaint matches this receipt number.", code="receipt_not_found", field="receipt")
     return found, receipt, attempt
 
 
@@ -161,12 +168,24 @@ def _read(complaint_id: str) -> ComplaintView:
     ]  # internal notes are filed apart (keys.NOTE): never here
     return ComplaintView(
         status=meta["status"],
+        follow_up=follow_up(meta["status"], messages),
         category=meta["category"],
         submitted_at=meta["submitted_at"],
         language=meta["language"],
         messages=messages,
         access_until=datetime.fromtimestamp(_access_expiry(now_utc()), UTC),
     )
+
+
+def follow_up(status: str, messages: list[Message]) -> FollowUp:
+    """What the follow-up page says: "answered" while the latest message is a caseworker's (the
+    person has an answer to read) and the case is still open; otherwise the case's status ("new"
+    reads "received")."""
+    if status in ("resolved", "closed"):
+        return cast(FollowUp, status)
+    if messages and max(messages, key=lambda m: m.at).author == "caseworker":
+        return "answered"
+    return "received" if status == "new" else cast(FollowUp, status)
 
 
 def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:

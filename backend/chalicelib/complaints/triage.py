@@ -82,9 +82,9 @@ def _case(user: StaffUser, complaint_id: str) -> tuple[dict[str, Any], list[dict
     items = repo.case_items(complaint_id) if len(complaint_id) == 32 and complaint_id.isalnum() else []
     meta = next((i for i in items if i["SK"] == keys.CASE), None)
     if meta is None:
-        raise NotFound("No such complaint.", field="complaint_id")
+        raise NotFound("No such complaint.", code="case_not_found", field="complaint_id")
     if not can_see(user, meta):
-        raise Forbidden("This case belongs to another centre or lane.")
+        raise Forbidden("This case belongs to another centre or lane.", code="case_forbidden")
     return meta, items
 
 
@@ -131,9 +131,9 @@ def _default_lane(user: StaffUser) -> str:
 def queue(user: StaffUser, query: QueueQuery) -> Queue:
     lane = query.lane or _default_lane(user)
     if not _lane_role(user, lane):
-        raise Forbidden("Your role does not open this lane.")
+        raise Forbidden("Your role does not open this lane.", code="lane_forbidden")
     if query.centre and not user.works_at(query.centre):
-        raise Forbidden("You do not work for this centre.")
+        raise Forbidden("You do not work for this centre.", code="centre_forbidden")
     if query.assigned == "me":
         entries = repo.assigned_to(user.sub)
     else:
@@ -260,7 +260,9 @@ def _commit(items: list[dict[str, Any]]) -> None:
         repo.write(items)
     except dynamo.TransactionFailed as failed:
         if 0 in failed.failed:
-            raise Conflict("Someone changed this case meanwhile: it has been reloaded.", field="status") from None
+            raise Conflict(
+                "Someone changed this case meanwhile: it has been reloaded.", code="case_changed", field="status"
+            ) from None
         raise
 
 
@@ -282,11 +284,17 @@ def _moves(meta: dict[str, Any], new_status: str, now: datetime) -> tuple[dict[s
 def change_status(user: StaffUser, complaint_id: str, change: StatusChange) -> Case:
     meta, _ = _case(user, complaint_id)
     if change.expected and change.expected != meta["status"]:
-        raise Conflict("Someone changed this case meanwhile: it has been reloaded.", field="status")
+        raise Conflict(
+            "Someone changed this case meanwhile: it has been reloaded.", code="case_changed", field="status"
+        )
     if change.status not in TRANSITIONS[meta["status"]]:
-        raise BadRequest(f"status: a case that is '{meta['status']}' cannot become '{change.status}'.", field="status")
+        raise BadRequest(
+            f"status: a case that is '{meta['status']}' cannot become '{change.status}'.",
+            code="status_not_allowed",
+            field="status",
+        )
     if not _may_set(user, meta, change.status):
-        raise Forbidden("Closing and reopening a case is for managers.")
+        raise Forbidden("Closing and reopening a case is for managers.", code="role_forbidden")
     now = now_utc()
     values, counters = _moves(meta, change.status, now)
     remove: tuple[str, ...] = ()
@@ -336,7 +344,7 @@ def change_case(user: StaffUser, complaint_id: str, change: CaseChange) -> Case:
         remove = ("assignee_sub", "assignee_name", "GSI2PK", "GSI2SK")
         details.append("unassigned")
     if not details:
-        raise BadRequest("Give a priority or an assignee.", field="body")
+        raise BadRequest("Give a priority or an assignee.", code="change_required", field="body")
     _commit(
         [
             _guarded(meta, values | {"updated_at": now.isoformat()}, remove),
@@ -348,7 +356,7 @@ def change_case(user: StaffUser, complaint_id: str, change: CaseChange) -> Case:
 
 def _open(meta: dict[str, Any]) -> None:
     if meta["status"] == "closed":
-        raise Conflict("This case is closed: reopen it first.", field="status")
+        raise Conflict("This case is closed: reopen it first.", code="case_closed", field="status")
 
 
 def reply(user: StaffUser, complaint_id: str, text: str) -> Case:
@@ -386,9 +394,11 @@ def refer(user: StaffUser, complaint_id: str, referral: ReferralIn) -> Case:
     meta, _ = _case(user, complaint_id)
     _open(meta)
     if get_catalogue().centre(referral.centre_id) is None:
-        raise BadRequest(f"centre_id: no centre has the id '{referral.centre_id}'.", field="centre_id")
+        raise BadRequest(
+            f"centre_id: no centre has the id '{referral.centre_id}'.", code="centre_unknown", field="centre_id"
+        )
     if referral.centre_id == meta.get("centre_id") or referral.centre_id in (meta.get("referred_to") or []):
-        raise Conflict("The case is already with this centre.", field="centre_id")
+        raise Conflict("The case is already with this centre.", code="already_with_centre", field="centre_id")
     now = now_utc()
     values, counters = _moves(meta, "referred", now) if meta["status"] != "referred" else ({}, {})
     values |= {"referred_to": [*(meta.get("referred_to") or []), referral.centre_id], "updated_at": now.isoformat()}
@@ -453,7 +463,7 @@ def record_outcome(user: StaffUser, complaint_id: str, outcome: OutcomeIn) -> Ca
 def audit(user: StaffUser, complaint_id: str) -> audit_trail.AuditTrail:
     meta, _ = _case(user, complaint_id)
     if not _allowed(user, meta).audit:
-        raise Forbidden("The audit trail is for managers (and focal points in their lane).")
+        raise Forbidden("The audit trail is for managers (and focal points in their lane).", code="role_forbidden")
     trail = keys.case_audit(complaint_id)
     audit_trail.append(trail, user.username, "audit", now_utc())
     return audit_trail.read(trail)

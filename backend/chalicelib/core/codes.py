@@ -37,20 +37,61 @@ def format_reference(reference: str) -> str:
     return f"{reference[:4]}-{reference[4:]}"
 
 
-# Manage codes: 130 bits from the OS CSPRNG, in Crockford base32 groups of four.
-MANAGE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Manage codes: 12 characters of the reference's alphabet from the OS CSPRNG, read in three groups
+# of four ("K7QM-3HCT-9WRA"): 23^12 = 2.2e16 codes (54 bits). Guessing is made hopeless by the
+# per-booking limit on wrong codes (bookings/tries.py; README, "Manage codes": the arithmetic), not by
+# length, so the code stays short enough to read aloud over a phone and type on one.
+MANAGE_LENGTH = 12
+# Bookings made before 2026-12 have 26-character Crockford base32 codes (130 bits); their hashes are
+# stored, so they keep working: their normalisation is unchanged.
+LEGACY_MANAGE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+LEGACY_MANAGE_LENGTH = 26
+
+# What a phone keyboard may type for a character of the alphabet: letters of Cyrillic and Greek
+# that look like Latin ones (a Tajik or Russian keyboard left in Cyrillic), and З for 3.
+_LOOK_ALIKES = str.maketrans(
+    {
+        **dict(zip("АВСЕНКМОРТХУЗ", "ABCEHKMOPTXY3", strict=True)),
+        **dict(zip("ΑΒΕΗΚΜΝΡΤΧΥΖ", "ABEHKMNPTXYZ", strict=True)),
+    }
+)
+_SEPARATORS = frozenset(" -.\u00a0\u2010\u2011\u2012\u2013\u2014\u2212\u200e\u200f\u202f_/")
+
+
+def _group(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def new_manage_code() -> str:
-    value = secrets.randbits(130)
-    chars = "".join(MANAGE_ALPHABET[(value >> (5 * i)) & 31] for i in range(26))
-    return "-".join(chars[i : i + 4] for i in range(0, 26, 4))
+    return _group("".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(MANAGE_LENGTH)))
 
 
-def normalise_manage_code(text: str) -> str:
-    """Forgiving input: case, spaces and dashes do not matter; O→0 and I/L→1 as Crockford reads them."""
-    cleaned = "".join(ch for ch in text.upper() if ch not in " -").translate(str.maketrans("OIL", "011"))
-    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
+def _clean(text: str) -> str:
+    """Upper case, full-width and other compatibility forms folded (NFKC), digits of any script as
+    ASCII digits, look-alike Cyrillic and Greek letters as Latin, separators dropped."""
+    import unicodedata
+
+    out = []
+    for char in unicodedata.normalize("NFKC", text).upper().translate(_LOOK_ALIKES):
+        if char in _SEPARATORS or char.isspace():
+            continue
+        digit = unicodedata.decimal(char, None)
+        out.append(str(digit) if digit is not None else char)
+    return "".join(out)
+
+
+def normalise_manage_code(text: str) -> str | None:
+    """The canonical manage code (groups of four joined by dashes, as its keyed hash was made), or
+    None if `text` cannot be one. Case, spaces, dashes, full-width forms, digits of other scripts
+    and Cyrillic or Greek look-alikes do not matter. A 26-character code is an older booking's:
+    O is read as 0 and I and L as 1, as Crockford's base32 reads them."""
+    cleaned = _clean(text)
+    if len(cleaned) == MANAGE_LENGTH and all(ch in REFERENCE_ALPHABET for ch in cleaned):
+        return _group(cleaned)
+    legacy = cleaned.translate(str.maketrans("OIL", "011"))
+    if len(legacy) == LEGACY_MANAGE_LENGTH and all(ch in LEGACY_MANAGE_ALPHABET for ch in legacy):
+        return _group(legacy)
+    return None
 
 
 # Complaint receipts: 20 digits from the CSPRNG and a Damm check digit, shaped like a phone number

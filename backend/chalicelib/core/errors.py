@@ -13,12 +13,15 @@ class ApiError(Exception):
         self,
         message: str,
         *,
+        code: str | None = None,
         field: str | None = None,
         extra: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = code
         self.field = field
         self.extra = extra or {}
         self.headers = headers or {}
@@ -71,8 +74,8 @@ class TooManyRequests(ApiError):
     status = 429
     code = "too_many_requests"
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, headers={"Retry-After": str(retry_after)})
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code, headers={"Retry-After": str(retry_after)})
 
 
 class ServiceUnavailable(ApiError):

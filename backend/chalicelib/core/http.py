@@ -68,6 +68,27 @@ def _field_name(loc: Iterable[Any]) -> str:
     return ".".join(str(part) for part in loc) or "body"
 
 
+# What pydantic found wrong with a field, as the stable codes clients translate (core/error_codes.py).
+_FIELD_CODES = {
+    "missing": "field_required",
+    "string_too_long": "field_too_long",
+    "too_long": "field_too_long",
+    "string_too_short": "field_too_short",
+    "too_short": "field_too_short",
+    "greater_than": "field_out_of_range",
+    "greater_than_equal": "field_out_of_range",
+    "less_than": "field_out_of_range",
+    "less_than_equal": "field_out_of_range",
+    "literal_error": "field_not_allowed",
+    "enum": "field_not_allowed",
+    "extra_forbidden": "field_unknown",
+}
+
+
+def field_code(error_type: str) -> str:
+    return _FIELD_CODES.get(error_type, "field_invalid")
+
+
 def validation_error(exc: ValidationError, prefix: str = "") -> BadRequest:
     first = exc.errors()[0]
     field = _field_name(first["loc"])
@@ -75,8 +96,11 @@ def validation_error(exc: ValidationError, prefix: str = "") -> BadRequest:
     message = first["msg"]
     if field and field != "body":
         message = f"{field}: {message}"
-    problems = [{"field": f"{prefix}{_field_name(e['loc'])}", "message": e["msg"]} for e in exc.errors()]
-    return BadRequest(message, field=field, extra={"problems": problems})
+    problems = [
+        {"field": f"{prefix}{_field_name(e['loc'])}", "code": field_code(e["type"]), "message": e["msg"]}
+        for e in exc.errors()
+    ]
+    return BadRequest(message, code=field_code(first["type"]), field=field, extra={"problems": problems})
 
 
 def nesting(raw: bytes) -> int:
@@ -93,19 +117,23 @@ def parse_body(request: Request, model: type[ModelT]) -> ModelT:
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes.", field="body")
+        raise PayloadTooLarge(
+            f"The request body is larger than {MAX_BODY_BYTES} bytes.", code="body_too_large", field="body"
+        )
     if not raw.strip():
-        raise BadRequest("A JSON body is required.", field="body")
+        raise BadRequest("A JSON body is required.", code="body_required", field="body")
     if nesting(raw) > MAX_NESTING:
-        raise BadRequest(f"The body nests more than {MAX_NESTING} levels deep.", field="body")
+        raise BadRequest(f"The body nests more than {MAX_NESTING} levels deep.", code="body_invalid", field="body")
     try:
         data = json.loads(raw)
     except RecursionError as exc:  # (cannot happen after the check above; kept as the last guard)
-        raise BadRequest(f"The body nests more than {MAX_NESTING} levels deep.", field="body") from exc
+        raise BadRequest(
+            f"The body nests more than {MAX_NESTING} levels deep.", code="body_invalid", field="body"
+        ) from exc
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("The body is not valid JSON.", field="body") from exc
+        raise BadRequest("The body is not valid JSON.", code="body_invalid", field="body") from exc
     if not isinstance(data, dict):
-        raise BadRequest("The body must be a JSON object.", field="body")
+        raise BadRequest("The body must be a JSON object.", code="body_invalid", field="body")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -160,7 +188,7 @@ def api_route(
                     logger.warning("database unavailable", extra={"error_type": type(exc).__name__})
                     return error_response(ServiceUnavailable())
                 logger.exception("unhandled error")
-                return error_response(ApiError("Something went wrong on our side."))
+                return error_response(ApiError("Something went wrong on our side.", code="internal_error"))
             if isinstance(result, Response):
                 return result
             return json_response(result)

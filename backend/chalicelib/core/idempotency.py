@@ -42,7 +42,11 @@ _wrapped: dict[str, tuple[Any, IdempotencyConfig]] = {}
 def key_from(headers: Any) -> str | None:
     key: str | None = headers.get("idempotency-key")
     if key is not None and not KEY.match(key):
-        raise BadRequest("Idempotency-Key must be 8 to 128 visible ASCII characters.", field="Idempotency-Key")
+        raise BadRequest(
+            "Idempotency-Key must be 8 to 128 visible ASCII characters.",
+            code="idempotency_key_invalid",
+            field="Idempotency-Key",
+        )
     return key
 
 
@@ -99,11 +103,16 @@ def run(
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict(
             "The same request is being handled. Try again in a moment.",
+            code="request_in_progress",
             field="Idempotency-Key",
             headers={"Retry-After": "1"},
         ) from exc
     except IdempotencyValidationError as exc:
-        raise Unprocessable("This Idempotency-Key was used with a different request.", field="Idempotency-Key") from exc
+        raise Unprocessable(
+            "This Idempotency-Key was used with a different request.",
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+        ) from exc
     except IdempotencyPersistenceLayerError as exc:
         raise ServiceUnavailable() from exc
     if secret_field is not None:

@@ -16,6 +16,7 @@ Bookings (bookings/)
                       GSI2 OFFERS / <offer held until>#<reference>              (offers only)
     contact           BOOKING#<reference>      CONTACT     phone, nickname; expires 30 days after
     place pointer     BOOKING#<reference>      HOLD        which places-held item and place to give back
+    wrong codes       BOOKING#<reference>      TRIES#<window number>   count of wrong manage codes (bookings/tries.py)
     phone token       PHONE#<keyed hash>       TOKEN#<n>   held by one upcoming booking until it ends
     places held       HOLDS#<centre>#<source key of the day>   HOLDS   {place id: held until}, version
 
@@ -119,6 +120,11 @@ def waiting_line_prefix(service_id: str, day: date) -> str:
 def booking(reference: str) -> str:
     """The partition of a booking, its contact and its place pointer."""
     return f"BOOKING#{reference}"
+
+
+def manage_tries(reference: str, number: int) -> tuple[str, str]:
+    """A booking's count of wrong manage codes in one window (kept in the booking's partition)."""
+    return booking(reference), f"TRIES#{number}"
 
 
 def reference_of(booking_pk: str) -> str:

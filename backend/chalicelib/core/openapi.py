@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import CoreModeRef, DefsRef, GenerateJsonSchema
 
+from chalicelib.core.error_codes import CODES
 from chalicelib.core.http import RouteDoc
 
 HEADER_SCHEMAS = {
@@ -36,6 +37,21 @@ class ErrorDetail(BaseModel):
     message: str
     field: str | None = None
     correlation_id: str | None = None
+
+
+def error_code_schema() -> dict[str, Any]:
+    """`error.code`: every code the API answers, each with its status and meaning (core/error_codes.py)."""
+    return {
+        "type": "string",
+        "description": "A stable code: clients show their own message for it, in the reader's language "
+        "(`message` is English, for developers). `field` names the input at fault: a body field as a dotted "
+        "path, a query or path parameter, a header, or `body`; absent when no one input is (403, 429 per "
+        "connection, 405, 415, 5xx).",
+        "oneOf": [
+            {"const": code, "title": code, "description": f"{entry.status}: {entry.meaning}"}
+            for code, entry in CODES.items()
+        ],
+    }
 
 
 class ErrorBody(BaseModel):
@@ -148,13 +164,17 @@ def build(app: Any, server_url: str = "/") -> dict[str, Any]:
             if doc is None:
                 raise ValueError(f"{method} {path} has no RouteDoc: every route is in the contract")
             paths.setdefault(path, {})[method.lower()] = operation(path, method, doc, components)
+    if "ErrorDetail" in components:
+        components["ErrorCode"] = error_code_schema()
+        components["ErrorDetail"]["properties"]["code"] = {"$ref": "#/components/schemas/ErrorCode"}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Passerelle API",
             "version": "1.0.0",
             "description": "Centres, booking with no e-mail, anonymous complaints. Errors are always "
-            '{"error": {"code", "message", "field"}}.',
+            '{"error": {"code", "message", "field"}}: `code` is one of `ErrorCode` (stable, one meaning each), '
+            "`field` the input at fault.",
         },
         "servers": [{"url": server_url}],
         "paths": paths,

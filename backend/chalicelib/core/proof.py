@@ -56,19 +56,23 @@ def leading_zero_bits(digest: bytes) -> int:
 def verify(header: str | None, now: float | None = None) -> str:
     """Check an X-Proof header; return the challenge's id for the single-use marker."""
     if not header or header.count(":") != 1:
-        raise BadRequest("X-Proof is missing: get a challenge from /api/challenge and solve it.", field="X-Proof")
+        raise BadRequest(
+            "X-Proof is missing: get a challenge from /api/challenge and solve it.",
+            code="proof_missing",
+            field="X-Proof",
+        )
     challenge, nonce = header.split(":")
     parts = challenge.split(".")
     if len(parts) != 3 or len(nonce) > 32:
-        raise BadRequest("X-Proof is not a solved challenge.", field="X-Proof")
+        raise BadRequest("X-Proof is not a solved challenge.", code="proof_invalid", field="X-Proof")
     issued, _, signature = parts
     if not hmac.compare_digest(keyed_hash("proof", f"{issued}.{parts[1]}")[:32], signature):
-        raise BadRequest("X-Proof: this challenge was not issued here.", field="X-Proof")
+        raise BadRequest("X-Proof: this challenge was not issued here.", code="proof_invalid", field="X-Proof")
     if not issued.isdigit() or (now or time.time()) - int(issued) > LIFETIME_SECONDS:
-        raise BadRequest("X-Proof: the challenge expired. Get a new one.", field="X-Proof")
+        raise BadRequest("X-Proof: the challenge expired. Get a new one.", code="proof_expired", field="X-Proof")
     digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
     if leading_zero_bits(digest) < difficulty():
-        raise BadRequest("X-Proof: the nonce does not solve the challenge.", field="X-Proof")
+        raise BadRequest("X-Proof: the nonce does not solve the challenge.", code="proof_invalid", field="X-Proof")
     return hashlib.sha256(challenge.encode()).hexdigest()
 
 

@@ -27,12 +27,14 @@ WINDOW_SECONDS = 600
 
 @dataclass(frozen=True)
 class Window:
-    """One source's count in one scope and 10-minute window."""
+    """One count in one scope and window: a source's (10 minutes), or a booking's wrong manage codes
+    (bookings/tries.py). It is kept one window longer than it counts."""
 
     scope: str
     pk: str
     sk: str
     ends_at: int
+    length: int = WINDOW_SECONDS
 
     def retry_after(self, now: float | None = None) -> int:
         return max(1, int(self.ends_at - (now or time.time())) + 1)
@@ -57,7 +59,7 @@ def _count(window: Window, limit: int) -> dict[str, Any]:
         "ExpressionAttributeNames": {"#count": "count"},
         # kept one window longer than it counts: clocks of Lambda instances differ a little
         "ExpressionAttributeValues": dynamo.encode_values(
-            {":one": 1, ":limit": limit, ":expires": window.ends_at + WINDOW_SECONDS}
+            {":one": 1, ":limit": limit, ":expires": window.ends_at + window.length}
         ),
     }
 
@@ -73,14 +75,35 @@ def reserve(scope: str, source: Source, limit: int, now: float | None = None) ->
     """Count one attempt before it is made, or 429 if the source has used up its window. The
     attempt is counted first so that concurrent attempts cannot all pass a check that none has
     recorded yet; `refund_item` gives it back if the attempt turns out not to count (a right receipt)."""
-    current = window(scope, source, now)
+    return reserve_in(
+        window(scope, source, now), limit, "Too many tries from this connection. Wait and try again.", now=now
+    )
+
+
+def reserve_in(
+    current: Window,
+    limit: int,
+    message: str,
+    code: str = "too_many_requests",
+    field: str | None = None,
+    now: float | None = None,
+) -> Window:
+    """Count one attempt in `current` (any window: a source's, a booking's), or 429 once `limit`
+    attempts were counted in it."""
     try:
         dynamodb_client().update_item(**_count(current, limit))
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
             raise
-        raise current.refused("Too many tries from this connection. Wait and try again.", now) from None
+        refusal = current.refused(message, now)
+        refusal.code, refusal.field = code, field
+        raise refusal from None
     return current
+
+
+def refund(window: Window) -> None:
+    """Give back an attempt `reserve_in` counted (on its own, outside a transaction)."""
+    dynamodb_client().update_item(**refund_item(window)["Update"])
 
 
 def refund_item(window: Window) -> dict[str, Any]:
@@ -92,7 +115,7 @@ def refund_item(window: Window) -> dict[str, Any]:
             "UpdateExpression": "ADD #count :minus_one SET expires_at = if_not_exists(expires_at, :expires)",
             "ExpressionAttributeNames": {"#count": "count"},
             "ExpressionAttributeValues": dynamo.encode_values(
-                {":minus_one": -1, ":expires": window.ends_at + WINDOW_SECONDS}
+                {":minus_one": -1, ":expires": window.ends_at + window.length}
             ),
         }
     }

@@ -31,6 +31,10 @@ class Settings(BaseModel):
     booking_max_places_per_source: int = Field(default=5, ge=1, le=50)
     booking_contact_ttl_days: int = Field(default=30, ge=1)
     waitlist_hold_minutes: int = Field(default=120, ge=5)
+    # Wrong manage codes one booking accepts per window before it refuses every code (429) until the
+    # window ends: a 12-character code then stays out of reach (README, "Manage codes").
+    manage_code_tries: int = Field(default=5, ge=1, le=20)
+    manage_code_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     # Complaints (README, "The public API"): access by receipt ends after this many days
     # without activity; a closed complaint is deleted this many days after closure.
@@ -78,6 +82,8 @@ _INT_SETTINGS = {
     "booking_max_places_per_source": "BOOKING_MAX_PLACES_PER_SOURCE",
     "booking_contact_ttl_days": "BOOKING_CONTACT_TTL_DAYS",
     "waitlist_hold_minutes": "WAITLIST_HOLD_MINUTES",
+    "manage_code_tries": "MANAGE_CODE_TRIES",
+    "manage_code_lock_minutes": "MANAGE_CODE_LOCK_MINUTES",
     "idempotency_ttl_seconds": "IDEMPOTENCY_TTL_SECONDS",
     "complaint_access_days": "COMPLAINT_ACCESS_DAYS",
     "complaint_retention_days": "COMPLAINT_RETENTION_DAYS",

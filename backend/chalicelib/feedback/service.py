@@ -65,9 +65,13 @@ def submit(feedback: PageFeedback | ServiceFeedback | NeedFeedback, proof_id: st
             # its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
             return Received(kind=feedback.kind, received_at=now.isoformat())
         if "proof" in failed.names:
-            raise BadRequest("X-Proof: this challenge was already used. Get a new one.", field="X-Proof") from None
+            raise BadRequest(
+                "X-Proof: this challenge was already used. Get a new one.", code="proof_used", field="X-Proof"
+            ) from None
         if isinstance(feedback, ServiceFeedback) and "item1" in failed.names:
-            raise Conflict("Feedback for this appointment was already given. Thank you.", field="reference") from None
+            raise Conflict(
+                "Feedback for this appointment was already given. Thank you.", code="feedback_given", field="reference"
+            ) from None
         if "allowance" in failed.names:
             raise window.refused(
                 "Too much feedback from this connection in a short time. Wait a few minutes and send it again.",
@@ -86,7 +90,7 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
         or booking.get("status") not in ("confirmed", "attended")
         or not booking.get("starts_at")
     ):
-        raise NotFound("No appointment matches this reference.", field="reference")
+        raise NotFound("No appointment matches this reference.", code="appointment_not_found", field="reference")
     month = datetime.fromisoformat(booking["starts_at"]).strftime("%Y-%m")
     counters = {"feedback": 1, "rating_sum": feedback.rating, "delivered": int(feedback.delivered)}
     if feedback.waiting_minutes is not None:
@@ -116,7 +120,9 @@ def _service_items(feedback: ServiceFeedback, now: datetime) -> list[dict[str, A
 
 def _need_items(feedback: NeedFeedback, now: datetime) -> list[dict[str, Any]]:
     if feedback.centre_id and get_catalogue().centre(feedback.centre_id) is None:
-        raise BadRequest(f"centre_id: no centre has the id '{feedback.centre_id}'.", field="centre_id")
+        raise BadRequest(
+            f"centre_id: no centre has the id '{feedback.centre_id}'.", code="centre_unknown", field="centre_id"
+        )
     base = keys.need_topic(f"{now:%Y-%m}", feedback.topic)
     items = [
         repo.answer(

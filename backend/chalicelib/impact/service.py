@@ -95,9 +95,9 @@ def _period(value: str | None) -> tuple[int, str, Period]:
 def _lane(user: StaffUser, asked: Lane | None) -> Lane:
     lane: Lane = asked or ("general" if user.has(MANAGEMENT) else "restricted")
     if lane == "general" and not user.has(MANAGEMENT):
-        raise Forbidden("The dashboard of the general lane is for managers and administrators.")
+        raise Forbidden("The dashboard of the general lane is for managers and administrators.", code="role_forbidden")
     if lane == "restricted" and "focal_point" not in user.roles:
-        raise Forbidden("The restricted lane is for focal points only.")
+        raise Forbidden("The restricted lane is for focal points only.", code="role_forbidden")
     return lane
 
 
@@ -106,12 +106,12 @@ def _scope(user: StaffUser, query: DashboardQuery) -> tuple[Scope, Period]:
     lane = _lane(user, query.lane)
     if query.centre:
         if get_catalogue().centre(query.centre) is None:
-            raise BadRequest(f"centre: no centre has the id '{query.centre}'.", field="centre")
+            raise BadRequest(f"centre: no centre has the id '{query.centre}'.", code="centre_unknown", field="centre")
         if not user.works_at(query.centre):
-            raise Forbidden("You do not work for this centre.")
+            raise Forbidden("You do not work for this centre.", code="centre_forbidden")
     leaves = list(user.centre_ids())
     if not leaves and lane == "general":
-        raise Forbidden("You work for no centre.")
+        raise Forbidden("You work for no centre.", code="centre_forbidden")
     return Scope(lane, year, value, calendar_year(year), tuple(leaves), query.centre or ALL), period
 
 

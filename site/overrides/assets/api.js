@@ -35,13 +35,29 @@ export async function request(method, path, options = {}) {
   }
 }
 
-// What went wrong, in the page's words. `texts`: offline, wait (a 429's, with {time}; without it a
-// 429 is an error like any other), error (with {message}); `dates`: see retryTime.
+// What went wrong, in the page's words, told apart: no network ("you are offline: nothing was
+// sent"), the service's own trouble (5xx, a timeout, an answer that is not ours: "try again"), or
+// a refusal (4xx: what to change). A refusal is said from the page's table of API codes
+// (`texts.table`: err.<code>, with the field named by field.<field> in the reader's language); the
+// API's English message is shown only by a page without that table. `texts`: offline, wait (a
+// 429's, with {time}; without it a 429 is an error like any other), error (with {message}), table;
+// `dates`: see retryTime.
 export function problem(result, texts, dates) {
-  if (result.status === 0) return texts.offline;
-  if (result.status === 429 && texts.wait) return fill(texts.wait, { time: retryTime(result.retryAfter, dates) });
-  const error = result.body && result.body.error;
-  return fill(texts.error, { message: (error && error.message) || String(result.status) });
+  const table = texts.table || {};
+  if (result.status === 0) return texts.offline || table["net.offline"];
+  const error = result.body && typeof result.body === "object" && result.body.error;
+  if (result.status >= 500 || !error) return table["net.server"] || fill(texts.error, { message: String(result.status) });
+  const time = retryTime(result.retryAfter, dates);
+  const code = String(error.code || "");
+  const key = ["err." + code, code.startsWith("proof_") && "err.proof", code.startsWith("field_") && "err.field_invalid"]
+    .find((k) => k && table[k]);
+  if (!key && result.status === 429 && texts.wait) return fill(texts.wait, { time });
+  if (!key && !table["err.other"]) return fill(texts.error, { message: error.message || String(result.status) });
+  const field = error.field && table["field." + error.field];
+  let text = table[key || "err.other"];
+  // No name for the field in this language: say it without one (never `contact.phone`).
+  if (!field) text = text.replace(/^\{field\}\S*\s*/, "").replace("{field}", "");
+  return fill(text, { field: field || "", time });
 }
 
 // ---- when to try again (a 429's Retry-After), on this phone's clock --------------------------------

@@ -5,6 +5,7 @@
 // the person chooses (api.js).
 import { $, el, fill, say } from "./dom.js";
 import { newKey, prepare, problem, request, retryTime, submit } from "./api.js";
+import { formatDate, formatTime, load, pluralForm } from "./i18n/format.js";
 
 const dataNode = $("px-booking-data");
 const data = dataNode ? JSON.parse(dataNode.textContent) : null;
@@ -12,7 +13,8 @@ const msg = data ? data.messages : {};
 const lang = document.documentElement.lang || "en";
 
 function errorText(result) {
-  return problem(result, { offline: msg["book.offline"], wait: msg["limit.wait"], error: msg["book.error"] }, data.dates);
+  return problem(result, { offline: msg["book.offline"], wait: msg["limit.wait"], error: msg["book.error"], table: msg },
+    data.dates);
 }
 // Too many places held at this centre from this connection (which many people may share): the
 // person can still book by calling the centre, whose number the page has (sample data).
@@ -27,16 +29,28 @@ function sayCallInstead(node, result, centreId) {
   }
 }
 
+// Days and times from the CLDR data the site ships (i18n/format.js), never the phone's own Intl,
+// which has no Tajik, Khmer or Burmese and would print "M12 5, Sat". A slot's time is the centre's
+// wall clock, as the API gives it ("…T09:30:00+05:00").
+let cldr = null;
+const cldrReady = load(lang).then((code) => { cldr = code; }, () => {});
 function dayLabel(isoDate) {
-  try {
-    return new Intl.DateTimeFormat(lang, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" })
-      .format(new Date(isoDate + "T12:00:00Z"));
-  } catch (err) { return isoDate; }
+  if (!cldr) return isoDate;
+  try { return formatDate(cldr, isoDate + "T12:00:00Z", { skeleton: "MMMEd", timeZone: "UTC" }); } catch (err) { return isoDate; }
+}
+// "1 seat left", "2 seats left": the language's plural forms (CLDR's categories), its digits.
+function seatsLeft(n) {
+  try { return pluralForm(cldr, n, data.seats_left); } catch (err) { return fill(msg["book.seats_left"], { n }); }
+}
+function timeLabel(isoMoment) {
+  const hhmm = isoMoment.slice(11, 16);
+  if (!cldr) return hhmm;
+  try { return formatTime(cldr, hhmm, { style: "short" }); } catch (err) { return hhmm; }
 }
 function describe(booking) {
   const centre = data.centres[booking.centre_id] || { name: booking.centre_id };
   const service = data.services[booking.service_id] || { name: booking.service_id };
-  const when = booking.start ? dayLabel(booking.start.slice(0, 10)) + " " + booking.start.slice(11, 16)
+  const when = booking.start ? dayLabel(booking.start.slice(0, 10)) + " " + timeLabel(booking.start)
     : (booking.waiting_for ? dayLabel(booking.waiting_for) : "");
   return [service.name, centre.name, when, msg["mode." + booking.mode] || booking.mode].filter(Boolean).join(" · ");
 }
@@ -68,13 +82,13 @@ function slotPicker(onPick, onWait, seatsOf) {
     byDay[day].forEach((slot) => {
       // Seats are worth counting for group courses; a consultation is simply free or full.
       const note = slot.seats_left <= 0 ? msg["book.full"]
-        : (seatsOf() > 1 ? fill(msg["book.seats_left"], { n: slot.seats_left }) : "");
+        : (seatsOf() > 1 ? seatsLeft(slot.seats_left) : "");
       let button;
       if (slot.seats_left > 0) {
         anyFree = true;
-        button = choiceButton(slot.start.slice(11, 16), () => onPick(slot), timeList);
+        button = choiceButton(timeLabel(slot.start), () => onPick(slot), timeList);
       } else {
-        button = el("button", { className: "px-choice", type: "button", text: slot.start.slice(11, 16), disabled: true });
+        button = el("button", { className: "px-choice", type: "button", text: timeLabel(slot.start), disabled: true });
       }
       button.setAttribute("data-start", slot.start);
       if (note) button.append(el("small", { text: note }));
@@ -88,7 +102,7 @@ function slotPicker(onPick, onWait, seatsOf) {
     async load(centreId, serviceId, status) {
       days.hidden = true; times.hidden = true; byDay = {};
       say(status, msg["book.loading"]);
-      const result = await request("GET", slotsPath(centreId, serviceId));
+      const [result] = await Promise.all([request("GET", slotsPath(centreId, serviceId)), cldrReady]);
       if (result.status !== 200) { say(status, errorText(result), "error"); return; }
       say(status, "");
       result.body.slots.forEach((slot) => {
@@ -175,7 +189,19 @@ function setUpBooking(app) {
       input.closest("label").hidden = !offered;
       input.checked = offered && service.modes.length === 1;
     });
+    followMode();
   }
+  // By phone, the centre calls the person: the number is then required, and the label says why.
+  function byPhone() {
+    const mode = form.querySelector("input[name=mode]:checked");
+    return !!mode && mode.value === "phone";
+  }
+  function followMode() {
+    const phone = $("b-phone");
+    phone.required = byPhone();
+    phone.labels[0].textContent = msg[byPhone() ? "book.phone_required_label" : "book.phone"];
+  }
+  form.querySelectorAll("input[name=mode]").forEach((input) => input.addEventListener("change", followMode));
   centreSelect.addEventListener("change", fillServices);
   serviceSelect.addEventListener("change", () => {
     fillModes();
@@ -196,6 +222,15 @@ function setUpBooking(app) {
     };
     const phone = $("b-phone").value.trim(), nickname = $("b-nickname").value.trim();
     if (phone || nickname) body.contact = { phone: phone || null, nickname: nickname || null };
+    if (body.mode === "phone" && !phone) {
+      // refused here as the API would refuse it (phone_required), without a round trip
+      say(status, problem({ status: 400, body: { error: { code: "phone_required", field: "contact.phone" } } },
+        { table: msg, error: msg["book.error"] }), "error");
+      $("b-phone").setAttribute("aria-invalid", "true");
+      $("b-phone").focus();
+      return;
+    }
+    $("b-phone").removeAttribute("aria-invalid");
     idempotencyKey = idempotencyKey || newKey();
     say(status, msg["book.sending"]);
     $("b-submit").disabled = true;
@@ -205,7 +240,7 @@ function setUpBooking(app) {
       idempotencyKey = null;
       $("b-phone").value = "";
       $("b-nickname").value = "";
-      showDone(result.body);
+      showDone(result.body, body.mode === "phone" ? phone : null);
     } else if (result.status === 409 && result.body && result.body.next_free) {
       say(status, msg["book.taken"], "error");
       picker.markTaken(body.start);
@@ -219,6 +254,8 @@ function setUpBooking(app) {
       // Offline or a server error: the same key is reused if they try again.
       say(status, errorText(result), "error");
       if (result.status >= 400 && result.status < 500) idempotencyKey = null;
+      const field = result.body && result.body.error && result.body.error.field;
+      if (field === "contact.phone") { $("b-phone").setAttribute("aria-invalid", "true"); $("b-phone").focus(); }
     }
   }
   form.addEventListener("submit", (event) => {
@@ -227,12 +264,19 @@ function setUpBooking(app) {
     send("/bookings", { start: chosen.start });
   });
 
-  function showDone(created) {
+  function showDone(created, calledAt) {
     lastCreated = created;
     form.hidden = true;
     $("b-ref").textContent = created.reference.slice(0, 4) + "-" + created.reference.slice(4);
     $("b-code").textContent = created.manage_code;
     $("b-summary").textContent = describe(created) + " · " + (msg["status." + created.status] || created.status);
+    // Who calls whom: the centre calls the person, at the number they gave (shown once, here only).
+    const call = $("b-call") || el("p", { id: "b-call", className: "px-summary" });
+    if (calledAt) {
+      const parts = msg["book.will_call"].split("{phone}");
+      call.replaceChildren(parts[0], el("bdi", { text: calledAt, dir: "ltr" }), parts[1] || "");
+      $("b-summary").after(call);
+    } else call.remove();
     $("b-ics").hidden = created.status !== "confirmed";
     const done = $("b-done");
     done.hidden = false;
@@ -267,11 +311,20 @@ function setUpManage(app) {
     $("m-summary").textContent = describe(booking);
     let state = msg["status." + booking.status] || booking.status;
     if (booking.status === "offered" && booking.hold_expires_at) {
-      state += " · " + fill(msg["manage.offered"], {
-        time: new Date(booking.hold_expires_at).toLocaleString(lang, { dateStyle: "short", timeStyle: "short" })
-      });
+      const centre = data.centres[booking.centre_id] || {};
+      let until = booking.hold_expires_at;
+      try { until = formatTime(cldr, booking.hold_expires_at, { style: "short", timeZone: centre.timezone }); } catch (err) { /* ISO */ }
+      state += " · " + fill(msg["manage.offered"], { time: until });
     }
     $("m-state").textContent = state;
+    // Cancelled by the centre (it closed that day): say so, and the way to book again.
+    const byCentre = $("m-by-centre") || el("p", { id: "m-by-centre", className: "px-message" });
+    if (booking.status === "cancelled_by_centre") {
+      const again = el("a", { text: msg["manage.book_again"], className: "md-button md-button--primary" });
+      again.href = "../?centre=" + encodeURIComponent(booking.centre_id) + "&service=" + encodeURIComponent(booking.service_id);
+      byCentre.replaceChildren(msg["manage.by_centre"], " ", again);
+      $("m-state").after(byCentre);
+    } else byCentre.remove();
     $("m-accept").hidden = booking.status !== "offered";
     $("m-move").hidden = booking.status !== "confirmed";
     $("m-ics").hidden = booking.status !== "confirmed";
@@ -282,10 +335,12 @@ function setUpManage(app) {
   }
   function reference() { return $("m-reference").value.replace(/[\s-]/g, "").toUpperCase(); }
   async function act(method, body) {
-    const result = await request(method, "/bookings/" + encodeURIComponent(reference()),
-      { body, headers: { "X-Manage-Code": code } });
+    const [result] = await Promise.all([request(method, "/bookings/" + encodeURIComponent(reference()),
+      { body, headers: { "X-Manage-Code": code } }), cldrReady]);
     if (result.status === 200) { say(mStatus, ""); show(result.body); return result; }
-    if (result.status === 404) say(mStatus, msg["manage.not_found"], "error");
+    if (result.status === 404 && result.body && result.body.error && result.body.error.code === "booking_not_found") {
+      say(mStatus, msg["manage.not_found"], "error");
+    }
     else say(mStatus, errorText(result), "error");
     return result;
   }
@@ -295,7 +350,10 @@ function setUpManage(app) {
     $("m-booking").hidden = true;
     act("GET");
   });
-  $("m-accept").addEventListener("click", () => act("PATCH", { status: "confirmed" }));
+  $("m-accept").addEventListener("click", async () => {
+    const result = await act("PATCH", { status: "confirmed" });
+    if (result.status === 200) say(mStatus, msg["book.done"]);  // said, and announced (role=status)
+  });
   $("m-cancel").addEventListener("click", () => { $("m-cancel-confirm").hidden = false; });
   $("m-cancel-confirm").addEventListener("click", async () => {
     const result = await act("DELETE");
@@ -306,6 +364,7 @@ function setUpManage(app) {
     moveForm.hidden = false;
     movePicker = movePicker || slotPicker(async (slot) => {
       const result = await act("PATCH", { start: slot.start });
+      if (result.status === 200) say(mStatus, fill(msg["book.moved"], { time: describe(result.body) }));
       if (result.status === 409 && result.body && result.body.next_free) {
         say(mStatus, msg["book.taken"], "error");
         movePicker.markTaken(slot.start);

@@ -9,8 +9,9 @@ const dataNode = $("px-complaint-data");
 const msg = dataNode ? JSON.parse(dataNode.textContent) : null;
 const lang = document.documentElement.lang || "en";
 
+// Offline ("nothing was sent"), the service's trouble, or what to change, in the page's language.
 function errorText(result) {
-  return problem(result, { offline: msg["book.offline"], wait: msg["limit.wait"], error: msg["book.error"] });
+  return problem(result, { wait: msg["limit.wait"], error: msg["book.error"], table: msg });
 }
 
 // ---- the form ---------------------------------------------------------------------------------------
@@ -51,11 +52,13 @@ function setUpForm(app) {
     const done = $("c-done");
     done.hidden = false;
     done.focus();
+    // Sent, and when to expect an answer: said at once (and announced), not only once the receipt is saved.
+    say($("c-after"), msg["complaint.done"]);
   });
   $("c-print").addEventListener("click", () => window.print());
   $("c-saved").addEventListener("change", () => {
     const saved = $("c-saved").checked;
-    say($("c-after"), saved ? msg["complaint.done"] : msg["complaint.saved_required"], saved ? "" : "error");
+    say($("c-after"), saved ? msg["complaint.done"] : msg["complaint.done"] + " " + msg["complaint.saved_required"]);
     $("c-followup").hidden = !saved;
   });
 }
@@ -66,7 +69,9 @@ function setUpFollowUp(app) {
   const fStatus = $("f-status");
   let receipt = null;
   function show(view) {
-    $("f-state").textContent = msg["cstatus." + view.status] || view.status;
+    // Where it stands as the complainant can see it: "answered" once a caseworker replied last.
+    const state = view.follow_up === "received" ? "new" : view.follow_up || view.status;
+    $("f-state").textContent = msg["cstatus." + state] || state;
     const list = $("f-messages");
     list.replaceChildren();
     if (!view.messages.length) list.append(el("li", { text: msg["followup.none"] }));
@@ -86,7 +91,10 @@ function setUpFollowUp(app) {
     $("f-complaint").hidden = true;
     const result = await request("POST", "/complaints/lookup", { body: { receipt } });
     if (result.status === 200) { $("f-receipt").value = ""; say(fStatus, ""); show(result.body); }
-    else say(fStatus, result.status === 404 ? msg["followup.not_found"] : errorText(result), "error");
+    else {
+      const unknown = result.status === 404 && result.body && result.body.error && result.body.error.code === "receipt_not_found";
+      say(fStatus, unknown ? msg["followup.not_found"] : errorText(result), "error");
+    }
   });
   $("f-reply-form").addEventListener("submit", async (event) => {
     event.preventDefault();

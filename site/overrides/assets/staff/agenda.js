@@ -1,9 +1,9 @@
 // The day's agenda of a centre (#/agenda): its opening, its closure or special hours that day
 // (closures.js), and each booking, checked in as attended or not with the person's gender and
 // age band if they give them (for the dashboard's counts, never shown one by one).
-import { $, clear, el, fill } from "../dom.js";
+import { $, clear, el, fill, say as sayIn } from "../dom.js";
 import {
-  ENUMS, badge, clearError, clock, fail, hasRole, hours, label, languageName, localDate, option, say, t
+  ENUMS, badge, clearError, clock, errorText, hasRole, hours, label, languageName, localDate, option, t
 } from "./common.js";
 import { centreById, serviceName } from "./centres.js";
 import { showDay as showClosure, setUpClosures } from "./closures.js";
@@ -72,7 +72,12 @@ function bookingItem(booking, index) {
       el("p", { className: "px-staff-field" }, [el("label", { htmlFor: gender.id, text: t("agenda.gender") }), gender]),
       el("p", { className: "px-staff-field" }, [el("label", { htmlFor: age.id, text: t("agenda.age_band") }), age])
     ]));
-    item.appendChild(el("p", { className: "px-actions" }, [attended, noShow]));
+    // What check-in says, right under its buttons (announced), not at the top of the page.
+    const note = el("p", { className: "px-message", id: id + "-msg" });
+    note.setAttribute("role", "status");
+    note.setAttribute("aria-live", "polite");
+    if (b.status !== "cancelled_by_centre") item.appendChild(el("p", { className: "px-actions" }, [attended, noShow]));
+    item.appendChild(note);
     async function check(value) {
       const body = { attended: value };
       if (gender.value) body.gender = gender.value;
@@ -81,9 +86,10 @@ function bookingItem(booking, index) {
       clearError();
       const result = await call("POST", "/staff/bookings/" + encodeURIComponent(b.reference) + "/attendance", body);
       attended.disabled = noShow.disabled = false;
-      if (!result.ok) { fail(result); return; }
+      if (!result.ok) { if (!result.signedOut) sayIn(note, errorText(result), "error"); return; }
       fillItem(result.body);
-      say(fill(t("agenda.checked"), { status: label("bstatus", result.body.status) }));
+      const done = item.querySelector(".px-message");
+      sayIn(done, fill(t("agenda.checked"), { status: label("bstatus", result.body.status) }));
     }
     attended.addEventListener("click", () => check(true));
     noShow.addEventListener("click", () => check(false));
