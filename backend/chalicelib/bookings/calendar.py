@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
-
-from icalendar import Alarm, Calendar, Event, Timezone, vText
 
 from chalicelib.centres.models import Centre, Service
 from chalicelib.core.codes import format_reference
 from chalicelib.core.i18n import pick
+
+if TYPE_CHECKING:
+    from icalendar import Timezone, vText
 
 PRODUCT = "-//Passerelle//Booking//EN"
 REMINDER_BEFORE = timedelta(hours=2)
@@ -28,6 +29,8 @@ _REMOTE = {"phone": "Phone", "video": "Video"}
 
 
 def _language_text(value: str, lang: str) -> vText:
+    from icalendar import vText
+
     text = vText(value)
     text.params["LANGUAGE"] = lang
     return text
@@ -35,6 +38,10 @@ def _language_text(value: str, lang: str) -> vText:
 
 def booking_calendar(item: dict[str, Any], centre: Centre, service: Service, now: datetime) -> bytes:
     """The calendar of one booking with a time (`item` as the bookings table holds it)."""
+    # Imported here: icalendar takes a tenth of a second to import, which only this route should pay
+    # (the handler's cold start has a budget, devstack/bench).
+    from icalendar import Alarm, Calendar, Event
+
     zone = ZoneInfo(centre.timezone)
     start = datetime.fromisoformat(item["starts_at"]).astimezone(zone)
     end = datetime.fromisoformat(item["ends_at"]).astimezone(zone)
@@ -71,4 +78,6 @@ def _vtimezone(tzid: str, year: int) -> Timezone:
     calendar to place it, and a few hundred bytes rather than every change since 1970. Working
     them out takes tens of milliseconds, so a warm process does it once per zone and year (the
     component is only read afterwards)."""
+    from icalendar import Timezone
+
     return Timezone.from_tzid(tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
