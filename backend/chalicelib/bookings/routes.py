@@ -21,7 +21,7 @@ from chalicelib.bookings.models import (
     WaitlistRequest,
 )
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.core import idempotency, proof
+from chalicelib.core import idempotency, metrics, proof
 from chalicelib.core.errors import Conflict
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body, parse_query
 from chalicelib.core.observability import logger
@@ -40,11 +40,12 @@ def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> R
     def create(data: dict[str, Any]) -> dict[str, Any]:
         proof_id = proof.verify(proof_header)
         request = model.model_validate(data)
-        created = (
-            service.create_booking(request, source, proof_id)
-            if isinstance(request, BookingRequest)
-            else service.join_waitlist(request, source, proof_id)
-        )
+        if isinstance(request, BookingRequest):
+            created = service.create_booking(request, source, proof_id)
+            metrics.count("BookingsCreated")
+        else:
+            created = service.join_waitlist(request, source, proof_id)
+            metrics.count("WaitlistJoined")
         return created.model_dump(mode="json")
 
     if key is None:

@@ -32,7 +32,7 @@ from chalicelib.bookings.models import (
 from chalicelib.bookings.schedule import local_today, slots
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre, Service
-from chalicelib.core import dynamo, keys, proof
+from chalicelib.core import dynamo, keys, metrics, proof
 from chalicelib.core.codes import new_manage_code, new_reference, normalise_manage_code, normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from chalicelib.core.phones import normalise_phone
@@ -409,6 +409,7 @@ def _authorised(reference: str, manage_code: str | None) -> dict[str, Any]:
         or not manage_code
         or not matches(MANAGE_CODE_PURPOSE, normalise_manage_code(manage_code), item["manage_hash"])
     ):
+        metrics.count("LookupFailures")
         raise NotFound("No booking matches this reference and manage code.", field="reference")
     return item
 
@@ -436,6 +437,7 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
     item = _authorised(reference, manage_code)
     if item["status"] in ("cancelled", "expired"):
         return _view(item)
+    metrics.count("Cancellations")
     now = now_utc()
     items = [
         repo.update_booking(
