@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from chalicelib.core import keys
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.errors import BadRequest, Conflict, ServiceUnavailable, Unprocessable
-from chalicelib.core.secrets import keyed_hash, seal, unseal
+from chalicelib.core.secrets import Unsealable, keyed_hash, seal, unseal
 from chalicelib.core.settings import get_settings
 
 KEY = re.compile(r"^[\x21-\x7e]{8,128}$")
@@ -107,5 +107,11 @@ def run(
     except IdempotencyPersistenceLayerError as exc:
         raise ServiceUnavailable() from exc
     if secret_field is not None:
-        answer[secret_field] = unseal(f"idempotent:{kind}", answer[secret_field])
+        try:
+            answer[secret_field] = unseal(f"idempotent:{kind}", answer[secret_field])
+        except Unsealable as exc:  # sealed before seal() moved to AES-GCM: at most a day old
+            raise Conflict(
+                "This request was already handled, and its answer can no longer be shown. Ask the centre.",
+                field="Idempotency-Key",
+            ) from exc
     return answer
