@@ -1,7 +1,5 @@
 """Complaint requests and answers: the complainant's side, then the staff console's (triage)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -55,7 +53,7 @@ class ComplaintRequest(RequestModel):
     phone_consent: bool = False
 
 
-class Submitted(BaseModel):
+class Submitted(BaseModel, defer_build=True):
     receipt: str
     submitted_at: datetime
     acknowledge_by: date
@@ -69,13 +67,13 @@ class MessageRequest(ReceiptRequest):
     text: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
 
 
-class Message(BaseModel):
+class Message(BaseModel, defer_build=True):
     author: Author
     text: str
     at: datetime
 
 
-class ComplaintView(BaseModel):
+class ComplaintView(BaseModel, defer_build=True):
     status: Status
     category: Category
     submitted_at: datetime
@@ -99,12 +97,12 @@ class QueueQuery(RequestModel):
     older_than_days: int | None = Field(default=None, ge=0, le=3650)
 
 
-class Assignee(BaseModel):
+class Assignee(BaseModel, defer_build=True):
     sub: str
     name: str
 
 
-class CaseSummary(BaseModel):
+class CaseSummary(BaseModel, defer_build=True):
     id: str
     category: Category
     status: Status
@@ -123,7 +121,7 @@ class CaseSummary(BaseModel):
     age_days: int
 
 
-class Queue(BaseModel):
+class Queue(BaseModel, defer_build=True):
     complaints: list[CaseSummary]
     count: int
 
@@ -131,25 +129,25 @@ class Queue(BaseModel):
 # ---- one case -----------------------------------------------------------------------------------
 
 
-class CaseMessage(BaseModel):
+class CaseMessage(BaseModel, defer_build=True):
     author: Author
     text: str
     at: datetime
 
 
-class Note(BaseModel):
+class Note(BaseModel, defer_build=True):
     author: str
     text: str
     at: datetime
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(BaseModel, defer_build=True):
     status: Status
     at: datetime
     by: str
 
 
-class Referral(BaseModel):
+class Referral(BaseModel, defer_build=True):
     centre_id: str
     centre_name: str
     note: str
@@ -162,14 +160,14 @@ class Money(RequestModel):
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217")
 
 
-class OutcomeView(BaseModel):
+class OutcomeView(BaseModel, defer_build=True):
     outcome: Outcome
     compensation: Money | None
     note: str | None
     at: datetime
 
 
-class Allowed(BaseModel):
+class Allowed(BaseModel, defer_build=True):
     statuses: list[Status]
     reply: bool
     refer: bool

@@ -31,7 +31,7 @@ ERROR_STATUSES = {
 
 
 class ErrorDetail(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(defer_build=True, extra="allow")
     code: str
     message: str
     field: str | None = None
@@ -39,7 +39,7 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(defer_build=True, extra="allow")
     error: ErrorDetail
 
 

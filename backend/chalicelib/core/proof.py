@@ -25,7 +25,7 @@ from chalicelib.core.secrets import keyed_hash
 LIFETIME_SECONDS = 600
 
 
-class Challenge(BaseModel):
+class Challenge(BaseModel, defer_build=True):
     challenge: str
     difficulty: int
 
