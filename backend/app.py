@@ -13,6 +13,7 @@ from chalicelib.bookings.routes import bp as bookings_bp
 from chalicelib.centres.routes import bp as centres_bp
 from chalicelib.complaints.routes import bp as complaints_bp
 from chalicelib.complaints.triage_routes import bp as triage_bp
+from chalicelib.core import metrics
 from chalicelib.core.docs_routes import bp as docs_bp
 from chalicelib.core.edge import from_the_edge
 from chalicelib.core.errors import Forbidden, NotFound
@@ -41,13 +42,18 @@ def access_log(request: Request, get_response: Callable[[Request], Response]) ->
     body, client IP or user agent: people using the public routes may be in danger."""
     if not logger.get_correlation_id() and request.lambda_context is not None:
         logger.set_correlation_id(getattr(request.lambda_context, "aws_request_id", None))
-    response = normalise_chalice_error(get_response(request))
-    context = request.context or {}
-    logger.info(
-        "request",
-        extra={"method": request.method, "route": context.get("resourcePath"), "status": response.status_code},
-    )
-    return response
+    try:
+        response = normalise_chalice_error(get_response(request))
+        context = request.context or {}
+        logger.info(
+            "request",
+            extra={"method": request.method, "route": context.get("resourcePath"), "status": response.status_code},
+        )
+        if response.status_code == 429:
+            metrics.count("RateLimited")
+        return response
+    finally:
+        metrics.flush()  # this request's counts, one EMF line (core/metrics.py)
 
 
 @app.middleware("http")

@@ -1,12 +1,14 @@
-"""Staff ID tokens for tests, shaped like Amazon Cognito's: a test signing key, its JWKS written to a
-file the backend reads (unit tests have no network), and tokens good or bad on purpose."""
+"""Staff ID tokens for tests, shaped like Amazon Cognito's: a test signing key, its JWKS served over
+HTTP on loopback (the API fetches keys only over HTTP(S), as PyJWT's PyJWKClient does), and tokens
+good or bad on purpose."""
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from functools import cache
-from pathlib import Path
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
@@ -30,17 +32,68 @@ STAFF: dict[str, tuple[list[str], str]] = {
 }
 
 
-@cache
 def signing_key(name: str = "good") -> rsa.RSAPrivateKey:
+    """The test key of that name (the same one however it is asked for)."""
+    return _generated(name)
+
+
+@cache
+def _generated(name: str) -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def write_jwks(folder: Path) -> str:
-    """The public half as a JWKS document; returns the file:// URL to give STAFF_JWKS_URL."""
-    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signing_key().public_key()))
-    path = folder / "jwks.json"
-    path.write_text(json.dumps({"keys": [public | {"kid": KID, "use": "sig", "alg": "RS256"}]}))
-    return path.as_uri()
+def jwks(*named: tuple[str, str]) -> dict[str, Any]:
+    """A JWKS document of the public halves of the named keys, as (key name, kid) pairs."""
+    keys = []
+    for name, kid in named or (("good", KID),):
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signing_key(name).public_key()))
+        keys.append(public | {"kid": kid, "use": "sig", "alg": "RS256"})
+    return {"keys": keys}
+
+
+class JwksServer:
+    """The identity provider's key endpoint on 127.0.0.1 (an ephemeral port), for the API to fetch
+    over HTTP: `url` serves `document` (change it to rotate keys), `/moved` redirects to it, and
+    `fetches` counts what was asked."""
+
+    def __init__(self) -> None:
+        self.document: dict[str, Any] = jwks()
+        self.fetches = 0
+        self.down = False
+        served = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                served.fetches += 1
+                if served.down:
+                    self.send_error(503)
+                elif self.path == "/moved":
+                    self.send_response(302)
+                    self.send_header("Location", served.url)
+                    self.end_headers()
+                else:
+                    data = json.dumps(served.document).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = ("127.0.0.1", self.server.server_address[1])
+        self.url = f"http://127.0.0.1:{self.address[1]}/.well-known/jwks.json"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> JwksServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def token(

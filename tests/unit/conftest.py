@@ -24,10 +24,15 @@ class NetworkBlocked(RuntimeError):
     pass
 
 
+# Servers a test runs itself on loopback (the staff key endpoint, tests/staff_tokens.py): the only
+# addresses a unit test may connect to.
+LOCAL_SERVERS: set[tuple[str, int]] = set()
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     def guard(self: socket.socket, address: Any) -> None:
-        if self.family == socket.AF_UNIX:
+        if self.family == socket.AF_UNIX or (isinstance(address, tuple) and tuple(address[:2]) in LOCAL_SERVERS):
             return real_connect(self, address)
         raise NetworkBlocked(f"unit tests must not open network connections (tried {address!r})")
 
@@ -98,3 +103,16 @@ def log_lines() -> Iterator[io.StringIO]:
     previous = handler.setStream(buffer)  # type: ignore[attr-defined]
     yield buffer
     handler.setStream(previous)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def jwks_server() -> Iterator[Any]:
+    """The staff identity provider's key endpoint, served on loopback for this test."""
+    from tests.staff_tokens import JwksServer
+
+    with JwksServer() as server:
+        LOCAL_SERVERS.add(server.address)
+        try:
+            yield server
+        finally:
+            LOCAL_SERVERS.discard(server.address)

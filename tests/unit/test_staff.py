@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,11 +28,11 @@ JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture
-def staff(client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Client]:
+def staff(client: Client, monkeypatch: pytest.MonkeyPatch, jwks_server: Any) -> Iterator[Client]:
     monkeypatch.setenv("PROOF_DIFFICULTY", "8")
     monkeypatch.setenv("STAFF_JWT_ISSUER", staff_tokens.ISSUER)
     monkeypatch.setenv("STAFF_JWT_AUDIENCE", staff_tokens.AUDIENCE)
-    monkeypatch.setenv("STAFF_JWKS_URL", staff_tokens.write_jwks(tmp_path))
+    monkeypatch.setenv("STAFF_JWKS_URL", jwks_server.url)
     monkeypatch.setenv("STAFF_AUTH_URL", "https://auth.test")
     get_settings.cache_clear()
     assert get_settings().table_name == TABLE  # cached now: the stage config would name the dev table

@@ -31,7 +31,8 @@ SCRIPT = "\n".join(
 TEMPLATE = "\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("staff.md", "staff-parts.html"))
 LANGUAGES = ("en", "fr", "ru", "vi", "ar")
 ALLOWED = load_allowed_values()
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Placeholder names are ASCII; a counted string's form may be one word in braces ("two {يومان}").
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def strings(lang: str) -> dict[str, Any]:

@@ -1,7 +1,5 @@
 """Who is signed in, and where the console signs in."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import BaseModel
@@ -9,12 +7,12 @@ from pydantic import BaseModel
 Role = Literal["caseworker", "manager", "focal_point", "admin"]
 
 
-class CentreRef(BaseModel):
+class CentreRef(BaseModel, defer_build=True):
     id: str
     name: str
 
 
-class Me(BaseModel):
+class Me(BaseModel, defer_build=True):
     sub: str
     username: str
     name: str
@@ -23,7 +21,7 @@ class Me(BaseModel):
     all_centres: bool
 
 
-class AuthConfig(BaseModel):
+class AuthConfig(BaseModel, defer_build=True):
     authorize_url: str
     token_url: str
     logout_url: str

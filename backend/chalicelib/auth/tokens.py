@@ -7,10 +7,8 @@ issuer, audience (the console's client id), token use, expiry and issue time.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-import urllib.request
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -32,47 +30,44 @@ class StaffAuthUnavailable(ApiError):
 
 
 class _Keys:
-    """The provider's signing keys by key id, fetched once an hour, and again (at most once a
-    minute) when a token names a key we have not seen: keys rotate."""
+    """The provider's signing keys through PyJWT's `PyJWKClient`: the key set is kept an hour and
+    fetched again (at most once a minute) when a token names a key it does not hold, since keys
+    rotate; redirects and any scheme but HTTP(S) are refused. One client per JWKS address."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._url: str | None = None
-        self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched = 0.0
+        self._client: jwt.PyJWKClient | None = None
 
     def get(self, url: str, kid: str) -> jwt.PyJWK | None:
+        import jwt
+
+        client = self._client_for(url)
+        try:
+            return client.get_signing_key(kid)
+        except (jwt.PyJWKClientConnectionError, ValueError) as exc:  # unreachable, refused, or not JSON
+            raise StaffAuthUnavailable(
+                "Staff sign-in cannot be checked right now. Try again shortly.", headers={"Retry-After": "5"}
+            ) from exc
+        except (jwt.PyJWKClientError, jwt.PyJWKSetError):
+            return None  # no such key, even after fetching the set again
+
+    def _client_for(self, url: str) -> jwt.PyJWKClient:
+        import jwt
+
+        parts = urlsplit(url)
+        local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not (parts.scheme == "https" or (parts.scheme == "http" and local)):
+            raise StaffAuthUnavailable("Staff sign-in is misconfigured.")
         with self._lock:
-            age = time.monotonic() - self._fetched
-            stale = url != self._url or age > JWKS_TTL_SECONDS
-            if stale or (kid not in self._keys and age > JWKS_RETRY_SECONDS):
-                self._keys, self._url, self._fetched = _fetch(url), url, time.monotonic()
-            return self._keys.get(kid)
+            if self._client is None or self._client.uri != url:
+                self._client = jwt.PyJWKClient(
+                    url, lifespan=JWKS_TTL_SECONDS, cooldown_duration=JWKS_RETRY_SECONDS, timeout=3
+                )
+            return self._client
 
     def clear(self) -> None:
         with self._lock:
-            self._url, self._keys, self._fetched = None, {}, 0.0
-
-
-def _fetch(url: str) -> dict[str, jwt.PyJWK]:
-    parts = urlsplit(url)
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
-    if not (parts.scheme == "https" or (parts.scheme == "http" and local) or parts.scheme == "file"):
-        raise StaffAuthUnavailable("Staff sign-in is misconfigured.")
-    try:
-        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - scheme checked above
-            document = json.loads(response.read())
-    except (OSError, ValueError) as exc:
-        raise StaffAuthUnavailable(
-            "Staff sign-in cannot be checked right now. Try again shortly.", headers={"Retry-After": "5"}
-        ) from exc
-    import jwt
-
-    keys: dict[str, jwt.PyJWK] = {}
-    for entry in document.get("keys", []):
-        if entry.get("kty") == "RSA" and entry.get("kid") and entry.get("use", "sig") == "sig":
-            keys[entry["kid"]] = jwt.PyJWK(entry, algorithm="RS256")
-    return keys
+            self._client = None
 
 
 signing_keys = _Keys()

@@ -1,7 +1,5 @@
 """Booking requests and answers: the public's side, then the staff agenda's."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Literal
 
@@ -28,13 +26,13 @@ class SlotsQuery(RequestModel):
     days: int = Field(default=14, ge=1, le=30)
 
 
-class Slot(BaseModel):
+class Slot(BaseModel, defer_build=True):
     start: datetime
     end: datetime
     seats_left: int
 
 
-class SlotList(BaseModel):
+class SlotList(BaseModel, defer_build=True):
     centre_id: str
     service_id: str
     timezone: str
@@ -82,7 +80,7 @@ class ChangeRequest(RequestModel):
     status: Literal["confirmed"] | None = None
 
 
-class BookingView(BaseModel):
+class BookingView(BaseModel, defer_build=True):
     reference: str
     centre_id: str
     service_id: str
@@ -99,7 +97,7 @@ class BookingCreated(BookingView):
     manage_code: str
 
 
-class FullSlot(BaseModel):
+class FullSlot(BaseModel, defer_build=True):
     """409 body when the slot was just taken: the next free slots, to choose again."""
 
     next_free: list[Slot]
@@ -119,7 +117,7 @@ class AgendaQuery(RequestModel):
 # it. (No docstring: it would enter the contract.) The contract published it as `Exception_` and
 # keeps that name (core/openapi.py, PublishedNames).
 class StaffException(BaseModel):
-    model_config = ConfigDict(title="Exception_")
+    model_config = ConfigDict(defer_build=True, title="Exception_")
 
     date: date
     closed: bool
@@ -162,11 +160,11 @@ class ExceptionsQuery(RequestModel):
     to: Day
 
 
-class ExceptionList(BaseModel):
+class ExceptionList(BaseModel, defer_build=True):
     exceptions: list[StaffException]
 
 
-class AgendaBooking(BaseModel):
+class AgendaBooking(BaseModel, defer_build=True):
     reference: str
     service_id: str
     service_name: str
@@ -179,7 +177,7 @@ class AgendaBooking(BaseModel):
     phone: str | None
 
 
-class Agenda(BaseModel):
+class Agenda(BaseModel, defer_build=True):
     centre_id: str
     date: date
     timezone: str

@@ -10,6 +10,7 @@ from typing import Any
 from chalice.app import Blueprint, Rate, Response
 
 from chalicelib.bookings import service
+from chalicelib.bookings.calendar import booking_calendar
 from chalicelib.bookings.models import (
     BookingCreated,
     BookingRequest,
@@ -20,7 +21,7 @@ from chalicelib.bookings.models import (
     WaitlistRequest,
 )
 from chalicelib.centres.catalogue import get_catalogue
-from chalicelib.core import idempotency, proof
+from chalicelib.core import idempotency, metrics, proof
 from chalicelib.core.errors import Conflict
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body, parse_query
 from chalicelib.core.observability import logger
@@ -39,11 +40,12 @@ def _create(kind: str, model: type[BookingRequest] | type[WaitlistRequest]) -> R
     def create(data: dict[str, Any]) -> dict[str, Any]:
         proof_id = proof.verify(proof_header)
         request = model.model_validate(data)
-        created = (
-            service.create_booking(request, source, proof_id)
-            if isinstance(request, BookingRequest)
-            else service.join_waitlist(request, source, proof_id)
-        )
+        if isinstance(request, BookingRequest):
+            created = service.create_booking(request, source, proof_id)
+            metrics.count("BookingsCreated")
+        else:
+            created = service.join_waitlist(request, source, proof_id)
+            metrics.count("WaitlistJoined")
         return created.model_dump(mode="json")
 
     if key is None:
@@ -130,10 +132,6 @@ def change_booking(reference: str) -> BookingView:
     return service.change_booking(reference, _manage_code(), parse_body(bp.current_request, ChangeRequest))
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
 @api_route(
     bp,
     "/bookings/{reference}/calendar.ics",
@@ -148,35 +146,8 @@ def calendar(reference: str) -> Response:
     catalogue = get_catalogue()
     centre, svc = catalogue.centre(item["centre_id"]), catalogue.service(item["service_id"])
     assert centre is not None and svc is not None
-    lang = item["language"]
-    stamp = "%Y%m%dT%H%M%SZ"
-    start = datetime.fromisoformat(item["starts_at"]).astimezone(UTC).strftime(stamp)
-    end = datetime.fromisoformat(item["ends_at"]).astimezone(UTC).strftime(stamp)
-    where = centre.address if item["mode"] == "on_site" else {"phone": "Phone", "video": "Video"}[item["mode"]]
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Passerelle//Booking//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{item['reference']}@passerelle",
-        f"DTSTAMP:{datetime.now(UTC).strftime(stamp)}",
-        f"DTSTART:{start}",
-        f"DTEND:{end}",
-        f"SUMMARY:{_ics_text(svc.name.get(lang, svc.name['en']) + ' - ' + centre.name.get(lang, centre.name['en']))}",
-        f"LOCATION:{_ics_text(where)}",
-        f"DESCRIPTION:{_ics_text('Booking reference: ' + item['reference'])}",
-        "BEGIN:VALARM",
-        "TRIGGER:-PT2H",
-        "ACTION:DISPLAY",
-        "DESCRIPTION:Reminder",
-        "END:VALARM",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
     return Response(
-        body="\r\n".join(lines) + "\r\n",
+        body=booking_calendar(item, centre, svc, datetime.now(UTC)).decode("utf-8"),
         status_code=200,
         headers={
             "Content-Type": "text/calendar; charset=utf-8",

@@ -32,7 +32,7 @@ from chalicelib.bookings.models import (
 from chalicelib.bookings.schedule import local_today, slots, within_opening
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.models import Centre, Service
-from chalicelib.core import dynamo, keys, proof
+from chalicelib.core import dynamo, keys, metrics, proof
 from chalicelib.core.codes import new_manage_code, new_reference, normalise_manage_code, normalise_reference
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from chalicelib.core.phones import normalise_phone
@@ -482,6 +482,7 @@ def _authorised(reference: str, manage_code: str | None) -> dict[str, Any]:
     tried = tries.reserve(canonical, now_utc().timestamp())
     item = repo.get_booking(canonical)
     if item is None or not matches(MANAGE_CODE_PURPOSE, code, item["manage_hash"]):
+        metrics.count("LookupFailures")
         raise not_found
     tries.right_code(tried)
     return item
@@ -513,6 +514,7 @@ def cancel_booking(reference: str, manage_code: str | None) -> BookingView:
     item = _authorised(reference, manage_code)
     if item["status"] in ENDED:
         return _view(item)
+    metrics.count("Cancellations")
     now = now_utc()
     items = [
         repo.update_booking(

@@ -1,12 +1,10 @@
 """The content schema of centres and services (content/centres.yaml, content/services.yaml)
 and the API's views of them. The site build and the backend validate with these same models."""
 
-from __future__ import annotations
-
 import re
 from datetime import date
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema, field_validator, model_validator
@@ -86,7 +84,7 @@ class DatedException(ContentModel):
     reason: Translated | None = None
 
     @model_validator(mode="after")
-    def _closed_or_hours(self) -> DatedException:
+    def _closed_or_hours(self) -> Self:
         if self.closed == (self.hours is not None):
             raise ValueError("give either closed: true or hours, not both or neither")
         return self
@@ -116,7 +114,7 @@ class Service(ContentModel):
     modes: list[Mode] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _booking_rules(self) -> Service:
+    def _booking_rules(self) -> Self:
         if self.bookable and not (self.duration_minutes and self.seats_per_slot and self.modes):
             raise ValueError("a bookable service needs duration_minutes, seats_per_slot and modes")
         return self
@@ -152,7 +150,7 @@ class Centre(ContentModel):
         return value
 
     @model_validator(mode="after")
-    def _kind_rules(self) -> Centre:
+    def _kind_rules(self) -> Self:
         if self.kind == "mobile" and not self.visits:
             raise ValueError("a mobile centre needs visits")
         if self.kind != "mobile" and not self.opening_hours:
@@ -168,7 +166,7 @@ class Catalogue(ContentModel):
     centres: list[Centre]
 
     @model_validator(mode="after")
-    def _references(self) -> Catalogue:
+    def _references(self) -> Self:
         service_ids = [s.id for s in self.services]
         if len(set(service_ids)) != len(service_ids):
             raise ValueError("service ids are not unique")
@@ -192,11 +190,11 @@ class Catalogue(ContentModel):
 # ---- API views -----------------------------------------------------------------------------
 
 
-class LangQuery(BaseModel):
+class LangQuery(BaseModel, defer_build=True):
     lang: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")
 
 
-class ServiceSummary(BaseModel):
+class ServiceSummary(BaseModel, defer_build=True):
     id: str
     name: str
     bookable: bool
@@ -209,7 +207,7 @@ class ServiceView(ServiceSummary):
     modes: list[Mode]
 
 
-class CentreSummary(BaseModel):
+class CentreSummary(BaseModel, defer_build=True):
     id: str
     name: str
     kind: Kind
@@ -223,14 +221,14 @@ class CentreSummary(BaseModel):
     last_verified: date
 
 
-class ExceptionView(BaseModel):
+class ExceptionView(BaseModel, defer_build=True):
     date: date
     closed: bool
     hours: list[RangeView] | None
     reason: str | None
 
 
-class VisitView(BaseModel):
+class VisitView(BaseModel, defer_build=True):
     date: date
     place: str
     hours: list[RangeView]
@@ -248,7 +246,7 @@ class CentreView(CentreSummary):
     services: list[ServiceView]  # type: ignore[assignment]
 
 
-class CentreList(BaseModel):
+class CentreList(BaseModel, defer_build=True):
     lang: str
     sample_data: bool
     centres: list[CentreSummary]

@@ -1,7 +1,5 @@
 """Complaint requests and answers: the complainant's side, then the staff console's (triage)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -55,7 +53,7 @@ class ComplaintRequest(RequestModel):
     phone_consent: bool = False
 
 
-class Submitted(BaseModel):
+class Submitted(BaseModel, defer_build=True):
     receipt: str
     submitted_at: datetime
     acknowledge_by: date
@@ -69,7 +67,7 @@ class MessageRequest(ReceiptRequest):
     text: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
 
 
-class Message(BaseModel):
+class Message(BaseModel, defer_build=True):
     author: Author
     text: str
     at: datetime
@@ -82,7 +80,7 @@ class Message(BaseModel):
 FollowUp = Literal["received", "acknowledged", "in_progress", "referred", "answered", "resolved", "closed"]
 
 
-class ComplaintView(BaseModel):
+class ComplaintView(BaseModel, defer_build=True):
     status: Status
     follow_up: FollowUp
     category: Category
@@ -107,12 +105,12 @@ class QueueQuery(RequestModel):
     older_than_days: int | None = Field(default=None, ge=0, le=3650)
 
 
-class Assignee(BaseModel):
+class Assignee(BaseModel, defer_build=True):
     sub: str
     name: str
 
 
-class CaseSummary(BaseModel):
+class CaseSummary(BaseModel, defer_build=True):
     id: str
     category: Category
     status: Status
@@ -131,7 +129,7 @@ class CaseSummary(BaseModel):
     age_days: int
 
 
-class Queue(BaseModel):
+class Queue(BaseModel, defer_build=True):
     complaints: list[CaseSummary]
     count: int
 
@@ -139,25 +137,25 @@ class Queue(BaseModel):
 # ---- one case -----------------------------------------------------------------------------------
 
 
-class CaseMessage(BaseModel):
+class CaseMessage(BaseModel, defer_build=True):
     author: Author
     text: str
     at: datetime
 
 
-class Note(BaseModel):
+class Note(BaseModel, defer_build=True):
     author: str
     text: str
     at: datetime
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(BaseModel, defer_build=True):
     status: Status
     at: datetime
     by: str
 
 
-class Referral(BaseModel):
+class Referral(BaseModel, defer_build=True):
     centre_id: str
     centre_name: str
     note: str
@@ -170,14 +168,14 @@ class Money(RequestModel):
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217")
 
 
-class OutcomeView(BaseModel):
+class OutcomeView(BaseModel, defer_build=True):
     outcome: Outcome
     compensation: Money | None
     note: str | None
     at: datetime
 
 
-class Allowed(BaseModel):
+class Allowed(BaseModel, defer_build=True):
     statuses: list[Status]
     reply: bool
     refer: bool

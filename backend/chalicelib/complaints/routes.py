@@ -10,7 +10,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.complaints import service
 from chalicelib.complaints.models import ComplaintRequest, ComplaintView, MessageRequest, ReceiptRequest, Submitted
-from chalicelib.core import idempotency, proof
+from chalicelib.core import idempotency, metrics, proof
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body
 from chalicelib.core.sources import Source, source_of
 
@@ -46,7 +46,9 @@ def submit() -> Response:
 
     def create(data: dict[str, Any]) -> dict[str, Any]:
         proof_id = proof.verify(proof_header)
-        return service.submit(ComplaintRequest.model_validate(data), proof_id, source).model_dump(mode="json")
+        submitted = service.submit(ComplaintRequest.model_validate(data), proof_id, source)
+        metrics.count("ComplaintsSubmitted")
+        return submitted.model_dump(mode="json")
 
     if key is None:
         return json_response(create(body.model_dump(mode="json")), status=201)

@@ -23,7 +23,7 @@ from chalicelib.complaints.models import (
     Submitted,
 )
 from chalicelib.core import dynamo as db
-from chalicelib.core import keys, proof, ratelimit
+from chalicelib.core import keys, metrics, proof, ratelimit
 from chalicelib.core.codes import format_receipt, new_receipt, normalise_receipt
 from chalicelib.core.errors import BadRequest, NotFound
 from chalicelib.core.phones import normalise_phone
@@ -140,6 +140,7 @@ def _complaint_for(receipt_text: str, source: Source) -> tuple[dict[str, Any], s
         if found and int(found["expires_at"]) < now_utc().timestamp():
             found = None  # TTL deletes it within a day or two; access has already ended
     if found is None or receipt is None:
+        metrics.count("LookupFailures")
         raise NotFound("No complaint matches this receipt number.", code="receipt_not_found", field="receipt")
     return found, receipt, attempt
 

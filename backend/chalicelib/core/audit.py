@@ -14,14 +14,14 @@ from chalicelib.core import dynamo, keys
 from chalicelib.core.aws import dynamodb_client
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(BaseModel, defer_build=True):
     at: datetime
     actor: str
     action: str
     detail: str | None
 
 
-class AuditTrail(BaseModel):
+class AuditTrail(BaseModel, defer_build=True):
     entries: list[AuditEntry]
 
 

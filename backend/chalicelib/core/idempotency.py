@@ -13,24 +13,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
-
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core import keys
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.errors import BadRequest, Conflict, ServiceUnavailable, Unprocessable
-from chalicelib.core.secrets import keyed_hash, seal, unseal
+from chalicelib.core.secrets import Unsealable, keyed_hash, seal, unseal
 from chalicelib.core.settings import get_settings
+
+# Powertools' idempotency utility loads with the first request that creates something, not on every
+# cold start (the handler's import budget, devstack/bench).
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
 KEY = re.compile(r"^[\x21-\x7e]{8,128}$")
 # How routes that take the header document it (core/openapi.py).
@@ -56,6 +50,12 @@ def reset() -> None:
 
 def _wrap(kind: str, secret_field: str | None) -> tuple[Any, IdempotencyConfig]:
     if kind not in _wrapped:  # built on first use: no AWS client at import
+        from aws_lambda_powertools.utilities.idempotency import (
+            DynamoDBPersistenceLayer,
+            IdempotencyConfig,
+            idempotent_function,
+        )
+
         settings = get_settings()
         store = DynamoDBPersistenceLayer(
             table_name=settings.table_name,
@@ -88,6 +88,12 @@ def _wrap(kind: str, secret_field: str | None) -> tuple[Any, IdempotencyConfig]:
 def run(
     kind: str, key: str, body: dict[str, Any], create: Creator, secret_field: str | None, lambda_context: Any = None
 ) -> dict[str, Any]:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
+        IdempotencyValidationError,
+    )
+
     function, config = _wrap(kind, secret_field)
     if lambda_context is not None:
         config.register_lambda_context(lambda_context)  # a crashed attempt's lock expires with it
@@ -116,5 +122,11 @@ def run(
     except IdempotencyPersistenceLayerError as exc:
         raise ServiceUnavailable() from exc
     if secret_field is not None:
-        answer[secret_field] = unseal(f"idempotent:{kind}", answer[secret_field])
+        try:
+            answer[secret_field] = unseal(f"idempotent:{kind}", answer[secret_field])
+        except Unsealable as exc:  # sealed before seal() moved to AES-GCM: at most a day old
+            raise Conflict(
+                "This request was already handled, and its answer can no longer be shown. Ask the centre.",
+                field="Idempotency-Key",
+            ) from exc
     return answer

@@ -32,7 +32,7 @@ ERROR_STATUSES = {
 
 
 class ErrorDetail(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(defer_build=True, extra="allow")
     code: str
     message: str
     field: str | None = None
@@ -55,7 +55,7 @@ def error_code_schema() -> dict[str, Any]:
 
 
 class ErrorBody(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(defer_build=True, extra="allow")
     error: ErrorDetail
 
 

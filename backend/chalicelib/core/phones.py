@@ -1,13 +1,14 @@
 """Phone numbers people give (to be called back about a booking or a complaint), read in the
-country's own national form too."""
+country's own national form too. `phonenumbers` comes from phonenumberslite (the same module
+without geocoding and carrier data, which nothing here uses)."""
 
 from __future__ import annotations
-
-import phonenumbers
 
 
 def normalise_phone(raw: str, region: str | None) -> str:
     """E.164, or ValueError with a message a person understands."""
+    import phonenumbers  # on the first phone number given, not on every cold start (devstack/bench)
+
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from chalicelib.core import keys
+from chalicelib.core import keys, metrics
 from chalicelib.core.dynamo import put_new
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.secrets import keyed_hash
@@ -25,7 +25,7 @@ from chalicelib.core.secrets import keyed_hash
 LIFETIME_SECONDS = 600
 
 
-class Challenge(BaseModel):
+class Challenge(BaseModel, defer_build=True):
     challenge: str
     difficulty: int
 
@@ -55,6 +55,14 @@ def leading_zero_bits(digest: bytes) -> int:
 
 def verify(header: str | None, now: float | None = None) -> str:
     """Check an X-Proof header; return the challenge's id for the single-use marker."""
+    try:
+        return _verify(header, now)
+    except BadRequest:
+        metrics.count("ProofFailures")
+        raise
+
+
+def _verify(header: str | None, now: float | None) -> str:
     if not header or header.count(":") != 1:
         raise BadRequest(
             "X-Proof is missing: get a challenge from /api/challenge and solve it.",

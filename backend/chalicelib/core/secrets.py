@@ -110,26 +110,40 @@ def matches(purpose: str, value: str, stored_hash: str) -> bool:
     return hmac.compare_digest(keyed_hash(purpose, value), stored_hash)
 
 
+SEALED_PREFIX = "g1."  # AES-256-GCM; "." is not in the base64url alphabet, so no older value starts so
+
+
+class Unsealable(ValueError):
+    """A sealed value that was altered, sealed for another purpose or key, or in an older format."""
+
+
 def seal(purpose: str, plaintext: str) -> str:
-    """Encrypt a short secret (HMAC-SHA-256 keystream, random nonce, authenticated).
+    """Encrypt a short secret with AES-256-GCM (`cryptography`) under a key derived for `purpose`,
+    with a random 96-bit nonce and the purpose as associated data.
 
     Used only where a first answer must be replayed (an idempotent retry returns the manage code
-    it created) and the record expires: the secret itself is never stored in clear."""
+    or receipt it created) and the record expires within a day (IDEMPOTENCY_TTL_SECONDS): the
+    secret itself is never stored in clear. Values sealed by the earlier home-made cipher are not
+    opened: they lived at most that day, and one still met is refused like an altered one."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # on the first sealed answer only
+
     data = plaintext.encode()
     if len(data) > 64:
         raise ValueError("seal() is for short secrets")
-    nonce = secrets.token_bytes(16)
-    stream = hmac.new(_subkey(f"{purpose}:stream"), nonce, hashlib.sha512).digest()
-    cipher = bytes(a ^ b for a, b in zip(data, stream, strict=False))
-    tag = hmac.new(_subkey(f"{purpose}:tag"), nonce + cipher, hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(nonce + tag + cipher).decode()
+    nonce = secrets.token_bytes(12)
+    cipher = AESGCM(_subkey(f"{purpose}:aes-gcm")).encrypt(nonce, data, purpose.encode())
+    return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + cipher).decode()
 
 
 def unseal(purpose: str, sealed: str) -> str:
-    raw = base64.urlsafe_b64decode(sealed.encode())
-    nonce, tag, cipher = raw[:16], raw[16:32], raw[32:]
-    expected = hmac.new(_subkey(f"{purpose}:tag"), nonce + cipher, hashlib.sha256).digest()[:16]
-    if not hmac.compare_digest(tag, expected):
-        raise ValueError("sealed value was altered")
-    stream = hmac.new(_subkey(f"{purpose}:stream"), nonce, hashlib.sha512).digest()
-    return bytes(a ^ b for a, b in zip(cipher, stream, strict=False)).decode()
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if not sealed.startswith(SEALED_PREFIX):
+        raise Unsealable("sealed value is in an unknown format")
+    try:
+        raw = base64.urlsafe_b64decode(sealed.removeprefix(SEALED_PREFIX).encode())
+        plain = AESGCM(_subkey(f"{purpose}:aes-gcm")).decrypt(raw[:12], raw[12:], purpose.encode())
+    except (InvalidTag, ValueError) as exc:
+        raise Unsealable("sealed value was altered") from exc
+    return plain.decode()

@@ -12,7 +12,7 @@ from functools import cache
 from pydantic import BaseModel, Field
 
 
-class Settings(BaseModel):
+class Settings(BaseModel, defer_build=True):
     stage: str = "dev"
     table_name: str = "passerelle-dev"
     aws_region: str = "eu-west-1"

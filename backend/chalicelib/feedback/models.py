@@ -1,7 +1,5 @@
 """Feedback requests: one route, three kinds, each with its own fields."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, RootModel
@@ -49,6 +47,6 @@ class FeedbackRequest(RootModel[Feedback]):
     """The body of POST /api/feedback: `kind` says which fields follow."""
 
 
-class Received(BaseModel):
+class Received(BaseModel, defer_build=True):
     kind: str
     received_at: str

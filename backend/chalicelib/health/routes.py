@@ -14,7 +14,7 @@ from chalicelib.core.settings import get_settings
 bp = Blueprint(__name__)
 
 
-class Health(BaseModel):
+class Health(BaseModel, defer_build=True):
     status: str
     database: str
 

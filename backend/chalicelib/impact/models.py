@@ -1,8 +1,6 @@
 """The dashboard's query and figures. A count of None was withheld: it is under 5 (0 included), or
 it would let one be worked out from the figures shown for another period, centre or category."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,7 +14,7 @@ Lane = Literal["general", "restricted"]
 
 
 class DashboardQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
     centre: str | None = Field(
         default=None, max_length=60, description="one of the caller's centres; all of them if not given"
     )
@@ -33,42 +31,42 @@ class DashboardQuery(BaseModel):
     age_band: AgeBand | None = Field(default=None, description="narrows the needs figures")
 
 
-class Period(BaseModel):
+class Period(BaseModel, defer_build=True):
     value: str = Field(description="as asked: 2026-07, 2026-Q3 or 2026")
     kind: Literal["month", "quarter", "year"]
     first_month: str
     last_month: str
 
 
-class Served(BaseModel):
+class Served(BaseModel, defer_build=True):
     month: str
     centre_id: str
     service_id: str
     count: int | None
 
 
-class NoShow(BaseModel):
+class NoShow(BaseModel, defer_build=True):
     attended: int | None
     no_show: int | None
     rate: float | None
 
 
-class CategoryCount(BaseModel):
+class CategoryCount(BaseModel, defer_build=True):
     category: str
     count: int | None
 
 
-class OutcomeCount(BaseModel):
+class OutcomeCount(BaseModel, defer_build=True):
     outcome: str
     count: int | None
 
 
-class Money(BaseModel):
+class Money(BaseModel, defer_build=True):
     currency: str
     amount: str
 
 
-class ComplaintFigures(BaseModel):
+class ComplaintFigures(BaseModel, defer_build=True):
     received: int | None
     by_category: list[CategoryCount] = Field(description="every category of the lane, zeros included")
     by_outcome: list[OutcomeCount] = Field(description="every outcome, zeros included")
@@ -76,33 +74,33 @@ class ComplaintFigures(BaseModel):
     compensation: list[Money] = Field(description="currencies whose number of cases is shown")
 
 
-class Ratings(BaseModel):
+class Ratings(BaseModel, defer_build=True):
     count: int | None
     average: float | None
     helped_decide_share: float | None
     delivered_share: float | None
 
 
-class GuideFigure(BaseModel):
+class GuideFigure(BaseModel, defer_build=True):
     page: str
     language: str
     yes: int | None
     no: int | None
 
 
-class NeedFigure(BaseModel):
+class NeedFigure(BaseModel, defer_build=True):
     topic: str
     count: int | None
 
 
-class NeedText(BaseModel):
+class NeedText(BaseModel, defer_build=True):
     topic: str
     text: str
     language: str
     month: str = Field(description="the month it was written (never a finer time: it could say who wrote it)")
 
 
-class Dashboard(BaseModel):
+class Dashboard(BaseModel, defer_build=True):
     lane: Lane
     period: Period
     suppressed_below: int

@@ -132,7 +132,7 @@ class StopTexts(BaseModel):
     """How to stop SMS: by replying STOP where the sender can receive replies (a long code), else
     by the link in the SMS (an alphanumeric sender ID is one-way)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     two_way: str
     one_way: str
 
@@ -149,7 +149,7 @@ class StopTexts(BaseModel):
 
 
 class Messages(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     confirmed: str
     reminder: str
     cancelled: str
@@ -175,7 +175,7 @@ class Messages(BaseModel):
 class LanguageTexts(BaseModel):
     """content/notifications/<lang>.yaml."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     centre_short: str
     stop: StopTexts
     messages: Messages
@@ -231,7 +231,7 @@ def _cost(message: Message) -> tuple[int, int]:
 class Notifications(BaseModel):
     """Every site language's SMS texts: the compiled content/notifications/."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
     languages: dict[str, LanguageTexts]
 
     @field_validator("languages")

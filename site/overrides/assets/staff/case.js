@@ -3,7 +3,7 @@
 // `allowed`).
 import { $, clear, el, fill } from "../dom.js";
 import {
-  clearError, countryName, fail, fillSelect, languageName, label, money, num, say, showError, state, t, when
+  clearError, countryName, fail, fillSelect, languageName, label, money, num, say, showError, state, t, tn, when
 } from "./common.js";
 import { centreName, loadCentres } from "./centres.js";
 import { overdueText, queueIsStale } from "./queue.js";
@@ -42,7 +42,7 @@ function renderCase(c) {
   row(details, "field.country", countryName(c.country));
   row(details, "field.language", languageName(c.language));
   row(details, "field.submitted", when(c.submitted_at));
-  row(details, "field.age", fill(t("queue.days"), { n: num(c.age_days || 0) }));
+  row(details, "field.age", tn("queue.days", c.age_days || 0));
   row(details, "field.acknowledge_by", when(c.acknowledge_by));
   row(details, "field.answer_by", when(c.answer_by));
   row(details, "field.assignee", c.assignee ? c.assignee.name : t("queue.unassigned"));

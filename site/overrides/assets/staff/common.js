@@ -3,14 +3,18 @@
 // console's language, the alert and status lines, and who is signed in.
 // Every text that comes from the API goes on the page with textContent (or as an attribute value
 // that is never a URL we did not build), never as markup.
-import { $, el, clear, say as sayIn } from "../dom.js";
+import { $, el, clear, fill, say as sayIn } from "../dom.js";
 import { problem } from "../api.js";
+import { load as loadCldr } from "../i18n/format.js";
+import { counted } from "./plural.js";
 
 const dataNode = $("px-staff-data");
 export const DATA = dataNode ? JSON.parse(dataNode.textContent) : null;
 const S = DATA ? DATA.strings : {};
 export const ENUMS = DATA ? DATA.enums : {};
 export const lang = DATA ? DATA.lang : "en";
+// The language's CLDR data (plural rules, digits), loaded before any view draws.
+const cldrLang = await loadCldr(lang);
 // Who is signed in (GET /api/staff/me), once they are.
 export const state = { me: null };
 
@@ -19,6 +23,10 @@ export function t(key) { return Object.prototype.hasOwnProperty.call(S, key) ? S
 export function label(prefix, value) {
   const key = prefix + "." + value;
   return Object.prototype.hasOwnProperty.call(S, key) ? S[key] : String(value);
+}
+// A counted string in the count's plural form (plural.js), its other {placeholders} from `values`.
+export function tn(key, count, values) {
+  return fill(counted(cldrLang, t(key), count), values || {});
 }
 export function hasRole(...wanted) {
   return !!state.me && (state.me.roles || []).some((r) => wanted.indexOf(r) !== -1);

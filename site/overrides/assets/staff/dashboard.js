@@ -3,7 +3,7 @@
 // never drawn as 0, in the charts or in the CSV.
 import { $, clear, el, fill } from "../dom.js";
 import {
-  clearError, fail, label, lang, languageName, money, monthName, num, option, percent, say, t
+  clearError, fail, label, lang, languageName, money, monthName, num, option, percent, say, t, tn
 } from "./common.js";
 import { centreName, serviceName } from "./centres.js";
 import { call, load } from "./session.js";
@@ -165,7 +165,7 @@ function complaintCharts(charts, complaints) {
   const compensation = (complaints.compensation || []).map((c) => money(c.amount, c.currency)).join(", ");
   charts.appendChild(stats("dash.complaints", [
     ["dash.received", count(complaints.received)],
-    ["dash.median_ack", derived(complaints.median_days_to_acknowledge, (v) => fill(t("queue.days"), { n: num(v) }))],
+    ["dash.median_ack", derived(complaints.median_days_to_acknowledge, (v) => tn("queue.days", v))],
     ["dash.compensation", compensation || t("case.none")]
   ]));
 }

@@ -1,6 +1,6 @@
 // The complaint queue (#/queue): filters, and the cases that match them.
 import { $, clear, el, fill } from "../dom.js";
-import { badge, countryName, hasRole, label, languageName, num, t, when } from "./common.js";
+import { badge, countryName, hasRole, label, languageName, num, t, tn, when } from "./common.js";
 import { load } from "./session.js";
 
 let loaded = false;
@@ -34,7 +34,7 @@ export function overdueText(kind) { return "⚠ " + label("overdue", kind); }
 function renderQueue(body) {
   const list = clear($("q-list"));
   const cases = body.complaints || [];
-  $("q-count").textContent = cases.length ? fill(t("queue.count"), { n: num(body.count !== undefined ? body.count : cases.length) })
+  $("q-count").textContent = cases.length ? tn("queue.count", body.count !== undefined ? body.count : cases.length)
     : t("queue.empty");
   cases.forEach((c) => {
     const link = el("a", { href: "#/case/" + encodeURIComponent(c.id) }, [
@@ -53,7 +53,7 @@ function renderQueue(body) {
         (c.centre_name || t("case.no_centre")) + " · " + countryName(c.country) + " · " + languageName(c.language)
       ]),
       el("p", { className: "px-staff-meta" }, [
-        fill(t("queue.received"), { date: when(c.submitted_at), n: num(c.age_days || 0) }) + " · " +
+        tn("queue.received", c.age_days || 0, { date: when(c.submitted_at) }) + " · " +
         t("field.acknowledge_by") + " " + when(c.acknowledge_by) + " · " + t("field.answer_by") + " " + when(c.answer_by)
       ]),
       el("p", { className: "px-staff-meta" }, [
