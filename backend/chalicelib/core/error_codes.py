@@ -49,6 +49,9 @@ CODES: dict[str, ErrorCode] = {
     "proof_used": ErrorCode(400, "The challenge was already used: get a new one."),
     "idempotency_key_invalid": ErrorCode(400, "Idempotency-Key must be 8 to 128 visible ASCII characters."),
     "idempotency_key_reused": ErrorCode(422, "This Idempotency-Key was used with a different request."),
+    "idempotency_answer_gone": ErrorCode(
+        409, "This request was already handled, and its answer can no longer be shown. Ask the centre."
+    ),
     "request_in_progress": ErrorCode(409, "The same request is being handled: try again in a moment."),
     "too_many_requests": ErrorCode(429, "Too many requests from this connection: see Retry-After."),
     # ---- centres ----

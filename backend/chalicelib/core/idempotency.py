@@ -127,6 +127,7 @@ def run(
         except Unsealable as exc:  # sealed before seal() moved to AES-GCM: at most a day old
             raise Conflict(
                 "This request was already handled, and its answer can no longer be shown. Ask the centre.",
+                code="idempotency_answer_gone",
                 field="Idempotency-Key",
             ) from exc
     return answer
