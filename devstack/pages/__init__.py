@@ -34,12 +34,14 @@ import segno
 import yaml
 
 from chalicelib.centres.models import Catalogue
+from chalicelib.centres.recruiters import RecruiterList
 from chalicelib.core.i18n import SITE_LANGUAGES
 from devstack import BUILD, CONTENT
 from devstack import open_data as hsds
 from devstack.content import load_catalogue
-from devstack.pages import developers, directory, forms, staff
+from devstack.pages import developers, directory, forms, recruiters, staff
 from devstack.pages.render import AllowedValues, PagesError, load_allowed_values, with_quick_exit
+from devstack.recruiters import load_recruiters
 
 DOCS = BUILD / "docs"
 SOURCE = CONTENT / "pages"
@@ -82,12 +84,19 @@ def finish_guides(out: Path, catalogue: Catalogue, languages: Iterable[str]) -> 
     return count
 
 
-def write_forms(out: Path, catalogue: Catalogue, languages: Iterable[str], allowed: AllowedValues) -> None:
+def write_forms(
+    out: Path,
+    catalogue: Catalogue,
+    languages: Iterable[str],
+    allowed: AllowedValues,
+    lists: RecruiterList | None = None,
+) -> None:
+    lists = lists or load_recruiters()  # the complaint form's agency picker offers them
     for lang in languages:
         book, complaint = out / lang / "book" / "index.md", out / lang / "complaint" / "index.md"
         for page, form in (
             (book, forms.booking_form(catalogue, lang, allowed)),
-            (complaint, forms.complaint_form(catalogue, lang, allowed)),
+            (complaint, forms.complaint_form(catalogue, lang, allowed, lists)),
         ):
             if page.exists():  # the page's own text says how to do it without the form
                 page.write_text(with_quick_exit(page.read_text(encoding="utf-8")).rstrip() + form, encoding="utf-8")
@@ -147,7 +156,9 @@ def build(out: Path = DOCS, *, site_url: str, today: date | None = None) -> Path
     shutil.copytree(SOURCE, out)
     write_directory(out, catalogue, SITE_LANGUAGES, today)
     finish_guides(out, catalogue, languages)
-    write_forms(out, catalogue, languages, allowed)
+    lists = load_recruiters()
+    write_forms(out, catalogue, languages, allowed, lists)
+    recruiters.write_pages(out, lists, languages, allowed)
     write_developers(out, languages)
     write_staff_console(out, allowed)
     try:
