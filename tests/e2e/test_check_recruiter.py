@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Browser, Dialog, Page, Request, expect
 
 from devstack.bench.__main__ import BUDGET_BYTES, first_view
 from devstack.stack import LocalStack
 from tests.conftest import ROOT
+from tests.e2e.test_complaint import complaint_id_for
+from tests.e2e.test_staff import file_complaint, origin, sign_in
 
 PAGE = "/recruiters/"
 
@@ -154,3 +156,38 @@ def test_a_complaint_names_the_agency_picked_from_the_list(page: Page, stack: Lo
     expect(page.locator("#c-receipt")).not_to_be_empty(timeout=60_000)
     posted = sent[-1].post_data_json if sent else None
     assert posted is not None and posted["agency_id"] == "tj-117" and "against" not in posted
+
+
+def test_a_manager_confirms_the_agency_upholds_the_case_and_publishes(browser: Browser, stack: LocalStack) -> None:
+    description = "Namuna-Sharq took 1500 dollars for a visa and never sent me to Russia."
+    file_complaint(stack, category="recruitment_fees", description=description, agency_id="tj-117")
+    case = complaint_id_for(stack, description)
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="en-GB")
+    page = context.new_page()
+    dialogs: list[str] = []
+
+    def accept(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    sign_in(page, stack, "manager.dushanbe")
+    page.goto(f"{origin(stack)}/staff/#/case/{case}")
+    expect(page.locator("#c-agency")).to_have_text(
+        "Picked by the complainant, not confirmed: Namuna-Sharq Sample Recruitment LLC · ҶДММ «Намуна-Шарқ» · tj-117"
+    )
+    expect(page.locator("#a-agency-save")).to_have_text("Confirm this agency")
+    page.locator("#a-agency-save").click()
+    expect(page.locator("#c-agency")).to_contain_text("Confirmed by staff: Namuna-Sharq")
+    expect(page.locator("#c-agency-counted")).to_be_hidden()
+    page.locator("#a-outcome").select_option("resolved_in_favour")
+    page.locator("#a-outcome-form button[type=submit]").click()
+    expect(page.locator("#c-agency-counted")).to_be_visible()
+    page.goto(f"{origin(stack)}/staff/#/dashboard")
+    expect(page.locator("#d-recruiters")).to_be_visible()
+    expect(page.locator("#d-recruiters-ready")).to_contain_text("Publishing now would publish")
+    page.locator("#d-publish").click()
+    expect(page.locator("#d-recruiters-published")).to_contain_text("Published on")
+    expect(page.locator("#d-publications li").first).to_contain_text("manager.dushanbe")
+    assert dialogs == ["Publish the figures now? Anyone can then read them on the portal and in its open data."]
+    context.close()
