@@ -29,7 +29,7 @@ function verdictText(found) {
   return { state: v.state, text: fill(t["recruiters." + v.state], { date: day(v.date) }) };
 }
 
-function links(agencyId) {
+function links() {
   const items = [
     el("a", { href: data.guide, text: t["recruiters.guide"] }),
     el("a", { href: data.book, text: t["recruiters.book"] }),
