@@ -22,6 +22,8 @@ from chalicelib.core.observability import logger
 from chalicelib.feedback.routes import bp as feedback_bp
 from chalicelib.health.routes import bp as health_bp
 from chalicelib.impact.routes import bp as impact_bp
+from chalicelib.recruiters.routes import bp as recruiters_bp
+from chalicelib.recruiters.routes import open_data_bp as recruiters_open_data_bp
 
 app = Chalice(app_name="passerelle")
 # Chalice's own error bodies can carry stack traces in debug mode: it stays off.
@@ -75,6 +77,9 @@ app.register_blueprint(auth_bp, url_prefix="/api")
 app.register_blueprint(triage_bp, url_prefix="/api")
 app.register_blueprint(agenda_bp, url_prefix="/api")
 app.register_blueprint(impact_bp, url_prefix="/api")
+app.register_blueprint(recruiters_bp, url_prefix="/api")
+# /open-data/recruiters.json, beside the site's static open data (recruiters/routes.py says why)
+app.register_blueprint(recruiters_open_data_bp)
 app.register_blueprint(docs_bp, url_prefix="/api")
 
 

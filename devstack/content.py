@@ -142,6 +142,7 @@ def write_allowed_values(target: Path = ALLOWED_VALUES_PATH) -> dict[str, list[s
 
 
 def main() -> int:
+    from chalicelib.centres.recruiters import RECRUITERS_DATA_PATH, write_packaged
     from devstack import hotlines  # it builds on this module
     from devstack.recruiters import load_recruiters  # it reports its mistakes as this module's ContentError
 
@@ -158,8 +159,12 @@ def main() -> int:
     print(f"content: {len(catalogue.centres)} centres, {len(catalogue.services)} services -> {_rel(CATALOGUE_PATH)}")
     values = write_allowed_values()
     print(f"content: {len(values)} sets of allowed values -> {_rel(ALLOWED_VALUES_PATH)}")
+    write_packaged(recruiters)
     agencies = sum(len(c.agencies) for c in recruiters.countries)
-    print(f"content: {agencies} recruitment agencies in {len(recruiters.countries)} countries' lists")
+    print(
+        f"content: {agencies} recruitment agencies in {len(recruiters.countries)} countries' lists"
+        f" -> {_rel(RECRUITERS_DATA_PATH)}"
+    )
     return 0
 
 

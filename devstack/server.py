@@ -77,6 +77,15 @@ VIEWER_HEADER = "x-passerelle-viewer"
 VIEWER_NETWORK_HEADER = "x-passerelle-viewer-network"
 EDGE_HEADERS = {ORIGIN_HEADER, VIEWER_HEADER, VIEWER_NETWORK_HEADER}
 DEV_IDP_MAX_BODY = 16 * 1024
+# Paths outside /api/ that the API answers, as CloudFront's behaviours send them (infra/template.yaml):
+# the recruiters' open data, rebuilt from the published figures (chalicelib/recruiters/routes.py).
+API_PATHS = frozenset({"/open-data/recruiters.json"})
+
+
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/") or path in API_PATHS
+
+
 # Pages a watched phone must not keep: CloudFront's complaint cache behaviours (infra/template.yaml)
 # have these path patterns, where `*` matches any characters, `/` included. (A directory's redirect,
 # /fr/complaint -> /fr/complaint/, is never kept either.)
@@ -404,7 +413,7 @@ class PortalHandler(BaseHTTPRequestHandler):
 
     def _cap(self, path: str) -> int:
         """The most this route reads: the API's, the sign-in's, or nothing (the site takes no body)."""
-        if path == "/api" or path.startswith("/api/"):
+        if is_api_path(path):
             return MAX_BODY
         return DEV_IDP_MAX_BODY if self._identity_path(path) else 0
 
@@ -418,7 +427,7 @@ class PortalHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         path, query = request_target(self.path)
-        api = path == "/api" or path.startswith("/api/")
+        api = is_api_path(path)
         length = self._body_length(api)
         if length is None:
             return

@@ -40,7 +40,19 @@ FLAGS = [
     "--disable-sync",
 ]
 GUIDE = "/guides/abroad/passport-confiscation/"
-FIRST_VIEW_PAGES = ["/", GUIDE, "/centres/", "/centres/tj-dushanbe/", f"/ar{GUIDE}", f"/km{GUIDE}", f"/ru{GUIDE}"]
+# "Check a recruiter" loads its first country's list on first view: its weight includes one list.
+CHECK = "/recruiters/"
+FIRST_VIEW_PAGES = [
+    "/",
+    GUIDE,
+    "/centres/",
+    "/centres/tj-dushanbe/",
+    f"/ar{GUIDE}",
+    f"/km{GUIDE}",
+    f"/ru{GUIDE}",
+    CHECK,
+    f"/tg{CHECK}",
+]
 LIGHTHOUSE_PAGES = ["/", GUIDE, "/centres/", "/centres/tj-dushanbe/"]
 BUDGET_BYTES = 60 * 1024
 IMPORT_RATIO_BUDGET = 1.25  # the handler's cold import over boto3 + a DynamoDB client's (issue 16)

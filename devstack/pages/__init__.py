@@ -34,12 +34,14 @@ import segno
 import yaml
 
 from chalicelib.centres.models import Catalogue
+from chalicelib.centres.recruiters import RecruiterList
 from chalicelib.core.i18n import SITE_LANGUAGES
 from devstack import BUILD, CONTENT
 from devstack import open_data as hsds
 from devstack.content import load_catalogue
-from devstack.pages import developers, directory, forms, staff
+from devstack.pages import developers, directory, forms, recruiters, staff
 from devstack.pages.render import AllowedValues, PagesError, load_allowed_values, with_quick_exit
+from devstack.recruiters import load_recruiters
 
 DOCS = BUILD / "docs"
 SOURCE = CONTENT / "pages"
@@ -96,7 +98,14 @@ def form_first(page: str, form: str) -> str:
     return f"{head}\n{app}\n\n{rest}\n\n{note}\n"
 
 
-def write_forms(out: Path, catalogue: Catalogue, languages: Iterable[str], allowed: AllowedValues) -> None:
+def write_forms(
+    out: Path,
+    catalogue: Catalogue,
+    languages: Iterable[str],
+    allowed: AllowedValues,
+    lists: RecruiterList | None = None,
+) -> None:
+    lists = lists or load_recruiters()  # the complaint form's agency picker offers them
     for lang in languages:
         book, complaint = out / lang / "book" / "index.md", out / lang / "complaint" / "index.md"
         if book.exists():  # the form first; the page's own text (how to book by phone or on site) after it
@@ -108,7 +117,7 @@ def write_forms(out: Path, catalogue: Catalogue, languages: Iterable[str], allow
             )
         if complaint.exists():  # the page's own text says how to do it without the form
             text = with_quick_exit(complaint.read_text(encoding="utf-8")).rstrip()
-            complaint.write_text(text + forms.complaint_form(catalogue, lang, allowed), encoding="utf-8")
+            complaint.write_text(text + forms.complaint_form(catalogue, lang, allowed, lists), encoding="utf-8")
         (out / lang / "book" / "manage.md").write_text(forms.manage_page(catalogue, lang, allowed), encoding="utf-8")
         (out / lang / "complaint" / "follow-up.md").write_text(forms.follow_up_page(lang, allowed), encoding="utf-8")
         feedback = out / lang / "feedback"
@@ -165,7 +174,9 @@ def build(out: Path = DOCS, *, site_url: str, today: date | None = None) -> Path
     shutil.copytree(SOURCE, out)
     write_directory(out, catalogue, SITE_LANGUAGES, today)
     finish_guides(out, catalogue, languages)
-    write_forms(out, catalogue, languages, allowed)
+    lists = load_recruiters()
+    write_forms(out, catalogue, languages, allowed, lists)
+    recruiters.write_pages(out, lists, languages, allowed)
     write_developers(out, languages)
     write_staff_console(out, allowed)
     try:

@@ -13,7 +13,9 @@ from typing import Any
 from babel import Locale
 
 from chalicelib.centres.models import Catalogue
+from chalicelib.centres.recruiters import RecruiterList
 from chalicelib.core.i18n import SITE_LANGUAGES, pick
+from devstack.pages import recruiters
 from devstack.pages.render import AllowedValues, Strings, country_name, date_formats, language_name, render, root
 
 # How a page says what went wrong (assets/api.js, problem): no network, the service's trouble, and
@@ -236,12 +238,15 @@ def _countries(lang: str) -> list[tuple[str, str]]:
     return sorted(((code, str(names[code])) for code in countries), key=lambda pair: pair[1])
 
 
-def complaint_form(catalogue: Catalogue, lang: str, allowed: AllowedValues) -> str:
-    """Appended to the complaint page (content/pages/<lang>/complaint/index.md)."""
+def complaint_form(catalogue: Catalogue, lang: str, allowed: AllowedValues, lists: RecruiterList) -> str:
+    """Appended to the complaint page (content/pages/<lang>/complaint/index.md), with the picker
+    of an agency from the recruiters' lists (devstack/pages/recruiters.py)."""
     names = Locale.parse(lang).languages
     return render(
         "complaint.html",
         t=Strings(lang),
+        recruiter_countries=recruiters.countries(lists, lang),
+        agency_data=recruiters.picker_data(lists, lang),
         lang=lang,
         root=root(lang, 1),  # /complaint/
         categories=allowed["complaint_category"],

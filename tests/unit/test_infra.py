@@ -318,7 +318,7 @@ def test_complaint_pages_are_served_no_store_by_their_own_behaviours() -> None:
     config = distribution()
     behaviours = config["CacheBehaviors"]
     assert behaviours[0]["PathPattern"] == "/api/*"  # first: /api/complaints/... is never a page
-    complaint = [b for b in behaviours if b["PathPattern"] != "/api/*"]
+    complaint = [b for b in behaviours if b["PathPattern"] not in ("/api/*", *server.API_PATHS)]
     assert tuple(b["PathPattern"] for b in complaint) == server.NO_STORE_PATHS
     site = config["DefaultCacheBehavior"]
     for behaviour in complaint:
@@ -335,6 +335,19 @@ def test_complaint_pages_are_served_no_store_by_their_own_behaviours() -> None:
     ]
     assert extra == [{"Header": "Cache-Control", "Value": "no-store", "Override": True}]
     assert len(complaint_policy["CustomHeadersConfig"]["Items"]) == len(security["CustomHeadersConfig"]["Items"]) + 1
+
+
+def test_the_paths_the_api_answers_outside_api_go_to_the_api_cached_as_it_says() -> None:
+    from devstack import server
+
+    behaviours = {b["PathPattern"]: b for b in distribution()["CacheBehaviors"]}
+    assert {"/open-data/recruiters.json"} == server.API_PATHS
+    for path in server.API_PATHS:
+        behaviour = behaviours[path]
+        assert behaviour["TargetOriginId"] == "api" and behaviour["AllowedMethods"] == ["GET", "HEAD"]
+        # Managed-CachingOptimized honours the API's Cache-Control; no viewer header is passed on
+        assert behaviour["CachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"
+        assert "OriginRequestPolicyId" not in behaviour and "FunctionAssociations" not in behaviour
 
 
 def test_the_no_store_patterns_take_every_complaint_page_and_nothing_else() -> None:

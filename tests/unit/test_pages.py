@@ -44,10 +44,19 @@ def test_every_generated_page_is_written_for_every_language(docs: Path) -> None:
             *PRIVATE,
             "centres/index.md",
             "developers/api.md",
+            "recruiters/index.md",
             *(f"centres/{c.id}.md" for c in catalogue.centres),
         ):
             assert (docs / lang / relative).is_file(), f"{lang}/{relative}"
     assert sorted(p.parent.parent.name for p in docs.glob("*/staff/index.md")) == sorted(staff.LANGUAGES)
+    # the lists "Check a recruiter" and the complaint form search on the phone, one per country
+    assert sorted(p.name for p in (docs / "assets" / "recruiters").glob("*.json")) == [
+        "kh.json",
+        "mm.json",
+        "np.json",
+        "tj.json",
+        "vn.json",
+    ]
     # content/ is copied, never written to
     assert (docs / "en" / "book" / "index.md").read_text(encoding="utf-8").startswith("---\nquick_exit: true\n")
     assert "quick_exit" not in (ROOT / "content" / "pages" / "en" / "book" / "index.md").read_text(encoding="utf-8")
@@ -89,7 +98,7 @@ def test_pages_run_only_the_sites_own_modules(docs: Path) -> None:
             assert len(src.group(1)) // 3 == len(url_of(docs, page).parts) - 1, page  # exactly back to the root
             seen.add(src.group(2))
             assert (ASSETS / src.group(2)).is_file()
-    assert seen == {"booking.js", "complaint.js", "feedback.js", "directory.js", "staff.js"}
+    assert seen == {"booking.js", "complaint.js", "feedback.js", "directory.js", "staff.js", "recruiters/check.js"}
 
 
 def test_the_templates_escape_what_the_content_says() -> None:

@@ -178,6 +178,22 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
             "manager.istanbul",
             f"/api/staff/centres/tj-dushanbe/exceptions/{exception_day()}",
         ),
+        ("POST", f"{complaint}/agency"): lambda: Spec(
+            "caseworker.dushanbe",
+            "nobody",
+            "caseworker.istanbul",
+            f"/api/staff/complaints/{case()}/agency",
+            {"agency_id": "tj-117"},
+        ),
+        ("GET", "/api/staff/recruiters/figures"): lambda: Spec(
+            "manager.dushanbe", "caseworker.dushanbe", None, "/api/staff/recruiters/figures"
+        ),
+        ("POST", "/api/staff/recruiters/figures/publish"): lambda: Spec(
+            "manager.istanbul", "caseworker.istanbul", None, "/api/staff/recruiters/figures/publish"
+        ),
+        ("GET", "/api/staff/recruiters/figures/audit"): lambda: Spec(
+            "manager.dushanbe", "focal.point", None, "/api/staff/recruiters/figures/audit"
+        ),
         ("GET", "/api/staff/dashboard"): lambda: Spec(
             "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul", "/api/staff/dashboard?centre=tj-dushanbe"
         ),

@@ -183,9 +183,10 @@ def test_the_script_never_turns_text_into_markup() -> None:
         "srcdoc",
     ):
         assert forbidden not in SCRIPT, forbidden
-    # no third-party request: every fetch goes to our origin (or the sign-in provider's configured URL)
+    # no third-party request: every fetch goes to our origin (the API, the site's own open data at its
+    # root, which the page's data island names relatively) or the sign-in provider's configured URL
     for target in re.findall(r"fetch\(([^,)]+)", SCRIPT):
-        assert target.strip().startswith(('"/api', "config.token_url")), target
+        assert target.strip().startswith(('"/api', "config.token_url", 'DATA.root + "open-data/')), target
     # the token is kept for the tab only, and only ever sent in a header
     assert "localStorage" not in SCRIPT and "document.cookie" not in SCRIPT
     assert "sessionStorage.setItem(TOKEN" in SCRIPT and '"Bearer " + value' in SCRIPT

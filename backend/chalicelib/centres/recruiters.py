@@ -6,7 +6,8 @@ regulator's CSV into it; `compiled_list` is what the "Check a recruiter" page lo
 JSON per country) and what the phone searches offline with `match.js`.
 
 An agency's id is made from its country and licence number (`tj-117`, `vn-45-ldtbxh-gp`), so it
-stays the same when a newer list is loaded: complaints will name agencies by id.
+stays the same when a newer list is loaded: complaints name agencies by id. The Lambda reads the
+lists from its packaged copy (`get_recruiters`, `find_agency`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from chalicelib.centres.catalogue import read_packaged
 from chalicelib.centres.matching import Matcher, Script, matcher, rules_for
 from chalicelib.core.models import ContentModel
 
@@ -321,3 +325,39 @@ def compiled_list(country: CountryList) -> dict[str, Any]:
         "rules": m.rules,
         "agencies": agencies,
     }
+
+
+# ---- the list the Lambda packages (chalicelib/data/recruiters.json, written by `make content`) ----
+
+RECRUITERS_DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "recruiters.json"
+
+
+@cache
+def get_recruiters() -> RecruiterList:
+    """The recruiters' lists compiled from content/recruiters.yaml, read once per container."""
+    return read_packaged(RECRUITERS_DATA_PATH, RecruiterList)
+
+
+@cache
+def _agencies_by_id() -> dict[str, tuple[CountryList, Agency]]:
+    lists = get_recruiters()
+    return {c.agency_id(a.licence): (c, a) for c in lists.countries for a in c.agencies}
+
+
+def find_agency(agency_id: str) -> tuple[CountryList, Agency] | None:
+    """The agency with this id (`tj-117`) and the country list it is on, or None."""
+    return _agencies_by_id().get(agency_id)
+
+
+def agency_ids() -> list[str]:
+    return list(_agencies_by_id())
+
+
+def write_packaged(lists: RecruiterList, target: Path = RECRUITERS_DATA_PATH) -> None:
+    """What `make content` packages with the Lambda (devstack/content.py calls it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(lists.model_dump_json(), encoding="utf-8")
+    tmp.replace(target)
+    get_recruiters.cache_clear()
+    _agencies_by_id.cache_clear()

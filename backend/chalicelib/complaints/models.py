@@ -31,6 +31,10 @@ Lane = Literal["general", "restricted"]
 Outcome = Literal[
     "resolved_in_favour", "partly_resolved", "not_upheld", "referred_elsewhere", "withdrawn", "no_contact"
 ]
+# The outcomes that uphold a complaint: counted against the agency staff confirmed (issue 19's
+# "upheld" and "compensated": compensation is recorded with either of them).
+UPHELD_OUTCOMES = frozenset({"resolved_in_favour", "partly_resolved"})
+AGENCY_ID = r"^[a-z]{2}(-[a-z0-9]+)+$"
 Author = Literal["complainant", "caseworker"]
 # Which deadline a case has missed: acknowledging it, or answering it.
 Overdue = Literal["acknowledge", "answer"]
@@ -45,6 +49,13 @@ class ComplaintRequest(RequestModel):
     description: str = Field(min_length=10, max_length=MAX_DESCRIPTION)
     language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1: the language of the answer")
     against: str | None = Field(default=None, max_length=200)
+    agency_id: str | None = Field(
+        default=None,
+        max_length=80,
+        pattern=AGENCY_ID,
+        description="the agency picked from the recruiters' list (GET /api/recruiters/{agency_id}); "
+        "`against` stays free text",
+    )
     when: str | None = Field(default=None, max_length=100)
     woman_caseworker: bool = False
     on_behalf: bool = False
@@ -175,6 +186,19 @@ class OutcomeView(BaseModel, defer_build=True):
     at: datetime
 
 
+class CaseAgency(BaseModel, defer_build=True):
+    """The agency a case names: the one the complainant picked until staff confirm or correct it."""
+
+    id: str | None = Field(description="null once staff found the agency is on no list")
+    name_latin: str | None
+    name_local: str | None
+    country: str | None
+    status: str | None = Field(description="the licence status on the regulator's list")
+    claimed_id: str | None = Field(description="the agency the complainant picked, if any")
+    confirmed: bool
+    counted: bool = Field(description="an upheld outcome against the confirmed agency, in its published figures")
+
+
 class Allowed(BaseModel, defer_build=True):
     statuses: list[Status]
     reply: bool
@@ -186,6 +210,7 @@ class Allowed(BaseModel, defer_build=True):
 class Case(CaseSummary):
     description: str
     against: str | None
+    agency: CaseAgency | None
     when: str | None
     woman_caseworker: bool
     on_behalf: bool
@@ -222,3 +247,9 @@ class OutcomeIn(RequestModel):
     outcome: Outcome
     compensation: Money | None = None
     note: str | None = Field(default=None, max_length=MAX_TEXT)
+
+
+class AgencyIn(RequestModel):
+    """Staff confirm the agency the complainant picked, correct it, or say it is on no list (null)."""
+
+    agency_id: str | None = Field(max_length=80, pattern=AGENCY_ID)

@@ -99,12 +99,23 @@ def case_exists(complaint_id: str) -> bool:
 
 
 def case_update(
-    complaint_id: str, set_values: dict[str, Any], seen_status: str, remove: tuple[str, ...] = ()
+    complaint_id: str,
+    set_values: dict[str, Any],
+    seen_status: str,
+    remove: tuple[str, ...] = (),
+    seen_counted: tuple[str | None] | None = None,
 ) -> dict[str, Any]:
-    """The case's update, on condition that its status is still the one the change was decided on."""
-    return dynamo.update(
-        keys.complaint(complaint_id), keys.CASE, set_values, "#status = :seen", {":seen": seen_status}, remove
-    )
+    """The case's update, on condition that its status is still the one the change was decided on
+    and, given `seen_counted` (a 1-tuple), that what it counts against an agency (`counted_as`) is
+    still that: the agency counters are then moved exactly once, however many staff act at once."""
+    condition, values = "#status = :seen", {":seen": seen_status}
+    if seen_counted is not None:
+        if seen_counted[0] is None:
+            condition += " AND attribute_not_exists(#counted_as)"
+        else:
+            condition += " AND #counted_as = :counted"
+            values[":counted"] = seen_counted[0]
+    return dynamo.update(keys.complaint(complaint_id), keys.CASE, set_values, condition, values, remove)
 
 
 def status_change(complaint_id: str, status: str, by: str, at: datetime) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.centres.recruiters import find_agency
 from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
     RESTRICTED_CATEGORIES,
@@ -52,6 +53,12 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
         raise BadRequest(
             f"centre_id: no centre has the id '{request.centre_id}'.", code="centre_unknown", field="centre_id"
         )
+    if request.agency_id and find_agency(request.agency_id) is None:
+        raise BadRequest(
+            f"agency_id: no agency on the recruiters' lists has the id '{request.agency_id}'.",
+            code="agency_unknown",
+            field="agency_id",
+        )
     phone = None
     if request.phone and not request.phone_consent:
         raise BadRequest(
@@ -75,6 +82,8 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
         "lane": lane,
         "country": request.country,
         "against": request.against,
+        # What the complainant picked: an allegation until staff confirm it (complaints/triage.py).
+        "agency_claimed": request.agency_id,
         "when": request.when,
         "description": request.description,
         "language": request.language,

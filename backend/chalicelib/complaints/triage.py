@@ -13,10 +13,14 @@ from typing import Any
 
 from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
+from chalicelib.centres.recruiters import find_agency
 from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
+    UPHELD_OUTCOMES,
+    AgencyIn,
     Allowed,
     Case,
+    CaseAgency,
     CaseChange,
     CaseMessage,
     CaseSummary,
@@ -207,6 +211,7 @@ def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) ->
         **_summary(meta, now_utc()).model_dump(),
         description=meta["description"],
         against=meta.get("against"),
+        agency=_case_agency(meta),
         when=meta.get("when"),
         woman_caseworker=bool(meta.get("woman_caseworker")),
         on_behalf=bool(meta.get("on_behalf")),
@@ -249,10 +254,16 @@ def _reread(user: StaffUser, complaint_id: str) -> Case:
 
 
 def _guarded(
-    meta: dict[str, Any], set_values: dict[str, Any], remove: tuple[str, ...] = (), expected: str | None = None
+    meta: dict[str, Any],
+    set_values: dict[str, Any],
+    remove: tuple[str, ...] = (),
+    expected: str | None = None,
+    counted: bool = False,
 ) -> dict[str, Any]:
-    """The case's update, on condition that its status is still the one this decision was made on."""
-    return repo.case_update(meta["id"], set_values, expected or meta["status"], remove)
+    """The case's update, on condition that its status is still the one this decision was made on
+    (and, when it moves the agency counters, that they still count what this decision saw)."""
+    seen = (meta.get("counted_as"),) if counted else None
+    return repo.case_update(meta["id"], set_values, expected or meta["status"], remove, seen)
 
 
 def _commit(items: list[dict[str, Any]]) -> None:
@@ -444,11 +455,13 @@ def record_outcome(user: StaffUser, complaint_id: str, outcome: OutcomeIn) -> Ca
         bump(f"comp_{outcome.compensation.currency}", outcome.compensation.amount)
         bump(f"comp_n_{outcome.compensation.currency}", 1)
     amounts = {name: str(amount) for name, amount in delta.items() if amount != 0}
+    values["counted_as"] = counted_as(meta | values)
     items = [
         _guarded(
             meta,
             {k: v for k, v in values.items() if v is not None},
             tuple(k for k, v in values.items() if v is None and meta.get(k) is not None),
+            counted=True,
         ),
         audit_trail.line(keys.case_audit(complaint_id), user.username, "outcome", now, outcome.outcome),
     ]
@@ -456,7 +469,87 @@ def record_outcome(user: StaffUser, complaint_id: str, outcome: OutcomeIn) -> Ca
         items.append(_history(meta, "resolved", user.username, now))
     if amounts:
         items.append(dynamo.add_counters(*repo.stats_key(meta), amounts))
+    items += agency_counter_moves(meta.get("counted_as"), values["counted_as"])
     _commit(items)
+    return _reread(user, complaint_id)
+
+
+# ---- the agency a case names --------------------------------------------------------------------
+
+
+def counted_as(meta: dict[str, Any]) -> str | None:
+    """What a case counts in the recruiters' figures (`<agency>|<year received>|<category>`): only a
+    general-lane case that staff upheld against an agency they confirmed. An allegation (the
+    agency the complainant picked, unconfirmed) and the restricted lane never count."""
+    if meta["lane"] != "general" or not meta.get("agency_confirmed") or not meta.get("agency_id"):
+        return None
+    if meta.get("outcome") not in UPHELD_OUTCOMES:
+        return None
+    return f"{meta['agency_id']}|{meta['submitted_at'][:4]}|{meta['category']}"
+
+
+def agency_counter_moves(before: str | None, after: str | None) -> list[dict[str, Any]]:
+    """The counter updates that take a case from what it counted to what it counts now, written
+    in the same transaction as the change (a correction takes the count back from the first row)."""
+    if before == after:
+        return []
+    moves = []
+    for tally, amount in ((before, -1), (after, 1)):
+        if tally:
+            agency_id, year, category = tally.split("|")
+            moves.append(dynamo.add_counters(*keys.recruiter_year(agency_id, year), {f"upheld_{category}": amount}))
+    return moves
+
+
+def _case_agency(meta: dict[str, Any]) -> CaseAgency | None:
+    claimed, confirmed = meta.get("agency_claimed"), bool(meta.get("agency_confirmed"))
+    if not claimed and not confirmed:
+        return None
+    agency_id = meta.get("agency_id") if confirmed else claimed
+    found = find_agency(agency_id) if agency_id else None
+    country, agency = found if found else (None, None)
+    return CaseAgency(
+        id=agency_id,
+        name_latin=agency.name_latin if agency else None,
+        name_local=agency.name_local if agency else None,
+        country=country.country if country else None,
+        status=agency.status if agency else None,
+        claimed_id=claimed,
+        confirmed=confirmed,
+        counted=bool(meta.get("counted_as")),
+    )
+
+
+def set_agency(user: StaffUser, complaint_id: str, change: AgencyIn) -> Case:
+    """Staff confirm the agency the complainant picked, correct it, or find it is on no list (null).
+    One transaction: the case, its audit line and, if the case is upheld, the agency counters."""
+    meta, _ = _case(user, complaint_id)
+    _open(meta)
+    if change.agency_id is not None and find_agency(change.agency_id) is None:
+        raise BadRequest(
+            f"agency_id: no agency on the recruiters' lists has the id '{change.agency_id}'.",
+            code="agency_unknown",
+            field="agency_id",
+        )
+    now = now_utc()
+    values: dict[str, Any] = {"agency_id": change.agency_id, "agency_confirmed": True, "updated_at": now.isoformat()}
+    values["counted_as"] = counted_as(meta | values)
+    before = meta.get("agency_id") if meta.get("agency_confirmed") else meta.get("agency_claimed")
+    verb = "confirmed" if before == change.agency_id else f"{before or 'none'} ->"
+    _commit(
+        [
+            _guarded(
+                meta,
+                {k: v for k, v in values.items() if v is not None},
+                tuple(k for k, v in values.items() if v is None and meta.get(k) is not None),
+                counted=True,
+            ),
+            audit_trail.line(
+                keys.case_audit(complaint_id), user.username, "agency", now, f"{verb} {change.agency_id or 'none'}"
+            ),
+            *agency_counter_moves(meta.get("counted_as"), values["counted_as"]),
+        ]
+    )
     return _reread(user, complaint_id)
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser, staff_route
 from chalicelib.complaints import triage
 from chalicelib.complaints.models import (
+    AgencyIn,
     Case,
     CaseChange,
     OutcomeIn,
@@ -116,6 +117,17 @@ def complaint_referral(user: StaffUser, complaint_id: str) -> Case:
 )
 def complaint_outcome(user: StaffUser, complaint_id: str) -> Case:
     return triage.record_outcome(user, complaint_id, _body(OutcomeIn))
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/agency",
+    methods=("POST",),
+    roles=TRIAGE,
+    doc=RouteDoc("Confirm or correct the recruitment agency the case names (null: on no list)", Case, body=AgencyIn),
+)
+def complaint_agency(user: StaffUser, complaint_id: str) -> Case:
+    return triage.set_agency(user, complaint_id, _body(AgencyIn))
 
 
 @staff_route(

@@ -57,6 +57,8 @@ CODES: dict[str, ErrorCode] = {
     # ---- centres ----
     "centre_not_found": ErrorCode(404, "No centre has this id (in the path)."),
     "centre_unknown": ErrorCode(400, "The centre named in the body or query does not exist."),
+    "agency_unknown": ErrorCode(400, "No agency on the recruiters' lists has this id."),
+    "agency_not_found": ErrorCode(404, "No agency on the recruiters' lists has this id."),
     "service_not_found": ErrorCode(404, "The centre does not offer this service."),
     # ---- bookings ----
     "service_not_bookable": ErrorCode(400, "This service is not booked online: contact the centre."),

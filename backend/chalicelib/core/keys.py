@@ -49,6 +49,13 @@ Counters: `ADD`ed in the transaction of the event they count, read by the dashbo
                           helpful_yes, helpful_no
     needs             STATS#NEEDS              MONTH#<month>#TOPIC#<topic>[<by whom>]   count
     <by whom>: rows beside each total, `#GENDER#<g>`, `#AGE#<band>`, `#GENDER#<g>#AGE#<band>`
+    recruiters        STATS#RECRUITERS         AGENCY#<agency id>#YEAR#<year received>
+                          upheld_<category>: general-lane complaints staff upheld against the
+                          agency they confirmed (complaints/triage.py); one partition, one query
+
+Recruiters' published figures (recruiters/)
+    publication       PUBLISHED#RECRUITERS     FIGURES      counts of 5 or more only, when, period
+    its audit trail   AUDIT#RECRUITERS         <at>#<n>     who published, what was withheld
 
 Abuse limits and single use (core/)
     salt of a day     SALT#<day>               SALT         32 random bytes (core/sources.py)
@@ -221,6 +228,9 @@ def centre_audit(centre_id: str) -> str:
     return f"AUDIT#CENTRE#{centre_id}"
 
 
+RECRUITERS_AUDIT = "AUDIT#RECRUITERS"  # publications of the recruiters' figures
+
+
 def audit_line(at: datetime, unique: str) -> str:
     return f"{at.isoformat()}#{unique}"
 
@@ -282,6 +292,21 @@ def guide_counters(month: str, language: str, page: str) -> tuple[str, str]:
 
 def need_topic(month: str, topic: str) -> str:
     return f"{month_row(month)}#TOPIC#{topic}"
+
+
+RECRUITER_COUNTERS = "STATS#RECRUITERS"
+PUBLISHED_RECRUITERS = ("PUBLISHED#RECRUITERS", "FIGURES")
+
+
+def recruiter_year(agency_id: str, year: str) -> tuple[str, str]:
+    """Where complaints upheld against an agency are counted, per year the complaints came in."""
+    return RECRUITER_COUNTERS, f"AGENCY#{agency_id}#YEAR#{year}"
+
+
+def recruiter_row(sk: str) -> tuple[str, str]:
+    """(agency id, year) of a recruiter counter row (agency ids hold no `#`)."""
+    _, agency_id, _, year = sk.split("#")
+    return agency_id, year
 
 
 def month_row(month: str) -> str:

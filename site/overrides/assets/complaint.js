@@ -4,6 +4,7 @@
 // (replies, messages) is shown with textContent. The proof of work and the API calls: api.js.
 import { $, el, say } from "./dom.js";
 import { newKey, prepare, problem, request, submit } from "./api.js";
+import { agencyPicker } from "./recruiters/picker.js";
 
 const dataNode = $("px-complaint-data");
 const msg = dataNode ? JSON.parse(dataNode.textContent) : null;
@@ -18,6 +19,8 @@ function errorText(result) {
 function setUpForm(app) {
   app.hidden = false;
   const form = $("complaint-form"), status = $("c-status");
+  const agencyData = JSON.parse($("px-agency-data").textContent);
+  const agency = agencyPicker(agencyData.messages, agencyData.lists);
   let key = null;
   $("c-category").addEventListener("change", () => {
     $("c-restricted").hidden = $("c-category").value !== "sea_by_staff";
@@ -40,6 +43,7 @@ function setUpForm(app) {
       if (value) body[name] = value;
     });
     if ($("c-centre").value) body.centre_id = $("c-centre").value;
+    if (agency.value()) body.agency_id = agency.value();
     key = key || newKey();
     $("c-submit").disabled = true;
     say(status, msg["complaint.working"]);
@@ -47,6 +51,7 @@ function setUpForm(app) {
     $("c-submit").disabled = false;
     if (result.status !== 201) { say(status, errorText(result), "error"); return; }
     form.reset();
+    agency.clear();
     form.hidden = true;
     $("c-receipt").textContent = result.body.receipt;
     const done = $("c-done");

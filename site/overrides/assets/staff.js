@@ -11,6 +11,7 @@ import { defaultLane, setUpQueue, showQueue } from "./staff/queue.js";
 import { openCase, setUpCaseActions } from "./staff/case.js";
 import { setUpAgenda, showAgenda } from "./staff/agenda.js";
 import { setUpDashboard, showDashboard } from "./staff/dashboard.js";
+import { setUpFigures, showFigures } from "./staff/figures.js";
 
 async function start() {
   const value = token();
@@ -67,6 +68,7 @@ function route(focus) {
   if (hash === "#/dashboard" && hasRole("manager", "admin", "focal_point")) {
     showView("v-dashboard", focus);
     showDashboard();
+    showFigures();
     return;
   }
   showView("v-queue", focus);
@@ -80,6 +82,7 @@ if (DATA) {
   setUpCaseActions();
   setUpAgenda();
   setUpDashboard();
+  setUpFigures();
   window.addEventListener("hashchange", () => { clearError(); say(""); route(true); });
 
   const params = new URLSearchParams(location.search);

@@ -8,6 +8,7 @@ import {
 import { centreName, loadCentres } from "./centres.js";
 import { overdueText, queueIsStale } from "./queue.js";
 import { call } from "./session.js";
+import { renderAgency } from "./agency.js";
 
 let current = null;
 
@@ -57,6 +58,7 @@ function renderCase(c) {
   renderThread($("c-messages"), c.messages || [], "case.no_messages",
     (m) => ({ kind: "px-msg--" + m.author, who: label("author", m.author) }));
   renderThread($("c-notes"), c.notes || [], "case.no_notes", (n) => ({ kind: "px-staff-note", who: n.author }));
+  renderAgency(c);
   const referrals = clear($("c-referrals"));
   (c.referrals || []).forEach((r) => {
     referrals.appendChild(el("li", {}, [
@@ -209,5 +211,11 @@ export function setUpCaseActions() {
     const body = outcomeBody();
     if (body) act("POST", "/outcome", body, form);
   });
+  onSubmit("a-agency-form", (form) => {
+    if (!$("a-agency").value) { $("a-agency").focus(); return; }
+    act("POST", "/agency", { agency_id: $("a-agency").value }, form);
+  });
+  $("a-agency").addEventListener("change", () => { $("a-agency-save").textContent = t("agency.correct"); });
+  $("a-agency-none").addEventListener("click", () => act("POST", "/agency", { agency_id: null }, $("a-agency-form")));
   $("a-audit").addEventListener("click", (event) => toggleAudit(event.currentTarget));
 }
