@@ -20,6 +20,7 @@ const MIN_LENGTH = 2; // folded code points: one letter finds everything
 const MAX_RESULTS = 12;
 const SNIPPET_BEFORE = 40;
 const SNIPPET_AFTER = 100;
+const SATURATION = 3; // matches of a term in one field that add to its score
 
 const ZERO_WIDTH = /[\u200b\u200c\u200d\u2060\ufeff\u00ad]/;
 const COMBINING = /[\u0300-\u036f]/g; // Latin and Cyrillic accents once decomposed: é, ё, й, ư, ồ
@@ -137,8 +138,11 @@ function occurrences(folded, term) {
   return found;
 }
 
+// A field's score for a term: whole-word matches count three times a part of a word; a few of each
+// count, so a page that names a thing once in its title outranks one that repeats it everywhere.
 function weigh(found, weight) {
-  return found.reduce((sum, [, , whole]) => sum + weight * (whole ? 3 : 1), 0);
+  const whole = found.filter((match) => match[2]).length;
+  return weight * (3 * Math.min(whole, SATURATION) + Math.min(found.length - whole, SATURATION));
 }
 
 // The shown text around the first match, and where the matches are in it ([start, end] offsets).
