@@ -25,6 +25,7 @@ reference.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -198,6 +199,22 @@ def index_path(site_dir: Path, lang: str) -> Path:
     return root / "search" / "index.json"
 
 
+# What the theme's search plugin writes for its lunr search, which the site does not use (its search box
+# is answered by assets/search/): not shipped.
+THEME_SEARCH = ("search/search_index.json", "assets/javascripts/lunr", "assets/javascripts/workers")
+
+
+def drop_theme_search(site_dir: Path) -> None:
+    roots = [site_dir, *(site_dir / code for code in SITE_LANGUAGES if code != DEFAULT_LANGUAGE)]
+    for root in roots:
+        for relative in THEME_SEARCH:
+            path = root / relative
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+
 def build(site_dir: Path = SITE_DIR, languages: Iterable[str] = SITE_LANGUAGES) -> dict[str, Path]:
     written = {}
     for lang in languages:
@@ -222,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site-dir", type=Path, default=SITE_DIR, help="the built site (default build/site)")
     site_dir = parser.parse_args(argv).site_dir.resolve()
     written = build(site_dir)
+    drop_theme_search(site_dir)
     sizes = {lang: len(brotli.compress(path.read_bytes())) for lang, path in written.items()}
     largest = max(sizes, key=sizes.__getitem__)
     print(

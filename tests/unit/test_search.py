@@ -106,6 +106,19 @@ def test_the_build_writes_one_index_per_language(tmp_path: Path) -> None:
         search.build(site, ["th"])
 
 
+def test_the_theme_lunr_index_and_worker_are_not_shipped(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    for path in ("search/search_index.json", "fr/search/search_index.json", "assets/javascripts/workers/search.js"):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text("{}", encoding="utf-8")
+    search.build(site, ["en", "fr"])
+    search.drop_theme_search(site)
+    assert not (site / "search" / "search_index.json").exists()
+    assert not (site / "fr" / "search" / "search_index.json").exists()
+    assert not (site / "assets" / "javascripts" / "workers").exists()
+    assert (site / "fr" / "search" / "index.json").exists()
+
+
 # ---- the search module ----------------------------------------------------------------------
 
 
