@@ -98,24 +98,29 @@ export function prepare(index) {
 
 let segmenters = new Map();
 
+// The browser's word and letter (grapheme) segmenters for `lang`, or null where it has none.
 function segmenter(lang) {
   if (!segmenters.has(lang)) {
     const known = typeof Intl.Segmenter === "function" && Intl.Segmenter.supportedLocalesOf([lang]).length > 0;
-    segmenters.set(lang, known ? new Intl.Segmenter(lang, { granularity: "word" }) : null);
+    segmenters.set(lang, known
+      ? { words: new Intl.Segmenter(lang, { granularity: "word" }), letters: new Intl.Segmenter(lang) }
+      : null);
   }
   return segmenters.get(lang);
 }
 
 // The typed query as runs (between spaces and punctuation, folded) and the terms to look for: the
-// runs, or in a language written without spaces the words the browser's segmenter cuts each run into
-// (a one-letter piece of a half-typed word is left to the run's own match).
+// runs, or in a language written without spaces the words the browser's segmenter cuts each run into.
+// A piece of one letter (a syllable of a half-typed word, or of a word the segmenter's dictionary
+// lacks: Chromium cuts the Burmese loanword ပတ်စ်ပို့, passport, into letters) is left to the run.
 export function terms(lang, query) {
   const runs = foldQuery(query).split(" ").filter(Boolean);
   const cutter = UNSPACED.has(lang) ? segmenter(lang) : null;
   const words = new Set();
   for (const run of runs) {
     const parts = cutter
-      ? Array.from(cutter.segment(run), (s) => s.segment).filter((s) => Array.from(s).length >= MIN_LENGTH)
+      ? Array.from(cutter.words.segment(run), (s) => s.segment)
+        .filter((s) => Array.from(cutter.letters.segment(s)).length >= MIN_LENGTH)
       : [];
     for (const part of parts.length > 1 ? parts : [run]) words.add(part);
   }
