@@ -13,7 +13,15 @@ import pytest
 from tests.conftest import ROOT
 
 ASSETS = ROOT / "site" / "overrides" / "assets"
-MODULES = sorted([*ASSETS.glob("*.js"), *ASSETS.glob("staff/*.js"), *ASSETS.glob("recruiters/*.js")])
+MODULES = sorted(
+    [
+        *ASSETS.glob("*.js"),
+        *ASSETS.glob("staff/*.js"),
+        *ASSETS.glob("recruiters/*.js"),
+        *ASSETS.glob("search/*.js"),
+        ASSETS / "i18n" / "format.js",
+    ]
+)
 
 
 def test_every_import_names_a_module_and_a_name_it_exports() -> None:
