@@ -22,7 +22,12 @@ def test_every_operator_is_named_in_every_language() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "operator"),
-    [("ar", "الهلال الأحمر التركي"), ("tr", "Türk Kızılay"), ("en", "Turkish Red Crescent"), ("fr-CA", "Croissant-Rouge turc")],
+    [
+        ("ar", "الهلال الأحمر التركي"),
+        ("tr", "Türk Kızılay"),
+        ("en", "Turkish Red Crescent"),
+        ("fr-CA", "Croissant-Rouge turc"),
+    ],
 )
 def test_the_api_names_the_operator_in_the_language_asked(client: Client, lang: str, operator: str) -> None:
     payload = body(client.http.get(f"/api/centres/tr-istanbul?lang={lang}"))

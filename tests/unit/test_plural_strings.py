@@ -62,7 +62,8 @@ def test_counts_read_right_in_every_language(lang: str) -> None:
             text = plural_form(lang, n, forms)
             category = plural(lang, n)
             # the language's own form for n, with n in the language's digits where the form writes it
-            assert text == forms.get(category, forms["other"]).replace("{n}", format_number(lang, n)), (lang, key, n)
+            expected = str(forms.get(category, forms["other"])).replace("{n}", format_number(lang, n))
+            assert text == expected, (lang, key, n)
             assert category in forms or category == "other", (lang, key, n)
 
 

@@ -53,7 +53,8 @@ def test_every_language_has_the_whole_interface(lang: str) -> None:
     for key, text in english.items():
         assert placeholders(text) == placeholders(strings[key]), key
         assert isinstance(strings[key], dict) == isinstance(text, dict), key
-        forms = strings[key].values() if isinstance(strings[key], dict) else [strings[key]]
+        value = strings[key]
+        forms = list(value.values()) if isinstance(value, dict) else [value]
         assert all(str(form).strip() for form in forms), key
 
 
