@@ -9,7 +9,7 @@ import { dayName, formatNumber, formatTime, load, pluralForm } from "./i18n/form
 const lang = document.documentElement.lang || "en";
 // Times, counts and distances in the page's language from the CLDR data the site ships (a phone's
 // own Intl may have none for Tajik, Khmer or Burmese); `cldr` is the code format.js answers to.
-let cldr = "en";
+let cldr = null;  // until loaded, "open now" and "closed now" are said without times
 
 // ---- Time in a centre's time zone ----------------------------------------------------------------
 function localNow(timeZone, now) {
@@ -64,7 +64,9 @@ function showOpenState(node, texts, now) {
   badge.hidden = false;
   badge.className = "px-open " + (state.open ? "px-open--yes" : "px-open--no");
   const at = (hhmm) => formatTime(cldr, hhmm === "24:00" ? "00:00" : hhmm, { style: "short" });
-  if (state.open) {
+  if (!cldr) {
+    badge.textContent = state.open ? texts.open : texts.closed;
+  } else if (state.open) {
     badge.textContent = texts.open + (state.closes && state.closes !== "24:00" ? " · " + fill(texts.closes, { time: at(state.closes) }) : "");
   } else if (state.opens && state.day) {
     badge.textContent = fill(texts["opens-on"], { day: dayName(cldr, state.day, { context: "format" }), time: at(state.opens) });
@@ -178,16 +180,19 @@ function setUpDirectory(list, status, texts) {
 
 const statusNode = $("centre-status");
 if (statusNode) {
-  cldr = await load(lang);
   const texts = {};
   ["open", "closed", "closes", "opens-at", "opens-on", "stale", "count", "none", "offline", "denied", "distance"]
     .forEach((name) => { texts[name] = statusNode.getAttribute("data-" + name); });
   const now = Date.now();
-  document.querySelectorAll(".px-centre[data-timezone]").forEach((node) => {
+  const centres = document.querySelectorAll(".px-centre[data-timezone]");
+  // open or closed at once, as the page is shown; the times once the language's CLDR data are here
+  centres.forEach((node) => {
     showOpenState(node, texts, now);
     showStale(node, texts, now);
   });
   hidePast(now);
+  cldr = await load(lang);
+  centres.forEach((node) => showOpenState(node, texts, now));
   const directory = $("centre-list");
   if (directory) setUpDirectory(directory, statusNode, texts);
 }
