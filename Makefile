@@ -56,8 +56,11 @@ recruiters: $(VENV)/.installed
 		$(PY) -m devstack.recruiters build; \
 	fi
 
+# The search index is cut from the built pages (devstack/search.py); Node segments th, lo, km, my.
 site: content
+	@bash devstack/check-prereqs.sh node
 	$(PY) -m mkdocs build --quiet --strict -f site/mkdocs.yml
+	$(PY) -m devstack.search
 
 requirements: $(VENV)/.installed
 	$(PY) -m devstack.requirements

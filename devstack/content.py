@@ -143,13 +143,15 @@ def write_allowed_values(target: Path = ALLOWED_VALUES_PATH) -> dict[str, list[s
 
 def main() -> int:
     from chalicelib.centres.recruiters import RECRUITERS_DATA_PATH, write_packaged
-    from devstack import hotlines  # it builds on this module
+    from devstack import hotlines, review  # they build on this module
     from devstack.recruiters import load_recruiters  # it reports its mistakes as this module's ContentError
 
     try:
         catalogue = compile_catalogue()
         recruiters = load_recruiters()
         if problems := hotlines.check():  # the numbers the guides print, against content/hotlines.yaml
+            raise ContentError(problems)
+        if problems := review.check():  # every translation says whether a native speaker read it
             raise ContentError(problems)
     except ContentError as exc:
         print("Content has mistakes:", file=sys.stderr)

@@ -267,7 +267,7 @@ class _Builder:
                 name=_en(centre.name),
                 email=centre.contact.email,
                 website=self.centre_url(centre),
-                description=self.described(f"{KINDS[centre.kind]} run by {centre.operator}."),
+                description=self.described(f"{KINDS[centre.kind]} run by {_en(centre.operator)}."),
                 x_sample_data=self.sample,
             ),
         )

@@ -91,6 +91,7 @@ fi
 #    the upload.
 [[ "$SITE_DIR" == /* ]] || SITE_DIR="$PWD/$SITE_DIR"
 SITE_URL="https://$DOMAIN/" "$PYTHON" -m mkdocs build --quiet --strict -f site/mkdocs.yml -d "$SITE_DIR"
+"$PYTHON" -m devstack.search --site-dir "$SITE_DIR"
 if LOCAL="$(grep -rlF "http://127.0.0.1:" "$SITE_DIR" | head -n 3)" && [[ -n "$LOCAL" ]]; then
   echo "The built site still names the local portal (http://127.0.0.1:...), for example in:" >&2
   echo "$LOCAL" >&2

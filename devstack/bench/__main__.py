@@ -22,7 +22,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, sync_playwright
 
-from devstack import ROOT, api_bundle, cleaner_bundle
+from devstack import ROOT, SITE_DIR, api_bundle, cleaner_bundle
 from devstack.bench.cost import RouteUse, cost_rows
 from devstack.dynamodb_local import free_port
 from devstack.server import ORIGIN_HEADER
@@ -58,16 +58,51 @@ BUDGET_BYTES = 60 * 1024
 IMPORT_RATIO_BUDGET = 1.25  # the handler's cold import over boto3 + a DynamoDB client's (issue 16)
 
 
+# A word of a guide in each language, typed into search as a phone keyboard does (input events).
+SEARCH_WORDS = {"en": "passport", "ru": "патент", "tg": "шартнома", "km": "លិខិត", "my": "ပတ်စ်ပို့", "ar": "عقد"}
+CPU_SLOWDOWN = 4  # a low-end phone, as Lighthouse's mobile profile
+
+
 def build_site() -> float:
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "-f", "site/mkdocs.yml"],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL,
-    )
+    for step in (["-m", "mkdocs", "build", "--quiet", "--strict", "-f", "site/mkdocs.yml"], ["-m", "devstack.search"]):
+        subprocess.run(
+            [sys.executable, *step],
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=subprocess.DEVNULL,
+        )
     return time.perf_counter() - start
+
+
+def search_index_weights() -> dict[str, int]:
+    """Each language's search index as sent (brotli), in bytes."""
+    import brotli
+
+    from chalicelib.core.i18n import SITE_LANGUAGES
+    from devstack.search import index_path
+
+    return {lang: len(brotli.compress(index_path(SITE_DIR, lang).read_bytes())) for lang in SITE_LANGUAGES}
+
+
+def first_search_result(browser: Browser, origin: str, lang: str, word: str) -> float:
+    """Milliseconds from tapping search on a guide (nothing of search loaded yet) to the first result of
+    `word`, typed as a phone keyboard sends it, on a 360-px phone with a CPU 4 times slower."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    page.goto(f"{origin}/{'' if lang == 'en' else lang + '/'}guides/abroad/rights-at-work/")
+    page.wait_for_load_state("networkidle")
+    start = time.perf_counter()
+    page.locator("label.md-header__button[for=__search]").tap()
+    page.locator("input.md-search__input").focus()
+    page.keyboard.insert_text(word)
+    page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
+    elapsed = (time.perf_counter() - start) * 1000
+    context.close()
+    return elapsed
 
 
 def first_view(browser: Browser, origin: str, path: str) -> dict[str, Any]:
@@ -420,6 +455,7 @@ def main(argv: list[str]) -> int:
         ADMIN.update(stack.staff_headers("admin"))
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         guide_view = _first_views(browser, stack.url, add)
+        _search_figures(browser, stack.url, add)
         browser.close()
         _lighthouse_scores(stack.url, add)
         _api_figures(stack, guide_view, add)
@@ -443,6 +479,16 @@ def _first_views(browser: Any, url: str, add: Add) -> dict[str, Any]:
         )
         add(f"third-party requests {path}", str(view["third_party"]), "ok" if view["third_party"] == 0 else "FAIL")
     return guide_view
+
+
+def _search_figures(browser: Any, url: str, add: Add) -> None:
+    for lang, size in search_index_weights().items():
+        add(f"search index {lang} (KB, brotli)", f"{size / 1024:.1f}")
+    for lang, word in SEARCH_WORDS.items():
+        add(
+            f"search: first result of {word!r} in {lang}, 4x slower CPU (ms)",
+            f"{first_search_result(browser, url, lang, word):.0f}",
+        )
 
 
 def _lighthouse_scores(url: str, add: Add) -> None:

@@ -11,6 +11,8 @@ written beside it as plain Markdown and files:
   "was this page helpful?" widget (forms.py);
 - the booking form and "manage my booking", the complaint form and its follow-up, the feedback
   forms (forms.py);
+- under the title of every page translated without a native speaker's review (`review: pending`),
+  a note saying so, with a way to report a problem (add_review_notes);
 - the API reference, from the OpenAPI contract (developers.py);
 - the staff console (staff.py);
 - the directory as open data, Open Referral HSDS 3.0 (devstack/open_data.py), and the QR codes
@@ -25,6 +27,7 @@ stays the only source; build/ is never committed."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
@@ -80,6 +83,34 @@ def finish_guides(out: Path, catalogue: Catalogue, languages: Iterable[str]) -> 
                 raise PagesError(f"{path.relative_to(out)}: `services` must be a list of service ids.")
             _append(path, forms.guide_footer(catalogue, lang, [str(s) for s in services]))
             _append(path, forms.page_widget(lang))
+            count += 1
+    return count
+
+
+def add_review_notes(out: Path, languages: Iterable[str]) -> int:
+    """Under the title of every page whose front matter says `review: pending` (devstack/review.py:
+    translated by a language model, read by no native speaker yet), a note saying so in the page's
+    language. Reporting a problem: the page's own "was this page helpful?" where it has one (the
+    guides), else "tell us what you need" with the page's address. Returns how many pages say so."""
+    count = 0
+    for lang in languages:
+        for path in sorted((out / lang).rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            if _front_matter(text).get("review") != "pending":
+                continue
+            folders = path.relative_to(out / lang).with_suffix("").parts
+            folders = folders[:-1] if folders[-1] == "index" else folders  # a/index.md is a/
+            address = "/".join([*([] if lang == "en" else [lang]), *folders, ""])
+            report = (
+                "#px-feedback"
+                if 'id="px-feedback"' in text
+                else f"{'../' * len(folders)}feedback/need/#page=/{address}"  # the language's own form
+            )
+            heading = re.search(r"^# .*$", text, flags=re.MULTILINE)
+            if heading is None:
+                raise PagesError(f"{path.relative_to(out)}: a page to review needs its title (# ...) for the note")
+            note = forms.review_note(lang, report)
+            path.write_text(f"{text[: heading.end()]}\n\n{note}{text[heading.end() :]}", encoding="utf-8")
             count += 1
     return count
 
@@ -177,6 +208,7 @@ def build(out: Path = DOCS, *, site_url: str, today: date | None = None) -> Path
     lists = load_recruiters()
     write_forms(out, catalogue, languages, allowed, lists)
     recruiters.write_pages(out, lists, languages, allowed)
+    add_review_notes(out, languages)  # after the guides' widgets and the forms: the note links to them
     write_developers(out, languages)
     write_staff_console(out, allowed)
     try:

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from devstack.open_data import CENTRE_ID_TYPE, EXTENSIONS, TAXONOMY_NAME
-from devstack.pages.render import render, root
+from devstack.pages.render import Strings, render, root
 
 
 def load_spec() -> dict[str, Any]:
@@ -96,6 +96,7 @@ def api_page(spec: dict[str, Any], lang: str) -> str:
     return render(
         "api.md",
         lang=lang,
+        t=Strings(lang),
         root=root(lang, 2),  # /developers/api/
         operations=operations(spec),
         schemas=schemas(spec),

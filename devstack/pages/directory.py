@@ -44,6 +44,11 @@ def dated_hours(centre: Centre) -> dict[str, list[list[str]]]:
     return dated
 
 
+def place(centre: Centre, lang: str) -> str:
+    """ "Istanbul, Türkiye", with the language's own comma ("إسطنبول، تركيا")."""
+    return Strings(lang)("centre.place", city=pick(centre.city, lang), country=country_name(lang, centre.country))
+
+
 def is_stale(centre: Centre, today: date) -> bool:
     return today - centre.last_verified > STALE_AFTER
 
@@ -92,8 +97,7 @@ def directory_page(catalogue: Catalogue, lang: str, today: date) -> str:
         {
             "centre": centre,
             "name": pick(centre.name, lang),
-            "city": pick(centre.city, lang),
-            "country": country_name(lang, centre.country),
+            "place": place(centre, lang),
             "services": [
                 (sid, pick(s.name, lang)) for sid in centre.services if (s := catalogue.service(sid)) is not None
             ],
@@ -136,7 +140,8 @@ def centre_page(catalogue: Catalogue, centre: Centre, lang: str, today: date) ->
         root=root(lang, 2),  # /centres/<id>/
         centre=centre,
         name=pick(centre.name, lang),
-        place=f"{pick(centre.city, lang)}, {country_name(lang, centre.country)}",
+        place=place(centre, lang),
+        operator=pick(centre.operator, lang),
         stale=is_stale(centre, today),
         services=services,
         languages=[language_name(lang, code) for code in centre.languages],

@@ -227,8 +227,9 @@ def manage_page(catalogue: Catalogue, lang: str, allowed: AllowedValues) -> str:
 # ---- complaints ---------------------------------------------------------------------------------------
 
 
-# CLDR's territories that are not countries a complaint could be about.
-NOT_COUNTRIES = ("EU", "EZ", "UN", "ZZ", "QO")
+# CLDR's territories that are not countries a complaint could be about: unions and groupings, the
+# unknown region, and the pseudo-locales' test territories ("Pseudo-Accents", "Pseudo-Bidi").
+NOT_COUNTRIES = ("EU", "EZ", "UN", "ZZ", "QO", "XA", "XB")
 
 
 def _countries(lang: str) -> list[tuple[str, str]]:
@@ -320,6 +321,12 @@ def need_page(catalogue: Catalogue, lang: str, allowed: AllowedValues) -> str:
 
 
 # ---- guides ---------------------------------------------------------------------------------------------
+
+
+def review_note(lang: str, report: str) -> str:
+    """Under the title of a page no native speaker has reviewed (`review: pending`), with `report`,
+    where "report a problem" leads."""
+    return render("review-note.html", t=Strings(lang), report=report)
 
 
 def guide_footer(catalogue: Catalogue, lang: str, services: list[str]) -> str:

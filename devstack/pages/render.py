@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import yaml
 from babel import Locale
 from markupsafe import Markup
 
+from chalicelib.core.cldr import Style, format_date, format_time, plural_form
 from chalicelib.core.i18n import DEFAULT_LANGUAGE
 from devstack import BUILD, CONTENT, ROOT
 
@@ -83,24 +85,66 @@ def attr_json(value: Any) -> str:
 # ---- interface strings -----------------------------------------------------------------------------
 
 
+UiText = str | dict[str, str]
+
+
 @cache
-def _ui(lang: str) -> Mapping[str, str]:
+def _ui(lang: str) -> Mapping[str, UiText]:
+    """A language's strings: text, or for a count a set of CLDR plural forms ({one: ..., other: ...})."""
     path = UI_DIR / f"{lang}.yaml"
     loaded = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {str(k): str(v) for k, v in (loaded or {}).items() if v is not None}
+    return {
+        str(k): {str(c): str(f) for c, f in v.items()} if isinstance(v, dict) else str(v)
+        for k, v in (loaded or {}).items()
+        if v is not None
+    }
 
 
 @dataclass(frozen=True)
 class Strings:
     """The interface strings of one language, English where a string is missing. Called from a
     template: `{{ t("book.title") }}`. Without values a string stays a template ("{n} centres")
-    for the browser to fill."""
+    for the browser to fill. A count's plural forms: `t.count("directory.count", 5)` at build time,
+    `t.forms("directory.count")` for the browser (assets/i18n/format.js, pluralForm)."""
 
     lang: str
 
+    def _text(self, key: str) -> UiText:
+        return _ui(self.lang).get(key) or _ui("en")[key]
+
     def __call__(self, key: str, **values: str) -> str:
-        text = _ui(self.lang).get(key) or _ui("en")[key]
+        text = self._text(key)
+        if not isinstance(text, str):
+            raise PagesError(f"content/ui: {key} is a set of plural forms: use t.count or t.forms")
         return text.format(**values) if values else text
+
+    def forms(self, key: str) -> dict[str, str]:
+        text = self._text(key)
+        if isinstance(text, str):
+            raise PagesError(f"content/ui: {key} is one text, not a set of plural forms")
+        return text
+
+    def count(self, key: str, n: int) -> str:
+        """The language's form for `n`, with `n` in the language's digits."""
+        return plural_form(self.lang, n, self.forms(key))
+
+    def date(self, day: date, style: Style = "full") -> str:
+        """A calendar day the language's way, with its weekday's and month's names in full: "Thursday
+        31 December 2026" (abbreviations are cryptic in some languages: Burmese "ဒီ" for December)."""
+        return format_date(self.lang, day, style)
+
+    def time(self, hhmm: str) -> str:
+        """A time of day ("13:00") the language's way ("1:00 PM", "13:00", "၁၃:၀၀"); 24:00 is midnight."""
+        hours, minutes = (int(part) for part in hhmm.split(":"))
+        return format_time(self.lang, time(hours % 24, minutes), "short")
+
+    def ranges(self, hours: Iterable[Sequence[str]]) -> str:
+        """Opening hours ("8:00 AM–12:00 PM, 1:00 PM–5:00 PM"), each range joined by an en dash;
+        a whole day is "Open 24 hours"."""
+        ranges = [(str(start), str(end)) for start, end in hours]
+        if ranges == [("00:00", "24:00")]:
+            return self("hours.all_day")
+        return self("hours.separator").join(f"{self.time(start)}–{self.time(end)}" for start, end in ranges)
 
 
 def country_name(lang: str, code: str) -> str:

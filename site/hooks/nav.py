@@ -1,6 +1,6 @@
 """MkDocs hook: the navigation, built from the guides' front matter (stage, order) so a new guide
 needs no edit here, with section titles (and the theme templates' texts: the footer, the quick
-exit) from content/ui/<lang>.yaml."""
+exit, the search box) from content/ui/<lang>.yaml."""
 
 from __future__ import annotations
 
@@ -18,7 +18,20 @@ UI_DIR = ROOT / "content" / "ui"
 STAGES = ("leaving", "on_the_way", "abroad", "home", "destinations")
 SECTION_KEYS = ("nav.guides", *(f"stage.{s}" for s in STAGES))
 # Strings the theme templates show (overrides/main.html, partials/copyright.html): extra.<name>.
-TEMPLATE_KEYS = {"offline_note": "offline.note", "quick_exit_label": "exit.button", "quick_exit_hint": "exit.hint"}
+TEMPLATE_KEYS = {
+    "offline_note": "offline.note",
+    "open_data_label": "footer.open_data",
+    "quick_exit_label": "exit.button",
+    "quick_exit_hint": "exit.hint",
+}
+# The texts of the site's search (assets/search/search.js reads them from a data island): extra.search_texts.
+SEARCH_KEYS = {
+    "placeholder": "search.placeholder",
+    "loading": "search.loading",
+    "none": "search.none",
+    "results": "search.results",
+    "unavailable": "search.unavailable",
+}
 
 
 def front_matter(path: Path) -> dict[str, Any]:
@@ -71,4 +84,5 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             ui = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
             language.nav_translations = {english[k]: ui[k] for k in SECTION_KEYS if ui.get(k)}
             language.extra = {name: ui.get(key) or english[key] for name, key in TEMPLATE_KEYS.items()}
+            language.extra["search_texts"] = {name: ui.get(key) or english[key] for name, key in SEARCH_KEYS.items()}
     return config

@@ -18,7 +18,7 @@ def strip_sitemap(text: str) -> str:
     return _CONSOLE_ENTRY.sub("", text)
 
 
-@event_priority(-300)  # after every language is built and search.py has copied the sitemaps
+@event_priority(-300)  # after every language is built
 def on_post_build(config: MkDocsConfig) -> None:
     i18n: Any = config.plugins.get("i18n")
     if i18n is not None and i18n.building:

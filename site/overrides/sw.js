@@ -10,6 +10,10 @@
 var PAGES = "passerelle-pages-v1";
 // v2: the scripts became ES modules; a copy of a classic script saved before must not be run as one.
 var ASSETS = "passerelle-assets-v2";
+// Each language's search index (<lang>/search/index.json): saved when a page of that language is
+// first saved, so search works offline once a page was read; refreshed whenever search uses it.
+var SEARCH = "passerelle-search-v1";
+var LANGUAGE = /^([a-z]{2})\//;
 var ROOT = new URL(self.registration.scope).pathname;
 // Paths below the site's root, in any language (/<lang>/ before them): as exit.js says it. The
 // private scripts: the forms' own, the quick exit, and the proof of work's solver (fetched only
@@ -47,7 +51,7 @@ function drop(matches) {
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (n) { return n !== PAGES && n !== ASSETS; })
+    return Promise.all(names.filter(function (n) { return n !== PAGES && n !== ASSETS && n !== SEARCH; })
       .map(function (n) { return caches.delete(n); }));
   }).then(function () {
     return drop(neverSaved);  // complaint pages an earlier version of this worker saved
@@ -61,6 +65,37 @@ self.addEventListener("message", function (event) {
   event.waitUntil(drop(isPrivate).then(done, done));
 });
 
+// The search index of the language a page belongs to (the site's root is English).
+function searchIndexOf(url) {
+  var path = below(url);
+  if (path === null) return null;
+  var match = LANGUAGE.exec(path);
+  return new URL(ROOT + (match ? match[1] + "/" : "") + "search/index.json", url).href;
+}
+// What search needs besides the index, fetched only when the reader opens search: kept with it.
+var SEARCH_MODULES = ["assets/search/search.js", "assets/search/engine.js", "assets/i18n/format.js"];
+function keepOnce(cacheName, address) {
+  return caches.open(cacheName).then(function (cache) {
+    return cache.match(address).then(function (saved) {
+      if (saved) return undefined;
+      return fetch(address).then(function (response) {
+        if (response.ok) return cache.put(address, response);
+        return undefined;
+      });
+    });
+  });
+}
+function keepSearchIndex(url) {
+  var index = searchIndexOf(url);
+  if (!index) return Promise.resolve();
+  var match = LANGUAGE.exec(below(url));
+  var modules = SEARCH_MODULES.concat(["assets/i18n/cldr/" + (match ? match[1] : "en") + ".js"])
+    .map(function (path) { return new URL(ROOT + path, url).href; });
+  return keepOnce(SEARCH, index).then(function () {
+    return Promise.all(modules.map(function (address) { return keepOnce(ASSETS, address); }));
+  }).catch(function () { /* offline or full: the next page read tries again */ });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
@@ -71,6 +106,7 @@ self.addEventListener("fetch", function (event) {
       if (response.ok) {
         var copy = response.clone();
         caches.open(PAGES).then(function (cache) { cache.put(url.pathname, copy); });
+        if (!isPrivate(request.url)) event.waitUntil(keepSearchIndex(request.url));
       }
       return response;
     }).catch(function () {
@@ -79,6 +115,23 @@ self.addEventListener("fetch", function (event) {
       }).then(function (saved) {
         return saved || new Response("Offline: this page has not been saved on this phone yet.",
           { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+      });
+    }));
+    return;
+  }
+  if (/\/search\/index\.json$/.test(url.pathname)) {
+    // The saved index at once (offline too), refreshed from the network for the next time.
+    event.respondWith(caches.open(SEARCH).then(function (cache) {
+      return cache.match(request).then(function (saved) {
+        var network = fetch(request).then(function (response) {
+          if (response.ok) cache.put(request, response.clone());
+          return response;
+        });
+        if (saved) {
+          event.waitUntil(network.catch(function () {}));
+          return saved;
+        }
+        return network;
       });
     }));
     return;

@@ -319,8 +319,8 @@ def test_the_five_console_pages_are_static_private_and_accessible(browser: Brows
     assert problems == {}
     sitemap = urllib.request.urlopen(f"{stack.url}/sitemap.xml", timeout=30).read().decode()
     assert "/staff/" not in sitemap and "/complaint/" in sitemap
-    index = urllib.request.urlopen(f"{stack.url}/search/search_index.json", timeout=30).read().decode()
-    assert '"staff/' not in index
+    index = urllib.request.urlopen(f"{stack.url}/search/index.json", timeout=30).read().decode()
+    assert '"staff/' not in index and "/staff/" not in index
 
 
 def test_a_signed_in_case_view_is_accessible(browser: Browser, stack: LocalStack) -> None:

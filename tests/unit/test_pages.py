@@ -104,7 +104,7 @@ def test_pages_run_only_the_sites_own_modules(docs: Path) -> None:
 def test_the_templates_escape_what_the_content_says() -> None:
     catalogue = load_catalogue()
     hostile = catalogue.centres[0].model_copy(
-        update={"name": {"en": '<script>alert(1)</script>"'}, "operator": "<b onmouseover=x>"}
+        update={"name": {"en": '<script>alert(1)</script>"'}, "operator": {"en": "<b onmouseover=x>"}}
     )
     _, front, body = directory.centre_page(catalogue, hostile, "en", catalogue.centres[0].last_verified).split("---", 2)
     assert "<script>alert" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;&#34;" in body

@@ -14,7 +14,13 @@ from tests.conftest import ROOT
 
 ASSETS = ROOT / "site" / "overrides" / "assets"
 MODULES = sorted(
-    [*ASSETS.glob("*.js"), *ASSETS.glob("staff/*.js"), *ASSETS.glob("recruiters/*.js"), *ASSETS.glob("i18n/*.js")]
+    [
+        *ASSETS.glob("*.js"),
+        *ASSETS.glob("staff/*.js"),
+        *ASSETS.glob("recruiters/*.js"),
+        *ASSETS.glob("search/*.js"),
+        *ASSETS.glob("i18n/*.js"),
+    ]
 )
 
 

@@ -72,46 +72,39 @@ def page(url: str, **meta: Any) -> Any:
 def test_no_file_of_the_theme_is_named() -> None:
     """The bundle's and the search worker's names carry a hash that changes with every release."""
     assert not re.search(r"\.[0-9a-f]{8}\.min\.(js|css)", MAIN)
-    for block in ("site_meta", "extrahead", "config", "header", "scripts"):
+    for block in ("site_meta", "extrahead", "header", "scripts"):
         body = MAIN.split("{% block " + block + " %}")[1].split("{% endblock %}")[0]
         assert "super()" in body, block
 
 
 @pytest.mark.parametrize(("url", "base_url"), [("guides/leaving/x/", "../../.."), ("fr/", "..")])
-def test_the_bundle_loads_on_demand_from_the_themes_own_address_and_extra_javascript_stays(
-    theme: Theme, url: str, base_url: str
-) -> None:
-    bundle = material_file(theme, "assets/javascripts/bundle.*.min.js")
+def test_the_bundle_is_never_loaded_and_extra_javascript_stays(theme: Theme, url: str, base_url: str) -> None:
+    texts = {"placeholder": "Type a word", "results": {"one": "{n} page found", "other": "{n} pages found"}}
     extra = ["assets/extra.js"]
     for quick_exit in (False, True):
-        config = SimpleNamespace(extra={}, extra_javascript=extra, plugins={}, theme=theme)
+        config = SimpleNamespace(extra={"search_texts": texts}, extra_javascript=extra, plugins={}, theme=theme)
         out = render_block(theme, "scripts", page=page(url, quick_exit=quick_exit), base_url=base_url, config=config)
         scripts = Scripts(out).tags
         main = scripts[0]
         assert main.get("type") == "module" and main.get("src") == f"{base_url}/assets/passerelle.js"
-        assert main.get("data-bundle") == f"{base_url}/{bundle}" and main.get("data-scope") == base_url
+        assert main.get("data-scope") == base_url
         assert "async" in main  # it runs as soon as it is fetched, as the classic script did
-        # the bundle is not loaded with the page; the extra_javascript loop is the theme's own
+        # search's texts for assets/search/search.js: data, never run
+        island = scripts[1]
+        assert island.get("type") == "application/json" and island.get("id") == "px-search-data"
+        assert json.loads(island.get("text") or "") == texts
+        # the theme's bundle is not on the page at all; the extra_javascript loop is the theme's own
         assert not [s for s in scripts if "bundle." in (s.get("src") or "")]
-        assert [s.get("src") for s in scripts[1:]] == [f"{base_url}/assets/extra.js"] + (
+        assert "bundle." not in out
+        assert [s.get("src") for s in scripts[2:]] == [f"{base_url}/assets/extra.js"] + (
             [f"{base_url}/assets/exit.js"] if quick_exit else []
         )
 
 
-def config_json(out: str) -> dict[str, Any]:
-    (node,) = Scripts(out).tags
-    assert node.get("id") == "__config"
-    loaded: dict[str, Any] = json.loads(node.get("text") or "")
-    return loaded
-
-
-@pytest.mark.parametrize(("lang", "root"), [("en", ".."), ("fr", "../fr/"), ("ar", "../ar/")])
-def test_search_looks_in_the_readers_language_with_the_themes_own_worker(theme: Theme, lang: str, root: str) -> None:
-    config = SimpleNamespace(extra={}, extra_javascript=[], plugins={"i18n": i18n(lang)}, theme=theme)
-    settings = config_json(render_block(theme, "config", page=page("x/"), base_url="..", config=config))
-    assert settings["base"] == root  # hooks/search.py writes each language's index at its root
-    assert settings["search"] == "../" + material_file(theme, "assets/javascripts/workers/search.*.min.js")
-    assert settings["translations"]["search.result.none"]
+def test_the_themes_configuration_is_its_own() -> None:
+    """No block changes it: the theme's search worker it names is never started (the site's search
+    answers the box, assets/search/), and nothing else of the site reads it."""
+    assert "{% block config %}" not in MAIN
 
 
 def test_no_alternate_link_for_the_bundle_to_fetch_a_sitemap_beside(theme: Theme) -> None:

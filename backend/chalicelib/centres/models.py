@@ -123,7 +123,7 @@ class Service(ContentModel):
 class Centre(ContentModel):
     id: str = Field(pattern=r"^[a-z]{2}-[a-z0-9-]{2,40}$")
     name: Translated
-    operator: str
+    operator: Translated
     kind: Kind
     country: str = Field(pattern=r"^[A-Z]{2}$")
     city: Translated

@@ -80,7 +80,7 @@ def get_centre(centre_id: str, lang: str, today: date) -> CentreDetail:
             **_summary_fields(centre, lang),
             "lang": lang,
             "sample_data": catalogue.sample_data,
-            "operator": centre.operator,
+            "operator": pick(centre.operator, lang),
             "address": centre.address,
             "opening_hours": {day: list(hours) for day, hours in centre.opening_hours.items()},
             "exceptions": [

@@ -4,8 +4,12 @@
 // Every page works without it (the filters are CSS). Positions from geolocation stay in this page:
 // they are never sent anywhere. Text from the API is set with textContent.
 import { $, fill, say } from "./dom.js";
+import { dayName, formatNumber, formatTime, load, pluralForm } from "./i18n/format.js";
 
 const lang = document.documentElement.lang || "en";
+// Times, counts and distances in the page's language from the CLDR data the site ships (a phone's
+// own Intl may have none for Tajik, Khmer or Burmese); `cldr` is the code format.js answers to.
+let cldr = null;  // until loaded, "open now" and "closed now" are said without times
 
 // ---- Time in a centre's time zone ----------------------------------------------------------------
 function localNow(timeZone, now) {
@@ -20,16 +24,36 @@ function localNow(timeZone, now) {
     time: parts.hour + ":" + parts.minute
   };
 }
-// Open now? Dated exceptions (and a mobile centre's visits) win over the weekly plan.
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const DAY_MS = 86400000;
+
+// The day `offset` days after `date` (YYYY-MM-DD): its date and its weekday's key.
+function dayAfter(date, offset) {
+  const stamp = new Date(date + "T12:00:00Z").getTime() + offset * DAY_MS;
+  const next = new Date(stamp).toISOString().slice(0, 10);
+  return { date: next, day: DAYS[(new Date(stamp).getUTCDay() + 6) % 7] };
+}
+// A day's opening ranges: dated exceptions (and a mobile centre's visits) win over the weekly plan.
+function rangesOn(hours, exceptions, date, day) {
+  return Object.prototype.hasOwnProperty.call(exceptions, date) ? exceptions[date] : hours[day] || [];
+}
+// Open now? If not, when it opens next (today, or on which day within a week), in the centre's zone.
 function openState(node, now) {
   const zone = node.getAttribute("data-timezone");
   if (!zone) return null;
   const hours = JSON.parse(node.getAttribute("data-hours") || "{}");
   const exceptions = JSON.parse(node.getAttribute("data-exceptions") || "{}");
   const here = localNow(zone, now);
-  const ranges = Object.prototype.hasOwnProperty.call(exceptions, here.date) ? exceptions[here.date] : hours[here.day] || [];
-  for (const range of ranges) {
+  const today = rangesOn(hours, exceptions, here.date, here.day);
+  for (const range of today) {
     if (range[0] <= here.time && here.time < range[1]) return { open: true, closes: range[1] };
+  }
+  const later = today.find((range) => range[0] > here.time);
+  if (later) return { open: false, opens: later[0] };
+  for (let offset = 1; offset <= 7; offset += 1) {
+    const next = dayAfter(here.date, offset);
+    const ranges = rangesOn(hours, exceptions, next.date, next.day);
+    if (ranges.length) return { open: false, opens: ranges[0][0], day: DAYS.indexOf(next.day) + 1 };
   }
   return { open: false };
 }
@@ -39,9 +63,18 @@ function showOpenState(node, texts, now) {
   if (!badge || !state) return;
   badge.hidden = false;
   badge.className = "px-open " + (state.open ? "px-open--yes" : "px-open--no");
-  badge.textContent = state.open
-    ? texts.open + (state.closes && state.closes !== "24:00" ? " · " + fill(texts.closes, { time: state.closes }) : "")
-    : texts.closed;
+  const at = (hhmm) => formatTime(cldr, hhmm === "24:00" ? "00:00" : hhmm, { style: "short" });
+  if (!cldr) {
+    badge.textContent = state.open ? texts.open : texts.closed;
+  } else if (state.open) {
+    badge.textContent = texts.open + (state.closes && state.closes !== "24:00" ? " · " + fill(texts.closes, { time: at(state.closes) }) : "");
+  } else if (state.opens && state.day) {
+    badge.textContent = fill(texts["opens-on"], { day: dayName(cldr, state.day, { context: "format" }), time: at(state.opens) });
+  } else if (state.opens) {
+    badge.textContent = fill(texts["opens-at"], { time: at(state.opens) });
+  } else {
+    badge.textContent = texts.closed;
+  }
 }
 function showStale(node, texts, now) {
   const verified = node.getAttribute("data-verified");
@@ -75,7 +108,7 @@ function setUpDirectory(list, status, texts) {
   const visible = () => Array.from(list.querySelectorAll(".px-centre")).filter((li) => li.offsetParent !== null);
   function count() {
     const n = visible().length;
-    say(status, n ? fill(texts.count, { n: String(n) }) : texts.none);
+    say(status, n ? pluralForm(cldr, n, JSON.parse(texts.count)) : texts.none);
   }
   // Filters: the radios already filter through CSS; keep them in the URL so a link (or a guide's
   // "centres that can help") can open the directory pre-filtered, and say how many match.
@@ -112,7 +145,7 @@ function setUpDirectory(list, status, texts) {
           li.setAttribute("data-km", String(km));
           const label = li.querySelector(".px-distance");
           label.hidden = false;
-          label.textContent = fill(texts.distance, { km: km < 10 ? km.toFixed(1) : String(Math.round(km)) });
+          label.textContent = fill(texts.distance, { km: formatNumber(cldr, km, { maximumFractionDigits: km < 10 ? 1 : 0 }) });
         });
         items.sort((a, b) => a.getAttribute("data-km") - b.getAttribute("data-km"));
         list.replaceChildren(...items);
@@ -148,14 +181,18 @@ function setUpDirectory(list, status, texts) {
 const statusNode = $("centre-status");
 if (statusNode) {
   const texts = {};
-  ["open", "closed", "closes", "stale", "count", "none", "offline", "denied", "distance"]
+  ["open", "closed", "closes", "opens-at", "opens-on", "stale", "count", "none", "offline", "denied", "distance"]
     .forEach((name) => { texts[name] = statusNode.getAttribute("data-" + name); });
   const now = Date.now();
-  document.querySelectorAll(".px-centre[data-timezone]").forEach((node) => {
+  const centres = document.querySelectorAll(".px-centre[data-timezone]");
+  // open or closed at once, as the page is shown; the times once the language's CLDR data are here
+  centres.forEach((node) => {
     showOpenState(node, texts, now);
     showStale(node, texts, now);
   });
   hidePast(now);
+  cldr = await load(lang);
+  centres.forEach((node) => showOpenState(node, texts, now));
   const directory = $("centre-list");
   if (directory) setUpDirectory(directory, statusNode, texts);
 }

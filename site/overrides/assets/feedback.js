@@ -111,6 +111,17 @@ function setUpWidget(widget) {
   onSent = (key, sent) => {
     if (key === waitingFor && sent) say(status, msg["feedback.thanks"]);
   };
+  // The note on a page no native speaker has reviewed (devstack/pages, issue 18): its "report a
+  // problem" answers "no" here and opens the comment box, ready to say what reads wrong.
+  document.querySelectorAll(".px-review-report[href='#px-feedback']").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      if ($("pf-ask").hidden) { widget.scrollIntoView(); return; }  // already answered
+      $("pf-no").click();
+      $("pf-comment").focus();
+      $("pf-comment").scrollIntoView({ block: "center" });
+    });
+  });
   widget.setAttribute("data-ready", "");
 }
 
@@ -246,6 +257,17 @@ if (serviceApp) {
   setUpForm(serviceApp, $("sf-form"), $("sf-status"), $("sf-done"), collectService);
 }
 const needApp = $("need-feedback");
-if (needApp) setUpForm(needApp, $("nf-form"), $("nf-status"), $("nf-done"), collectNeed);
+if (needApp) {
+  // From a page's "report a problem with this page" (a page without its own feedback box): the page
+  // comes in the URL fragment, never sent to a server, and starts the message.
+  const about = /^#page=([^&]{1,200})$/.exec(location.hash);
+  if (about && !$("nf-text").value) {
+    let page = "";
+    try { page = decodeURIComponent(about[1]); } catch (err) { page = ""; }
+    if (/^\/[\w\-./]*$/.test(page)) $("nf-text").value = page + " : ";
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  setUpForm(needApp, $("nf-form"), $("nf-status"), $("nf-done"), collectNeed);
+}
 const manageLink = $("m-feedback"), manageReference = $("m-reference");
 if (manageLink && manageReference) linkFromManage(manageLink, manageReference);

@@ -1,9 +1,9 @@
 // Passerelle's only script on every page (an ES module: it runs once the page is parsed).
 // Every page works without it. It stands in for mkdocs-material's inline globals (our
-// Content-Security-Policy forbids inline scripts), loads the theme's bundle when the reader opens
-// search, and registers the service worker that keeps pages read once for offline reading.
-// Its own tag (overrides/main.html) says where the site begins and where the theme's bundle is.
-const script = document.querySelector("script[data-bundle]");
+// Content-Security-Policy forbids inline scripts), opens the site's own search when the reader
+// opens the theme's search box, and registers the service worker that keeps pages read once for
+// offline reading. Its own tag (overrides/main.html) says where the site begins.
+const script = document.querySelector("script[data-scope][src$='assets/passerelle.js']");
 const root = document.documentElement;
 const scope = new URL(script.getAttribute("data-scope") || ".", location);
 
@@ -17,41 +17,36 @@ window.__md_set = (key, value, storage = localStorage, at = window.__md_scope) =
   try { storage.setItem(at.pathname + "." + key, JSON.stringify(value)); } catch (err) { /* full */ }
 };
 
-// ---- Material's bundle, loaded when the reader opens search ----------------------------------------
-// It weighs more than a whole guide; reading needs none of it. Material mounts its components
-// on DOMContentLoaded, so that event is replayed once the bundle has run.
+// ---- Search ----------------------------------------------------------------------------------------
+// The theme's search box with the site's own search (assets/search/search.js, fetched when the reader
+// first opens the box): Material's bundle and its lunr index are never loaded; the drawer and the
+// language menu are CSS. The box is focused in the same tap that opens it, so a phone's keyboard
+// comes up at once; the module answers from the first letter typed.
 root.classList.remove("no-js");
 root.classList.add("js", "px-lazy");
-let bundleRequested = false;
-function loadBundle() {
-  if (bundleRequested) return;
-  bundleRequested = true;
-  const tag = document.createElement("script");
-  tag.src = script.getAttribute("data-bundle");
-  tag.onload = () => {
-    document.dispatchEvent(new Event("DOMContentLoaded"));
-    root.classList.remove("px-lazy");
-    const input = document.querySelector(".md-search__input");
-    const toggle = document.getElementById("__search");
-    if (input && toggle && toggle.checked) input.focus();
-  };
-  document.body.appendChild(tag);
-}
 const searchToggle = document.getElementById("__search");
-if (searchToggle) {
-  searchToggle.addEventListener("change", () => { if (searchToggle.checked) loadBundle(); });
-}
 const searchInput = document.querySelector(".md-search__input");
-if (searchInput) {
-  searchInput.addEventListener("focus", loadBundle);
-  searchInput.addEventListener("pointerdown", loadBundle);
+let searchLoaded = false;
+function openSearch() {
+  if (searchInput) searchInput.focus();
+  if (!searchLoaded) {
+    searchLoaded = true;
+    import("./search/search.js").catch(() => { searchLoaded = false; });
+  }
 }
-document.addEventListener("keydown", (ev) => {
-  const target = ev.target;
-  const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
-  if (!typing && (ev.key === "/" || ev.key === "s" || ev.key === "f")) loadBundle();
-});
-if (/[?&](q|h)=/.test(location.search)) loadBundle();
+if (searchToggle && searchInput) {
+  searchToggle.addEventListener("change", () => { if (searchToggle.checked) openSearch(); });
+  searchInput.addEventListener("focus", openSearch);
+  document.addEventListener("keydown", (ev) => {
+    const target = ev.target;
+    const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (!typing && !ev.ctrlKey && !ev.metaKey && !ev.altKey && (ev.key === "/" || ev.key === "s")) {
+      ev.preventDefault();
+      searchToggle.checked = true;
+      openSearch();
+    }
+  });
+}
 
 // ---- Offline: pages read once can be read again without a network --------------------------------
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
