@@ -23,6 +23,9 @@ from chalicelib.health.routes import bp as health_bp
 from chalicelib.impact.routes import bp as impact_bp
 
 app = Chalice(app_name="passerelle")
+# Evidence files and their page images go out as bytes (API Gateway's binary media types; a client
+# asks with an Accept header naming the type, as the staff console does).
+app.api.binary_types = sorted({*app.api.binary_types, "image/jpeg", "image/png", "image/webp", "application/pdf"})
 # Chalice's own error bodies can carry stack traces in debug mode: it stays off.
 app.debug = False
 
