@@ -4,6 +4,7 @@ answers the right token with 2xx. A new staff route without an entry here fails 
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,9 @@ from chalice.test import Client
 from chalicelib.bookings import agenda as agenda_service
 from chalicelib.bookings import service as bookings
 from chalicelib.complaints import triage
+from chalicelib.core.aws import s3_client
+from chalicelib.core.settings import get_settings
+from tests import evidence_samples as samples
 from tests import staff_tokens
 from tests.staff_tokens import bearer
 from tests.unit.conftest import body, with_proof
@@ -74,6 +78,25 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
         )
         assert answer.status_code == 201, answer.body
         return str(body(answer)["reference"])
+
+    # Evidence files: a bucket in moto's S3, and a case holding a photo and a one-page PDF.
+    monkeypatch.setenv("ATTACHMENTS_BUCKET", "passerelle-attachments-auth")
+    get_settings.cache_clear()
+    s3_client.cache_clear()
+    assert get_settings().attachments_bucket == "passerelle-attachments-auth"
+    s3_client().create_bucket(
+        Bucket="passerelle-attachments-auth", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+
+    def upload(data: bytes) -> str:
+        payload = {"data": base64.b64encode(data).decode()}
+        answer = api.http.post("/api/complaints/attachments", body=json.dumps(payload), headers=with_proof(api))
+        assert answer.status_code == 201, answer.body
+        return str(body(answer)["attachment_id"])
+
+    def case_with_pdf() -> str:
+        pdf = upload(samples.canary_pdf(1))
+        return f"/api/staff/complaints/{file_complaint(api, attachments=[pdf])[1]}/attachments/{pdf}"
 
     def exception_day() -> str:
         day = (NOW + timedelta(days=10)).date().isoformat()
@@ -137,6 +160,12 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
             f"/api/staff/complaints/{case()}/outcome",
             {"outcome": "withdrawn"},
         ),
+        ("GET", f"{complaint}/attachments/{{attachment_id}}"): lambda: Spec(
+            "caseworker.dushanbe", "nobody", "caseworker.istanbul", case_with_pdf()
+        ),
+        ("GET", f"{complaint}/attachments/{{attachment_id}}/pages/{{n}}"): lambda: Spec(
+            "caseworker.dushanbe", "nobody", "caseworker.istanbul", f"{case_with_pdf()}/pages/1"
+        ),
         ("GET", f"{complaint}/audit"): lambda: Spec(
             "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul", f"/api/staff/complaints/{case()}/audit"
         ),
@@ -189,7 +218,8 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
 
 def send(api: Client, method: str, spec: Spec, headers: dict[str, str]) -> Any:
     data = json.dumps(spec.payload) if spec.payload is not None else None
-    return getattr(api.http, method.lower())(spec.path, body=data, headers={**JSON, **headers})
+    # Accept: what a browser's fetch sends; the file routes answer bytes only to a caller that takes them.
+    return getattr(api.http, method.lower())(spec.path, body=data, headers={**JSON, "Accept": "*/*", **headers})
 
 
 def test_every_staff_route_refuses_bad_callers_and_serves_the_right_one(
