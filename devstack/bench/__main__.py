@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from devstack import ROOT
 from devstack.bench.cost import RouteUse, cost_rows
+from devstack.bench.evidence import evidence_figures
 from devstack.dynamodb_local import free_port
 from devstack.server import ORIGIN_HEADER
 from devstack.stack import LocalStack, StackConfig
@@ -387,7 +388,11 @@ def main() -> int:
         dynamodb_port=free_port(),
         table_name="passerelle-bench",
         workers=4,
-        env={"COMPLAINTS_PER_SOURCE": "100000", "LOOKUP_FAILURES_PER_SOURCE": "100000"},
+        env={
+            "COMPLAINTS_PER_SOURCE": "100000",
+            "LOOKUP_FAILURES_PER_SOURCE": "100000",
+            "ATTACHMENTS_PER_SOURCE": "100000",
+        },
     )
     with LocalStack(config) as stack, sync_playwright() as playwright:
         STAFF.update(stack.staff_headers("manager.dushanbe"))
@@ -397,6 +402,7 @@ def main() -> int:
         browser.close()
         _lighthouse_scores(stack.url, add)
         _api_figures(stack, guide_view, add)
+        evidence_figures(stack.url, add)
     app_seconds, floor_seconds, ratio = cold_import_ratio()
     add("cold import of the Lambda handler (s)", f"{app_seconds:.2f}")
     add("cold import of boto3 + a DynamoDB client (s)", f"{floor_seconds:.2f}")

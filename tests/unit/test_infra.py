@@ -1226,3 +1226,25 @@ def test_the_cost_model_prices_what_was_measured() -> None:
         + (0.080 - 0.002) * 0.5 * PRICES["lambda_gb_second"]
     )
     assert dear - cheap == pytest.approx(expected, abs=1e-4)
+
+
+def test_the_evidence_cost_model_prices_what_was_measured() -> None:
+    from devstack.bench.cost import (
+        EVIDENCE_PRICES,
+        PHOTOS_PER_COMPLAINT,
+        STORED_MONTHS,
+        EvidenceUse,
+        evidence_cost,
+        evidence_cost_rows,
+    )
+
+    use = EvidenceUse(1_000_000, 900_000, 2_000_000, 2_000_000, 200.0, 100.0, 300.0)
+    more_stored = EvidenceUse(1_000_000, 1_900_000, 2_000_000, 2_000_000, 200.0, 100.0, 300.0)
+    extra = evidence_cost(more_stored)["storage"] - evidence_cost(use)["storage"]
+    assert extra == pytest.approx(PHOTOS_PER_COMPLAINT * 1e6 / 1e9 * EVIDENCE_PRICES["s3_gb_month"] * STORED_MONTHS)
+    slower = EvidenceUse(1_000_000, 900_000, 2_000_000, 2_000_000, 400.0, 100.0, 300.0)
+    assert evidence_cost(slower)["compute"] > evidence_cost(use)["compute"]
+    assert evidence_cost(slower)["storage"] == evidence_cost(use)["storage"]
+    rows = dict(evidence_cost_rows(use))
+    (total,) = [float(v) for k, v in rows.items() if k.startswith("evidence total")]
+    assert total == pytest.approx(1000 * sum(evidence_cost(use).values()), abs=1e-4)
