@@ -194,6 +194,8 @@ def test_the_response_headers_are_those_the_local_server_sends() -> None:
     assert {k: v - {cognito} for k, v in cloud.items()} == csp(server.CONTENT_SECURITY_POLICY)
     assert cloud["script-src"] == {"'self'"} and cloud["frame-ancestors"] == {"'none'"}
     assert cloud["object-src"] == {"'none'"} and "'unsafe-inline'" not in cloud["style-src"]
+    # blob: for the evidence photos and page images the console fetches with its token (issue 14)
+    assert cloud["img-src"] == {"'self'", "data:", "blob:"}
     hsts = security["StrictTransportSecurity"]
     assert hsts["AccessControlMaxAgeSec"] >= 63072000 and hsts["IncludeSubdomains"] and hsts["Preload"]
     assert security["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
