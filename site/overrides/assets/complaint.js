@@ -2,8 +2,9 @@
 // The receipt travels only in request bodies, never in a URL, and is never stored on the phone;
 // what the person typed is cleared from the page once it is sent. Text written by people
 // (replies, messages) is shown with textContent. The proof of work and the API calls: api.js.
-import { $, el, say } from "./dom.js";
+import { $, el, fill, say } from "./dom.js";
 import { newKey, prepare, problem, request, submit } from "./api.js";
+import { evidenceList } from "./evidence.js";
 
 const dataNode = $("px-complaint-data");
 const msg = dataNode ? JSON.parse(dataNode.textContent) : null;
@@ -17,6 +18,7 @@ function errorText(result) {
 function setUpForm(app) {
   app.hidden = false;
   const form = $("complaint-form"), status = $("c-status");
+  const files = evidenceList($("c-evidence"), msg);
   let key = null;
   $("c-category").addEventListener("change", () => {
     $("c-restricted").hidden = $("c-category").value !== "sea_by_staff";
@@ -39,6 +41,9 @@ function setUpForm(app) {
       if (value) body[name] = value;
     });
     if ($("c-centre").value) body.centre_id = $("c-centre").value;
+    if (files.busy()) { say(status, msg["evidence.wait"], "error"); return; }
+    const attachments = files.ids();
+    if (attachments.length) body.attachments = attachments;
     key = key || newKey();
     $("c-submit").disabled = true;
     say(status, msg["complaint.working"]);
@@ -46,6 +51,7 @@ function setUpForm(app) {
     $("c-submit").disabled = false;
     if (result.status !== 201) { say(status, errorText(result), "error"); return; }
     form.reset();
+    files.clear();
     form.hidden = true;
     $("c-receipt").textContent = result.body.receipt;
     const done = $("c-done");
@@ -64,6 +70,7 @@ function setUpForm(app) {
 function setUpFollowUp(app) {
   app.hidden = false;
   const fStatus = $("f-status");
+  const files = evidenceList($("f-evidence"), msg);
   let receipt = null;
   function show(view) {
     $("f-state").textContent = msg["cstatus." + view.status] || view.status;
@@ -78,6 +85,9 @@ function setUpFollowUp(app) {
       const who = el("strong", { text: m.author === "caseworker" ? msg["followup.caseworker"] : msg["followup.you"] });
       list.append(el("li", { className: "px-msg px-msg--" + m.author }, [who, " · ", when, el("p", { text: m.text })]));
     });
+    const sent = $("f-sent-files");
+    sent.hidden = !(view.attachments || []).length;
+    sent.textContent = fill(msg["evidence.sent_count"], { n: (view.attachments || []).length });
     $("f-complaint").hidden = false;
   }
   $("followup-form").addEventListener("submit", async (event) => {
@@ -91,9 +101,16 @@ function setUpFollowUp(app) {
   $("f-reply-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = $("f-reply").value.trim();
-    if (!text) return;
-    const result = await request("POST", "/complaints/messages", { body: { receipt, text } });
-    if (result.status === 200) { $("f-reply").value = ""; say(fStatus, msg["followup.sent"]); show(result.body); }
+    if (files.busy()) { say(fStatus, msg["evidence.wait"], "error"); return; }
+    const attachments = files.ids();
+    if (!text && !attachments.length) return;
+    const result = await request("POST", "/complaints/messages", { body: { receipt, text, attachments } });
+    if (result.status === 200) {
+      $("f-reply").value = "";
+      files.clear();
+      say(fStatus, msg["followup.sent"]);
+      show(result.body);
+    }
     else say(fStatus, errorText(result), "error");
   });
 }

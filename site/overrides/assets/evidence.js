@@ -7,7 +7,7 @@
 // too large to open safely, not a photo at all) is sent as it is, and the server answers why it
 // refuses it; the page says that in its language. Each upload has a progress bar and survives a
 // dropped connection: it is tried again with the same Idempotency-Key, so it is stored once.
-import { el, fill, say } from "./dom.js";
+import { el, say } from "./dom.js";
 import { newKey, takeProof } from "./api.js";
 
 export const MAX_FILES = 5;
@@ -245,7 +245,9 @@ export function evidenceList(root, msg) {
   // The quick exit (exit.js) and leaving the page forget the chosen files at once.
   const exit = document.getElementById("px-exit");
   if (exit) exit.addEventListener("click", clear, true);
-  document.addEventListener("keydown", (event) => { if (event.key === "Escape" && exit) clear(); }, true);
+  document.addEventListener("keydown", (event) => {
+    if (exit && event.key === "Escape" && !event.isComposing && event.keyCode !== 229) clear();
+  }, true);
   window.addEventListener("pagehide", clear);
   root.hidden = false;
 
@@ -253,6 +255,5 @@ export function evidenceList(root, msg) {
     ids: () => items.filter((item) => item.id).map((item) => item.id),
     busy: () => items.some((item) => ["preparing", "sending", "retrying"].indexOf(item.state) >= 0),
     clear,
-    sentCount: (view) => fill(msg["evidence.sent_count"], { n: (view.attachments || []).length }),
   };
 }
