@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Browser, FilePayload, Page, Request, expect
 
 from chalicelib.core import keys
 from devstack.stack import LocalStack
 from tests import evidence_samples as samples
 from tests.conftest import table_items
-from tests.e2e.test_staff import console as console  # noqa: F401 - the fixture
-from tests.e2e.test_staff import origin, sign_in
+from tests.e2e.test_staff import console as console
+from tests.e2e.test_staff import sign_in
 
 pytestmark = pytest.mark.e2e
 VI = {
@@ -60,14 +60,15 @@ def phone(browser: Browser) -> Page:
     return context.new_page()
 
 
-def file_input(page: Page, name: str, data: bytes, mime: str) -> dict[str, Any]:
+def file_input(page: Page, name: str, data: bytes, mime: str) -> FilePayload:
+    """A file as the phone's picker gives it (its name stays on the phone)."""
     return {"name": name, "mimeType": mime, "buffer": data}
 
 
 def test_a_phone_in_vietnamese_sends_a_clean_photo_and_pdf_the_caseworker_sees_them(
     browser: Browser,
     stack: LocalStack,
-    console: Any,  # noqa: F811
+    console: Any,
 ) -> None:
     page = phone(browser)
     sent: list[bytes] = []
