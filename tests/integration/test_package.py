@@ -90,3 +90,13 @@ def test_the_packaged_roles_keep_audit_lines_append_only(packaged: dict[str, Any
     (deny,) = [s for s in statements if s["Effect"] == "Deny"]
     assert deny["Condition"] == {"ForAnyValue:StringLike": {"dynamodb:LeadingKeys": ["AUDIT#*"]}}
     assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= set(deny["Action"])
+
+
+def test_api_gateway_carries_evidence_files_as_bytes(packaged: dict[str, Any]) -> None:
+    """The staff console's file and page routes answer bytes: API Gateway must know their types
+    as binary (x-amazon-apigateway-binary-media-types, from the app's binary_types), or it would
+    hand the browser base64 text."""
+    definition = packaged["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    binary = set(definition["x-amazon-apigateway-binary-media-types"])
+    assert {"image/jpeg", "image/png", "image/webp", "application/pdf"} <= binary
+    assert "application/json" not in binary and "*/*" not in binary  # JSON stays text, both ways
