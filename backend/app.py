@@ -26,6 +26,9 @@ from chalicelib.recruiters.routes import bp as recruiters_bp
 from chalicelib.recruiters.routes import open_data_bp as recruiters_open_data_bp
 
 app = Chalice(app_name="passerelle")
+# Evidence files and their page images go out as bytes (API Gateway's binary media types; a client
+# asks with an Accept header naming the type, as the staff console does).
+app.api.binary_types = sorted({*app.api.binary_types, "image/jpeg", "image/png", "image/webp", "application/pdf"})
 # Chalice's own error bodies can carry stack traces in debug mode: it stays off.
 app.debug = False
 

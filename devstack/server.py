@@ -54,7 +54,7 @@ from devstack.network import local_request
 
 # The policy CloudFront's response headers policy sets too (infra/template.yaml).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'; upgrade-insecure-requests"
 )
@@ -70,6 +70,9 @@ SECURITY_HEADERS = {
 COMPRESSIBLE = re.compile(r"^(text/|application/(json|javascript|xml|manifest\+json)|image/svg\+xml)")
 HASHED_ASSET = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css)$")
 MAX_BODY = 1024 * 1024
+# An evidence file: 4 MiB as base64 in JSON, within the 6 MB a Lambda invocation carries.
+UPLOAD_PATH = "/api/complaints/attachments"
+MAX_UPLOAD_BODY = 6 * 1024 * 1024
 # What CloudFront sets on its way to the API (chalicelib/core/edge.py, core/ratelimit.py; the
 # viewer's network, an IPv4 address or an IPv6 /64, is what the WAF's per-source rules count).
 ORIGIN_HEADER = "x-passerelle-origin"
@@ -218,8 +221,9 @@ def handle_api(
 def run_scheduled() -> int:
     """Runs in a worker: the app's scheduled jobs."""
     from chalicelib.bookings.service import release_expired_offers
+    from chalicelib.complaints.attachments import sweep
 
-    return release_expired_offers()
+    return release_expired_offers() + sweep()
 
 
 def _warm() -> bool:
@@ -413,6 +417,8 @@ class PortalHandler(BaseHTTPRequestHandler):
 
     def _cap(self, path: str) -> int:
         """The most this route reads: the API's, the sign-in's, or nothing (the site takes no body)."""
+        if path.rstrip("/") == UPLOAD_PATH:
+            return MAX_UPLOAD_BODY
         if is_api_path(path):
             return MAX_BODY
         return DEV_IDP_MAX_BODY if self._identity_path(path) else 0

@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from devstack import ROOT, SITE_DIR, api_bundle, cleaner_bundle
 from devstack.bench.cost import RouteUse, cost_rows
+from devstack.bench.evidence import evidence_figures
 from devstack.dynamodb_local import free_port
 from devstack.server import ORIGIN_HEADER
 from devstack.stack import LocalStack, StackConfig
@@ -448,7 +449,11 @@ def main(argv: list[str]) -> int:
         dynamodb_port=free_port(),
         table_name="passerelle-bench",
         workers=4,
-        env={"COMPLAINTS_PER_SOURCE": "100000", "LOOKUP_FAILURES_PER_SOURCE": "100000"},
+        env={
+            "COMPLAINTS_PER_SOURCE": "100000",
+            "LOOKUP_FAILURES_PER_SOURCE": "100000",
+            "ATTACHMENTS_PER_SOURCE": "100000",
+        },
     )
     with LocalStack(config) as stack, sync_playwright() as playwright:
         STAFF.update(stack.staff_headers("manager.dushanbe"))
@@ -459,6 +464,7 @@ def main(argv: list[str]) -> int:
         browser.close()
         _lighthouse_scores(stack.url, add)
         _api_figures(stack, guide_view, add)
+        evidence_figures(stack.url, add)
     bundle_figures(add)
     _write_report(rows)
     return 0

@@ -102,3 +102,70 @@ def cost_rows(routes: dict[str, RouteUse], guide_bytes: float, guide_requests: i
         ),
         ("fixed cost per month (USD; key, secrets, WAF, alarms, schedule)", f"{fixed:.2f}"),
     ]
+
+
+# ---- evidence files on complaints (issue 14) ------------------------------------------------------
+# Assumed per complaint that carries files: 2 photos and 1 PDF of 3 pages (what the bench measures:
+# a phone photo re-encoded on the phone, a scanned contract), each file opened by staff twice (a
+# photo inline, a PDF's pages as images), kept for 15 months (a case open 3 months, then a year's
+# retention). S3 Standard, SSE-KMS with a bucket key (KMS calls are per bucket key, not per object:
+# about one per upload session, assumed one per file here, which overstates it).
+EVIDENCE_PRICES = {
+    "s3_gb_month": 0.023,
+    "s3_put": 0.005 / 1000,
+    "s3_get": 0.0004 / 1000,
+    "kms_request": 0.03 / 1e4,
+    "cloudfront_to_origin_gb": 0.020,  # uploads: CloudFront's transfer to the origin, Europe
+}
+PHOTOS_PER_COMPLAINT = 2
+PDF_PAGES = 3
+VIEWS_PER_FILE = 2
+STORED_MONTHS = 15
+CLEANER_GB = 1.5  # EvidenceCleaner's MemorySize (infra/template.yaml)
+
+
+@dataclass(frozen=True)
+class EvidenceUse:
+    """What the bench measured: bytes sent and stored for a photo and a PDF, the cleaner's time
+    for each (and for drawing one page), and the upload route's handler time."""
+
+    photo_sent: int
+    photo_stored: int
+    pdf_sent: int
+    pdf_stored: int
+    clean_photo_ms: float
+    clean_pdf_ms: float
+    render_page_ms: float
+
+
+def evidence_cost(use: EvidenceUse) -> dict[str, float]:
+    """USD per complaint with files, by part: storage, transfer, requests and compute."""
+    p, e = PRICES, EVIDENCE_PRICES
+    sent = PHOTOS_PER_COMPLAINT * use.photo_sent + use.pdf_sent
+    stored = PHOTOS_PER_COMPLAINT * use.photo_stored + use.pdf_stored
+    files = PHOTOS_PER_COMPLAINT + 1
+    views = files * VIEWS_PER_FILE
+    viewed_bytes = VIEWS_PER_FILE * (PHOTOS_PER_COMPLAINT * use.photo_stored + PDF_PAGES * 150_000)
+    cleaner_seconds = (PHOTOS_PER_COMPLAINT * use.clean_photo_ms + use.clean_pdf_ms) / 1000 * LAMBDA_SLOWER
+    render_seconds = VIEWS_PER_FILE * PDF_PAGES * use.render_page_ms / 1000 * LAMBDA_SLOWER
+    # Each upload and each view is also an API call (request, gateway, WAF, log), priced as one.
+    api_calls = (files + views) * (p["lambda_request"] + p["api_gateway_request"] + p["waf_request"])
+    return {
+        "storage": stored / 1e9 * e["s3_gb_month"] * STORED_MONTHS,
+        "transfer": sent / 1e9 * e["cloudfront_to_origin_gb"] + viewed_bytes / 1e9 * p["cloudfront_gb"],
+        "requests": files * (e["s3_put"] + e["kms_request"]) + views * (e["s3_get"] + e["kms_request"]) + api_calls,
+        "compute": (cleaner_seconds + render_seconds) * CLEANER_GB * p["lambda_gb_second"]
+        + (files + VIEWS_PER_FILE * PDF_PAGES) * p["lambda_request"],
+    }
+
+
+def evidence_cost_rows(use: EvidenceUse) -> list[tuple[str, str]]:
+    parts = evidence_cost(use)
+    what = f"{PHOTOS_PER_COMPLAINT} photos + a {PDF_PAGES}-page PDF, each viewed {VIEWS_PER_FILE} times"
+    rows = [
+        (f"evidence {name} per 1,000 complaints with files (USD; {what})", f"{1000 * value:.4f}")
+        for name, value in parts.items()
+    ]
+    total = 1000 * sum(parts.values())
+    rows.append((f"evidence total per 1,000 complaints with files (USD; kept {STORED_MONTHS} months)", f"{total:.4f}"))
+    return rows

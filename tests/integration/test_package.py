@@ -59,12 +59,16 @@ def test_chalice_package_succeeds(package_dir: Path, packaged: dict[str, Any]) -
     names = set(zipfile.ZipFile(package_dir / "deployment.zip").namelist())
     assert {"app.py", "chalicelib/data/catalogue.json", "chalicelib/core/http.py"} <= names
     assert any(n.startswith("aws_lambda_powertools/") for n in names)
-    functions = [r for r in packaged["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 2 and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
+    functions = [
+        r
+        for name, r in packaged["Resources"].items()
+        if r["Type"] == "AWS::Serverless::Function" and name != "EvidenceCleaner"  # a bundle of its own
+    ]
+    assert len(functions) == 3 and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
     assert all(f["Properties"]["Architectures"] == ["x86_64"] for f in functions)
 
 
-@pytest.mark.parametrize("role", ["ApiHandlerRole", "ReleaseExpiredOffersRole"])
+@pytest.mark.parametrize("role", ["ApiHandlerRole", "ReleaseExpiredOffersRole", "SweepAttachmentsRole"])
 def test_the_packaged_roles_keep_audit_lines_append_only(packaged: dict[str, Any], role: str) -> None:
     """What CloudFormation receives, after Chalice's merge: each function's role, evaluated as IAM
     does, denies changing or removing an audit line (AUDIT#...) and still appends and reads them."""
@@ -180,3 +184,13 @@ def test_the_packaged_bundle_runs_in_a_bare_python(bundle: Bundle, stack: LocalS
     token = stack.staff_headers("manager.dushanbe")["Authorization"]
     status, _, me = bundle.call("GET", "/api/staff/me", authorization=token)  # PyJWT, cryptography, the JWKS
     assert status == 200 and "tj-dushanbe" in json.dumps(me), me
+
+
+def test_api_gateway_carries_evidence_files_as_bytes(packaged: dict[str, Any]) -> None:
+    """The staff console's file and page routes answer bytes: API Gateway must know their types
+    as binary (x-amazon-apigateway-binary-media-types, from the app's binary_types), or it would
+    hand the browser base64 text."""
+    definition = packaged["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    binary = set(definition["x-amazon-apigateway-binary-media-types"])
+    assert {"image/jpeg", "image/png", "image/webp", "application/pdf"} <= binary
+    assert "application/json" not in binary and "*/*" not in binary  # JSON stays text, both ways

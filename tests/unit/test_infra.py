@@ -36,7 +36,10 @@ from tests.edge_paths import FOLDER_TRICKS, OFF_HOST_TRICKS, hosts
 from tests.unit.conftest import with_proof
 
 TEMPLATE = ROOT / "infra" / "template.yaml"
-DATA_SERVICES = ("dynamodb", "s3", "secretsmanager", "kms", "logs")
+DATA_SERVICES = ("dynamodb", "s3", "secretsmanager", "kms", "logs", "lambda")
+# The functions that run the app's code (Chalice's, with the table), and their roles.
+APP_FUNCTIONS = ("APIHandler", "ReleaseExpiredOffers", "SweepAttachments")
+APP_ROLES = ("ApiHandlerRole", "ReleaseExpiredOffersRole", "SweepAttachmentsRole")
 JSON = {"Content-Type": "application/json"}
 
 
@@ -191,6 +194,8 @@ def test_the_response_headers_are_those_the_local_server_sends() -> None:
     assert {k: v - {cognito} for k, v in cloud.items()} == csp(server.CONTENT_SECURITY_POLICY)
     assert cloud["script-src"] == {"'self'"} and cloud["frame-ancestors"] == {"'none'"}
     assert cloud["object-src"] == {"'none'"} and "'unsafe-inline'" not in cloud["style-src"]
+    # blob: for the evidence photos and page images the console fetches with its token (issue 14)
+    assert cloud["img-src"] == {"'self'", "data:", "blob:"}
     hsts = security["StrictTransportSecurity"]
     assert hsts["AccessControlMaxAgeSec"] >= 63072000 and hsts["IncludeSubdomains"] and hsts["Preload"]
     assert security["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
@@ -579,7 +584,7 @@ def test_every_log_group_expires_and_each_function_has_its_own() -> None:
     groups = resources("AWS::Logs::LogGroup")
     assert groups and all(0 < g["Properties"]["RetentionInDays"] <= 90 for g in groups.values())
     names = {g["Properties"]["LogGroupName"]["Fn::Sub"] for g in groups.values()}
-    for function in ("APIHandler", "ReleaseExpiredOffers"):
+    for function in (*APP_FUNCTIONS, "EvidenceCleaner"):
         name = props(function)["FunctionName"]["Fn::Sub"]
         assert f"/aws/lambda/{name}" in names
 
@@ -640,7 +645,7 @@ def test_the_functions_may_call_exactly_the_dynamodb_operations_the_code_uses() 
         for a in as_list(s["Action"])
         if a.startswith("dynamodb:")
     }
-    for role in ("ApiHandlerRole", "ReleaseExpiredOffersRole"):
+    for role in APP_ROLES:
         statement = next(
             s for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"] if s["Sid"] == "AppTableData"
         )
@@ -654,7 +659,7 @@ TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/passerelle-prod-AppTa
 TABLE_REFS = {"AppTable.Arn": TABLE_ARN}
 
 
-@pytest.mark.parametrize("role", ["ApiHandlerRole", "ReleaseExpiredOffersRole"])
+@pytest.mark.parametrize("role", APP_ROLES)
 def test_audit_lines_can_be_appended_and_read_but_never_changed_or_removed(role: str) -> None:
     """Each function's role, evaluated as IAM does: UpdateItem, DeleteItem and any other write that
     could change an audit line (partition key AUDIT#...) is denied whatever allows it; PutItem (a
@@ -706,6 +711,7 @@ def test_only_the_api_function_reads_the_secret() -> None:
     (reader,) = secret_readers("ApiHandlerRole")
     assert reader["Resource"] == [{"Ref": "ServerSecret"}, {"Ref": "OriginSecret"}]
     assert not secret_readers("ReleaseExpiredOffersRole")
+    assert not secret_readers("SweepAttachmentsRole") and not secret_readers("EvidenceCleanerRole")
 
 
 def test_the_functions_are_configured_from_the_stack() -> None:
@@ -718,6 +724,101 @@ def test_the_functions_are_configured_from_the_stack() -> None:
     assert api["STAFF_JWKS_URL"]["Fn::Sub"] == issuer + "/.well-known/jwks.json"
     assert api["STAFF_AUTH_URL"]["Fn::Sub"] == "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"
     assert props("ReleaseExpiredOffers")["Environment"]["Variables"] == {"TABLE_NAME": {"Ref": "AppTable"}}
+    assert api["ATTACHMENTS_BUCKET"] == {"Ref": "AttachmentsBucket"}
+    assert api["ATTACHMENTS_KMS_KEY_ID"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
+    assert api["CLEANER_FUNCTION_NAME"] == {"Ref": "EvidenceCleaner"}
+    assert props("SweepAttachments")["Environment"]["Variables"] == {
+        "TABLE_NAME": {"Ref": "AppTable"},
+        "ATTACHMENTS_BUCKET": {"Ref": "AttachmentsBucket"},
+    }
+
+
+# ---- evidence files ------------------------------------------------------------------------------
+
+
+def statements_of(role: str) -> list[dict[str, Any]]:
+    return list(props(role)["Policies"][0]["PolicyDocument"]["Statement"])
+
+
+def test_the_attachments_bucket_is_private_encrypted_with_the_stacks_key_and_kept() -> None:
+    bucket = template()["Resources"]["AttachmentsBucket"]
+    assert bucket["DeletionPolicy"] == bucket["UpdateReplacePolicy"] == "Retain"
+    p = bucket["Properties"]
+    assert p["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
+    )
+    assert p["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    (encryption,) = p["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": {"Fn::GetAtt": ["DataKey", "Arn"]},
+    }
+    assert "VersioningConfiguration" not in p and "LoggingConfiguration" not in p  # deleted means gone
+    policy = props("AttachmentsBucketPolicy")["PolicyDocument"]["Statement"]
+    tls = next(s for s in policy if s["Sid"] == "TlsOnly")
+    assert tls["Effect"] == "Deny" and tls["Principal"] == "*" and tls["Action"] == "s3:*"
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert len(tls["Resource"]) == 2  # the bucket and its objects
+    key_only = next(s for s in policy if s["Sid"] == "StackKeyOnly")
+    assert key_only["Effect"] == "Deny" and key_only["Action"] == "s3:PutObject"
+    condition = key_only["Condition"]["StringNotEqualsIfExists"]
+    assert condition["s3:x-amz-server-side-encryption-aws-kms-key-id"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
+    assert all(s["Effect"] == "Deny" for s in policy)  # nobody is granted anything by the bucket
+
+
+def test_uploads_never_attached_expire_by_their_tag_and_the_app_tags_them_so() -> None:
+    from chalicelib.complaints import files
+
+    rules = {r["Id"]: r for r in props("AttachmentsBucket")["LifecycleConfiguration"]["Rules"]}
+    unattached = rules["UnattachedUploads"]
+    assert unattached["Status"] == "Enabled" and unattached["ExpirationInDays"] <= 2
+    (tag,) = unattached["TagFilters"]
+    assert f"{tag['Key']}={tag['Value']}" == files.PENDING_TAG
+    assert "Prefix" not in unattached  # attached files are never under this rule's reach by path
+
+
+def test_the_cleaner_may_only_write_its_logs_and_the_api_may_only_invoke_it() -> None:
+    cleaner = props("EvidenceCleaner")
+    assert cleaner["Handler"] == "chalicelib.evidence.handler.handler" and cleaner["Runtime"] == "python3.13"
+    assert cleaner["Role"] == {"Fn::GetAtt": ["EvidenceCleanerRole", "Arn"]}
+    assert cleaner["ReservedConcurrentExecutions"] > 0 and cleaner["Timeout"] < 10  # below the API's own
+    assert "Environment" not in cleaner and "VpcConfig" not in cleaner
+    (logs,) = statements_of("EvidenceCleanerRole")
+    assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert logs["Resource"] == {"Fn::GetAtt": ["EvidenceCleanerLogGroup", "Arn"]}
+    invokers = [
+        (name, s)
+        for name in resources("AWS::IAM::Role")
+        for policy in props(name).get("Policies", [])
+        for s in policy["PolicyDocument"]["Statement"]
+        if "lambda:InvokeFunction" in as_list(s["Action"])
+    ]
+    assert [(n, s["Resource"]) for n, s in invokers] == [("ApiHandlerRole", {"Fn::GetAtt": ["EvidenceCleaner", "Arn"]})]
+
+
+def test_the_api_reads_and_writes_only_the_files_and_the_sweep_only_deletes_them() -> None:
+    def s3_grants(role: str) -> dict[str, Any]:
+        return {
+            action: s["Resource"]
+            for s in statements_of(role)
+            if s["Effect"] == "Allow"
+            for action in as_list(s["Action"])
+            if action.startswith("s3:")
+        }
+
+    files = {"Fn::Sub": "${AttachmentsBucket.Arn}/files/*"}
+    assert s3_grants("ApiHandlerRole") == dict.fromkeys(("s3:PutObject", "s3:GetObject", "s3:PutObjectTagging"), files)
+    assert s3_grants("SweepAttachmentsRole") == {"s3:DeleteObject": files}
+    assert s3_grants("ReleaseExpiredOffersRole") == {}
+    through_s3 = next(s for s in statements_of("ApiHandlerRole") if s["Sid"] == "AttachmentsKey")
+    assert set(through_s3["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
+    assert through_s3["Condition"] == {
+        "StringEquals": {"kms:ViaService": {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}}
+    }
+    # The object keys the role allows are the ones the code writes.
+    from chalicelib.core import keys
+
+    assert keys.attachment_object("0" * 32).startswith("files/")
 
 
 # ---- staff sign-in -------------------------------------------------------------------------------
@@ -1143,3 +1244,25 @@ def test_the_cost_model_prices_what_was_measured() -> None:
         + (0.080 - 0.002) * 0.5 * PRICES["lambda_gb_second"]
     )
     assert dear - cheap == pytest.approx(expected, abs=1e-4)
+
+
+def test_the_evidence_cost_model_prices_what_was_measured() -> None:
+    from devstack.bench.cost import (
+        EVIDENCE_PRICES,
+        PHOTOS_PER_COMPLAINT,
+        STORED_MONTHS,
+        EvidenceUse,
+        evidence_cost,
+        evidence_cost_rows,
+    )
+
+    use = EvidenceUse(1_000_000, 900_000, 2_000_000, 2_000_000, 200.0, 100.0, 300.0)
+    more_stored = EvidenceUse(1_000_000, 1_900_000, 2_000_000, 2_000_000, 200.0, 100.0, 300.0)
+    extra = evidence_cost(more_stored)["storage"] - evidence_cost(use)["storage"]
+    assert extra == pytest.approx(PHOTOS_PER_COMPLAINT * 1e6 / 1e9 * EVIDENCE_PRICES["s3_gb_month"] * STORED_MONTHS)
+    slower = EvidenceUse(1_000_000, 900_000, 2_000_000, 2_000_000, 400.0, 100.0, 300.0)
+    assert evidence_cost(slower)["compute"] > evidence_cost(use)["compute"]
+    assert evidence_cost(slower)["storage"] == evidence_cost(use)["storage"]
+    rows = dict(evidence_cost_rows(use))
+    (total,) = [float(v) for k, v in rows.items() if k.startswith("evidence total")]
+    assert total == pytest.approx(1000 * sum(evidence_cost(use).values()), abs=1e-4)

@@ -4,6 +4,7 @@ answers the right token with 2xx. A new staff route without an entry here fails 
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,9 @@ from chalice.test import Client
 from chalicelib.bookings import agenda as agenda_service
 from chalicelib.bookings import service as bookings
 from chalicelib.complaints import triage
+from chalicelib.core.aws import s3_client
+from chalicelib.core.settings import get_settings
+from tests import evidence_samples as samples
 from tests import staff_tokens
 from tests.staff_tokens import bearer
 from tests.unit.conftest import body, with_proof
@@ -49,6 +53,9 @@ def staff_routes() -> set[tuple[str, str]]:
 def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str], Any]:
     """Builds, for each route, a fresh right request (each case and booking is new, so one route's
     success never depends on another's)."""
+    # A fresh case per route: more complaints from this one test client than a source may file in
+    # ten minutes (tests/integration/test_abuse.py proves that limit); here it must not interfere.
+    monkeypatch.setenv("COMPLAINTS_PER_SOURCE", "1000")
     monkeypatch.setattr(bookings, "now_utc", lambda: NOW)
     for staff_side in (triage, agenda_service):
         monkeypatch.setattr(staff_side, "now_utc", lambda: NOW + timedelta(days=3))
@@ -74,6 +81,25 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
         )
         assert answer.status_code == 201, answer.body
         return str(body(answer)["reference"])
+
+    # Evidence files: a bucket in moto's S3, and a case holding a photo and a one-page PDF.
+    monkeypatch.setenv("ATTACHMENTS_BUCKET", "passerelle-attachments-auth")
+    get_settings.cache_clear()
+    s3_client.cache_clear()
+    assert get_settings().attachments_bucket == "passerelle-attachments-auth"
+    s3_client().create_bucket(
+        Bucket="passerelle-attachments-auth", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+
+    def upload(data: bytes) -> str:
+        payload = {"data": base64.b64encode(data).decode()}
+        answer = api.http.post("/api/complaints/attachments", body=json.dumps(payload), headers=with_proof(api))
+        assert answer.status_code == 201, answer.body
+        return str(body(answer)["attachment_id"])
+
+    def case_with_pdf() -> str:
+        pdf = upload(samples.canary_pdf(1))
+        return f"/api/staff/complaints/{file_complaint(api, attachments=[pdf])[1]}/attachments/{pdf}"
 
     def exception_day() -> str:
         day = (NOW + timedelta(days=10)).date().isoformat()
@@ -136,6 +162,12 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
             "caseworker.istanbul",
             f"/api/staff/complaints/{case()}/outcome",
             {"outcome": "withdrawn"},
+        ),
+        ("GET", f"{complaint}/attachments/{{attachment_id}}"): lambda: Spec(
+            "caseworker.dushanbe", "nobody", "caseworker.istanbul", case_with_pdf()
+        ),
+        ("GET", f"{complaint}/attachments/{{attachment_id}}/pages/{{n}}"): lambda: Spec(
+            "caseworker.dushanbe", "nobody", "caseworker.istanbul", f"{case_with_pdf()}/pages/1"
         ),
         ("GET", f"{complaint}/audit"): lambda: Spec(
             "manager.dushanbe", "caseworker.dushanbe", "manager.istanbul", f"/api/staff/complaints/{case()}/audit"
@@ -205,7 +237,8 @@ def specs(api: Client, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, str],
 
 def send(api: Client, method: str, spec: Spec, headers: dict[str, str]) -> Any:
     data = json.dumps(spec.payload) if spec.payload is not None else None
-    return getattr(api.http, method.lower())(spec.path, body=data, headers={**JSON, **headers})
+    # Accept: what a browser's fetch sends; the file routes answer bytes only to a caller that takes them.
+    return getattr(api.http, method.lower())(spec.path, body=data, headers={**JSON, "Accept": "*/*", **headers})
 
 
 def test_every_staff_route_refuses_bad_callers_and_serves_the_right_one(

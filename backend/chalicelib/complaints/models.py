@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from chalicelib.core.models import RequestModel
+from chalicelib.evidence.contract import DEFAULT_LIMITS, Kind, MediaType
 
 Category = Literal[
     "recruitment_fees",
@@ -41,9 +42,52 @@ Overdue = Literal["acknowledge", "answer"]
 QueueSort = Literal["oldest", "newest", "deadline"]
 MAX_DESCRIPTION = 5000
 MAX_TEXT = 5000
+# Evidence files: at most this many with a complaint or a message, each at most 4 MB as sent
+# (base64 makes that 5.6 MB of text, within what one Lambda invocation carries).
+MAX_ATTACHMENTS = 5
+MAX_UPLOAD_BASE64 = (DEFAULT_LIMITS.max_bytes + 2) // 3 * 4
+AttachmentId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$", description="from POST /api/complaints/attachments")]
 
 
-class ComplaintRequest(RequestModel):
+def _distinct(ids: list[str]) -> list[str]:
+    if len(set(ids)) != len(ids):
+        raise ValueError("an attachment is listed twice")
+    return ids
+
+
+class WithAttachments(RequestModel):
+    attachments: list[AttachmentId] = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS,
+        description="ids of files uploaded first; each attaches once, to one complaint",
+    )
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> Self:
+        _distinct(self.attachments)
+        return self
+
+
+class AttachmentUpload(RequestModel):
+    """A file for a complaint. Its name and declared type are never stored or logged: only the
+    bytes decide what it is (send a neutral name)."""
+
+    filename: str = Field(default="file", max_length=255, description="ignored and never stored")
+    content_type: str = Field(
+        default="application/octet-stream", max_length=100, description="ignored: the bytes decide"
+    )
+    # No max_length here: a longer file is 413 too_large (the route caps the body), not a 400.
+    data: str = Field(min_length=1, description="the file, base64 (at most 4 MB decoded)")
+
+
+class Uploaded(BaseModel):
+    attachment_id: str
+    kind: Kind
+    bytes: int
+    pages: int | None = Field(default=None, description="documents only")
+
+
+class ComplaintRequest(WithAttachments):
     category: Category
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
     description: str = Field(min_length=10, max_length=MAX_DESCRIPTION)
@@ -74,8 +118,14 @@ class ReceiptRequest(RequestModel):
     receipt: str = Field(min_length=10, max_length=80)
 
 
-class MessageRequest(ReceiptRequest):
-    text: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
+class MessageRequest(ReceiptRequest, WithAttachments):
+    text: str = Field(default="", max_length=MAX_DESCRIPTION, description="may be empty when files are attached")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if not self.text and not self.attachments:
+            raise ValueError("write a message or attach a file")
+        return self
 
 
 class Message(BaseModel, defer_build=True):
@@ -91,6 +141,15 @@ class Message(BaseModel, defer_build=True):
 FollowUp = Literal["received", "acknowledged", "in_progress", "referred", "answered", "resolved", "closed"]
 
 
+class SentFile(BaseModel, defer_build=True):
+    """A file the complainant sent, as they see it again with the receipt."""
+
+    kind: Kind
+    bytes: int
+    pages: int | None
+    at: datetime
+
+
 class ComplaintView(BaseModel, defer_build=True):
     status: Status
     follow_up: FollowUp
@@ -98,6 +157,7 @@ class ComplaintView(BaseModel, defer_build=True):
     submitted_at: datetime
     language: str
     messages: list[Message]
+    attachments: list[SentFile] = Field(default_factory=list)
     access_until: datetime
 
 
@@ -207,6 +267,20 @@ class Allowed(BaseModel, defer_build=True):
     audit: bool
 
 
+class Attachment(BaseModel):
+    """An evidence file on a case, for the staff console (the file itself: its own route)."""
+
+    model_config = ConfigDict(serialize_by_alias=True, populate_by_name=True)
+
+    id: str
+    kind: Kind
+    media_type: MediaType
+    bytes: int
+    pages: int | None
+    at: datetime
+    sender: Author = Field(alias="from")
+
+
 class Case(CaseSummary):
     description: str
     against: str | None
@@ -216,6 +290,7 @@ class Case(CaseSummary):
     on_behalf: bool
     phone: str | None
     messages: list[CaseMessage]
+    attachments: list[Attachment]
     notes: list[Note]
     history: list[HistoryEntry]
     referrals: list[Referral]

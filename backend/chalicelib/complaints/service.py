@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.recruiters import find_agency
+from chalicelib.complaints import attachments
 from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
     RESTRICTED_CATEGORIES,
@@ -48,7 +49,9 @@ def _access_expiry(at: datetime) -> int:
     return int((at + timedelta(days=get_settings().complaint_access_days)).timestamp())
 
 
-def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitted:
+def _checked_phone(request: ComplaintRequest) -> str | None:
+    """What the body names that no model can check alone (the centre, the agency, the phone and its
+    consent), refused with the field named; the phone normalised, if one was given."""
     if request.centre_id and get_catalogue().centre(request.centre_id) is None:
         raise BadRequest(
             f"centre_id: no centre has the id '{request.centre_id}'.", code="centre_unknown", field="centre_id"
@@ -71,6 +74,11 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
             phone = normalise_phone(request.phone, request.country)
         except ValueError as exc:
             raise BadRequest(f"phone: {exc}", code="phone_invalid", field="phone") from exc
+    return phone
+
+
+def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitted:
+    phone = _checked_phone(request)
     settings = get_settings()
     now = now_utc()
     complaint_id = uuid.uuid4().hex
@@ -96,7 +104,11 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
         "answer_by": (now + timedelta(days=settings.complaint_answer_days)).date().isoformat(),
         "priority": "high" if request.category in URGENT_CATEGORIES else "normal",
     }
+    uploads = attachments.pending(request.attachments)
     items = _submission(fields, complaint_id, receipt, proof_id, now)
+    first_file = len(items)
+    # Files are filed with the complaint: each upload is taken once, in the same transaction.
+    items += attachments.attach_items(complaint_id, uploads, "complainant", now)
     # The source's allowance is counted with the complaint itself: both are written, or neither.
     count, window = ratelimit.count_item(SUBMISSION_SCOPE, source, settings.complaints_per_source, now.timestamp())
     items.append(count)
@@ -108,6 +120,9 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
                 raise BadRequest(
                     "X-Proof: this challenge was already used. Get a new one.", code="proof_used", field="X-Proof"
                 ) from None
+            refused = attachments.refused_attachment(failed.failed, first_file, len(uploads))
+            if refused is not None:
+                raise refused from None
             if len(items) - 1 in failed.failed:
                 raise window.refused(
                     "Too many complaints from this connection in a short time. Wait a few minutes and send it again.",
@@ -183,6 +198,7 @@ def _read(complaint_id: str) -> ComplaintView:
         submitted_at=meta["submitted_at"],
         language=meta["language"],
         messages=messages,
+        attachments=attachments.sent_by_complainant(items),
         access_until=datetime.fromtimestamp(_access_expiry(now_utc()), UTC),
     )
 
@@ -198,16 +214,23 @@ def follow_up(status: str, messages: list[Message]) -> FollowUp:
     return "received" if status == "new" else cast(FollowUp, status)
 
 
-def add_message(receipt_text: str, text: str, source: Source) -> ComplaintView:
+def add_message(receipt_text: str, text: str, source: Source, attachment_ids: list[str] | None = None) -> ComplaintView:
+    """A message, files, or both. Files attach in the message's transaction."""
     found, receipt, attempt = _complaint_for(receipt_text, source)
     now = now_utc()
-    db.transact(
-        [
-            repo.message(found["complaint_id"], "complainant", text, now),
-            _touch(receipt),
-            ratelimit.refund_item(attempt),
-        ]
-    )
+    uploads = attachments.pending(attachment_ids or [])
+    items = [_touch(receipt), ratelimit.refund_item(attempt)]
+    if text:
+        items.append(repo.message(found["complaint_id"], "complainant", text, now))
+    first_file = len(items)
+    items += attachments.attach_items(found["complaint_id"], uploads, "complainant", now)
+    try:
+        db.transact(items)
+    except db.TransactionFailed as failed:
+        refused = attachments.refused_attachment(failed.failed, first_file, len(uploads))
+        if refused is not None:
+            raise refused from None
+        raise
     return _read(found["complaint_id"])
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.recruiters import find_agency
+from chalicelib.complaints import attachments
 from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
     UPHELD_OUTCOMES,
@@ -221,6 +222,7 @@ def _full(user: StaffUser, meta: dict[str, Any], items: list[dict[str, Any]]) ->
             for i in items
             if i["SK"].startswith(keys.MESSAGE)
         ],
+        attachments=attachments.of_case(items),
         notes=[Note(author=i["author"], text=i["text"], at=i["at"]) for i in items if i["SK"].startswith(keys.NOTE)],
         history=[
             HistoryEntry(status=i["status"], at=at(i), by=i.get("by", ""))
@@ -327,10 +329,13 @@ def change_status(user: StaffUser, complaint_id: str, change: StatusChange) -> C
         ]
     )
     if change.status == "closed":
-        # Closed cases are deleted `complaint_retention_days` later: every item gets the TTL.
+        # Closed cases are deleted `complaint_retention_days` later: every item gets the TTL, and
+        # every evidence file a due deletion at the same moment (complaints/attachments.py).
         repo.stamp_expiry(complaint_id, expires)
+        attachments.schedule_deletion(complaint_id, expires)
     elif meta["status"] == "closed":
         repo.stamp_expiry(complaint_id, None)
+        attachments.schedule_deletion(complaint_id, None)
     return _reread(user, complaint_id)
 
 
@@ -551,6 +556,25 @@ def set_agency(user: StaffUser, complaint_id: str, change: AgencyIn) -> Case:
         ]
     )
     return _reread(user, complaint_id)
+
+
+def attachment_file(user: StaffUser, complaint_id: str, attachment_id: str) -> tuple[bytes, str]:
+    """The clean copy of a file on a case the user may see; each download is a line in the trail."""
+    _, items = _case(user, complaint_id)
+    found = attachments.find(items, attachment_id)
+    data = attachments.content(found)
+    audit_trail.append(keys.case_audit(complaint_id), user.username, "file", now_utc(), attachment_id)
+    return data, found.media_type
+
+
+def attachment_page(user: StaffUser, complaint_id: str, attachment_id: str, number: int) -> tuple[bytes, str]:
+    """A document's page drawn as an image; each page view is a line in the trail."""
+    _, items = _case(user, complaint_id)
+    image, media_type = attachments.page(attachments.find(items, attachment_id), number)
+    audit_trail.append(
+        keys.case_audit(complaint_id), user.username, "file_page", now_utc(), f"{attachment_id} p{number}"
+    )
+    return image, media_type
 
 
 def audit(user: StaffUser, complaint_id: str) -> audit_trail.AuditTrail:

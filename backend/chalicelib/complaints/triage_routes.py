@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Response
 from pydantic import BaseModel
 
 from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser, staff_route
@@ -23,6 +23,7 @@ from chalicelib.complaints.models import (
     TextIn,
 )
 from chalicelib.core.audit import AuditTrail
+from chalicelib.core.errors import NotFound
 from chalicelib.core.http import RouteDoc, parse_body, parse_query
 
 bp = Blueprint(__name__)
@@ -138,3 +139,54 @@ def complaint_agency(user: StaffUser, complaint_id: str) -> Case:
 )
 def complaint_audit(user: StaffUser, complaint_id: str) -> AuditTrail:
     return triage.audit(user, complaint_id)
+
+
+# Evidence files go out as the clean copy only, never rendered by the browser as a page: a download
+# (Content-Disposition), its sniffed type and nosniff, and a CSP that sandboxes anything opened
+# directly. The console shows them from blob URLs (photos) or as page images (documents).
+FILE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
+
+
+def binary(data: bytes, media_type: str, filename: str) -> Response:
+    headers: dict[str, str | list[str]] = {
+        **FILE_HEADERS,
+        "Content-Type": media_type,
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    }
+    return Response(body=data, status_code=200, headers=headers)
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/attachments/{attachment_id}",
+    roles=TRIAGE,
+    doc=RouteDoc(
+        "The clean copy of a file on the case (the download is written to the audit trail)",
+        content_type="application/octet-stream",
+    ),
+)
+def complaint_attachment(user: StaffUser, complaint_id: str, attachment_id: str) -> Response:
+    data, media_type = triage.attachment_file(user, complaint_id, attachment_id)
+    return binary(data, media_type, f"evidence-{attachment_id[:8]}.{EXTENSIONS[media_type]}")
+
+
+@staff_route(
+    bp,
+    "/staff/complaints/{complaint_id}/attachments/{attachment_id}/pages/{n}",
+    roles=TRIAGE,
+    doc=RouteDoc(
+        "Page n (from 1) of a document on the case, drawn as an image (written to the audit trail)",
+        content_type="image/webp",
+    ),
+)
+def complaint_attachment_page(user: StaffUser, complaint_id: str, attachment_id: str, n: str) -> Response:
+    if not n.isdigit() or len(n) > 3:
+        raise NotFound("n: pages are numbered from 1.", code="page_not_found", field="n")
+    image, media_type = triage.attachment_page(user, complaint_id, attachment_id, int(n))
+    return binary(image, media_type, f"evidence-{attachment_id[:8]}-p{int(n)}.webp")

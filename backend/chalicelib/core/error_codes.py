@@ -59,6 +59,13 @@ CODES: dict[str, ErrorCode] = {
     "centre_unknown": ErrorCode(400, "The centre named in the body or query does not exist."),
     "agency_unknown": ErrorCode(400, "No agency on the recruiters' lists has this id."),
     "agency_not_found": ErrorCode(404, "No agency on the recruiters' lists has this id."),
+    "data_not_base64": ErrorCode(400, "The file must be sent as base64."),
+    "attachment_not_waiting": ErrorCode(
+        400, "A file named in attachments is not waiting to be attached (already attached, or expired)."
+    ),
+    "attachment_not_found": ErrorCode(404, "No such file on this case."),
+    "attachment_deleted": ErrorCode(404, "This file was deleted at the end of the case's retention."),
+    "page_not_found": ErrorCode(404, "The file has no such page."),
     "service_not_found": ErrorCode(404, "The centre does not offer this service."),
     # ---- bookings ----
     "service_not_bookable": ErrorCode(400, "This service is not booked online: contact the centre."),

@@ -30,6 +30,15 @@ Complaints (complaints/)
     referral          COMPLAINT#<id>           REFERRAL#<centre>
                       GSI1 QUEUE#<lane>#<centre> / <submitted>#<id>    (the case in that centre's queue)
     receipt           RECEIPT#<keyed hash>     RECEIPT            complaint id; expires with access
+    attachment        COMPLAINT#<id>           FILE#<attachment id>   kind, media type, bytes, pages, at, from
+
+Evidence files (complaints/attachments.py): the clean copy is an object in the attachments bucket,
+`files/<attachment id>` (a random id, never a name a user chose)
+    upload            UPLOAD#<attachment id>   UPLOAD     kind, media type, bytes, pages; until attached
+    due deletion      PURGE                    <due, UTC, to the second>#<attachment id>
+                                               the object to delete then (an upload not attached
+                                               within 24 h, or a closed case's file at the end of
+                                               its retention): the sweep reads this range by key
 
 Audit trails (core/audit.py): appended, never overwritten (IAM denies deleting `AUDIT#*`)
     a case's          AUDIT#<complaint id>     <at>#<n>
@@ -70,7 +79,7 @@ places-held item's sort key is `HOLDS`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 # ---- bookings ------------------------------------------------------------------------------------
@@ -215,6 +224,42 @@ def stamped_at(sk: str) -> str:
 
 def receipt(receipt_hash: str) -> str:
     return f"RECEIPT#{receipt_hash}"
+
+
+# ---- evidence files ------------------------------------------------------------------------------
+
+ATTACHMENT = "FILE#"
+UPLOAD = "UPLOAD"
+PURGE = "PURGE"
+
+
+def attachment(attachment_id: str) -> str:
+    """A file's sort key in its case's partition."""
+    return f"{ATTACHMENT}{attachment_id}"
+
+
+def upload(attachment_id: str) -> str:
+    """An upload's partition, until it is attached to a complaint (or deleted)."""
+    return f"UPLOAD#{attachment_id}"
+
+
+def attachment_object(attachment_id: str) -> str:
+    """The clean copy's key in the attachments bucket."""
+    return f"files/{attachment_id}"
+
+
+def _moment(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def purge_entry(due: datetime, attachment_id: str) -> str:
+    """A due deletion's sort key in the PURGE partition: in the order they fall due."""
+    return f"{_moment(due)}#{attachment_id}"
+
+
+def purge_until(now: datetime) -> str:
+    """The end of the range of deletions due at `now` (inclusive)."""
+    return f"{_moment(now)}#~"
 
 
 # ---- audit trails --------------------------------------------------------------------------------

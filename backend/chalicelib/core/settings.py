@@ -55,6 +55,16 @@ class Settings(BaseModel, defer_build=True):
     staff_jwks_url: str | None = None
     # Base URL of the hosted sign-in pages (Cognito's /oauth2/authorize, /oauth2/token, /logout).
     staff_auth_url: str | None = None
+    # Evidence files on complaints (README, "Evidence files"): the bucket their clean copies are
+    # kept in (SSE-KMS with the stack's key in AWS), the local S3's address, the cleaner function's
+    # name (none: the cleaner runs in this process, as locally), uploads accepted per source and 10
+    # minutes, and how long an upload may wait to be attached before it is deleted.
+    attachments_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    attachments_kms_key_id: str | None = None
+    cleaner_function_name: str | None = None
+    attachments_per_source: int = Field(default=30, ge=1)
+    attachment_unattached_hours: int = Field(default=24, ge=1, le=24)
 
 
 @cache
@@ -70,6 +80,10 @@ def get_settings() -> Settings:
         staff_jwt_audience=env.get("STAFF_JWT_AUDIENCE") or None,
         staff_jwks_url=env.get("STAFF_JWKS_URL") or None,
         staff_auth_url=env.get("STAFF_AUTH_URL") or None,
+        attachments_bucket=env.get("ATTACHMENTS_BUCKET") or None,
+        s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
+        attachments_kms_key_id=env.get("ATTACHMENTS_KMS_KEY_ID") or None,
+        cleaner_function_name=env.get("CLEANER_FUNCTION_NAME") or None,
         **{field: int(env[name]) for field, name in _INT_SETTINGS.items() if env.get(name)},
     )
 
@@ -92,4 +106,6 @@ _INT_SETTINGS = {
     "lookup_failures_per_source": "LOOKUP_FAILURES_PER_SOURCE",
     "complaints_per_source": "COMPLAINTS_PER_SOURCE",
     "feedback_per_source": "FEEDBACK_PER_SOURCE",
+    "attachments_per_source": "ATTACHMENTS_PER_SOURCE",
+    "attachment_unattached_hours": "ATTACHMENT_UNATTACHED_HOURS",
 }

@@ -129,6 +129,9 @@ function take() {
   ready = null;
   return mine.promise;
 }
+// A proof for a request sent another way (an upload with progress: assets/evidence.js): {header}
+// or {failed: answer}.
+export function takeProof() { return take(); }
 
 // POST an anonymous submission with a proof (and an Idempotency-Key, so a retry is counted once).
 // A proof the server refuses (it expired while the phone slept) is replaced once.

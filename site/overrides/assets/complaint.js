@@ -2,9 +2,10 @@
 // The receipt travels only in request bodies, never in a URL, and is never stored on the phone;
 // what the person typed is cleared from the page once it is sent. Text written by people
 // (replies, messages) is shown with textContent. The proof of work and the API calls: api.js.
-import { $, el, say } from "./dom.js";
+import { $, el, fill, say } from "./dom.js";
 import { newKey, prepare, problem, request, submit } from "./api.js";
 import { agencyPicker } from "./recruiters/picker.js";
+import { evidenceList } from "./evidence.js";
 
 const dataNode = $("px-complaint-data");
 const msg = dataNode ? JSON.parse(dataNode.textContent) : null;
@@ -21,6 +22,7 @@ function setUpForm(app) {
   const form = $("complaint-form"), status = $("c-status");
   const agencyData = JSON.parse($("px-agency-data").textContent);
   const agency = agencyPicker(agencyData.messages, agencyData.lists);
+  const files = evidenceList($("c-evidence"), msg);
   let key = null;
   $("c-category").addEventListener("change", () => {
     $("c-restricted").hidden = $("c-category").value !== "sea_by_staff";
@@ -44,6 +46,9 @@ function setUpForm(app) {
     });
     if ($("c-centre").value) body.centre_id = $("c-centre").value;
     if (agency.value()) body.agency_id = agency.value();
+    if (files.busy()) { say(status, msg["evidence.wait"], "error"); return; }
+    const attachments = files.ids();
+    if (attachments.length) body.attachments = attachments;
     key = key || newKey();
     $("c-submit").disabled = true;
     say(status, msg["complaint.working"]);
@@ -52,6 +57,7 @@ function setUpForm(app) {
     if (result.status !== 201) { say(status, errorText(result), "error"); return; }
     form.reset();
     agency.clear();
+    files.clear();
     form.hidden = true;
     $("c-receipt").textContent = result.body.receipt;
     const done = $("c-done");
@@ -72,6 +78,7 @@ function setUpForm(app) {
 function setUpFollowUp(app) {
   app.hidden = false;
   const fStatus = $("f-status");
+  const files = evidenceList($("f-evidence"), msg);
   let receipt = null;
   function show(view) {
     // Where it stands as the complainant can see it: "answered" once a caseworker replied last.
@@ -88,6 +95,9 @@ function setUpFollowUp(app) {
       const who = el("strong", { text: m.author === "caseworker" ? msg["followup.caseworker"] : msg["followup.you"] });
       list.append(el("li", { className: "px-msg px-msg--" + m.author }, [who, " · ", when, el("p", { text: m.text })]));
     });
+    const sent = $("f-sent-files");
+    sent.hidden = !(view.attachments || []).length;
+    sent.textContent = fill(msg["evidence.sent_count"], { n: (view.attachments || []).length });
     $("f-complaint").hidden = false;
   }
   $("followup-form").addEventListener("submit", async (event) => {
@@ -104,9 +114,16 @@ function setUpFollowUp(app) {
   $("f-reply-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = $("f-reply").value.trim();
-    if (!text) return;
-    const result = await request("POST", "/complaints/messages", { body: { receipt, text } });
-    if (result.status === 200) { $("f-reply").value = ""; say(fStatus, msg["followup.sent"]); show(result.body); }
+    if (files.busy()) { say(fStatus, msg["evidence.wait"], "error"); return; }
+    const attachments = files.ids();
+    if (!text && !attachments.length) return;
+    const result = await request("POST", "/complaints/messages", { body: { receipt, text, attachments } });
+    if (result.status === 200) {
+      $("f-reply").value = "";
+      files.clear();
+      say(fStatus, msg["followup.sent"]);
+      show(result.body);
+    }
     else say(fStatus, errorText(result), "error");
   });
 }

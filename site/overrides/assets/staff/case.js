@@ -3,7 +3,7 @@
 // `allowed`).
 import { $, clear, el, fill } from "../dom.js";
 import {
-  clearError, countryName, fail, fillSelect, languageName, label, money, num, say, showError, state, t, tn, when
+  clearError, countryName, fail, fillSelect, lang, languageName, label, money, num, say, showError, state, t, tn, when
 } from "./common.js";
 import { centreName, loadCentres } from "./centres.js";
 import { overdueText, queueIsStale } from "./queue.js";
@@ -14,6 +14,7 @@ let current = null;
 
 export async function openCase(id, focus) {
   current = null;
+  forgetFiles();
   $("c-title").textContent = t("loading");
   clear($("c-details"));
   const result = await call("GET", "/staff/complaints/" + encodeURIComponent(id));
@@ -57,6 +58,7 @@ function renderCase(c) {
   row(text, "field.when", c.when, { publicText: true });
   renderThread($("c-messages"), c.messages || [], "case.no_messages",
     (m) => ({ kind: "px-msg--" + m.author, who: label("author", m.author) }));
+  renderFiles(c);
   renderThread($("c-notes"), c.notes || [], "case.no_notes", (n) => ({ kind: "px-staff-note", who: n.author }));
   renderAgency(c);
   const referrals = clear($("c-referrals"));
@@ -84,6 +86,83 @@ function renderCase(c) {
       status: label("status", h.status), date: when(h.at), by: h.by || "" }) }));
   });
   renderActions(c);
+}
+// ---- evidence files: the clean copies only, fetched with the token and shown from blob: URLs (the
+// page's img-src allows them): photos inline, a PDF as its pages drawn by the server (never a live
+// PDF), each page fetched when it scrolls into view; the file itself is downloaded on request.
+// Every fetch is a line in the case's audit trail. A case left behind takes its blob URLs with it.
+const EXTENSIONS = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf" };
+let blobUrls = [];
+let pageWatcher = null;
+function forgetFiles() {
+  blobUrls.forEach((url) => URL.revokeObjectURL(url));
+  blobUrls = [];
+  if (pageWatcher) pageWatcher.disconnect();
+  pageWatcher = null;
+}
+function fileSize(bytes) {
+  const mb = bytes >= 1000000;
+  return new Intl.NumberFormat(lang, { style: "unit", unit: mb ? "megabyte" : "kilobyte", unitDisplay: "short",
+    maximumFractionDigits: mb ? 1 : 0 }).format(mb ? bytes / 1000000 : Math.max(1, bytes / 1000));
+}
+async function fileBlob(path, mediaType) {
+  const result = await call("GET", path, undefined, mediaType);  // Accept: the type, as API Gateway needs
+  return result.ok && result.body instanceof Blob ? result.body : null;
+}
+function blobUrl(blob) {
+  const url = URL.createObjectURL(blob);
+  blobUrls.push(url);
+  return url;
+}
+async function showImage(holder, path, mediaType, className, alt) {
+  const blob = await fileBlob(path, mediaType);
+  if (!blob) { holder.replaceChildren(el("p", { className: "px-staff-empty", text: t("case.attachment_error") })); return; }
+  holder.replaceChildren(el("img", { className, src: blobUrl(blob), alt, decoding: "async" }));
+}
+function renderFiles(c) {
+  forgetFiles();
+  const list = clear($("c-files"));
+  pageWatcher = new IntersectionObserver((entries) => entries.forEach((entry) => {
+    if (!entry.isIntersecting) return;
+    pageWatcher.unobserve(entry.target);
+    entry.target.load();
+  }), { rootMargin: "400px" });
+  (c.attachments || []).forEach((file) => {
+    const path = "/staff/complaints/" + encodeURIComponent(c.id) + "/attachments/" + encodeURIComponent(file.id);
+    const kind = file.kind === "photo" ? t("case.attachment_photo")
+      : fill(t("case.attachment_document"), { pages: num(file.pages || 0) });
+    const view = el("div", { className: "px-staff-file__view" });
+    const download = el("button", { type: "button", className: "md-button px-staff-download",
+      text: t("case.attachment_download") });
+    download.addEventListener("click", async () => {
+      const blob = await fileBlob(path, file.media_type);
+      if (!blob) { showError(t("case.attachment_error")); return; }
+      const link = el("a", { href: blobUrl(blob), download: "evidence-" + file.id.slice(0, 8) + "." +
+        (EXTENSIONS[file.media_type] || "bin") });
+      document.body.append(link);
+      link.click();
+      link.remove();
+    });
+    list.appendChild(el("li", { className: "px-staff-file px-staff-file--" + file.kind }, [
+      el("p", { className: "px-staff-meta", text: fill(t("case.attachment_line"), {
+        kind, size: fileSize(file.bytes), date: when(file.at) }) }),
+      view, el("p", {}, [download])
+    ]));
+    if (file.kind === "photo") {
+      showImage(view, path, file.media_type, "px-staff-photo", t("case.attachment_photo"));
+      return;
+    }
+    for (let n = 1; n <= (file.pages || 0); n++) {
+      const alt = fill(t("case.attachment_page"), { n: num(n) });
+      const holder = el("figure", { className: "px-staff-page-holder" }, [el("figcaption", { text: alt })]);
+      const image = el("div", { className: "px-staff-page-frame" });
+      holder.append(image);
+      holder.load = () => showImage(image, path + "/pages/" + n, "image/webp", "px-staff-page", alt);
+      view.append(holder);
+      pageWatcher.observe(holder);
+    }
+  });
+  if (!list.firstChild) list.appendChild(el("li", { className: "px-staff-empty", text: t("case.no_attachments") }));
 }
 function renderThread(list, entries, emptyKey, describe) {
   clear(list);
