@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint, Response
+from chalice.app import Blueprint, Rate, Response
 
-from chalicelib.complaints import service
+from chalicelib.complaints import alerts, service
 from chalicelib.complaints.models import ComplaintRequest, ComplaintView, MessageRequest, ReceiptRequest, Submitted
 from chalicelib.core import idempotency, proof
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body
+from chalicelib.core.observability import logger
 from chalicelib.core.sources import Source, source_of
 
 bp = Blueprint(__name__)
@@ -74,3 +75,10 @@ def lookup() -> ComplaintView:
 def message() -> ComplaintView:
     request = parse_body(bp.current_request, MessageRequest)
     return service.add_message(request.receipt, request.text, _source())
+
+
+@bp.schedule(Rate(1, unit=Rate.HOURS))
+def overdue_digest(event: object) -> None:
+    """Each centre's overdue cases, by number only, to its staff at 08:00 centre time (complaints/alerts.py)."""
+    sent = alerts.send_digests()
+    logger.info("overdue digests", extra={"sent": sent})
