@@ -34,7 +34,7 @@ def test_cfn_lint_passes_on_the_packaged_template(package_dir: Path) -> None:  #
 
 def test_the_merge_configures_both_functions_from_the_stack(packaged: dict[str, Any]) -> None:  # noqa: F811
     functions = of_type(packaged, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "ReleaseExpiredOffers"}
+    assert set(functions) == {"APIHandler", "ReleaseExpiredOffers", "SendDueNotifications", "OverdueDigest", "SmsReply"}
     api = functions["APIHandler"]["Properties"]
     variables = api["Environment"]["Variables"]
     # Chalice's own variables are kept; the table name from config.json is replaced by the stack's.
@@ -58,7 +58,13 @@ def test_the_merge_configures_both_functions_from_the_stack(packaged: dict[str, 
 
 def test_the_roles_hold_only_the_hand_written_policies(packaged: dict[str, Any]) -> None:  # noqa: F811
     roles = of_type(packaged, "AWS::IAM::Role")
-    for name in ("ApiHandlerRole", "ReleaseExpiredOffersRole"):
+    for name in (
+        "ApiHandlerRole",
+        "ReleaseExpiredOffersRole",
+        "SendDueNotificationsRole",
+        "OverdueDigestRole",
+        "SmsReplyRole",
+    ):
         role = roles[name]["Properties"]
         # Chalice's trust policy is kept; its copy of policy-prod.json (a table name written as a
         # string) is replaced by the template's, which names the resources themselves.

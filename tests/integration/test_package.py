@@ -69,11 +69,16 @@ def test_chalice_package_succeeds(package_dir: Path, packaged: dict[str, Any]) -
     assert {"app.py", "chalicelib/data/catalogue.json", "chalicelib/core/http.py"} <= names
     assert any(n.startswith("aws_lambda_powertools/") for n in names)
     functions = [r for r in packaged["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 2 and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
+    assert len(functions) == 5 and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
+    # Nothing of the local stack: the outbox, the development sign-in, the server.
+    assert not any(n.startswith("devstack/") or "outbox" in n or "dev_idp" in n for n in names)
     assert all(f["Properties"]["Architectures"] == ["x86_64"] for f in functions)
 
 
-@pytest.mark.parametrize("role", ["ApiHandlerRole", "ReleaseExpiredOffersRole"])
+@pytest.mark.parametrize(
+    "role",
+    ["ApiHandlerRole", "ReleaseExpiredOffersRole", "SendDueNotificationsRole", "OverdueDigestRole", "SmsReplyRole"],
+)
 def test_the_packaged_roles_keep_audit_lines_append_only(packaged: dict[str, Any], role: str) -> None:
     """What CloudFormation receives, after Chalice's merge: each function's role, evaluated as IAM
     does, denies changing or removing an audit line (AUDIT#...) and still appends and reads them."""
