@@ -1146,15 +1146,17 @@ def statements_of(role: str) -> dict[str, dict[str, Any]]:
 
 
 def test_sms_go_through_end_user_messaging_from_the_stacks_pool_only() -> None:
-    """Sender IDs per country and the spend limit are stack parameters; the pool has its own opt-out
-    list and answers STOP; replies reach SmsReply through an encrypted topic only the service of
+    """Sender IDs per country and the spend limit are stack parameters; STOP is self-managed (the
+    portal's keyed-hash list, answered by SmsReply); replies reach SmsReply through an encrypted topic only the service of
     this account may publish to; no event destination (it would log phone numbers)."""
     parameters = template()["Parameters"]
     assert {"SmsSenderIdTJ", "SmsSenderIdVN", "SmsSenderIdKH", "SmsSenderIdTR"} <= set(parameters)
     assert parameters["SmsMonthlySpendLimit"]["Type"] == "Number"
     assert parameters["SmsCountries"]["Default"] == "TJ,VN,KH,TR"
     pool = props("SmsPool")
-    assert pool["OptOutListName"] == {"Ref": "SmsOptOutList"} and pool["SelfManagedOptOutsEnabled"] is False
+    # STOP is the portal's own list of keyed hashes: AWS keeps no list of numbers in clear.
+    assert pool["SelfManagedOptOutsEnabled"] is True and "OptOutListName" not in pool
+    assert not resources("AWS::SMSVOICE::OptOutList")
     assert "STOP" in pool["MandatoryKeywords"] and "START" in pool["MandatoryKeywords"]["STOP"]["Message"]
     assert not resources("AWS::SMSVOICE::ConfigurationSet")["SmsConfigurationSet"].get("Properties")
     topic_policy = props("SmsInboundTopicPolicy")["PolicyDocument"]["Statement"][0]

@@ -379,3 +379,31 @@ def test_an_expired_code_is_refused(api: Client, outbox: Outbox, clock: list[dat
     clock[0] = NOW + timedelta(minutes=11)
     answer = verify(api, last_code(outbox))
     assert answer.status_code == 400 and "expired" in body(answer)["error"]["message"]
+
+
+def test_a_freed_seat_offered_to_the_waiting_person_is_told_by_sms_until_when(api: Client, outbox: Outbox) -> None:
+    first = slots(api)[0]
+    taken = body(book(api, first, "198.51.100.20"))
+    payload = {
+        "centre_id": CENTRE,
+        "service_id": SERVICE,
+        "date": first[:10],
+        "mode": "phone",
+        "language": "ru",
+        "contact": {"phone": PHONE, "sms": True},
+    }
+    waiting = api.http.post(
+        "/api/waitlist", body=json.dumps(payload), headers=with_proof(api, {"X-Passerelle-Viewer": "198.51.100.21"})
+    )
+    assert waiting.status_code == 201 and outbox.sms() == []  # waiting is no appointment yet
+    headers = {"Content-Type": "application/json", "X-Manage-Code": taken["manage_code"]}
+    assert api.http.delete(f"/api/bookings/{taken['reference']}", headers=headers).status_code == 200
+    (offer,) = outbox.sms()
+    held = bookings.stored_booking(body(waiting)["reference"])
+    assert held is not None and held["status"] == "offered"
+    until = datetime.fromisoformat(held["hold_expires_at"])
+    assert notices.appointment_time("ru", datetime.fromisoformat(first), "Asia/Dushanbe") in offer
+    from chalicelib.core import cldr
+
+    assert cldr.format_time("ru", until, "short", tz="Asia/Dushanbe") in offer
+    assert body(waiting)["manage_code"] not in offer
