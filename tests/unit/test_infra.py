@@ -1147,8 +1147,8 @@ def statements_of(role: str) -> dict[str, dict[str, Any]]:
 
 def test_sms_go_through_end_user_messaging_from_the_stacks_pool_only() -> None:
     """Sender IDs per country and the spend limit are stack parameters; STOP is self-managed (the
-    portal's keyed-hash list, answered by SmsReply); replies reach SmsReply through an encrypted topic only the service of
-    this account may publish to; no event destination (it would log phone numbers)."""
+    portal's keyed-hash list); replies reach SmsReply through an encrypted topic only the service
+    of this account may publish to; no event destination (it would log phone numbers)."""
     parameters = template()["Parameters"]
     assert {"SmsSenderIdTJ", "SmsSenderIdVN", "SmsSenderIdKH", "SmsSenderIdTR"} <= set(parameters)
     assert parameters["SmsMonthlySpendLimit"]["Type"] == "Number"
