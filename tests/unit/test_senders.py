@@ -143,3 +143,10 @@ def test_the_sample_accounts_have_addresses_naming_them(tmp_path: Path) -> None:
     rows = {row["username"]: row for row in json.loads(path.read_text())}
     assert rows["focal.point"]["groups"] == ["focal_point"]
     assert staff.FileDirectory(path).members("focal_point")[0].email == "focal.point@centres.example.org"
+
+
+def test_a_provider_that_hangs_holds_a_booking_three_seconds_at_most(settings: Any) -> None:
+    for client in (senders._sms_client(), senders._email_client()):
+        config = client.meta.config
+        assert config.connect_timeout + config.read_timeout <= 3
+        assert config.retries["total_max_attempts"] == 1  # the schedule retries, not the request

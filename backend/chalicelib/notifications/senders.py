@@ -50,8 +50,9 @@ class Sender(Protocol):
 
 
 def _config() -> Config:
-    # A provider that hangs must not hold a booking's answer: a short timeout, then a retry later.
-    return Config(connect_timeout=3, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
+    # A provider that hangs must not hold a booking's answer (the function has 10 seconds): one try
+    # of at most 3 seconds; the schedule tries again later (notifications/jobs.py).
+    return Config(connect_timeout=1, read_timeout=2, retries={"total_max_attempts": 1, "mode": "standard"})
 
 
 @cache
