@@ -407,3 +407,13 @@ def test_a_freed_seat_offered_to_the_waiting_person_is_told_by_sms_until_when(ap
 
     assert cldr.format_time("ru", until, "short", tz="Asia/Dushanbe") in offer
     assert body(waiting)["manage_code"] not in offer
+
+
+def test_a_complaint_without_a_centre_alerts_the_administrators_or_every_focal_point(
+    api: Client, outbox: Outbox
+) -> None:
+    assert file_complaint(api, "unpaid_wages", centre=None).status_code == 201
+    assert file_complaint(api, "sea_by_staff", centre=None).status_code == 201
+    general, restricted = outbox.emails()
+    assert general.to == ("admin@x.org",) and restricted.to == ("focal.point@x.org",)
+    assert "Passerelle" in general.body and WORDS[:12] not in general.body + restricted.body

@@ -80,8 +80,18 @@ def _email(texts: dict[str, tuple[str, str]], to: list[str], template: str, **va
     return Outgoing("email", tuple(to), body, template=template, subject=subject)
 
 
+def _recipients(centre_id: str | None, lane: str) -> list[str]:
+    """Who acts on a case at `centre_id`. A case filed without a centre is for the administrators
+    (general lane) and every focal point (restricted lane), as the console shows it (triage.can_see)."""
+    if centre_id is not None:
+        return addresses(LANE_GROUP[lane], centre_id)
+    if lane == "restricted":
+        return addresses("focal_point", None, anywhere=True)
+    return addresses("admin", None)
+
+
 def _alert(centre_id: str | None, lane: str) -> jobs.Outcome:
-    to = addresses(LANE_GROUP[lane], centre_id)
+    to = _recipients(centre_id, lane)
     if not to:
         logger.info("no staff to alert", extra={"lane": lane})
         return "done"

@@ -109,12 +109,13 @@ def directory() -> Directory | None:
     return None
 
 
-def addresses(group: str, centre_id: str | None) -> list[str]:
-    """The addresses of a group's staff who work at `centre_id`, sorted, each once."""
+def addresses(group: str, centre_id: str | None, *, anywhere: bool = False) -> list[str]:
+    """The addresses of a group's staff who work at `centre_id` (`anywhere`: whatever their
+    centres), sorted, each once."""
     found = directory()
     if found is None:
         return []
-    return sorted({m.email for m in found.members(group) if m.works_at(centre_id)})
+    return sorted({m.email for m in found.members(group) if anywhere or m.works_at(centre_id)})
 
 
 def reset() -> None:
