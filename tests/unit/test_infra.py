@@ -254,6 +254,24 @@ def test_the_directory_function_serves_index_pages_and_adds_the_slash() -> None:
     assert complaint["headers"] == {"location": {"value": "/fr/complaint/"}, "cache-control": {"value": "no-store"}}
 
 
+def test_the_sms_short_address_leads_to_the_manage_page_as_the_local_server_does() -> None:
+    """`/b/` and `/<lang>/b/` (notifications/templates.py, manage_link) redirect to the manage page
+    in that language, unkept; nothing else moves."""
+    from devstack.server import SHORT_MANAGE
+
+    uris = ["/b/", "/b", "/tg/b/", "/km/b", "/b/x", "/tg/bb/", "/book/", "/toolong/b/"]
+    answers = run_function("DirectoryIndexFunction", [viewer_request(u) for u in uris])
+    for uri, answer in zip(uris, answers, strict=True):
+        local = SHORT_MANAGE.match(uri)
+        if local is None:
+            assert answer.get("statusCode") != 302, uri
+            continue
+        expected = f"/{local.group(1)}/book/manage/" if local.group(1) else "/book/manage/"
+        assert answer["statusCode"] == 302 and answer["headers"]["location"] == {"value": expected}, uri
+        assert answer["headers"]["cache-control"] == {"value": "no-store"}
+    assert [u for u in uris if SHORT_MANAGE.match(u)] == ["/b/", "/b", "/tg/b/", "/km/b"]
+
+
 def test_the_directory_function_never_redirects_to_another_host() -> None:
     tricks = OFF_HOST_TRICKS + FOLDER_TRICKS
     answers = run_function("DirectoryIndexFunction", [viewer_request(uri) for uri in tricks])
