@@ -97,8 +97,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m devstack.requirements --check
 
-# mypy strict on every Python folder (site/hooks joins once its own change passes).
-MYPY_PATHS := backend/app.py backend/chalicelib devstack infra tests
+# mypy strict on every Python folder.
+MYPY_PATHS := backend/app.py backend/chalicelib devstack infra site/hooks tests
 typecheck: $(VENV)/.installed
 	$(PY) -m mypy --config-file pyproject.toml $(MYPY_PATHS)
 

@@ -13,7 +13,7 @@ Two files, built from the catalogue that content/ compiles to (devstack.content)
   valid against HSDS's `compiled/service.json`.
 
 `make content` writes them to build/open-data/. The site build writes the same files into
-build/site/open-data/ for the address it is built for (site/hooks/publish.py calls `write`): the
+build/site/open-data/ for the address it is built for (devstack/pages/ calls `write`): the
 deploy builds the site for the public address after the content step ran for the local one, and
 the files must name the address they are served from.
 

@@ -35,14 +35,19 @@ os.environ.update(
 
 
 def load_hook(name: str) -> Any:
-    """A module of site/hooks/ (they import each other by name, as MkDocs loads them)."""
+    """A module of site/hooks/, loaded exactly as MkDocs loads a hook: its folder is on the path only
+    while the module runs (hooks import each other by name), then the path is as it was."""
     import importlib.util
 
-    sys.path.insert(0, str(ROOT / "site" / "hooks"))
     spec = importlib.util.spec_from_file_location(name, ROOT / "site" / "hooks" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved = sys.path.copy()
+    sys.path.insert(0, str(ROOT / "site" / "hooks"))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
     return module
 
 

@@ -4,11 +4,16 @@
 // may look through the phone; the server also sends them with Cache-Control: no-store).
 // On a quick exit (assets/exit.js), every saved copy of a page where a person writes about
 // themselves goes, with the scripts only those pages use. Nothing is sent anywhere.
+// The site's scripts are ES modules: a module's imports (dom.js, api.js, staff/*.js, and proof.js
+// when a form first needs a proof) are fetched like any asset and saved the same way.
 "use strict";
 var PAGES = "passerelle-pages-v1";
-var ASSETS = "passerelle-assets-v1";
+// v2: the scripts became ES modules; a copy of a classic script saved before must not be run as one.
+var ASSETS = "passerelle-assets-v2";
 var ROOT = new URL(self.registration.scope).pathname;
-// Paths below the site's root, in any language (/<lang>/ before them): as exit.js says it.
+// Paths below the site's root, in any language (/<lang>/ before them): as exit.js says it. The
+// private scripts: the forms' own, the quick exit, and the proof of work's solver (fetched only
+// to send something: a guide's reader who never answers never has it).
 var NEVER_SAVED = /^(?:[a-z]{2}\/)?complaint\//;
 var PRIVATE = /^(?:[a-z]{2}\/)?(?:complaint|book|feedback)\//;
 var PRIVATE_ASSETS = /^assets\/(?:booking|complaint|exit|proof)\.js$/;

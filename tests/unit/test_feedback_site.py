@@ -1,27 +1,28 @@
-"""The public feedback pages as the build writes them (site/hooks/feedback.py): the widget on every
-guide in every language, the service and needs forms in every language, the links to them, with
-no inline script and every value the API accepts."""
+"""The public feedback pages as the build writes them (devstack/pages/forms.py and the templates of
+site/overrides/pages/): the widget on every guide in every language, the service and needs forms in
+every language, the links to them, with no inline script and every value the API accepts."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import sys
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import get_args
 
 import pytest
 import yaml
 
-from chalicelib.core import enums
 from chalicelib.core.i18n import SITE_LANGUAGES
 from chalicelib.feedback import models
-from tests.conftest import ROOT, load_hook
+from devstack.pages import forms
+from devstack.pages.render import TEMPLATES, load_allowed_values
+from tests.conftest import ROOT
+from tests.unit.site_pages import PAGES, accepted, forms_and_guides
 
-PAGES = ROOT / "content" / "pages"
 ENGLISH_GUIDES = sorted(p.relative_to(PAGES / "en").as_posix() for p in (PAGES / "en" / "guides").glob("*/*.md"))
 SCRIPT = re.compile(r"<script\b([^>]*)>")
+# A page's scripts: ES modules of assets/.
+MODULE = re.compile(r'<script type="module" src="([^"]+)"></script>')
+ASSETS = ROOT / "site" / "overrides" / "assets"
 
 
 @cache
@@ -34,17 +35,8 @@ ENGLISH = ui("en")
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The docs tree as hooks/docs.py assembles it (the parts the feedback depends on)."""
-    docs = load_hook("docs")
-    hooks = sys.modules  # the modules docs.py imported by name, as MkDocs runs them
-    hooks["directory"].load()
-    tree = tmp_path_factory.mktemp("docs")
-    shutil.copytree(PAGES, tree, dirs_exist_ok=True)
-    docs.add_guide_footers(tree)
-    hooks["booking"].write_pages(tree, list(SITE_LANGUAGES))
-    hooks["feedback"].add_page_widgets(tree, list(SITE_LANGUAGES))
-    hooks["feedback"].write_pages(tree, list(SITE_LANGUAGES))
-    return tree
+    """The docs tree as devstack/pages/ assembles it (the parts the feedback depends on)."""
+    return forms_and_guides(tmp_path_factory.mktemp("docs"))
 
 
 def url_of(relative: str) -> PurePosixPath:
@@ -85,7 +77,7 @@ def test_every_guide_asks_was_this_page_helpful_after_its_footer(site: Path, lan
         # no `hidden` on the widget itself: CSS keeps its room (invisible) until the script is ready
         assert "hidden" not in widget.split("\n")[0]
         page = url_of(f"{lang}/{guide}")
-        scripts = re.findall(r'<script src="([^"]+)"', widget)
+        scripts = MODULE.findall(widget)
         assert [resolve(page, src) for src in scripts] == ["/assets/feedback.js"]
         need = re.search(r'id="pf-need" hidden><a href="([^"]+)"', widget)
         assert need and resolve(page, need.group(1)) == ("/feedback/need" if lang == "en" else f"/{lang}/feedback/need")
@@ -100,7 +92,7 @@ def test_the_service_and_needs_forms_exist_in_every_language(site: Path, lang: s
         meta = yaml.safe_load(text.split("---", 2)[1])
         assert meta["title"] == ui(lang)[title]
         assert_no_inline_code(text, relative)
-        scripts = re.findall(r'<script src="([^"]+)"', text)
+        scripts = MODULE.findall(text)
         assert [resolve(url_of(relative), src) for src in scripts] == ["/assets/feedback.js"]
         assert ui(lang)["feedback.needs_js"] in text  # what a reader without JavaScript sees
     need = (site / lang / "feedback" / "need.md").read_text(encoding="utf-8")
@@ -108,16 +100,16 @@ def test_the_service_and_needs_forms_exist_in_every_language(site: Path, lang: s
 
 
 def test_the_forms_offer_exactly_the_values_the_api_accepts(site: Path) -> None:
-    feedback = load_hook("feedback")
-    assert get_args(models.Topic) == feedback.TOPICS
-    assert get_args(enums.AgeBand) == feedback.AGE_BANDS
-    assert get_args(enums.Gender) == (*feedback.GENDERS, "prefer_not_to_say")
+    allowed = load_allowed_values()  # build/allowed-values.json, written from the models by `make content`
+    topics, ages, genders = (accepted(models.NeedFeedback, name) for name in ("topic", "age_band", "gender"))
+    assert topics == allowed["feedback_topic"]
+    assert ages == allowed["age_band"]
+    assert genders == allowed["gender"] and genders[-1] == forms.PREFER_NOT_TO_SAY
     need = (site / "fr" / "feedback" / "need.md").read_text(encoding="utf-8")
-    assert re.findall(r'<option value="(\w+)">', need.split('id="nf-topic"')[1].split("</select>")[0]) == list(
-        get_args(models.Topic)
-    )
-    assert re.findall(r'name="age_band" value="(\w*)"', need) == [*get_args(enums.AgeBand), ""]
-    assert re.findall(r'name="gender" value="(\w*)"', need) == list(get_args(enums.Gender))
+    offered = need.split('id="nf-topic"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)">', offered) == list(topics)
+    assert re.findall(r'name="age_band" value="(\w*)"', need) == [*ages, ""]
+    assert re.findall(r'name="gender" value="(\w*)"', need) == list(genders)
     service = (site / "fr" / "feedback" / "service.md").read_text(encoding="utf-8")
     assert re.findall(r'name="rating" value="(\d)"', service) == ["1", "2", "3", "4", "5"]
     # every error is shown next to a field the API names
@@ -128,24 +120,32 @@ def test_the_forms_offer_exactly_the_values_the_api_accepts(site: Path) -> None:
 
 
 def test_every_string_the_pages_and_script_use_exists_in_english() -> None:
-    hook = (ROOT / "site" / "hooks" / "feedback.py").read_text(encoding="utf-8")
-    script = (ROOT / "site" / "overrides" / "assets" / "feedback.js").read_text(encoding="utf-8")
-    feedback = load_hook("feedback")
-    used = {key for key in re.findall(r'\b[et]\(lang, "([\w.]+)"', hook) if not key.endswith(".")}
-    used |= set(feedback.FORM_MESSAGES)
+    templates = "".join(
+        (TEMPLATES / name).read_text(encoding="utf-8")
+        for name in ("feedback-widget.html", "feedback-service.md", "feedback-need.md", "feedback-parts.html")
+    )
+    script = (ASSETS / "feedback.js").read_text(encoding="utf-8")
+    allowed = load_allowed_values()
+    used = set(re.findall(r'\bt\("([\w.]+)"\)', templates))  # t("feedback.comment"), in the page's language
+    # keys passed to the templates' macros: f.radios(t, "rating", "feedback.rating", ...), f.form_end(...)
+    prefixes = {key.split(".")[0] for key in ENGLISH}
+    used |= {key for key in re.findall(r'"([a-z_]+\.[a-z_0-9]+)"', templates) if key.split(".")[0] in prefixes}
+    used |= {f"feedback.{key}" for key in ("yes", "no")}  # t("feedback." ~ key) on the widget's buttons
+    used |= set(forms.FORM_MESSAGES)
+    genders = [g for g in allowed["gender"] if g != forms.PREFER_NOT_TO_SAY]
     prefixed = {
         f"{prefix}{value}"
         for prefix, values in (
-            ("topic.", feedback.TOPICS),
-            ("age.", feedback.AGE_BANDS),
-            ("gender.", feedback.GENDERS),
-            ("feedback.rating_", feedback.RATINGS),
+            ("topic.", allowed["feedback_topic"]),
+            ("age.", allowed["age_band"]),
+            ("gender.", genders),
+            ("feedback.rating_", forms.RATINGS),
         )
         for value in values
     }
     assert used | prefixed <= set(ENGLISH), (used | prefixed) - set(ENGLISH)
-    assert set(re.findall(r'msg\["([\w.]+)"\]', script)) <= set(feedback.FORM_MESSAGES)
-    assert set(re.findall(r'msg\["([\w.]+)"\]', script.split("---- the forms")[0])) <= set(feedback.WIDGET_MESSAGES)
+    assert set(re.findall(r'msg\["([\w.]+)"\]', script)) <= set(forms.FORM_MESSAGES)
+    assert set(re.findall(r'msg\["([\w.]+)"\]', script.split("---- the forms")[0])) <= set(forms.WIDGET_MESSAGES)
 
 
 def test_the_manage_page_and_the_home_page_link_to_the_feedback(site: Path) -> None:
@@ -156,22 +156,18 @@ def test_the_manage_page_and_the_home_page_link_to_the_feedback(site: Path) -> N
         assert link and resolve(url_of(manage), link.group(1)) == (
             "/feedback/service" if lang == "en" else f"/{lang}/feedback/service"
         )
-        assert any(
-            resolve(url_of(manage), src) == "/assets/feedback.js" for src in re.findall(r'<script src="([^"]+)"', text)
-        )
+        assert any(resolve(url_of(manage), src) == "/assets/feedback.js" for src in MODULE.findall(text))
         assert "](feedback/need.md)" in (PAGES / lang / "index.md").read_text(encoding="utf-8"), lang
 
 
-def test_the_complaint_pages_load_the_shared_proof_of_work_first(site: Path) -> None:
-    complaint = sys.modules["complaint"]
-    tree = site.parent / "complaint-check"
-    for lang in ("en", "ar"):
-        (tree / lang / "complaint").mkdir(parents=True, exist_ok=True)
-        shutil.copy(PAGES / lang / "complaint" / "index.md", tree / lang / "complaint" / "index.md")
-    complaint.write_pages(tree, ["en", "ar"])
+def test_the_complaint_pages_load_one_module_that_shares_the_request_helper(site: Path) -> None:
     for relative in ("en/complaint/index.md", "ar/complaint/follow-up.md"):
-        text = (tree / relative).read_text(encoding="utf-8")
-        scripts = [resolve(url_of(relative), src) for src in re.findall(r'<script src="([^"]+)"', text)]
-        assert scripts == ["/assets/proof.js", "/assets/complaint.js"], relative
-    script = (ROOT / "site" / "overrides" / "assets" / "complaint.js").read_text(encoding="utf-8")
-    assert "sha256" not in script.lower() and "window.PxProof" in script  # one solver, in proof.js
+        text = (site / relative).read_text(encoding="utf-8")
+        scripts = [resolve(url_of(relative), src) for src in MODULE.findall(text)]
+        assert scripts == ["/assets/complaint.js"], relative
+    script = (ASSETS / "complaint.js").read_text(encoding="utf-8")
+    # one solver (proof.js, which api.js fetches when a proof is first needed) and one request helper
+    assert "sha256" not in script.lower() and 'from "./api.js"' in script
+    api = (ASSETS / "api.js").read_text(encoding="utf-8")
+    assert "sha256" not in api.lower() and "import(address)" in api and '"./proof.js"' in api
+    assert "export function sha256Words" in (ASSETS / "proof.js").read_text(encoding="utf-8")

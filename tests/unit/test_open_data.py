@@ -27,7 +27,7 @@ from chalicelib.bookings.schedule import _at, day_ranges
 from chalicelib.centres.models import Catalogue
 from devstack import open_data
 from devstack.content import load_catalogue
-from tests.conftest import ROOT, load_hook
+from tests.conftest import ROOT
 
 SCHEMAS = ROOT / "tests" / "fixtures" / "hsds-3.0"
 # Where HSDS publishes these files: openapi.json's absolute $refs name them so.
@@ -396,16 +396,18 @@ def test_the_command_writes_the_files_or_says_what_is_wrong(tmp_path: Path, caps
 
 
 def test_the_site_links_both_files_and_documents_our_properties() -> None:
+    from devstack.pages import developers
+
     footer = (ROOT / "site" / "overrides" / "partials" / "copyright.html").read_text(encoding="utf-8")
     for name in open_data.FILES:
         assert f"'open-data/{name}' | url" in footer
-    developers = load_hook("developers")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    spec = developers.load_spec()
     for lang, prefix in (("en", "../../"), ("ar", "../../../")):
-        page = developers.open_data_section(lang)
+        page = developers.api_page(spec, lang)
         assert "## Open data {#open-data}" in page
         for name in open_data.FILES:
             assert f'href="{prefix}open-data/{name}"' in page
     for field in open_data.EXTENSIONS:
-        assert f"`{field}`" in developers.open_data_section("en") and f"`{field}`" in readme
+        assert f"`{field}`" in developers.api_page(spec, "en") and f"`{field}`" in readme
     assert "/open-data/services.json" in readme

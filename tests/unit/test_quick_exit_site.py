@@ -1,10 +1,9 @@
-"""The quick exit as the build writes it (site/hooks/): which pages get it, where it may lead, and
-the day formats the "try again after" messages use where a phone has no CLDR data."""
+"""The quick exit as the build writes it (devstack/pages/, site/hooks/nav.py): which pages get it,
+where it may lead, and the day formats the "try again after" messages use where a phone has no
+CLDR data."""
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,9 @@ import yaml
 from mkdocs.exceptions import PluginError
 
 from chalicelib.core.i18n import SITE_LANGUAGES
+from devstack.pages.render import date_formats
 from tests.conftest import ROOT, load_hook
-
-PAGES = ROOT / "content" / "pages"
-# The pages where a person writes about themselves, below <lang>/ in the docs tree.
-PRIVATE = (
-    "book/index.md",
-    "book/manage.md",
-    "complaint/index.md",
-    "complaint/follow-up.md",
-    "feedback/service.md",
-    "feedback/need.md",
-)
+from tests.unit.site_pages import PRIVATE, forms_and_guides
 
 
 def front_matter(path: Path) -> dict[str, object]:
@@ -32,16 +22,8 @@ def front_matter(path: Path) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The docs tree with the generated pages, as hooks/docs.py writes it."""
-    load_hook("docs")
-    hooks = sys.modules  # the modules docs.py imported by name, as MkDocs runs them
-    hooks["directory"].load()
-    tree = tmp_path_factory.mktemp("docs")
-    shutil.copytree(PAGES, tree, dirs_exist_ok=True)
-    languages = [lang for lang in SITE_LANGUAGES if (tree / lang).is_dir()]
-    for name in ("booking", "complaint", "feedback"):
-        hooks[name].write_pages(tree, languages)
-    return tree
+    """The docs tree with the generated pages, as devstack/pages/ writes it."""
+    return forms_and_guides(tmp_path_factory.mktemp("docs"))
 
 
 @pytest.mark.parametrize("lang", SITE_LANGUAGES)
@@ -83,8 +65,7 @@ def test_the_site_says_where_the_quick_exit_leads() -> None:
 
 @pytest.mark.parametrize("lang", SITE_LANGUAGES)
 def test_a_day_is_written_with_the_languages_own_pattern_and_month_names(lang: str) -> None:
-    directory = load_hook("directory")
-    formats = directory.date_formats(lang)
+    formats = date_formats(lang)
     assert "d" in formats["pattern"] and "MMM" in formats["pattern"]
     assert len(formats["months"]) == 12 and len(set(formats["months"])) == 12
-    assert lang == "en" or formats["months"] != directory.date_formats("en")["months"]
+    assert lang == "en" or formats["months"] != date_formats("en")["months"]

@@ -1,6 +1,7 @@
-"""The staff console's pages (site/hooks/staff.py), strings (content/staff/) and script
-(site/overrides/assets/staff.js), without a browser: five languages, every string present,
-no inline script, a label on every control, no way for API text to become markup."""
+"""The staff console's pages (devstack/pages/staff.py, site/overrides/pages/staff.md), strings
+(content/staff/) and scripts (site/overrides/assets/staff.js and its views in assets/staff/),
+without a browser: five languages, every string present, no inline script, a label on every
+control, no way for API text to become markup."""
 
 from __future__ import annotations
 
@@ -8,19 +9,28 @@ import re
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, get_args
 
 import pytest
 import yaml
 
+from devstack import pages
+from devstack.pages import staff
+from devstack.pages.render import TEMPLATES, load_allowed_values
 from tests.conftest import ROOT, load_hook
+from tests.unit.site_pages import accepted
 
-staff = load_hook("staff")
+sitemap = load_hook("sitemap")
 STRINGS = ROOT / "content" / "staff"
-SCRIPT = (ROOT / "site" / "overrides" / "assets" / "staff.js").read_text(encoding="utf-8")
-HOOK = (ROOT / "site" / "hooks" / "staff.py").read_text(encoding="utf-8")
+ASSETS = ROOT / "site" / "overrides" / "assets"
+# The console's code: its entry, its views, and the helpers they share with the public pages.
+SCRIPT = "\n".join(
+    path.read_text(encoding="utf-8")
+    for path in [ASSETS / "staff.js", *sorted((ASSETS / "staff").glob("*.js")), ASSETS / "dom.js", ASSETS / "api.js"]
+)
+TEMPLATE = "\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("staff.md", "staff-parts.html"))
 LANGUAGES = ("en", "fr", "ru", "vi", "ar")
+ALLOWED = load_allowed_values()
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -57,7 +67,7 @@ class Page(HTMLParser):
 
 def parse(lang: str) -> Page:
     page = Page()
-    page.feed(staff.console_page(lang))
+    page.feed(staff.console_page(lang, ALLOWED))
     return page
 
 
@@ -76,11 +86,12 @@ def test_the_five_languages_have_the_same_keys_each_with_a_value() -> None:
             assert len(same) < len(english) // 10, (lang, same)  # translated, not copied from English
 
 
-def test_every_key_the_hook_and_the_script_use_exists() -> None:
+def test_every_key_the_template_and_the_script_use_exists() -> None:
     english = strings("en")
-    used = set(re.findall(r'\bs\(lang, "([\w.]+)"\)', HOOK))
-    used |= set(re.findall(r'_(?:select|field|check)\(lang, "[\w-]+", "([\w.]+)"', HOOK))
-    used |= set(re.findall(r'blank="([\w.]+)"', HOOK))
+    used = set(re.findall(r'\bs\((?:"([\w.]+)"|\'([\w.]+)\')\)', TEMPLATE))
+    used = {double or single for double, single in used}
+    used |= set(re.findall(r'\b(?:select|field|check)\(s, "[\w-]+", "([\w.]+)"', TEMPLATE))
+    used |= set(re.findall(r'blank="([\w.]+)"', TEMPLATE))
     used |= set(re.findall(r'\bt\("([\w.]+)"\)', SCRIPT))
     prefixes = {key.split(".")[0] for key in english if "." in key}
     # keys passed around as arguments, e.g. row(details, "field.status", ...) or chart("dash.served", ...)
@@ -88,33 +99,37 @@ def test_every_key_the_hook_and_the_script_use_exists() -> None:
     assert len(used) > 150
     assert sorted(k for k in used if k not in english) == []
     # label("status", c.status): every value the API may send has a label
-    label_prefixes = set(re.findall(r'\blabel\("(\w+)"', SCRIPT)) | set(re.findall(r'_options\(lang, "(\w+)"', HOOK))
-    label_prefixes |= set(re.findall(r"ENUMS\.(\w+)\.forEach", SCRIPT))
-    assert label_prefixes <= set(staff.ENUMS), label_prefixes - set(staff.ENUMS)
-    for prefix, values in staff.ENUMS.items():
+    label_prefixes = set(re.findall(r'\blabel\("(\w+)"', SCRIPT))
+    label_prefixes |= set(re.findall(r'options\(s, enums, "(\w+)"', TEMPLATE))
+    label_prefixes |= set(re.findall(r'givenOr\([^,]+, "(\w+)"\)', SCRIPT))  # a select of one of the lists
+    enums = staff.enums(ALLOWED)
+    assert label_prefixes <= set(enums), label_prefixes - set(enums)
+    for prefix, values in enums.items():
         for value in values:
             assert f"{prefix}.{value}" in english, f"{prefix}.{value}"
 
 
 def test_the_lists_of_values_are_the_apis() -> None:
-    complaint = load_hook("complaint")
-    assert staff.ENUMS["category"] == complaint.CATEGORIES
-    assert staff.ENUMS["status"] == complaint.STATUSES
-    from chalicelib.core import enums
+    """The console's lists come from build/allowed-values.json, which `make content` writes from the
+    backend's models: the same lists the public forms offer."""
+    from chalicelib.complaints import models as complaints
     from chalicelib.feedback import models
 
-    assert staff.ENUMS["topic"] == get_args(models.Topic)
-    assert staff.ENUMS["age"] == get_args(enums.AgeBand)
-    assert staff.ENUMS["gender"] == get_args(enums.Gender)
+    enums = staff.enums(ALLOWED)
+    assert tuple(enums["category"]) == get_args(complaints.Category) == ALLOWED["complaint_category"]
+    assert tuple(enums["status"]) == get_args(complaints.Status) == ALLOWED["complaint_status"]
+    assert tuple(enums["topic"]) == accepted(models.NeedFeedback, "topic")
+    assert tuple(enums["age"]) == accepted(models.NeedFeedback, "age_band")
+    assert tuple(enums["gender"]) == accepted(models.NeedFeedback, "gender")
 
 
 def test_pages_are_written_for_the_five_languages_and_arabic_is_right_to_left(tmp_path: Path) -> None:
-    written = staff.write_pages(tmp_path)
+    written = pages.write_staff_console(tmp_path, ALLOWED)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in written) == sorted(
         f"{lang}/staff/index.md" for lang in LANGUAGES
     )
     config = yaml.safe_load(re.sub(r"!ENV \[[^\]]*\]", "x", (ROOT / "site" / "mkdocs.yml").read_text(encoding="utf-8")))
-    assert "hooks/staff.py" in config["hooks"]
+    assert "hooks/sitemap.py" in config["hooks"]  # the console stays out of the sitemaps
     i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
     built = {lang["locale"] for lang in i18n["languages"] if lang.get("build")}
     assert set(LANGUAGES) <= built
@@ -128,7 +143,7 @@ def test_pages_are_written_for_the_five_languages_and_arabic_is_right_to_left(tm
         assert meta["staff_console"] is True and meta["search"] == {"exclude": True}
         assert f'"lang":"{lang}"' in text
         depth = "../" if lang == "en" else "../../"
-        assert f'<script src="{depth}assets/staff.js" defer></script>' in text
+        assert f'<script type="module" src="{depth}assets/staff.js"></script>' in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -175,21 +190,8 @@ def test_the_script_never_turns_text_into_markup() -> None:
     assert "sessionStorage.setItem(TOKEN" in SCRIPT and '"Bearer " + value' in SCRIPT
 
 
-def test_the_page_head_says_noindex_and_loads_the_stylesheet() -> None:
-    html = "<html><head><title>x</title></head><body></body></html>"
-    for url, prefix in (("staff/", "../"), ("ar/staff/", "../../")):
-        page: Any = SimpleNamespace(meta={"staff_console": True}, url=url)
-        out = staff.on_post_page(html, page, None)
-        assert (
-            '<meta name="robots" content="noindex, nofollow">'
-            f'<link rel="stylesheet" href="{prefix}assets/staff.css"></head>'
-        ) in out
-    other: Any = SimpleNamespace(meta={}, url="guides/x/")
-    assert staff.on_post_page(html, other, None) == html
-
-
 def test_the_sitemap_loses_the_console_and_keeps_the_rest() -> None:
-    sitemap = """<?xml version="1.0" encoding="UTF-8"?>
+    text = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
     <url>
          <loc>http://127.0.0.1:8000/complaint/</loc>
@@ -206,7 +208,7 @@ def test_the_sitemap_loses_the_console_and_keeps_the_rest() -> None:
          <loc>http://127.0.0.1:8000/book/</loc>
     </url>
 </urlset>"""
-    cleaned = staff.strip_sitemap(sitemap)
+    cleaned = sitemap.strip_sitemap(text)
     assert "/staff/" not in cleaned
     assert cleaned.count("<url>") == 2 and "/complaint/" in cleaned and "/book/" in cleaned
     assert len(ElementTree.fromstring(cleaned)) == 2  # still well-formed

@@ -287,7 +287,7 @@ def manage_link(site: str, lang: str) -> str:
 
 
 def book_link(site: str, lang: str) -> str:
-    """The booking page in `lang` (site/hooks/booking.py)."""
+    """The booking page in `lang` (written by devstack/pages/forms.py)."""
     return f"{_root(site, lang)}/book/"
 
 
