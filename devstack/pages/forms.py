@@ -38,7 +38,13 @@ BOOKING_MESSAGES_BEFORE_MODES = (
     "status.offered",
     "status.expired",
 )
-BOOKING_MESSAGES_AFTER_MODES = ("book.done", "limit.wait", "book.seat_limit", "book.seat_limit_no_phone")
+BOOKING_MESSAGES_AFTER_MODES = (
+    "book.done",
+    "limit.wait",
+    "book.seat_limit",
+    "book.seat_limit_no_phone",
+    "book.sms_needs_phone",
+)
 # What assets/complaint.js says, before the complaint statuses' names (cstatus.<status>).
 COMPLAINT_MESSAGES = (
     "complaint.working",

@@ -195,7 +195,14 @@ function setUpBooking(app) {
       ...extra
     };
     const phone = $("b-phone").value.trim(), nickname = $("b-nickname").value.trim();
-    if (phone || nickname) body.contact = { phone: phone || null, nickname: nickname || null };
+    // SMS about the booking (issue 17) only to a number given here, and only if the box is ticked.
+    const sms = $("b-sms").checked;
+    if (sms && !phone) {
+      say(status, msg["book.sms_needs_phone"], "error");
+      $("b-phone").focus();
+      return;
+    }
+    if (phone || nickname) body.contact = { phone: phone || null, nickname: nickname || null, sms };
     idempotencyKey = idempotencyKey || newKey();
     say(status, msg["book.sending"]);
     $("b-submit").disabled = true;
@@ -205,6 +212,7 @@ function setUpBooking(app) {
       idempotencyKey = null;
       $("b-phone").value = "";
       $("b-nickname").value = "";
+      $("b-sms").checked = false;
       showDone(result.body);
     } else if (result.status === 409 && result.body && result.body.next_free) {
       say(status, msg["book.taken"], "error");
