@@ -32,7 +32,9 @@ from devstack import BACKEND, TEMPLATE
 # The AWS services whose clients the API builds (core/aws.py: dynamodb; core/secrets.py:
 # secretsmanager), with sts for credentials by role and the two the evidence path uses (issue 14:
 # lambda to call the cleaner, s3 for its files).
-SERVICES = frozenset({"dynamodb", "secretsmanager", "sts", "lambda", "s3"})
+SERVICES = frozenset(
+    {"dynamodb", "secretsmanager", "sts", "lambda", "s3", "pinpoint-sms-voice-v2", "sesv2", "cognito-idp"}
+)
 MODELS = "botocore/data/"
 BUDGET_BYTES = 40_000_000
 

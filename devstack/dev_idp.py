@@ -50,6 +50,7 @@ LOCAL_PASSWORD = "passerelle-local"  # noqa: S105
 ACCOUNTS_FILE = Path(__file__).with_name("staff_accounts.yaml")
 ROLES = get_args(Role)  # the Cognito groups the backend knows
 ALL_CENTRES = "*"
+SAMPLE_MAIL_DOMAIN = "centres.example.org"
 TOKEN_LIFETIME = 3600
 CODE_LIFETIME = 300
 SCOPES = frozenset({"openid", "profile", "email", "phone", "aws.cognito.signin.user.admin"})
@@ -79,6 +80,9 @@ class Account:
     name: str
     groups: tuple[str, ...]
     centres: tuple[str, ...]  # ("*",) for every centre
+    # Cognito's `email`: where staff alerts go (notifications/staff.py). Sample addresses name the
+    # account, at a reserved domain (RFC 2606): caseworker.istanbul@centres.example.org.
+    email: str = ""
 
     @property
     def sub(self) -> str:
@@ -96,6 +100,7 @@ class Account:
             "cognito:groups": list(self.groups),
             "custom:centres": ",".join(self.centres),
             "name": self.name,
+            **({"email": self.email, "email_verified": True} if self.email else {}),
         }
 
 
@@ -128,8 +133,8 @@ def load_accounts(path: Path = ACCOUNTS_FILE, centre_ids: Collection[str] | None
     problems: list[str] = []
     for index, entry in enumerate(entries):
         where = f"{path.name}: accounts[{index}]"
-        if not isinstance(entry, dict) or set(entry) != {"username", "name", "groups", "centres"}:
-            problems.append(f"{where}: needs exactly username, name, groups and centres")
+        if not isinstance(entry, dict) or set(entry) - {"email"} != {"username", "name", "groups", "centres"}:
+            problems.append(f"{where}: needs exactly username, name, groups and centres (and an email)")
             continue
         username = entry["username"]
         if not isinstance(username, str) or not _USERNAME.match(username):
@@ -139,7 +144,10 @@ def load_accounts(path: Path = ACCOUNTS_FILE, centre_ids: Collection[str] | None
             problems.append(f"{where}: username {username!r} is used twice")
         problems += [f"{where}: {problem}" for problem in _entry_problems(entry, centre_ids)]
         if not problems:
-            accounts[username] = Account(username, str(entry["name"]), tuple(entry["groups"]), tuple(entry["centres"]))
+            email = str(entry.get("email") or f"{username}@{SAMPLE_MAIL_DOMAIN}")
+            accounts[username] = Account(
+                username, str(entry["name"]), tuple(entry["groups"]), tuple(entry["centres"]), email
+            )
     if problems:
         raise AccountsError("\n".join(problems))
     return accounts

@@ -73,6 +73,11 @@ def main() -> int:
         stack.start_server()
         print(f"\n  Passerelle is running at {stack.url}/   (API: {stack.url}/api/health)\n", flush=True)
         print(staff_sign_in_help(stack), flush=True)
+        print(
+            f"  SMS and e-mails are not sent: they wait in the outbox, {stack.browser_url}/dev-outbox/ "
+            "(on this machine only).\n",
+            flush=True,
+        )
         if not is_loopback(config.host):
             print(network_warning(stack), flush=True)
         print("  Press Ctrl-C to stop.\n", flush=True)

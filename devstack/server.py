@@ -6,6 +6,10 @@
   where they happen in production: in DynamoDB.
 - `/dev-idp/...` is the development identity provider (devstack/dev_idp.py), Cognito's local
   stand-in, answered in this process.
+- `/dev-outbox/...` shows what the API would have sent by SMS and e-mail (devstack/outbox.py),
+  to requests made on this machine only.
+- `/b/` and `/<lang>/b/`, the short address SMS give for "manage my booking", redirect to the
+  manage page, as the CloudFront directory-index function does.
 - Everything else is the built site, compressed (br or gzip) with the security headers the
   CloudFront response headers policy sets, complaint pages with `Cache-Control: no-store` as the
   complaint cache behaviours do, and a directory's redirect to its own path on this host only
@@ -51,6 +55,9 @@ from devstack.dev_idp import PREFIX as DEV_IDP_PREFIX
 from devstack.dev_idp import DevIdentityProvider
 from devstack.dev_idp import Response as DevIdpResponse
 from devstack.network import local_request
+from devstack.outbox import PREFIX as OUTBOX_PREFIX
+from devstack.outbox import messages as outbox_messages
+from devstack.outbox import page as outbox_page
 
 # The policy CloudFront's response headers policy sets too (infra/template.yaml).
 CONTENT_SECURITY_POLICY = (
@@ -87,6 +94,11 @@ API_PATHS = frozenset({"/open-data/recruiters.json"})
 
 def is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/") or path in API_PATHS
+
+
+OUTBOX_MAX_BODY = 4 * 1024
+# The short address of "manage my booking" an SMS carries (notifications/templates.py, manage_link).
+SHORT_MANAGE = re.compile(r"^/(?:([a-z]{2})/)?b/?$")
 
 
 # Pages a watched phone must not keep: CloudFront's complaint cache behaviours (infra/template.yaml)
@@ -128,6 +140,9 @@ def _init_worker(env: dict[str, str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.update(env)
     from app import app
+    from devstack.outbox import install_from_environment
+
+    install_from_environment()  # the outbox, not AWS: nothing leaves the machine
 
     routes = sorted(app.routes, key=_specificity)
     _worker["app"] = app
@@ -219,11 +234,21 @@ def handle_api(
 
 
 def run_scheduled() -> int:
-    """Runs in a worker: the app's scheduled jobs."""
+    """Runs in a worker: the app's scheduled jobs (offers, reminders and retries, digests)."""
     from chalicelib.bookings.service import release_expired_offers
+    from chalicelib.complaints.alerts import send_digests
     from chalicelib.complaints.attachments import sweep
+    from chalicelib.notifications.jobs import run_due
 
-    return release_expired_offers() + sweep()
+    return release_expired_offers() + sweep() + run_due() + send_digests()
+
+
+def sms_reply(phone: str, text: str) -> str | None:
+    """Runs in a worker: a person replies to an SMS (STOP, START), as the provider's two-way
+    channel delivers it in AWS."""
+    from chalicelib.bookings.notices import inbound
+
+    return inbound(phone, text)
 
 
 def _warm() -> bool:
@@ -346,6 +371,7 @@ class PortalServer(ThreadingHTTPServer):
         # Cognito's stand-in (devstack/dev_idp.py), served here in the server process, not the
         # workers: the stack sets it once the port, which its issuer names, is known.
         self.identity_provider: DevIdentityProvider | None = None
+        self.outbox_file: Path | None = None  # set by the stack: the outbox's file
         super().__init__(address, PortalHandler)  # bind (requests wait in the backlog until served)
         try:
             env = dict(api_env(self.server_address[1]) if callable(api_env) else api_env)
@@ -421,7 +447,12 @@ class PortalHandler(BaseHTTPRequestHandler):
             return MAX_UPLOAD_BODY
         if is_api_path(path):
             return MAX_BODY
+        if self._outbox_path(path):
+            return OUTBOX_MAX_BODY
         return DEV_IDP_MAX_BODY if self._identity_path(path) else 0
+
+    def _outbox_path(self, path: str) -> bool:
+        return self.server.outbox_file is not None and (path == OUTBOX_PREFIX or path.startswith(OUTBOX_PREFIX + "/"))
 
     def handle_expect_100(self) -> bool:
         """`Expect: 100-continue`: the body is asked for only when it will be read; otherwise the
@@ -441,6 +472,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             self._api(path, query, length)
         elif self._identity_path(path):
             self._identity(path, query, length)
+        elif self._outbox_path(path):
+            self._outbox(path, length)
         else:
             if length:  # a body nobody reads: it must not be taken for the next request
                 self.close_connection = True
@@ -555,7 +588,48 @@ class PortalHandler(BaseHTTPRequestHandler):
             length=len(response.body),
         )
 
+    def _outbox(self, path: str, length: int) -> None:
+        """The outbox, for requests made on this machine only (as the development sign-in)."""
+        body = self._read_body(False, length, self._cap(path))
+        if body is None:
+            return
+        outbox = self.server.outbox_file
+        assert outbox is not None
+        plain = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+        if not local_request(self.client_address[0], self.headers):
+            self._send(403, plain, b"The outbox is shown on this machine only.\n")
+            return
+        if path == OUTBOX_PREFIX:
+            self._send(301, {"Location": OUTBOX_PREFIX + "/", "Cache-Control": "no-store"}, b"")
+        elif path == OUTBOX_PREFIX + "/" and self.command in ("GET", "HEAD"):
+            data = outbox_page(outbox_messages(outbox))
+            self._send(200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}, data)
+        elif path == OUTBOX_PREFIX + "/messages.json" and self.command in ("GET", "HEAD"):
+            data = json.dumps(outbox_messages(outbox), ensure_ascii=False).encode("utf-8")
+            self._send(200, {"Content-Type": "application/json", "Cache-Control": "no-store"}, data)
+        elif path == OUTBOX_PREFIX + "/reply" and self.command == "POST":
+            self._outbox_reply(body)
+        else:
+            self._send(404, plain, b"Not found\n")
+
+    def _outbox_reply(self, body: bytes) -> None:
+        """`{"from": "+992...", "body": "STOP"}`: a person replying to an SMS."""
+        try:
+            reply = json.loads(body)
+            phone, text = str(reply["from"]), str(reply["body"])
+        except (ValueError, KeyError, TypeError):
+            self._send(400, {"Content-Type": "text/plain; charset=utf-8"}, b'Send {"from": "+...", "body": "STOP"}\n')
+            return
+        answered = self.server.pool.submit(sms_reply, phone, text).result(timeout=30)
+        data = json.dumps({"answered": answered}).encode()
+        self._send(200, {"Content-Type": "application/json", "Cache-Control": "no-store"}, data)
+
     def _static(self, url_path: str) -> None:
+        short = SHORT_MANAGE.match(url_path)
+        if short is not None:  # the SMS's short address: to the manage page in that language
+            target = f"/{short.group(1)}/book/manage/" if short.group(1) else "/book/manage/"
+            self._send(302, {"Location": target, "Content-Type": "text/plain", "Cache-Control": "no-store"}, b"")
+            return
         location = self.server.site.directory_location(url_path)
         if location is not None:  # not kept either: the redirect alone says where someone went
             self._send(301, {"Location": location, "Content-Type": "text/plain", "Cache-Control": "no-store"}, b"")

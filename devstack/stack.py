@@ -25,6 +25,7 @@ from devstack.dev_idp import (
 )
 from devstack.dynamodb_local import DynamoDBLocal, free_port, local_client
 from devstack.network import is_loopback
+from devstack.outbox import OUTBOX_FILE, STAFF_DIRECTORY, write_staff_directory
 from devstack.s3_local import S3Local
 from devstack.server import PortalServer, api_environment, run_scheduled
 from devstack.table import ensure_table
@@ -86,6 +87,10 @@ class LocalStack:
         host = "127.0.0.1" if self.config.host in ("", "0.0.0.0", "localhost") else self.config.host  # noqa: S104
         return f"http://{host}:{self.config.port}{PREFIX}/.well-known/jwks.json"
 
+    @property
+    def outbox_file(self) -> Path:
+        return self.config.data_dir / "outbox.jsonl"
+
     def staff_accounts(self) -> dict[str, Account]:
         """The sample staff accounts (devstack/staff_accounts.yaml), checked against the centres."""
         if self._staff_accounts is None:
@@ -138,6 +143,11 @@ class LocalStack:
                 "STAFF_AUTH_URL": self.staff_issuer,
                 "NO_PROXY": no_proxy,
                 "no_proxy": no_proxy,
+                # Nothing leaves the machine: SMS and e-mails go to the outbox (devstack/outbox.py),
+                # staff addresses come from the sample accounts, links name this origin.
+                OUTBOX_FILE: str(self.outbox_file),
+                "STAFF_DIRECTORY_FILE": str(self.config.data_dir / STAFF_DIRECTORY),
+                "SITE_URL": self.browser_url,
                 **self.config.env,
             },
         )
@@ -152,6 +162,7 @@ class LocalStack:
     def start_server(self) -> None:
         self._create_secret()
         accounts, key = self.staff_accounts(), self.staff_key()  # before any worker starts
+        write_staff_directory(self.config.data_dir / STAFF_DIRECTORY, accounts.values())
 
         def environment(port: int) -> dict[str, str]:  # with port 0, known once the server is bound
             self.config.port = port
@@ -173,6 +184,7 @@ class LocalStack:
             list_accounts=is_loopback(self.config.host),
         )
         self.server.identity_provider = self.identity_provider
+        self.server.outbox_file = self.outbox_file
         self._thread = threading.Thread(target=self.server.serve_forever, name="portal", daemon=True)
         self._thread.start()
         # What EventBridge runs on a schedule in AWS (app.py's @app.schedule functions).

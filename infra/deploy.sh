@@ -6,7 +6,9 @@
 #   infra/deploy.sh --check   only checks the AWS CLI and credentials (make runs it first)
 # Variables: STAGE (prod), AWS_REGION, ARTIFACT_BUCKET (default passerelle-artifacts-<account>-<region>),
 # ALARM_EMAIL (subscribed to the alarms), SITE_DOMAIN and SITE_CERTIFICATE_ARN (the portal's own
-# domain and its ACM certificate in us-east-1), PYTHON (.venv/bin/python), SITE_DIR (build/site).
+# domain and its ACM certificate in us-east-1), PYTHON (.venv/bin/python), SITE_DIR (build/site);
+# SMS and e-mail (infra/README.md): SMS_SENDER_ID_TJ, _VN, _KH, _TR (registered sender IDs),
+# SMS_PHONE_NUMBER_ARN (a two-way long code), SMS_MONTHLY_SPEND_LIMIT (USD), EMAIL_SENDER.
 set -euo pipefail
 
 COMMAND=deploy
@@ -70,6 +72,22 @@ deploy() {
   if [[ -n "${ALARM_EMAIL:-}" ]]; then
     parameters+=("AlarmEmail=$ALARM_EMAIL")
   fi
+  local country
+  for country in TJ VN KH TR; do
+    local sender="SMS_SENDER_ID_$country"
+    if [[ -n "${!sender:-}" ]]; then
+      parameters+=("SmsSenderId$country=${!sender}")
+    fi
+  done
+  if [[ -n "${SMS_PHONE_NUMBER_ARN:-}" ]]; then
+    parameters+=("SmsPhoneNumberArn=$SMS_PHONE_NUMBER_ARN")
+  fi
+  if [[ -n "${SMS_MONTHLY_SPEND_LIMIT:-}" ]]; then
+    parameters+=("SmsMonthlySpendLimit=$SMS_MONTHLY_SPEND_LIMIT")
+  fi
+  if [[ -n "${EMAIL_SENDER:-}" ]]; then
+    parameters+=("EmailSender=$EMAIL_SENDER")
+  fi
   aws cloudformation deploy --template-file "$PACKAGE_DIR/packaged.yaml" --stack-name "$STACK" \
     --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
     --tags "project=passerelle" "stage=$STAGE" --parameter-overrides "${parameters[@]}"
@@ -84,6 +102,13 @@ else
     DOMAIN="$(output DistributionDomain)"
     deploy "https://$DOMAIN"
   fi
+fi
+
+# The account's monthly SMS spend limit: End User Messaging SMS stops sending past it. CloudFormation
+# has no resource for it.
+if [[ -n "${SMS_MONTHLY_SPEND_LIMIT:-}" ]]; then
+  aws pinpoint-sms-voice-v2 set-text-spend-limit-override --monthly-limit "$SMS_MONTHLY_SPEND_LIMIT" >/dev/null
+  echo "SMS spend limit: $SMS_MONTHLY_SPEND_LIMIT USD a month."
 fi
 
 # 4. The site, built for its public address: the QR codes printed on the guides, the sitemap, the

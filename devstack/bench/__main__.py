@@ -23,7 +23,7 @@ from typing import Any
 from playwright.sync_api import Browser, sync_playwright
 
 from devstack import ROOT, SITE_DIR, api_bundle, cleaner_bundle
-from devstack.bench.cost import RouteUse, cost_rows
+from devstack.bench.cost import RouteUse, cost_rows, sms_rows
 from devstack.bench.evidence import evidence_figures
 from devstack.dynamodb_local import free_port
 from devstack.server import ORIGIN_HEADER
@@ -519,7 +519,7 @@ def _api_figures(stack: LocalStack, guide_view: dict[str, Any], add: Add) -> Non
         add(f"DynamoDB per call: {label}", f"{route.operations}; {route.units:g} capacity units")
     # The cost section (infra/README.md): measured units and times at list prices.
     routes = {label: RouteUse(r.read_units, r.write_units, r.milliseconds) for label, r in measured.items()}
-    for name, value in cost_rows(routes, guide_view["bytes"], guide_view["requests"]):
+    for name, value in cost_rows(routes, guide_view["bytes"], guide_view["requests"]) + sms_rows():
         add(name, value)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.notifications.templates import Kind
+
 # List prices, eu-west-1 (Ireland), USD, as published in 2025 (DynamoDB on-demand after the
 # November 2024 price cut). Free tiers are left out: they would make most of this $0.
 PRICES = {
@@ -168,4 +170,57 @@ def evidence_cost_rows(use: EvidenceUse) -> list[tuple[str, str]]:
     ]
     total = 1000 * sum(parts.values())
     rows.append((f"evidence total per 1,000 complaints with files (USD; kept {STORED_MONTHS} months)", f"{total:.4f}"))
+    return rows
+
+
+# ---- SMS (issue 17) ---------------------------------------------------------------------------------
+# What a booking's SMS cost: the confirmation and the reminder (a move, a closure or an offer adds
+# one each), each billed per part. The parts are counted on the real texts
+# (content/notifications/), in the language people in that country book in, with the country's
+# longest sample centre name: what `sms_parts` returns. A phone verification adds one SMS.
+#
+# Price per SMS part, USD. AWS End User Messaging SMS publishes its per-country prices only as an
+# interactive table (aws.amazon.com/end-user-messaging/pricing/), which this machine could not
+# read: None until someone copies them from there with the date. Tajikistan's is a stand-in from
+# a published comparison of four providers' 2025 list prices (sent.dm, "Tajikistan SMS Pricing
+# 2025": Twilio $0.4505, Plivo $0.35511, Sinch $0.3368, Infobip $0.2116 a message); the highest is
+# used, as a ceiling, until AWS's own is copied in.
+SMS_PRICE_PER_PART: dict[str, float | None] = {"TJ": 0.4505, "VN": None, "KH": None, "TR": None}
+SMS_LANGUAGE = {"TJ": "tg", "VN": "vi", "KH": "km", "TR": "tr"}
+SMS_PER_BOOKING: tuple[Kind, ...] = ("confirmed", "reminder")
+
+
+def sms_parts(country: str) -> int:
+    """The parts of a booking's SMS (confirmation and reminder) to `country`, in its language, for
+    its centre with the longest name, a long weekday and the booking reference."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.bookings.notices import appointment_time
+    from chalicelib.centres.catalogue import get_catalogue
+    from chalicelib.core.i18n import pick
+    from chalicelib.notifications.templates import get_notifications, manage_link
+
+    lang = SMS_LANGUAGE[country]
+    centres = [c for c in get_catalogue().centres if c.country == country]
+    centre = max(centres, key=lambda c: len(pick(c.name, lang)))
+    when = datetime(2026, 9, 30, 10, 45, tzinfo=ZoneInfo(centre.timezone))  # a Wednesday in September
+    values = {
+        "centre": pick(centre.name, lang),
+        "city": pick(centre.city, lang),
+        "time": appointment_time(lang, when, centre.timezone),
+        "reference": "ABCD-EFGH",
+        "manage_link": manage_link("https://portal-of-thirty-characters.org", lang),
+    }
+    notifications = get_notifications()
+    return sum(notifications.compose(kind, lang, values).segments for kind in SMS_PER_BOOKING)
+
+
+def sms_rows() -> list[tuple[str, str]]:
+    """Report rows: the SMS of 1,000 bookings per country (those with a price)."""
+    rows = []
+    for country, price in SMS_PRICE_PER_PART.items():
+        parts = sms_parts(country)
+        shown = f"{1000 * parts * price:.2f}" if price is not None else "price not copied yet"
+        rows.append((f"SMS of 1,000 bookings to {country} (USD; {parts} parts: confirmation, reminder)", shown))
     return rows

@@ -90,6 +90,7 @@ BOOKING_MESSAGES_AFTER_MODES = (
     "limit.wait",
     "book.seat_limit",
     "book.seat_limit_no_phone",
+    "book.sms_needs_phone",
     *ERROR_MESSAGES,
 )
 # What assets/complaint.js says, before the complaint statuses' names (cstatus.<status>).

@@ -34,7 +34,15 @@ def test_cfn_lint_passes_on_the_packaged_template(package_dir: Path) -> None:  #
 
 def test_the_merge_configures_both_functions_from_the_stack(packaged: dict[str, Any]) -> None:  # noqa: F811
     functions = of_type(packaged, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "ReleaseExpiredOffers", "SweepAttachments", "EvidenceCleaner"}
+    assert set(functions) == {
+        "APIHandler",
+        "ReleaseExpiredOffers",
+        "SweepAttachments",
+        "EvidenceCleaner",
+        "SendDueNotifications",
+        "OverdueDigest",
+        "SmsReply",
+    }
     # The evidence cleaner is a bundle of its own (devstack/cleaner_bundle.py), not Chalice's.
     cleaner = functions.pop("EvidenceCleaner")["Properties"]
     assert cleaner["CodeUri"] == "../cleaner/cleaner.zip" and cleaner["Runtime"] == "python3.13"
@@ -61,7 +69,15 @@ def test_the_merge_configures_both_functions_from_the_stack(packaged: dict[str, 
 
 def test_the_roles_hold_only_the_hand_written_policies(packaged: dict[str, Any]) -> None:  # noqa: F811
     roles = of_type(packaged, "AWS::IAM::Role")
-    for name in ("ApiHandlerRole", "ReleaseExpiredOffersRole", "SweepAttachmentsRole", "EvidenceCleanerRole"):
+    for name in (
+        "ApiHandlerRole",
+        "ReleaseExpiredOffersRole",
+        "SweepAttachmentsRole",
+        "EvidenceCleanerRole",
+        "SendDueNotificationsRole",
+        "OverdueDigestRole",
+        "SmsReplyRole",
+    ):
         role = roles[name]["Properties"]
         # Chalice's trust policy is kept; its copy of policy-prod.json (a table name written as a
         # string) is replaced by the template's, which names the resources themselves.

@@ -64,11 +64,23 @@ def test_chalice_package_succeeds(package_dir: Path, packaged: dict[str, Any]) -
         for name, r in packaged["Resources"].items()
         if r["Type"] == "AWS::Serverless::Function" and name != "EvidenceCleaner"  # a bundle of its own
     ]
-    assert len(functions) == 3 and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
+    assert len(functions) == 6 and all(f["Properties"]["Runtime"] == "python3.11" for f in functions)
+    # Nothing of the local stack: the outbox, the development sign-in, the server.
+    assert not any(n.startswith("devstack/") or "outbox" in n or "dev_idp" in n for n in names)
     assert all(f["Properties"]["Architectures"] == ["x86_64"] for f in functions)
 
 
-@pytest.mark.parametrize("role", ["ApiHandlerRole", "ReleaseExpiredOffersRole", "SweepAttachmentsRole"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "ApiHandlerRole",
+        "ReleaseExpiredOffersRole",
+        "SweepAttachmentsRole",
+        "SendDueNotificationsRole",
+        "OverdueDigestRole",
+        "SmsReplyRole",
+    ],
+)
 def test_the_packaged_roles_keep_audit_lines_append_only(packaged: dict[str, Any], role: str) -> None:
     """What CloudFormation receives, after Chalice's merge: each function's role, evaluated as IAM
     does, denies changing or removing an audit line (AUDIT#...) and still appends and reads them."""

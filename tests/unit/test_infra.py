@@ -36,10 +36,17 @@ from tests.edge_paths import FOLDER_TRICKS, OFF_HOST_TRICKS, hosts
 from tests.unit.conftest import with_proof
 
 TEMPLATE = ROOT / "infra" / "template.yaml"
-DATA_SERVICES = ("dynamodb", "s3", "secretsmanager", "kms", "logs", "lambda")
+DATA_SERVICES = ("dynamodb", "s3", "secretsmanager", "kms", "logs", "lambda", "sms-voice", "ses", "cognito-idp")
 # The functions that run the app's code (Chalice's, with the table), and their roles.
-APP_FUNCTIONS = ("APIHandler", "ReleaseExpiredOffers", "SweepAttachments")
-APP_ROLES = ("ApiHandlerRole", "ReleaseExpiredOffersRole", "SweepAttachmentsRole")
+APP_FUNCTIONS = (
+    "APIHandler",
+    "ReleaseExpiredOffers",
+    "SweepAttachments",
+    "SendDueNotifications",
+    "OverdueDigest",
+    "SmsReply",
+)
+APP_ROLES = tuple(f"{name}Role" if name != "APIHandler" else "ApiHandlerRole" for name in APP_FUNCTIONS)
 JSON = {"Content-Type": "application/json"}
 
 
@@ -255,6 +262,24 @@ def test_the_directory_function_serves_index_pages_and_adds_the_slash() -> None:
     assert nested["headers"]["location"] == {"value": "/guides/leaving/reading-your-contract/"}
     # a redirect is not kept: a cached one would say which page someone opened
     assert complaint["headers"] == {"location": {"value": "/fr/complaint/"}, "cache-control": {"value": "no-store"}}
+
+
+def test_the_sms_short_address_leads_to_the_manage_page_as_the_local_server_does() -> None:
+    """`/b/` and `/<lang>/b/` (notifications/templates.py, manage_link) redirect to the manage page
+    in that language, unkept; nothing else moves."""
+    from devstack.server import SHORT_MANAGE
+
+    uris = ["/b/", "/b", "/tg/b/", "/km/b", "/b/x", "/tg/bb/", "/book/", "/toolong/b/"]
+    answers = run_function("DirectoryIndexFunction", [viewer_request(u) for u in uris])
+    for uri, answer in zip(uris, answers, strict=True):
+        local = SHORT_MANAGE.match(uri)
+        if local is None:
+            assert answer.get("statusCode") != 302, uri
+            continue
+        expected = f"/{local.group(1)}/book/manage/" if local.group(1) else "/book/manage/"
+        assert answer["statusCode"] == 302 and answer["headers"]["location"] == {"value": expected}, uri
+        assert answer["headers"]["cache-control"] == {"value": "no-store"}
+    assert [u for u in uris if SHORT_MANAGE.match(u)] == ["/b/", "/b", "/tg/b/", "/km/b"]
 
 
 def test_the_directory_function_never_redirects_to_another_host() -> None:
@@ -700,7 +725,10 @@ def test_chalices_own_policies_keep_audit_lines_append_only_too(stage: str) -> N
     }
 
 
-def test_only_the_api_function_reads_the_secret() -> None:
+def test_only_the_functions_that_hash_secrets_read_the_secret() -> None:
+    """The API (receipts, manage codes, phones), and the SMS functions (a phone's STOP is kept by its
+    keyed hash); not the offers' or the digest's."""
+
     def secret_readers(role: str) -> list[Any]:
         return [
             s
@@ -710,8 +738,11 @@ def test_only_the_api_function_reads_the_secret() -> None:
 
     (reader,) = secret_readers("ApiHandlerRole")
     assert reader["Resource"] == [{"Ref": "ServerSecret"}, {"Ref": "OriginSecret"}]
-    assert not secret_readers("ReleaseExpiredOffersRole")
+    assert not secret_readers("ReleaseExpiredOffersRole") and not secret_readers("OverdueDigestRole")
     assert not secret_readers("SweepAttachmentsRole") and not secret_readers("EvidenceCleanerRole")
+    for role in ("SendDueNotificationsRole", "SmsReplyRole"):
+        (reader,) = secret_readers(role)
+        assert reader["Resource"] == [{"Ref": "ServerSecret"}]
 
 
 def test_the_functions_are_configured_from_the_stack() -> None:
@@ -923,6 +954,7 @@ echo "aws $*" >> "$FAKE_LOG"
 case "$1 $2" in
   "sts get-caller-identity") echo 123456789012 ;;
   "s3api head-bucket"|"cloudformation package"|"cloudfront create-invalidation") ;;
+  "pinpoint-sms-voice-v2 set-text-spend-limit-override") ;;
   "cloudformation deploy") touch "$FAKE_STATE" ;;
   "cloudformation describe-stacks")
     [[ -f "$FAKE_STATE" ]] || { echo "Stack with id passerelle-prod does not exist" >&2; exit 255; }
@@ -1266,3 +1298,105 @@ def test_the_evidence_cost_model_prices_what_was_measured() -> None:
     rows = dict(evidence_cost_rows(use))
     (total,) = [float(v) for k, v in rows.items() if k.startswith("evidence total")]
     assert total == pytest.approx(1000 * sum(evidence_cost(use).values()), abs=1e-4)
+
+
+# ---- SMS and e-mail --------------------------------------------------------------------------------
+
+
+def statements_by_sid(role: str) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in props(role)["Policies"][0]["PolicyDocument"]["Statement"]}
+
+
+def test_sms_go_through_end_user_messaging_from_the_stacks_pool_only() -> None:
+    """Sender IDs per country and the spend limit are stack parameters; STOP is self-managed (the
+    portal's keyed-hash list); replies reach SmsReply through an encrypted topic only the service
+    of this account may publish to; no event destination (it would log phone numbers)."""
+    parameters = template()["Parameters"]
+    assert {"SmsSenderIdTJ", "SmsSenderIdVN", "SmsSenderIdKH", "SmsSenderIdTR"} <= set(parameters)
+    assert parameters["SmsMonthlySpendLimit"]["Type"] == "Number"
+    assert parameters["SmsCountries"]["Default"] == "TJ,VN,KH,TR"
+    pool = props("SmsPool")
+    # STOP is the portal's own list of keyed hashes: AWS keeps no list of numbers in clear.
+    assert pool["SelfManagedOptOutsEnabled"] is True and "OptOutListName" not in pool
+    assert not resources("AWS::SMSVOICE::OptOutList")
+    assert "STOP" in pool["MandatoryKeywords"] and "START" in pool["MandatoryKeywords"]["STOP"]["Message"]
+    assert not resources("AWS::SMSVOICE::ConfigurationSet")["SmsConfigurationSet"].get("Properties")
+    topic_policy = props("SmsInboundTopicPolicy")["PolicyDocument"]["Statement"][0]
+    assert topic_policy["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+    assert topic_policy["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert props("SmsInboundTopic")["KmsMasterKeyId"] == "alias/aws/sns"
+    events = props("SmsReply")["Events"]["SmsReplySnsSubscription"]["Properties"]
+    assert events["Topic"] == {"Fn::Sub": "${SmsInboundTopic}"}
+
+
+def test_each_function_may_send_only_what_it_sends() -> None:
+    for role in ("ApiHandlerRole", "SendDueNotificationsRole", "SmsReplyRole"):
+        sms = statements_by_sid(role)["SendSms"]
+        assert sms["Action"] == "sms-voice:SendTextMessage"
+        assert {"Fn::GetAtt": ["SmsConfigurationSet", "Arn"]} in sms["Resource"]
+    for role in ("ApiHandlerRole", "SendDueNotificationsRole", "OverdueDigestRole"):
+        found = statements_by_sid(role)
+        assert found["SendEmail"]["Action"] == "ses:SendEmail"
+        assert all(
+            "${EmailSender}" in r["Fn::Sub"] or "${EmailConfigurationSet}" in r["Fn::Sub"]
+            for r in found["SendEmail"]["Resource"]
+        )
+        assert found["StaffAddresses"] == {
+            "Sid": "StaffAddresses",
+            "Effect": "Allow",
+            "Action": "cognito-idp:ListUsersInGroup",
+            "Resource": {"Fn::GetAtt": ["UserPool", "Arn"]},
+        }
+    assert "SendEmail" not in statements_by_sid("SmsReplyRole")
+    assert "SendSms" not in statements_by_sid("OverdueDigestRole")
+    assert not {"SendSms", "SendEmail"} & set(statements_by_sid("ReleaseExpiredOffersRole"))
+
+
+def test_email_goes_through_ses_v2_from_a_verified_sender_over_tls() -> None:
+    assert props("EmailIdentity")["EmailIdentity"] == {"Ref": "EmailSender"}
+    assert template()["Resources"]["EmailIdentity"]["Condition"] == "HasEmailSender"
+    assert props("EmailConfigurationSet")["DeliveryOptions"]["TlsPolicy"] == "REQUIRE"
+    assert not resources("AWS::SES::ConfigurationSetEventDestination")
+
+
+def test_the_notifying_functions_are_configured_from_the_stack() -> None:
+    for function in ("APIHandler", "SendDueNotifications", "OverdueDigest", "SmsReply"):
+        variables = props(function)["Environment"]["Variables"]
+        assert variables["SMS_ORIGINATION_IDENTITY"] == {"Fn::If": ["HasSms", {"Fn::GetAtt": ["SmsPool", "Arn"]}, ""]}
+        assert variables["EMAIL_SENDER"] == {"Ref": "EmailSender"}
+        assert variables["STAFF_USER_POOL_ID"] == {"Ref": "UserPool"}
+        assert variables["SITE_URL"] == {"Ref": "SiteUrl"}
+        assert variables["SMS_COUNTRIES"] == {"Fn::Join": [",", {"Ref": "SmsCountries"}]}
+
+
+def test_the_cost_model_counts_a_bookings_sms_in_parts_per_country() -> None:
+    """A booking's confirmation and reminder, in the language of each country's centres, with the
+    longest name: each SMS is at most two parts (Tajik and Khmer are UCS-2), and a country without
+    a copied price says so instead of a number."""
+    from devstack.bench.cost import SMS_PRICE_PER_PART, sms_parts, sms_rows
+
+    parts = {country: sms_parts(country) for country in ("TJ", "VN", "KH", "TR")}
+    assert all(2 <= n <= 4 for n in parts.values()), parts
+    rows = dict(sms_rows())
+    tajik = next(v for k, v in rows.items() if " TJ " in k)
+    assert float(tajik) == pytest.approx(1000 * parts["TJ"] * (SMS_PRICE_PER_PART["TJ"] or 0))
+    assert all(v == "price not copied yet" for k, v in rows.items() if SMS_PRICE_PER_PART[k.split(" ")[5]] is None)
+
+
+def test_sms_sender_ids_the_spend_limit_and_the_email_sender_are_deployed_when_given(tmp_path: Path) -> None:
+    result, calls = run_deploy(
+        tmp_path,
+        exists=True,
+        SMS_SENDER_ID_TJ="Passerelle",
+        SMS_SENDER_ID_TR="PASSERELLE",
+        SMS_MONTHLY_SPEND_LIMIT="150",
+        EMAIL_SENDER="alerts@portal.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert deploys(calls) == [
+        "SiteUrl=https://d111abc.cloudfront.net SmsSenderIdTJ=Passerelle SmsSenderIdTR=PASSERELLE "
+        "SmsMonthlySpendLimit=150 EmailSender=alerts@portal.example.org"
+    ]
+    (limit,) = [c for c in calls if "set-text-spend-limit-override" in c]
+    assert limit.endswith("--monthly-limit 150")
+    assert calls.index(limit) > max(i for i, c in enumerate(calls) if c.startswith("aws cloudformation deploy"))

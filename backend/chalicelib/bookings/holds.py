@@ -69,8 +69,10 @@ def _items_expire(now: int) -> int:
     return now + (get_settings().booking_horizon_days + 2) * DAY
 
 
-def take(source: Source, centre: Centre, until: int, now: datetime, consistent: bool) -> Place:
-    """A new place for `source` at `centre`, held until `until` (a Unix time), or SeatLimit."""
+def take(source: Source, centre: Centre, until: int, now: datetime, consistent: bool, capped: bool = True) -> Place:
+    """A new place for `source` at `centre`, held until `until` (a Unix time), or SeatLimit.
+    `capped=False` for a booking whose phone was verified by a code (bookings/phone_check.py): the
+    per-phone cap holds it instead, and its place is still counted for the source's other bookings."""
     settings = get_settings()
     cap = settings.booking_max_places_per_source
     stamp = int(now.timestamp())
@@ -81,7 +83,7 @@ def take(source: Source, centre: Centre, until: int, now: datetime, consistent: 
     pks = {day: keys.places_held(centre.id, key) for day, key in source_keys.items()}
     found = repo.read_holds(list(pks.values()), consistent)
     live = sorted(until for item in found.values() for until in _live(item, stamp))
-    if len(live) >= cap:
+    if capped and len(live) >= cap:
         phone = centre.contact.phone
         raise SeatLimit(
             f"Too many places at this centre are already held from this internet connection (it may be shared "

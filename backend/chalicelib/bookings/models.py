@@ -44,6 +44,11 @@ class ContactIn(RequestModel):
 
     phone: str | None = Field(default=None, max_length=32)
     nickname: str | None = Field(default=None, max_length=40)
+    # Consent to SMS about this booking (confirmation, reminder, changes) at `phone`.
+    sms: bool = False
+    # A phone verified by a code (POST /api/phone/confirm) gives its proof here: the booking is
+    # then not counted under the per-source cap (the per-phone cap applies).
+    phone_proof: str | None = Field(default=None, max_length=64)
     # Filled by the service from the centre's country, to read national numbers.
     region: str | None = Field(default=None, exclude=True)
 
@@ -190,3 +195,31 @@ class AttendanceIn(RequestModel):
     attended: bool
     gender: Gender | None = None
     age_band: AgeBand | None = None
+
+
+# ---- phone verification -------------------------------------------------------------------------
+
+
+class PhoneCodeRequest(RequestModel):
+    """Send a one-time code by SMS to prove a phone (optional): `centre_id` reads a national number."""
+
+    phone: str = Field(max_length=32)
+    centre_id: str = Field(max_length=60)
+    language: str = Field(pattern=r"^[a-z]{2}$")
+
+
+class PhoneCodeSent(BaseModel):
+    minutes: int
+
+
+class PhoneVerifyRequest(RequestModel):
+    phone: str = Field(max_length=32)
+    centre_id: str = Field(max_length=60)
+    code: str = Field(min_length=1, max_length=12)
+
+
+class PhoneVerified(BaseModel):
+    """Give `phone_proof` with the booking's contact (`contact.phone_proof`) before `expires_at`."""
+
+    phone_proof: str
+    expires_at: datetime

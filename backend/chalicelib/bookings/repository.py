@@ -27,6 +27,9 @@ from chalicelib.core.dynamo import (
     update,
 )
 
+# What a phone's keyed hash is made for (core/secrets.py), in its tokens and place pointers.
+PHONE_PURPOSE = "booking-phone"
+
 # ---- reads -----------------------------------------------------------------------------------
 
 
@@ -241,7 +244,11 @@ def forget_contact(reference: str) -> dict[str, Any]:
     return delete_item(keys.booking(reference), keys.CONTACT)
 
 
-def put_contact(reference: str, phone: str | None, nickname: str | None, expires_at: int) -> dict[str, Any]:
+def put_contact(
+    reference: str, phone: str | None, nickname: str | None, expires_at: int, sms_consent: bool = False
+) -> dict[str, Any]:
+    """The contact people gave: a phone for the centre to call (and, with their consent, for SMS
+    about this booking: bookings/notices.py), a nickname. It goes with the booking's retention."""
     return {
         "Put": {
             "TableName": table(),
@@ -252,11 +259,18 @@ def put_contact(reference: str, phone: str | None, nickname: str | None, expires
                     "type": "BookingContact",
                     "phone": phone,
                     "nickname": nickname,
+                    "sms_consent": True if phone and sms_consent else None,
                     "expires_at": expires_at,
                 }
             ),
         }
     }
+
+
+def phone_token_holder(phone_hash: str, token: int) -> str | None:
+    """The booking holding one of a phone's tokens, if any."""
+    item = get(*keys.phone_token(phone_hash, token))
+    return str(item["booking_ref"]) if item else None
 
 
 def hold_phone_token(phone_hash: str, token: int, reference: str, held_until: int, now: int) -> dict[str, Any]:

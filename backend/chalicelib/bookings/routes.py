@@ -4,18 +4,23 @@ and joining a waiting list take a proof of work and count against the source's p
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
-from chalice.app import Blueprint, Rate, Response
+from chalice.app import Blueprint, Rate, Response, SNSEvent
 
-from chalicelib.bookings import service
+from chalicelib.bookings import notices, phone_check, service
 from chalicelib.bookings.calendar import booking_calendar
 from chalicelib.bookings.models import (
     BookingCreated,
     BookingRequest,
     BookingView,
     ChangeRequest,
+    PhoneCodeRequest,
+    PhoneCodeSent,
+    PhoneVerified,
+    PhoneVerifyRequest,
     SlotList,
     SlotsQuery,
     WaitlistRequest,
@@ -26,6 +31,7 @@ from chalicelib.core.errors import Conflict
 from chalicelib.core.http import RouteDoc, api_route, json_response, parse_body, parse_query
 from chalicelib.core.observability import logger
 from chalicelib.core.sources import source_of
+from chalicelib.notifications import jobs
 
 bp = Blueprint(__name__)
 MANAGE_CODE_HEADER = ("X-Manage-Code", True, "The manage code given once at booking: never put it in a URL.")
@@ -163,3 +169,61 @@ def release_expired_offers(event: object) -> None:
     """Seats offered from a waiting list and not accepted in time go to the next in line."""
     released = service.release_expired_offers()
     logger.info("expired offers released", extra={"released": released})
+
+
+@api_route(
+    bp,
+    "/phone/code",
+    methods=("POST",),
+    doc=RouteDoc(
+        "Send a one-time code by SMS to prove a phone (optional); 429 with Retry-After past the limits per phone "
+        "and per connection, or while the phone is locked after wrong codes",
+        PhoneCodeSent,
+        body=PhoneCodeRequest,
+        headers=(proof.HEADER,),
+    ),
+)
+def phone_code() -> PhoneCodeSent:
+    request = parse_body(bp.current_request, PhoneCodeRequest)
+    proof_id = proof.verify(bp.current_request.headers.get("x-proof"))
+    source = source_of(bp.current_request)
+    minutes = phone_check.request_code(request.phone, request.centre_id, request.language, source, proof_id)
+    return PhoneCodeSent(minutes=minutes)
+
+
+@api_route(
+    bp,
+    "/phone/verify",
+    methods=("POST",),
+    doc=RouteDoc(
+        "Check the code: the answer's `phone_proof` goes with the booking's contact; five wrong codes lock the "
+        "phone for a while (429 with Retry-After)",
+        PhoneVerified,
+        body=PhoneVerifyRequest,
+    ),
+)
+def phone_verify() -> PhoneVerified:
+    request = parse_body(bp.current_request, PhoneVerifyRequest)
+    token, until = phone_check.confirm(request.phone, request.centre_id, request.code)
+    return PhoneVerified(phone_proof=token, expires_at=until)
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def send_due_notifications(event: object) -> None:
+    """Reminders come due and messages to try again (notifications/jobs.py; SMS: bookings/notices.py)."""
+    ran = jobs.run_due()
+    logger.info("due notifications run", extra={"ran": ran})
+
+
+@bp.on_sns_message(topic=notices.INBOUND_TOPIC)
+def sms_reply(event: SNSEvent) -> None:
+    """An inbound SMS from End User Messaging SMS's two-way channel (infra/template.yaml: the topic
+    its phone number publishes replies to): STOP and START. Nothing of it is logged."""
+    try:
+        reply = json.loads(event.message)
+        phone, text = str(reply["originationNumber"]), str(reply.get("messageBody") or "")
+    except (ValueError, KeyError, TypeError):
+        logger.warning("inbound SMS not understood")
+        return
+    answered = notices.inbound(phone, text)
+    logger.info("inbound SMS", extra={"answered": answered or "ignored"})

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
 
-from chalicelib.bookings import holds, tries
+from chalicelib.bookings import holds, notices, phone_check, tries
 from chalicelib.bookings import repository as repo
 from chalicelib.bookings.models import (
     BookingCreated,
@@ -42,7 +42,7 @@ from chalicelib.core.sources import Source
 
 # What the keyed hashes of a booking's secrets are made for (core/secrets.py: one subkey each).
 MANAGE_CODE_PURPOSE = "booking-manage-code"
-PHONE_PURPOSE = "booking-phone"
+PHONE_PURPOSE = repo.PHONE_PURPOSE
 
 
 def now_utc() -> datetime:
@@ -82,9 +82,16 @@ def _check_mode_and_language(centre: Centre, service: Service, mode: str, langua
         )
 
 
-def _contact(contact: ContactIn | None, centre: Centre, mode: str) -> tuple[str | None, str | None]:
-    """The phone number (normalised) and nickname. By phone, the centre calls the person: the
-    number is required then."""
+@dataclass(frozen=True)
+class _Contact:
+    phone: str | None = None
+    nickname: str | None = None
+    sms: bool = False  # consent to SMS about this booking
+    verified: bool = False  # the phone was proved by a code: the per-source cap does not apply
+
+
+def _phone(contact: ContactIn | None, centre: Centre, mode: str) -> str | None:
+    """The phone number, normalised. By phone, the centre calls the person: the number is required then."""
     phone = None
     if contact is not None and contact.phone:
         try:
@@ -97,7 +104,32 @@ def _contact(contact: ContactIn | None, centre: Centre, mode: str) -> tuple[str 
             code="phone_required",
             field="contact.phone",
         )
-    return phone, contact.nickname if contact is not None else None
+    return phone
+
+
+def _contact(contact: ContactIn | None, centre: Centre, mode: str) -> _Contact:
+    """The phone number, nickname, SMS consent and whether the phone was proved by a code."""
+    phone = _phone(contact, centre, mode)
+    if contact is None:
+        return _Contact()
+    if contact.sms and phone is None:
+        raise BadRequest(
+            "contact.phone: give a phone number to receive SMS.", code="phone_required", field="contact.phone"
+        )
+    verified = False
+    if contact.phone_proof:
+        if phone is None:
+            raise BadRequest(
+                "contact.phone: the verified phone number is missing.", code="phone_required", field="contact.phone"
+            )
+        verified = phone_check.proved(phone, contact.phone_proof)
+        if not verified:
+            raise BadRequest(
+                "contact.phone_proof: this phone is not verified, or its proof has expired. Ask for a new code.",
+                code="phone_proof_invalid",
+                field="contact.phone_proof",
+            )
+    return _Contact(phone, contact.nickname, contact.sms, verified)
 
 
 # ---- slots ------------------------------------------------------------------------------------
@@ -244,8 +276,7 @@ class _Creation:
     start: datetime | None
     end: datetime | None
     held_until: int  # when the place (and the phone token) is released: the appointment's or day's end
-    phone: str | None
-    nickname: str | None
+    contact: _Contact
     source: Source
     proof_id: str
     now: datetime
@@ -267,12 +298,13 @@ class _Creation:
         if isinstance(self.request, WaitlistRequest):
             expires_at = self.held_until + 2 * holds.DAY
             items["line"] = repo.join_line(self.centre.id, new.item["line_sk"], new.reference, expires_at)
-        if self.phone or self.nickname:
+        contact = self.contact
+        if contact.phone or contact.nickname:
             waiting_for = self.request.date if isinstance(self.request, WaitlistRequest) else None
             items["contact"] = repo.put_contact(
-                new.reference, self.phone, self.nickname, _contact_expiry(self.end, waiting_for)
+                new.reference, contact.phone, contact.nickname, _contact_expiry(self.end, waiting_for), contact.sms
             )
-        phone_hash = keyed_hash(PHONE_PURPOSE, self.phone) if self.phone and token is not None else None
+        phone_hash = keyed_hash(PHONE_PURPOSE, contact.phone) if contact.phone and token is not None else None
         if phone_hash is not None and token is not None:
             items["phone"] = repo.hold_phone_token(
                 phone_hash, token, new.reference, self.held_until, int(self.now.timestamp())
@@ -311,12 +343,17 @@ def _create(creation: _Creation) -> BookingCreated:
     limit = get_settings().booking_max_upcoming_per_phone
     # Only an appointment holds one of the phone's tokens; a waiting entry does not.
     tokens: Iterator[int | None] = (
-        iter(range(1, limit + 1)) if creation.phone and creation.start is not None else iter([None])
+        iter(range(1, limit + 1)) if creation.contact.phone and creation.start is not None else iter([None])
     )
     attempt = _Attempt(creation.new(), next(tokens), tokens)
     for _ in range(ATTEMPTS):
         place = holds.take(
-            creation.source, creation.centre, creation.held_until, creation.now, consistent=attempt.recount
+            creation.source,
+            creation.centre,
+            creation.held_until,
+            creation.now,
+            consistent=attempt.recount,
+            capped=not creation.contact.verified,
         )
         try:
             dynamo.transact(creation.items(attempt.new, place, attempt.token))
@@ -369,10 +406,10 @@ def _change_what_failed(creation: _Creation, attempt: _Attempt, failed: set[str]
 def create_booking(request: BookingRequest, source: Source, proof_id: str) -> BookingCreated:
     centre, service = bookable(request.centre_id, request.service_id)
     _check_mode_and_language(centre, service, request.mode, request.language)
-    phone, nickname = _contact(request.contact, centre, request.mode)
+    contact = _contact(request.contact, centre, request.mode)
     now = now_utc()
     slot = _resolve_slot(centre, service, request.start, now)
-    return _create(
+    created = _create(
         _Creation(
             centre,
             service,
@@ -381,8 +418,7 @@ def create_booking(request: BookingRequest, source: Source, proof_id: str) -> Bo
             slot.start,
             slot.end,
             int(slot.end.timestamp()),
-            phone,
-            nickname,
+            contact,
             source,
             proof_id,
             now,
@@ -390,6 +426,11 @@ def create_booking(request: BookingRequest, source: Source, proof_id: str) -> Bo
             slot.day_stamp,
         )
     )
+    if contact.sms:
+        item = repo.get_booking(created.reference)
+        if item is not None:
+            notices.booked(item)  # never raises: the booking stands whatever the SMS provider does
+    return created
 
 
 def _created(new: _New) -> BookingCreated:
@@ -404,7 +445,7 @@ def _end_of(centre: Centre, day: date) -> int:
 def join_waitlist(request: WaitlistRequest, source: Source, proof_id: str) -> BookingCreated:
     centre, service = bookable(request.centre_id, request.service_id)
     _check_mode_and_language(centre, service, request.mode, request.language)
-    phone, nickname = _contact(request.contact, centre, request.mode)
+    contact = _contact(request.contact, centre, request.mode)
     now = now_utc()
     horizon = (now + timedelta(days=get_settings().booking_horizon_days)).date()
     if not local_today(centre, now) <= request.date <= horizon:
@@ -423,8 +464,7 @@ def join_waitlist(request: WaitlistRequest, source: Source, proof_id: str) -> Bo
             None,
             None,
             _end_of(centre, request.date),
-            phone,
-            nickname,
+            contact,
             source,
             proof_id,
             now,
@@ -660,6 +700,7 @@ def change_booking(reference: str, manage_code: str | None, change: ChangeReques
         ) from None
     offer_freed_seat(centre.id, service.id, old_start)
     item |= {"starts_at": new_start.isoformat(), "ends_at": new_end.isoformat()}
+    notices.moved(item)
     return _view(item)
 
 
@@ -743,6 +784,7 @@ def offer_freed_seat(centre_id: str, service_id: str, start: datetime) -> str | 
         )
     except dynamo.TransactionFailed:
         return None
+    notices.offered(reference)
     return reference
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Rate, Response
 
-from chalicelib.complaints import attachments, service
+from chalicelib.complaints import alerts, attachments, service
 from chalicelib.complaints.models import (
     MAX_UPLOAD_BASE64,
     AttachmentUpload,
@@ -134,3 +134,10 @@ def sweep_attachments(event: object) -> None:
     """Evidence files whose deletion is due: uploads never attached within 24 h, and closed cases'
     files at the end of their retention (complaints/attachments.py says why a sweep)."""
     attachments.sweep()
+
+
+@bp.schedule(Rate(1, unit=Rate.HOURS))
+def overdue_digest(event: object) -> None:
+    """Each centre's overdue cases, by number only, to its staff at 08:00 centre time (complaints/alerts.py)."""
+    sent = alerts.send_digests()
+    logger.info("overdue digests", extra={"sent": sent})

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.recruiters import find_agency
-from chalicelib.complaints import attachments
+from chalicelib.complaints import alerts, attachments
 from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
     RESTRICTED_CATEGORIES,
@@ -131,6 +131,8 @@ def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitte
             raise
         # Our complaint exists (its id is random): this was a retry of a transaction that went through
         # after its answer was lost (DynamoDB Local ignores the ClientRequestToken that prevents this).
+    else:
+        alerts.new_case(complaint_id, request.centre_id, lane)  # never raises; nothing of the case in it
     return Submitted(receipt=format_receipt(receipt), submitted_at=now, acknowledge_by=acknowledge_by)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib.auth.users import CASEWORK, MANAGEMENT, StaffUser
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.centres.recruiters import find_agency
-from chalicelib.complaints import attachments
+from chalicelib.complaints import alerts, attachments
 from chalicelib.complaints import repository as repo
 from chalicelib.complaints.models import (
     UPHELD_OUTCOMES,
@@ -427,6 +427,7 @@ def refer(user: StaffUser, complaint_id: str, referral: ReferralIn) -> Case:
         items.append(_history(meta, "referred", user.username, now))
         items.append(dynamo.add_counters(*repo.stats_key(meta), counters | {"referred": 1}))
     _commit(items)
+    alerts.new_case(complaint_id, referral.centre_id, meta["lane"])  # the centre it now is with
     return _reread(user, complaint_id)
 
 

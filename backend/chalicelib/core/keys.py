@@ -20,6 +20,14 @@ Bookings (bookings/)
     phone token       PHONE#<keyed hash>       TOKEN#<n>   held by one upcoming booking until it ends
     places held       HOLDS#<centre>#<source key of the day>   HOLDS   {place id: held until}, version
 
+Notifications (notifications/, bookings/notices.py, complaints/alerts.py)
+    SMS sent once     BOOKING#<reference>      SMS#<kind>#<stamp>   status, attempts; expires with the contact
+    due job           DUE#<UTC hour>           <due at>#<job id>    a reminder or a retry to run then (no phone)
+    SMS opt-out       OPTOUT#<keyed phone hash>   OPTOUT           a phone that replied STOP
+    phone check       PHONECHECK#<keyed phone hash>   CODE         code hash, failures, locked until; short-lived
+    verified phone    PHONECHECK#<keyed phone hash>   VERIFIED#<keyed token hash>   proof for one booking
+    digest sent       DIGEST#<centre>          <local date>         the 08:00 e-mail went that day
+
 Complaints (complaints/)
     case              COMPLAINT#<id>           META
                       GSI1 QUEUE#<lane>#<centre or ANY> / <submitted>#<id>       (a centre's queue)
@@ -419,3 +427,52 @@ def used_proof(proof_id: str) -> str:
 def idempotency(kind: str) -> str:
     """The partition Powertools keeps a kind of request's idempotency records in."""
     return f"IDEMPOTENCY#{kind}"
+
+
+# ---- notifications -------------------------------------------------------------------------------
+
+OPT_OUT = "OPTOUT"
+PHONE_CODE = "CODE"
+_DUE = "DUE"
+
+
+def sms_sent(kind: str, stamp: str) -> str:
+    """Beside a booking: the SMS of `kind` for this `stamp` (its time, or what it was about) went,
+    or is going; a second attempt to send it finds this item and sends nothing."""
+    return f"SMS#{kind}#{stamp}"
+
+
+def due_hour(at: datetime) -> str:
+    """The partition of the jobs due in one UTC hour: the schedule reads the hours that have come,
+    never the whole table."""
+    return f"{_DUE}#{at.strftime('%Y-%m-%dT%H')}"
+
+
+def due_job(at: datetime, job_id: str) -> str:
+    return f"{at.isoformat()}#{job_id}"
+
+
+def due_job_id(sk: str) -> str:
+    """The job id in a due job's sort key."""
+    return sk.split("#", 1)[1]
+
+
+def due_before(at: datetime) -> str:
+    """The sort key bound of the jobs due by `at` in their hour."""
+    return f"{at.isoformat()}#~"
+
+
+def sms_opt_out(phone_hash: str) -> tuple[str, str]:
+    return f"{OPT_OUT}#{phone_hash}", OPT_OUT
+
+
+def phone_check(phone_hash: str) -> str:
+    return f"PHONECHECK#{phone_hash}"
+
+
+def verified_phone(token_hash: str) -> str:
+    return f"VERIFIED#{token_hash}"
+
+
+def digest_sent(centre_id: str, day: date) -> tuple[str, str]:
+    return f"DIGEST#{centre_id}", day.isoformat()

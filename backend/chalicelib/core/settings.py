@@ -65,6 +65,31 @@ class Settings(BaseModel, defer_build=True):
     cleaner_function_name: str | None = None
     attachments_per_source: int = Field(default=30, ge=1)
     attachment_unattached_hours: int = Field(default=24, ge=1, le=24)
+    # Notifications (README, "SMS and staff alerts"). The site's public address, for the links an
+    # SMS carries (notifications/templates.py: manage_link, book_link).
+    site_url: str = "http://127.0.0.1:8000"
+    sms_reminder_hours: int = Field(default=24, ge=1, le=168)
+    # AWS End User Messaging SMS: the pool, phone number or sender ID SMS go from, and the
+    # configuration set that logs their delivery. Two-way: the sender can receive "STOP".
+    sms_origination_identity: str | None = None
+    sms_configuration_set: str | None = None
+    sms_two_way: bool = True
+    # The countries SMS may go to (ISO 3166-1 alpha-2); empty: any (the local outbox).
+    sms_countries: tuple[str, ...] = ()
+    # SES v2: the verified address staff alerts come from.
+    email_sender: str | None = None
+    email_configuration_set: str | None = None
+    # Where staff e-mail addresses come from: the Cognito user pool in AWS, a JSON file of the
+    # sample accounts locally (devstack/stack.py writes it).
+    staff_user_pool_id: str | None = None
+    staff_directory_file: str | None = None
+    # Phone verification: a code lives this long; at most so many codes per phone per hour and per
+    # source per 10 minutes; this many wrong codes lock the phone for phone_lock_minutes.
+    phone_code_minutes: int = Field(default=10, ge=1, le=60)
+    phone_codes_per_phone: int = Field(default=3, ge=1)
+    phone_codes_per_source: int = Field(default=5, ge=1)
+    phone_code_failures: int = Field(default=5, ge=1)
+    phone_lock_minutes: int = Field(default=60, ge=1)
 
 
 @cache
@@ -84,6 +109,15 @@ def get_settings() -> Settings:
         s3_endpoint_url=env.get("S3_ENDPOINT_URL") or None,
         attachments_kms_key_id=env.get("ATTACHMENTS_KMS_KEY_ID") or None,
         cleaner_function_name=env.get("CLEANER_FUNCTION_NAME") or None,
+        site_url=env.get("SITE_URL") or "http://127.0.0.1:8000",
+        sms_origination_identity=env.get("SMS_ORIGINATION_IDENTITY") or None,
+        sms_configuration_set=env.get("SMS_CONFIGURATION_SET") or None,
+        sms_two_way=env.get("SMS_TWO_WAY", "1") != "0",
+        sms_countries=tuple(c.strip().upper() for c in env.get("SMS_COUNTRIES", "").split(",") if c.strip()),
+        email_sender=env.get("EMAIL_SENDER") or None,
+        email_configuration_set=env.get("EMAIL_CONFIGURATION_SET") or None,
+        staff_user_pool_id=env.get("STAFF_USER_POOL_ID") or None,
+        staff_directory_file=env.get("STAFF_DIRECTORY_FILE") or None,
         **{field: int(env[name]) for field, name in _INT_SETTINGS.items() if env.get(name)},
     )
 
@@ -108,4 +142,10 @@ _INT_SETTINGS = {
     "feedback_per_source": "FEEDBACK_PER_SOURCE",
     "attachments_per_source": "ATTACHMENTS_PER_SOURCE",
     "attachment_unattached_hours": "ATTACHMENT_UNATTACHED_HOURS",
+    "sms_reminder_hours": "SMS_REMINDER_HOURS",
+    "phone_code_minutes": "PHONE_CODE_MINUTES",
+    "phone_codes_per_phone": "PHONE_CODES_PER_PHONE",
+    "phone_codes_per_source": "PHONE_CODES_PER_SOURCE",
+    "phone_code_failures": "PHONE_CODE_FAILURES",
+    "phone_lock_minutes": "PHONE_LOCK_MINUTES",
 }

@@ -221,7 +221,15 @@ function setUpBooking(app) {
       ...extra
     };
     const phone = $("b-phone").value.trim(), nickname = $("b-nickname").value.trim();
-    if (phone || nickname) body.contact = { phone: phone || null, nickname: nickname || null };
+    // SMS about the booking (issue 17) only to a number given here, and only if the box is ticked.
+    const sms = $("b-sms").checked;
+    if (sms && !phone) {
+      say(status, msg["book.sms_needs_phone"], "error");
+      $("b-phone").setAttribute("aria-invalid", "true");
+      $("b-phone").focus();
+      return;
+    }
+    if (phone || nickname) body.contact = { phone: phone || null, nickname: nickname || null, sms };
     if (body.mode === "phone" && !phone) {
       // refused here as the API would refuse it (phone_required), without a round trip
       say(status, problem({ status: 400, body: { error: { code: "phone_required", field: "contact.phone" } } },
@@ -240,6 +248,7 @@ function setUpBooking(app) {
       idempotencyKey = null;
       $("b-phone").value = "";
       $("b-nickname").value = "";
+      $("b-sms").checked = false;
       showDone(result.body, body.mode === "phone" ? phone : null);
     } else if (result.status === 409 && result.body && result.body.next_free) {
       say(status, msg["book.taken"], "error");
