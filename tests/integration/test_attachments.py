@@ -125,7 +125,7 @@ def test_a_5_mb_file_is_refused_before_its_body_is_read(stack: LocalStack) -> No
         )
         answer = connection.recv(65536).decode()
     assert answer.startswith("HTTP/1.1 413") or answer.startswith("HTTP/1.0 413")
-    assert '"payload_too_large"' in answer
+    assert '"body_too_large"' in answer
 
 
 def test_complaints_racing_for_one_upload_attach_it_once(stack: LocalStack) -> None:

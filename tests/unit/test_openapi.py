@@ -186,3 +186,30 @@ def test_a_field_the_body_gets_wrong_has_a_code_per_kind_of_mistake(client: Clie
         error = body(answer)["error"]
         assert (answer.status_code, error["field"], error["code"]) == (400, field, code), answer.body
         assert body(answer)["problems"][0]["code"] == code
+
+
+def test_no_two_models_share_a_name_in_the_contract() -> None:
+    """The contract names each schema by its model's class name: two models called alike (the
+    dashboard's and the recruiters' category counts once were) would silently share one schema, and
+    one of the routes would then break its own contract."""
+    import importlib
+    import pkgutil
+
+    import chalicelib
+    from pydantic import BaseModel
+
+    for module in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
+        if ".evidence" not in module.name:  # the cleaner is its own function, outside the contract
+            importlib.import_module(module.name)
+    seen: dict[str, str] = {}
+    clashes = []
+    pending = list(BaseModel.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not model.__module__.startswith("chalicelib."):
+            continue
+        where = f"{model.__module__}.{model.__qualname__}"
+        if seen.setdefault(model.__name__, where) != where:
+            clashes.append((seen[model.__name__], where))
+    assert clashes == []

@@ -61,7 +61,7 @@ class OutcomeCount(BaseModel, defer_build=True):
     count: int | None
 
 
-class Money(BaseModel, defer_build=True):
+class CompensationTotal(BaseModel, defer_build=True):
     currency: str
     amount: str
 
@@ -71,7 +71,7 @@ class ComplaintFigures(BaseModel, defer_build=True):
     by_category: list[CategoryCount] = Field(description="every category of the lane, zeros included")
     by_outcome: list[OutcomeCount] = Field(description="every outcome, zeros included")
     median_days_to_acknowledge: int | None
-    compensation: list[Money] = Field(description="currencies whose number of cases is shown")
+    compensation: list[CompensationTotal] = Field(description="currencies whose number of cases is shown")
 
 
 class Ratings(BaseModel, defer_build=True):

@@ -36,12 +36,12 @@ from chalicelib.impact import repository as repo
 from chalicelib.impact.disclosure import Cell, Hierarchy, Protected, Table, calendar_year, protect
 from chalicelib.impact.models import (
     CategoryCount,
+    CompensationTotal,
     ComplaintFigures,
     Dashboard,
     DashboardQuery,
     GuideFigure,
     Lane,
-    Money,
     NeedFigure,
     NeedText,
     NoShow,
@@ -200,7 +200,7 @@ def _complaints(scope: Scope, user: StaffUser) -> ComplaintFigures:
     for currency in paid:
         if compensated.shown((*where, currency)) is not None:
             amount = sum((Decimal(r.get(f"comp_{currency}", 0)) for r in under), Decimal(0))
-            compensation.append(Money(currency=currency, amount=str(amount)))
+            compensation.append(CompensationTotal(currency=currency, amount=str(amount)))
     return ComplaintFigures(
         received=by_category.shown((*where, ALL)),
         by_category=[CategoryCount(category=c, count=by_category.shown((*where, c))) for c in categories],

@@ -16,7 +16,7 @@ STATEMENT = (
 )
 
 
-class CategoryCount(BaseModel):
+class UpheldCount(BaseModel, defer_build=True):
     category: str
     upheld: int = Field(ge=THRESHOLD, description=f"always {THRESHOLD} or more: smaller counts are not published")
 
@@ -25,7 +25,7 @@ class YearFigures(BaseModel):
     year: int
     period_from: date
     period_to: date = Field(description="the end of the year, or the day of publication for the current one")
-    categories: list[CategoryCount]
+    categories: list[UpheldCount]
 
 
 class Publication(BaseModel):
@@ -36,13 +36,13 @@ class Publication(BaseModel):
     statement: str = STATEMENT
 
 
-class Regulator(BaseModel):
+class PublishedRegulator(BaseModel, defer_build=True):
     name: str
     local_name: str | None = None
     url: str | None = None
 
 
-class ListSource(BaseModel):
+class PublishedListSource(BaseModel, defer_build=True):
     title: str
     url: str | None = None
     published_on: date | None = None
@@ -73,8 +73,8 @@ class AgencyListing(BaseModel):
 class Recruiter(AgencyListing):
     """GET /api/recruiters/{agency_id}: the agency, its list's source and the published figures."""
 
-    regulator: Regulator
-    source: ListSource
+    regulator: PublishedRegulator
+    source: PublishedListSource
     publication: Publication | None = Field(description="null until a manager first publishes the figures")
 
 
@@ -82,8 +82,8 @@ class CountryListing(BaseModel):
     country: str
     name: str
     script: str
-    regulator: Regulator
-    source: ListSource
+    regulator: PublishedRegulator
+    source: PublishedListSource
     sample_data: bool
     agencies: list[AgencyListing]
 

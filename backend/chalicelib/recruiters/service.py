@@ -22,14 +22,14 @@ from chalicelib.recruiters import repository as repo
 from chalicelib.recruiters.models import (
     THRESHOLD,
     AgencyListing,
-    CategoryCount,
     CountryListing,
-    ListSource,
     OpenRecruiters,
     PendingFigures,
     Publication,
+    PublishedListSource,
+    PublishedRegulator,
     Recruiter,
-    Regulator,
+    UpheldCount,
     YearFigures,
 )
 
@@ -71,7 +71,7 @@ def _years(figures: repo.Counts, agency_id: str, published: Publication | None) 
                 year=int(year),
                 period_from=start,
                 period_to=min(date(int(year), 12, 31), published.period_to),
-                categories=[CategoryCount(category=c, upheld=n) for c, n in sorted(categories.items())],
+                categories=[UpheldCount(category=c, upheld=n) for c, n in sorted(categories.items())],
             )
         )
     return years
@@ -100,8 +100,8 @@ def recruiter(agency_id: str) -> Recruiter:
     return Recruiter.model_validate(
         {
             **_listing(country, agency, _years(figures, agency_id, published)),
-            "regulator": Regulator.model_validate(country.regulator.model_dump()),
-            "source": ListSource.model_validate(country.source.model_dump()),
+            "regulator": PublishedRegulator.model_validate(country.regulator.model_dump()),
+            "source": PublishedListSource.model_validate(country.source.model_dump()),
             "publication": published,
         }
     )
@@ -117,8 +117,8 @@ def open_data() -> OpenRecruiters:
             country=c.country,
             name=c.name,
             script=c.script,
-            regulator=Regulator.model_validate(c.regulator.model_dump()),
-            source=ListSource.model_validate(c.source.model_dump()),
+            regulator=PublishedRegulator.model_validate(c.regulator.model_dump()),
+            source=PublishedListSource.model_validate(c.source.model_dump()),
             sample_data=c.sample_data,
             agencies=[
                 AgencyListing.model_validate(_listing(c, a, _years(figures, c.agency_id(a.licence), published)))
