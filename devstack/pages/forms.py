@@ -91,6 +91,20 @@ BOOKING_MESSAGES_AFTER_MODES = (
     "book.seat_limit",
     "book.seat_limit_no_phone",
     "book.sms_needs_phone",
+    # proving the phone by a code (issue 17)
+    "verify.send",
+    "verify.resend",
+    "verify.sending",
+    "verify.sent",
+    "verify.code_missing",
+    "verify.checking",
+    "verify.done",
+    "verify.wait",
+    "verify.after_limit",
+    "verify.needs_phone",
+    "err.phone_code_wrong",
+    "err.phone_code_expired",
+    "err.phone_proof_invalid",
     *ERROR_MESSAGES,
 )
 # What assets/complaint.js says, before the complaint statuses' names (cstatus.<status>).

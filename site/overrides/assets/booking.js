@@ -156,6 +156,7 @@ function setUpBooking(app) {
   const form = $("book-form"), status = $("b-status"), centreSelect = $("b-centre");
   const serviceSelect = $("b-service"), details = $("b-details"), languageSelect = $("b-language");
   let chosen = null, idempotencyKey = null, lastCreated = null;
+  const verify = phoneVerification();
 
   const picker = slotPicker((slot) => {
     chosen = slot;
@@ -212,7 +213,8 @@ function setUpBooking(app) {
     picker.load(centreSelect.value, serviceSelect.value, status);
   });
 
-  async function send(path, extra) {
+  // `retrying`: sent again by itself after the phone was verified (once only).
+  async function send(path, extra, retrying) {
     const mode = form.querySelector("input[name=mode]:checked");
     const body = {
       centre_id: centreSelect.value, service_id: serviceSelect.value,
@@ -230,6 +232,8 @@ function setUpBooking(app) {
       return;
     }
     if (phone || nickname) body.contact = { phone: phone || null, nickname: nickname || null, sms };
+    const phoneProof = verify.proofFor(phone);
+    if (phoneProof) body.contact.phone_proof = phoneProof;
     if (body.mode === "phone" && !phone) {
       // refused here as the API would refuse it (phone_required), without a round trip
       say(status, problem({ status: 400, body: { error: { code: "phone_required", field: "contact.phone" } } },
@@ -249,6 +253,7 @@ function setUpBooking(app) {
       $("b-phone").value = "";
       $("b-nickname").value = "";
       $("b-sms").checked = false;
+      verify.forget();
       showDone(result.body, body.mode === "phone" ? phone : null);
     } else if (result.status === 409 && result.body && result.body.next_free) {
       say(status, msg["book.taken"], "error");
@@ -259,6 +264,15 @@ function setUpBooking(app) {
     } else if (result.status === 429 && result.body && result.body.error && result.body.error.code === "seat_limit") {
       sayCallInstead(status, result, body.centre_id);
       idempotencyKey = null;
+      // Or prove the phone: a verified booking is not counted under this cap. Sent again once.
+      verify.offer(retrying ? null : () => send(path, extra, true));
+    } else if (result.status === 400 && result.body && result.body.error
+      && result.body.error.code === "phone_proof_invalid") {
+      // The proof expired (an hour) or is not this phone's: forgotten, and a new code offered.
+      say(status, errorText(result), "error");
+      idempotencyKey = null;
+      verify.forget();
+      verify.offer(retrying ? null : () => send(path, extra, true));
     } else {
       // Offline or a server error: the same key is reused if they try again.
       say(status, errorText(result), "error");
@@ -267,6 +281,121 @@ function setUpBooking(app) {
       if (field === "contact.phone") { $("b-phone").setAttribute("aria-invalid", "true"); $("b-phone").focus(); }
     }
   }
+  // ---- proving the phone by a code sent to it (issue 17) ----
+  // The proof is kept in this closure only, never in storage, for the number it was given for:
+  // another number typed drops it. Leaving the page (the quick exit included) forgets it.
+  function phoneVerification() {
+    const panel = $("b-verify"), opener = $("b-verify-open"), vStatus = $("b-verify-status");
+    const sendButton = $("b-verify-send"), entry = $("b-verify-entry"), codeInput = $("b-verify-code");
+    const checkButton = $("b-verify-check"), phoneInput = $("b-phone");
+    let proven = null;  // {phone, proof}
+    let then = null;    // what to do once verified: send the refused booking again
+    function open(isOpen) {
+      panel.hidden = !isOpen;
+      opener.setAttribute("aria-expanded", String(isOpen));
+    }
+    function forget() {
+      proven = null;
+      then = null;
+      opener.parentNode.hidden = false;
+      open(false);
+      entry.hidden = true;
+      codeInput.value = "";
+      sendButton.textContent = msg["verify.send"];
+      say(vStatus, "");
+    }
+    // A refusal in the page's words; a 429 (too many codes, or locked after wrong ones) says until when.
+    function refusal(result) {
+      if (result.status === 429) return fill(msg["verify.wait"], { time: retryTime(result.retryAfter, data.dates) });
+      return errorText(result);
+    }
+    function phoneMissing() {
+      say(vStatus, msg["verify.needs_phone"], "error");
+      phoneInput.setAttribute("aria-invalid", "true");
+      phoneInput.focus();
+    }
+    opener.addEventListener("click", () => {
+      open(panel.hidden);
+      if (!panel.hidden) { prepare(); sendButton.focus(); }
+    });
+    phoneInput.addEventListener("input", () => {
+      if (proven && proven.phone !== phoneInput.value.trim()) forget();
+    });
+    sendButton.addEventListener("click", async () => {
+      const phone = phoneInput.value.trim();
+      if (!phone) { phoneMissing(); return; }
+      phoneInput.removeAttribute("aria-invalid");
+      say(vStatus, msg["verify.sending"]);
+      sendButton.disabled = true;
+      const result = await submit("/phone/code", { centre_id: centreSelect.value, phone, language: lang });
+      sendButton.disabled = false;
+      if (result.status === 200) {
+        entry.hidden = false;
+        codeInput.value = "";
+        codeInput.removeAttribute("aria-invalid");
+        sendButton.textContent = msg["verify.resend"];
+        codeInput.focus();
+        say(vStatus, fill(msg["verify.sent"], { phone }));
+        return;
+      }
+      say(vStatus, refusal(result), "error");
+      const field = result.body && result.body.error && result.body.error.field;
+      if (field === "phone") { phoneInput.setAttribute("aria-invalid", "true"); phoneInput.focus(); }
+    });
+    async function check() {
+      const phone = phoneInput.value.trim(), code = codeInput.value.replace(/\D/g, "");
+      if (!phone) { phoneMissing(); return; }
+      if (!code) {
+        say(vStatus, msg["verify.code_missing"], "error");
+        codeInput.setAttribute("aria-invalid", "true");
+        codeInput.focus();
+        return;
+      }
+      say(vStatus, msg["verify.checking"]);
+      checkButton.disabled = true;
+      const result = await request("POST", "/phone/verify", { body: { centre_id: centreSelect.value, phone, code } });
+      checkButton.disabled = false;
+      if (result.status === 200 && result.body && result.body.phone_proof) {
+        const next = then;
+        proven = { phone, proof: result.body.phone_proof };
+        then = null;
+        codeInput.value = "";
+        codeInput.removeAttribute("aria-invalid");
+        entry.hidden = true;
+        open(false);
+        opener.parentNode.hidden = true;
+        say(vStatus, msg["verify.done"]);
+        if (next) next();
+        return;
+      }
+      say(vStatus, refusal(result), "error");
+      const error = result.body && result.body.error;
+      if (result.status === 429 || (error && error.code === "phone_code_expired")) codeInput.value = "";
+      codeInput.setAttribute("aria-invalid", "true");
+      codeInput.focus();
+    }
+    checkButton.addEventListener("click", check);
+    codeInput.addEventListener("keydown", (event) => {  // Enter here checks the code, not the booking
+      if (event.key === "Enter") { event.preventDefault(); check(); }
+    });
+    // The quick exit (its button, Esc) and any leaving: the proof goes with the page, said here too.
+    const exit = $("px-exit");
+    if (exit) exit.addEventListener("click", forget, true);
+    document.addEventListener("keydown", (event) => { if (event.key === "Escape") forget(); }, true);
+    window.addEventListener("pagehide", forget);
+    return {
+      proofFor(phone) { return proven && proven.phone === phone ? proven.proof : null; },
+      forget,
+      // After a refusal the proof would have avoided: the panel opens; `retry` runs once verified.
+      offer(retry) {
+        then = retry;
+        opener.parentNode.hidden = false;
+        open(true);
+        say(vStatus, msg["verify.after_limit"]);
+      }
+    };
+  }
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!chosen) return;
