@@ -195,8 +195,9 @@ def test_no_two_models_share_a_name_in_the_contract() -> None:
     import importlib
     import pkgutil
 
-    import chalicelib
     from pydantic import BaseModel
+
+    import chalicelib
 
     for module in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
         if ".evidence" not in module.name:  # the cleaner is its own function, outside the contract
