@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from chalice.test import Client
 
 from chalicelib.bookings import service as bookings
-from chalicelib.core import codes, sources
+from chalicelib.core import codes, ratelimit, sources
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.settings import get_settings
 from chalicelib.core.sources import Source, network_of
@@ -39,8 +41,12 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[datetime]]:
 
 
 def limit(monkeypatch: pytest.MonkeyPatch, **values: int) -> None:
+    """Lower limits, and the per-source windows held in the middle of one: the windows are fixed ten
+    minutes (core/ratelimit.py), and a test that straddled two would see its count start again."""
     for name, value in values.items():
         monkeypatch.setattr(get_settings(), name, value)
+    middle = (time.time() // ratelimit.WINDOW_SECONDS + 0.5) * ratelimit.WINDOW_SECONDS
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: middle))
 
 
 def items() -> list[dict[str, Any]]:
