@@ -49,7 +49,7 @@ def _access_expiry(at: datetime) -> int:
     return int((at + timedelta(days=get_settings().complaint_access_days)).timestamp())
 
 
-def _checked_phone(request: ComplaintRequest) -> str | None:
+def _check_request(request: ComplaintRequest) -> str | None:
     """What the body names that no model can check alone (the centre, the agency, the phone and its
     consent), refused with the field named; the phone normalised, if one was given."""
     if request.centre_id and get_catalogue().centre(request.centre_id) is None:
@@ -78,7 +78,7 @@ def _checked_phone(request: ComplaintRequest) -> str | None:
 
 
 def submit(request: ComplaintRequest, proof_id: str, source: Source) -> Submitted:
-    phone = _checked_phone(request)
+    phone = _check_request(request)
     settings = get_settings()
     now = now_utc()
     complaint_id = uuid.uuid4().hex
