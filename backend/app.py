@@ -1,31 +1,75 @@
-"""Passerelle API: the Chalice app, its middleware and its blueprints. Nothing else lives here."""
+"""Passerelle API: the Chalice app, its middleware and its blueprints. Nothing else lives here.
+
+In Lambda each domain's blueprints load with the first request to one of its routes
+(chalicelib/core/domains.py); everywhere else they all load at import."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from aws_lambda_powertools.logging import correlation_paths
-from chalice.app import Chalice, ConvertToMiddleware, Request, Response
+from chalice.app import ConvertToMiddleware, Request, Response
 
-from chalicelib.auth.routes import bp as auth_bp
-from chalicelib.bookings.agenda_routes import bp as agenda_bp
-from chalicelib.bookings.routes import bp as bookings_bp
-from chalicelib.centres.routes import bp as centres_bp
-from chalicelib.complaints.routes import bp as complaints_bp
-from chalicelib.complaints.triage_routes import bp as triage_bp
 from chalicelib.core import metrics
-from chalicelib.core.docs_routes import bp as docs_bp
+from chalicelib.core.domains import DomainApp, in_lambda
 from chalicelib.core.edge import from_the_edge
 from chalicelib.core.errors import Forbidden, NotFound
 from chalicelib.core.http import api_route, error_response, normalise_chalice_error
 from chalicelib.core.observability import logger
-from chalicelib.feedback.routes import bp as feedback_bp
-from chalicelib.health.routes import bp as health_bp
-from chalicelib.impact.routes import bp as impact_bp
-from chalicelib.recruiters.routes import bp as recruiters_bp
-from chalicelib.recruiters.routes import open_data_bp as recruiters_open_data_bp
 
-app = Chalice(app_name="passerelle")
+# Every domain reads DynamoDB: the SDK loads at init, where Lambda gives the most CPU, not with a
+# first request. A domain's own modules load with its first request (core/domains.py).
+importlib.import_module("chalicelib.core.aws")
+
+# Each routes module and its blueprints: (attribute, URL prefix).
+BLUEPRINTS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "chalicelib.health.routes": (("bp", "/api"),),
+    "chalicelib.centres.routes": (("bp", "/api"),),
+    "chalicelib.bookings.routes": (("bp", "/api"),),
+    "chalicelib.complaints.routes": (("bp", "/api"),),
+    "chalicelib.feedback.routes": (("bp", "/api"),),
+    "chalicelib.auth.routes": (("bp", "/api"),),
+    "chalicelib.complaints.triage_routes": (("bp", "/api"),),
+    "chalicelib.bookings.agenda_routes": (("bp", "/api"),),
+    "chalicelib.impact.routes": (("bp", "/api"),),
+    # and /open-data/recruiters.json, beside the site's static open data (recruiters/routes.py says why)
+    "chalicelib.recruiters.routes": (("bp", "/api"), ("open_data_bp", None)),
+    "chalicelib.core.docs_routes": (("bp", "/api"),),
+}
+_STAFF = (
+    "chalicelib.auth.routes",
+    "chalicelib.complaints.triage_routes",
+    "chalicelib.bookings.agenda_routes",
+    "chalicelib.impact.routes",
+    "chalicelib.recruiters.routes",
+)
+# A route template's first segments -> the modules whose routes start with them (the longest
+# listed prefix wins). test_domains.py checks every route against this table.
+SERVED_BY: dict[str, tuple[str, ...]] = {
+    "/api/health": ("chalicelib.health.routes",),
+    "/api/centres": ("chalicelib.centres.routes", "chalicelib.bookings.routes"),  # and their slots
+    "/api/bookings": ("chalicelib.bookings.routes",),
+    "/api/waitlist": ("chalicelib.bookings.routes",),
+    "/api/phone": ("chalicelib.bookings.routes",),
+    "/api/challenge": ("chalicelib.complaints.routes",),
+    "/api/complaints": ("chalicelib.complaints.routes",),
+    "/api/feedback": ("chalicelib.feedback.routes",),
+    "/api/auth": ("chalicelib.auth.routes",),
+    "/api/recruiters": ("chalicelib.recruiters.routes",),
+    "/open-data": ("chalicelib.recruiters.routes",),
+    "/api/staff": _STAFF,
+    "/api/staff/me": ("chalicelib.auth.routes",),
+    "/api/staff/complaints": ("chalicelib.complaints.triage_routes",),
+    "/api/staff/centres": ("chalicelib.bookings.agenda_routes",),
+    "/api/staff/bookings": ("chalicelib.bookings.agenda_routes",),
+    "/api/staff/dashboard": ("chalicelib.impact.routes",),
+    "/api/staff/dashboard.csv": ("chalicelib.impact.routes",),
+    "/api/staff/recruiters": ("chalicelib.recruiters.routes",),
+    "/api/openapi.json": tuple(BLUEPRINTS),  # the contract names every route
+}
+
+app = DomainApp("passerelle", BLUEPRINTS, SERVED_BY)
 # Evidence files and their page images go out as bytes (API Gateway's binary media types; a client
 # asks with an Accept header naming the type, as the staff console does).
 app.api.binary_types = sorted({*app.api.binary_types, "image/jpeg", "image/png", "image/webp", "application/pdf"})
@@ -71,21 +115,6 @@ def only_through_the_edge(request: Request, get_response: Callable[[Request], Re
     return get_response(request)
 
 
-app.register_blueprint(health_bp, url_prefix="/api")
-app.register_blueprint(centres_bp, url_prefix="/api")
-app.register_blueprint(bookings_bp, url_prefix="/api")
-app.register_blueprint(complaints_bp, url_prefix="/api")
-app.register_blueprint(feedback_bp, url_prefix="/api")
-app.register_blueprint(auth_bp, url_prefix="/api")
-app.register_blueprint(triage_bp, url_prefix="/api")
-app.register_blueprint(agenda_bp, url_prefix="/api")
-app.register_blueprint(impact_bp, url_prefix="/api")
-app.register_blueprint(recruiters_bp, url_prefix="/api")
-# /open-data/recruiters.json, beside the site's static open data (recruiters/routes.py says why)
-app.register_blueprint(recruiters_open_data_bp)
-app.register_blueprint(docs_bp, url_prefix="/api")
-
-
 # Unknown routes are 404 whatever the body's type (Chalice would answer 415 first).
 @api_route(
     app,
@@ -101,3 +130,7 @@ app.register_blueprint(docs_bp, url_prefix="/api")
 )
 def unknown_route(**_path: str) -> None:
     raise NotFound("No such API route.", code="route_not_found")
+
+
+if not in_lambda():
+    app.load_all()  # the whole route table, for the local server, the tests and `chalice package`

@@ -1,8 +1,9 @@
 """Runs in a bare Python (`python -I -S tests/bundle_driver.py BUNDLE`): nothing on the path but the
 standard library and the unpacked Lambda bundle, as in Lambda. It imports the handler as Lambda
 does (`app.app`), says where every module it loaded came from, then answers API Gateway events,
-one JSON line in, one line out, until stdin ends (tests/integration/test_package.py). Its own lines
-start with MARK: the API's log lines go to stdout too.
+one JSON line in, one line out (the answer, and the domains loaded so far), until stdin ends
+(tests/integration/test_package.py). Its own lines start with MARK: the API's log lines go to
+stdout too.
 
 Standard library only: this file is not part of the bundle and must not lean on the test's
 environment."""
@@ -37,11 +38,12 @@ def main(bundle: str) -> None:
 
     origins = sorted({getattr(m, "__file__", None) or "" for m in list(sys.modules.values())})
     third_party = [o for o in origins if "-packages" in o]
-    print(MARK + json.dumps({"loaded_outside": third_party, "handler": app.__file__}), flush=True)
+    ours = sorted(name for name in sys.modules if name.startswith("chalicelib."))
+    print(MARK + json.dumps({"loaded_outside": third_party, "handler": app.__file__, "modules": ours}), flush=True)
     for line in sys.stdin:
         event = json.loads(line)
         answer = app.app(event, Context())
-        print(MARK + json.dumps(answer), flush=True)
+        print(MARK + json.dumps({"answer": answer, "domains": sorted(app.app.loaded)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ missing from the requirements, or a file the slimming dropped and the API needs,
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -111,6 +112,7 @@ class Bundle:
     def __init__(self, process: subprocess.Popen[str], origin_secret: str) -> None:
         self.process, self.origin_secret = process, origin_secret
         self.loaded: dict[str, Any] = self._next()
+        self.domains: list[str] = []  # the routes modules loaded so far (chalicelib/core/domains.py)
 
     def _next(self) -> Any:
         stdout: IO[str] | None = self.process.stdout
@@ -125,7 +127,7 @@ class Bundle:
     ) -> tuple[int, dict[str, str], Any]:
         path = resource
         for name, value in (params or {}).items():
-            path = path.replace(f"{{{name}}}", value)
+            path = path.replace(f"{{{name}}}", value).replace(f"{{{name}+}}", value)
         sent = [(ORIGIN_HEADER, self.origin_secret), ("content-type", "application/json")]
         sent += [(name.replace("_", "-"), value) for name, value in headers.items()]
         data = json.dumps(body).encode() if body is not None else b""
@@ -134,7 +136,8 @@ class Bundle:
         assert stdin is not None
         stdin.write(json.dumps(event) + "\n")
         stdin.flush()
-        answer = self._next()
+        reply = self._next()
+        answer, self.domains = reply["answer"], reply["domains"]
         text = answer.get("body") or ""
         is_json = answer["headers"].get("Content-Type", "").startswith("application/json")
         return int(answer["statusCode"]), answer["headers"], json.loads(text) if is_json else text
@@ -144,7 +147,7 @@ class Bundle:
 def bundle(package_dir: Path, stack: LocalStack, tmp_path: Path) -> Iterator[Bundle]:
     unpacked = tmp_path / "bundle"
     zipfile.ZipFile(package_dir / "deployment.zip").extractall(unpacked)
-    env = stack.api_env()
+    env = stack.api_env() | {"AWS_LAMBDA_FUNCTION_NAME": "passerelle-bundle"}  # as Lambda sets it
     origin_secret = Path(env["PASSERELLE_ORIGIN_SECRET_FILE"]).read_text().strip()
     process = subprocess.Popen(
         [sys.executable, "-I", "-S", str(ROOT / "tests" / "bundle_driver.py"), str(unpacked)],
@@ -167,11 +170,15 @@ def test_the_packaged_bundle_runs_in_a_bare_python(bundle: Bundle, stack: LocalS
 
     assert bundle.loaded["loaded_outside"] == []  # nothing from any site-packages
     assert "/bundle/app.py" in bundle.loaded["handler"]
+    # Lambda's init loads the core and the SDK, no domain: each loads with its first request.
+    assert {m.split(".")[1] for m in bundle.loaded["modules"]} == {"core"}, bundle.loaded["modules"]
 
     status, _, health = bundle.call("GET", "/api/health")
     assert status == 200, health
+    assert bundle.domains == ["chalicelib.health.routes"]
     status, _, centre = bundle.call("GET", "/api/centres/{centre_id}", {"centre_id": "kh-phnom-penh"})
     assert status == 200 and centre["id"] == "kh-phnom-penh"
+    assert "chalicelib.bookings.routes" in bundle.domains and "chalicelib.impact.routes" not in bundle.domains
 
     where = {"centre_id": "tj-dushanbe", "service_id": "legal_advice"}
     status, _, listed = bundle.call("GET", "/api/centres/{centre_id}/services/{service_id}/slots", where)
@@ -193,6 +200,7 @@ def test_the_packaged_bundle_runs_in_a_bare_python(bundle: Bundle, stack: LocalS
 
     status, _, refused = bundle.call("GET", "/api/staff/me")
     assert status == 401, refused
+    assert "chalicelib.impact.routes" not in bundle.domains  # /api/staff/me needs only sign-in
     token = stack.staff_headers("manager.dushanbe")["Authorization"]
     status, _, me = bundle.call("GET", "/api/staff/me", authorization=token)  # PyJWT, cryptography, the JWKS
     assert status == 200 and "tj-dushanbe" in json.dumps(me), me
@@ -206,3 +214,23 @@ def test_api_gateway_carries_evidence_files_as_bytes(packaged: dict[str, Any]) -
     binary = set(definition["x-amazon-apigateway-binary-media-types"])
     assert {"image/jpeg", "image/png", "image/webp", "application/pdf"} <= binary
     assert "application/json" not in binary and "*/*" not in binary  # JSON stays text, both ways
+
+
+def test_in_lambda_every_route_loads_its_own_domain(bundle: Bundle) -> None:
+    """One request to each route of the whole table, into the bundle as Lambda runs it (domains
+    loading on demand): none answers 405 or 500, which a route whose domain did not load would.
+    The catch-all answers 404 and loads nothing; the contract loads every domain."""
+    from app import app  # here, out of Lambda: the whole table
+
+    status, _, body = bundle.call("GET", "/api/{proxy+}", {"proxy": "nothing/here"})
+    assert status == 404 and body["error"]["code"] == "route_not_found" and bundle.domains == []
+    for path, methods in sorted(app.routes.items()):
+        if "+}" in path or path == "/api/openapi.json":
+            continue
+        for method in methods:
+            params = {name: "x" for name in re.findall(r"{(\w+)}", path)}
+            status, _, body = bundle.call(method, path, params)
+            assert status not in (405, 500), (method, path, body)
+    assert set(bundle.domains) == set(app.blueprints) - {"chalicelib.core.docs_routes"}
+    status, _, _ = bundle.call("GET", "/api/openapi.json")
+    assert status == 200 and set(bundle.domains) == set(app.blueprints)

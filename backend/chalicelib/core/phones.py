@@ -16,3 +16,11 @@ def normalise_phone(raw: str, region: str | None) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValueError("this phone number is not valid: give it with the country code, e.g. +992…")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def region_of(e164: str) -> str | None:
+    """The country (ISO 3166 code) an E.164 number belongs to, None if it names none."""
+    import phonenumbers
+
+    region: str | None = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    return region

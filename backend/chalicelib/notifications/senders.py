@@ -22,10 +22,10 @@ from functools import cache
 from typing import Any, Literal, Protocol
 
 import boto3
-import phonenumbers
 from botocore.config import Config
 
 from chalicelib.core.observability import logger
+from chalicelib.core.phones import region_of
 from chalicelib.core.settings import get_settings
 
 Channel = Literal["sms", "email"]
@@ -73,9 +73,7 @@ class AwsSms:
         if not settings.sms_origination_identity:
             raise SendFailed("no SMS origination identity is configured")
         for phone in message.to:
-            if settings.sms_countries and phonenumbers.region_code_for_number(phonenumbers.parse(phone)) not in set(
-                settings.sms_countries
-            ):
+            if settings.sms_countries and region_of(phone) not in set(settings.sms_countries):
                 raise SendFailed("country not enabled for SMS")
             request: dict[str, Any] = {
                 "DestinationPhoneNumber": phone,
