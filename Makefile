@@ -66,12 +66,14 @@ requirements: $(VENV)/.installed
 	$(PY) -m devstack.requirements
 
 # The Lambda bundle and the whole stack: Chalice's template merged with infra/template.yaml, linted.
-# The bundle is then slimmed to its 40 MB budget (devstack/api_bundle.py says what goes).
+# The bundle is then slimmed to its 40 MB budget (devstack/api_bundle.py says what goes); the
+# evidence cleaner's own bundle is built beside it (devstack/cleaner_bundle.py: it downloads wheels).
 package: content
 	rm -rf build/package
 	cd backend && AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-1} ../$(VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template ../infra/template.yaml ../build/package
 	$(PY) -m devstack.api_bundle build/package/deployment.zip
+	$(PY) -m devstack.cleaner_bundle  # build/cleaner/cleaner.zip, the EvidenceCleaner's CodeUri
 	$(VENV)/bin/cfn-lint -- build/package/sam.yaml
 
 # ---- AWS (infra/README.md: what they need, what they cost) ---------------------------------

@@ -930,6 +930,7 @@ def test_make_deploy_checks_builds_packages_lints_then_deploys() -> None:
         "bash infra/deploy.sh --check",
         "chalice package --stage prod",
         "--merge-template ../infra/template.yaml ../build/package",
+        "-m devstack.cleaner_bundle",  # the EvidenceCleaner's CodeUri, which `aws cloudformation package` uploads
         "cfn-lint -- build/package/sam.yaml",
         "STAGE=prod PYTHON=.venv/bin/python bash infra/deploy.sh",
     ]
