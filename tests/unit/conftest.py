@@ -93,6 +93,14 @@ def with_proof(api: Client, headers: dict[str, str] | None = None) -> dict[str, 
     return {"Content-Type": "application/json", **(headers or {}), "X-Proof": solved(api, headers)}
 
 
+def book(api: Client, start: str, headers: dict[str, str] | None = None, **fields: Any) -> Any:
+    """POST /api/bookings with a solved proof: an on-site legal consultation at the Dushanbe centre,
+    in Tajik, at `start`, with `fields` added or replaced. The raw response."""
+    payload = {"centre_id": "tj-dushanbe", "service_id": "legal_advice", "start": start, "mode": "on_site"}
+    payload |= {"language": "tg", **fields}
+    return api.http.post("/api/bookings", body=json.dumps(payload), headers=with_proof(api, headers))
+
+
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
     """What the API logs during the test, one JSON line per record."""

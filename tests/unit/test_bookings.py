@@ -15,7 +15,7 @@ from chalicelib.bookings import service
 from chalicelib.bookings.schedule import slots as schedule_slots
 from chalicelib.centres.catalogue import get_catalogue
 from chalicelib.core import codes
-from tests.unit.conftest import body, with_proof
+from tests.unit.conftest import body, book, with_proof
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # Monday, 05:00 in Dushanbe
 CENTRE, SERVICE = "tj-dushanbe", "legal_advice"
@@ -39,12 +39,6 @@ def slots(api: Client, centre: str = CENTRE, service_id: str = SERVICE, **query:
     response = api.http.get(f"/api/centres/{centre}/services/{service_id}/slots?{qs}")
     assert response.status_code == 200, response.body
     return list(body(response)["slots"])
-
-
-def book(api: Client, start: str, headers: dict[str, str] | None = None, **fields: Any) -> Any:
-    payload = {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "on_site", "language": "tg"}
-    payload.update(fields)
-    return api.http.post("/api/bookings", body=json.dumps(payload), headers=with_proof(api, headers))
 
 
 def manage(api: Client, method: str, reference: str, code: str | None, payload: Any = None, suffix: str = "") -> Any:

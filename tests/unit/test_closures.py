@@ -18,6 +18,7 @@ from chalicelib.bookings import service as bookings
 from chalicelib.core import dynamo, keys
 from chalicelib.core.aws import dynamodb_client
 from tests.unit.conftest import body, with_proof
+from tests.unit.conftest import book as post_booking
 from tests.unit.test_staff import call, staff  # noqa: F401 - the signed-in staff fixture
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)  # Monday, 05:00 in Dushanbe
@@ -46,8 +47,7 @@ def day_slots(api: Client, day: str = DAY) -> list[dict[str, Any]]:
 
 
 def book(api: Client, start: str, **fields: Any) -> dict[str, Any]:
-    payload = {"centre_id": CENTRE, "service_id": SERVICE, "start": start, "mode": "on_site", "language": "tg"}
-    answer = api.http.post("/api/bookings", headers=with_proof(api), body=json.dumps(payload | fields))
+    answer = post_booking(api, start, **fields)
     assert answer.status_code == 201, answer.body
     return dict(body(answer))
 

@@ -12,7 +12,7 @@ from chalice.test import Client
 
 from chalicelib.bookings import service as bookings
 from chalicelib.core.aws import dynamodb_client
-from tests.unit.conftest import TABLE, body, with_proof
+from tests.unit.conftest import TABLE, body, book, with_proof
 
 NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
 FAULTS = {
@@ -55,19 +55,7 @@ def test_a_booking_during_a_database_fault_is_503_and_writes_nothing(
         raise FAULTS[fault]
 
     monkeypatch.setattr(client, "transact_write_items", failing)
-    response = api.http.post(
-        "/api/bookings",
-        headers=with_proof(api),
-        body=json.dumps(
-            {
-                "centre_id": "tj-dushanbe",
-                "service_id": "legal_advice",
-                "start": start,
-                "mode": "on_site",
-                "language": "tg",
-            }
-        ),
-    )
+    response = book(api, start)
     assert response.status_code == 503, response.body
     assert int(response.headers["Retry-After"]) >= 1
     assert body(response)["error"]["code"] == "service_unavailable"

@@ -13,7 +13,7 @@ from chalicelib.bookings import service as bookings
 from chalicelib.core import keys
 from chalicelib.core.aws import dynamodb_client
 from chalicelib.feedback import service as feedback_service
-from tests.unit.conftest import TABLE, body, with_proof
+from tests.unit.conftest import TABLE, body, book, with_proof
 
 JSON = {"Content-Type": "application/json"}
 
@@ -38,21 +38,7 @@ def test_page_feedback_counts_per_guide_and_language(client: Client) -> None:
 def test_service_feedback_once_per_appointment(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bookings, "now_utc", lambda: datetime(2026, 11, 30, tzinfo=UTC))
     start = body(client.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots"))["slots"][0]["start"]
-    booking = body(
-        client.http.post(
-            "/api/bookings",
-            headers=with_proof(client),
-            body=json.dumps(
-                {
-                    "centre_id": "tj-dushanbe",
-                    "service_id": "legal_advice",
-                    "start": start,
-                    "mode": "on_site",
-                    "language": "tg",
-                }
-            ),
-        )
-    )
+    booking = body(book(client, start))
     given = {
         "kind": "service",
         "reference": booking["reference"],

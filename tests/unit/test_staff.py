@@ -21,7 +21,7 @@ from chalicelib.core.aws import dynamodb_client
 from chalicelib.core.settings import get_settings
 from tests import staff_tokens
 from tests.staff_tokens import bearer
-from tests.unit.conftest import TABLE, body, solved, with_proof
+from tests.unit.conftest import TABLE, body, book, solved
 from tests.unit.test_complaints import COMPLAINT, lookup
 
 JSON = {"Content-Type": "application/json"}
@@ -346,22 +346,7 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
     monkeypatch.setattr(agenda_service, "now_utc", lambda: datetime(2026, 11, 30, 6, tzinfo=UTC))
     slots = body(staff.http.get("/api/centres/tj-dushanbe/services/legal_advice/slots?days=14"))["slots"]
     start = slots[0]["start"]
-    booked = body(
-        staff.http.post(
-            "/api/bookings",
-            headers=with_proof(staff),
-            body=json.dumps(
-                {
-                    "centre_id": "tj-dushanbe",
-                    "service_id": "legal_advice",
-                    "start": start,
-                    "mode": "on_site",
-                    "language": "tg",
-                    "contact": {"nickname": "Gul"},
-                }
-            ),
-        )
-    )
+    booked = body(book(staff, start, contact={"nickname": "Gul"}))
     day = start[:10]
     agenda = body(call(staff, "GET", f"/api/staff/centres/tj-dushanbe/agenda?date={day}", "caseworker.dushanbe"))
     assert [(b["reference"], b["nickname"], b["status"]) for b in agenda["bookings"]] == [
@@ -424,21 +409,7 @@ def test_agenda_check_in_and_exceptions(staff: Client, monkeypatch: pytest.Monke
 
     # A correction to no-show takes the person out of the rows they were counted in, whatever it notes.
     later = slots[1]["start"]
-    second = body(
-        staff.http.post(
-            "/api/bookings",
-            headers=with_proof(staff),
-            body=json.dumps(
-                {
-                    "centre_id": "tj-dushanbe",
-                    "service_id": "legal_advice",
-                    "start": later,
-                    "mode": "on_site",
-                    "language": "tg",
-                }
-            ),
-        )
-    )
+    second = body(book(staff, later))
     monkeypatch.setattr(agenda_service, "now_utc", lambda: datetime.fromisoformat(later) + timedelta(minutes=5))
     corrected = f"/api/staff/bookings/{second['reference']}/attendance"
     base2 = f"MONTH#{later[:7]}#SERVICE#legal_advice"
