@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect
 
 from devstack.stack import LocalStack
@@ -69,7 +70,12 @@ def file_complaint(stack: LocalStack, **fields: Any) -> str:
 def console(browser: Browser) -> Iterator[tuple[Page, dict[str, list[str]]]]:
     """A tablet-sized page that records dialogs, CSP violations and script errors."""
     context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="en-GB")
-    page = context.new_page()
+    yield watched(context.new_page())
+    context.close()
+
+
+def watched(page: Page) -> tuple[Page, dict[str, list[str]]]:
+    """The page, and what it records: dialogs (dismissed), CSP violations and script errors."""
     seen: dict[str, list[str]] = {"dialogs": [], "csp": [], "errors": []}
 
     def on_dialog(dialog: Dialog) -> None:
@@ -84,8 +90,7 @@ def console(browser: Browser) -> Iterator[tuple[Page, dict[str, list[str]]]]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
-    yield page, seen
-    context.close()
+    return page, seen
 
 
 def sign_in(page: Page, stack: LocalStack, username: str, path: str = "/staff/") -> None:
@@ -252,6 +257,53 @@ def test_a_case_changed_meanwhile_is_reloaded_and_a_refused_token_means_sign_in_
     expect(page.locator("#s-alert")).to_have_text("Your session has ended. Please sign in again.")
     assert page.evaluate("sessionStorage.getItem('px-staff-token')") is None
     assert seen["dialogs"] == [] and seen["csp"] == [] and seen["errors"] == []
+
+
+def test_a_russian_console_says_the_apis_refusals_in_russian(browser: Browser, stack: LocalStack) -> None:
+    """A caseworker whose console is in Russian types a compensation too large for the API, then
+    replies to a case a manager closed meanwhile: both refusals are told in Russian, from their
+    codes (content/staff/ru.yaml), the field named in Russian, and no English message shows."""
+    ru = yaml.safe_load((ROOT / "content" / "staff" / "ru.yaml").read_text(encoding="utf-8"))
+    description = "The agency promised to pay back the fee and never did."
+    file_complaint(stack, description=description, category="recruitment_fees")
+    case = complaint_id_for(stack, description)
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="ru-RU")
+    page, seen = watched(context.new_page())
+    sign_in(page, stack, "caseworker.dushanbe", path=f"/ru/staff/#/case/{case}")
+    expect(page.locator("#c-title")).to_contain_text(case)
+    alert = page.locator("#s-alert")
+
+    # one zero too many: the API refuses the amount (400 field_out_of_range, compensation.amount)
+    page.locator("#a-outcome").select_option("resolved_in_favour")
+    page.locator("#a-amount").fill("1000000000")
+    page.locator("#a-currency").fill("USD")
+    page.locator("#a-outcome-form button[type=submit]").click()
+    amount = ru["err.field_out_of_range"].replace("{field}", ru["field.compensation.amount"])
+    expect(alert).to_have_text(amount)
+    assert amount.startswith("Сумма компенсации: ")
+
+    # a manager closes the case meanwhile; the caseworker's reply is refused (409 case_closed)
+    manager = stack.staff_headers("manager.dushanbe")
+    for status in ("in_progress", "resolved", "closed"):
+        answer = call(stack, "POST", f"/api/staff/complaints/{case}/status", {"status": status}, manager)
+        assert answer[0] == 200, answer
+    page.locator("#a-reply").fill("Мы связались с агентством и ждём ответа.")
+    page.locator("#a-reply-form button[type=submit]").click()
+    expect(alert).to_have_text(ru["err.case_closed"])
+    # the case is read again: closed, nothing left to reply to
+    expect(page.locator("#c-details")).to_contain_text(ru["status.closed"])
+    expect(page.locator("#a-reply-form")).to_be_hidden()
+    expect(alert).to_have_text(ru["err.case_closed"])
+
+    # what the API said in English is nowhere on the page, nor a code or a field's API name
+    closed = call(stack, "POST", f"/api/staff/complaints/{case}/replies", {"text": "x"}, manager)[1]["error"]
+    assert closed["code"] == "case_closed" and closed["message"]
+    text = page.locator("body").inner_text()
+    for english in (closed["message"], "less than or equal", "The server refused", "compensation.amount"):
+        assert english not in text, english
+    assert not re.search(r"[A-Za-z]", alert.inner_text())
+    assert seen == {"dialogs": [], "csp": [], "errors": []}
+    context.close()
 
 
 def test_a_focal_point_works_the_restricted_lane(stack: LocalStack, console: tuple[Page, dict[str, list[str]]]) -> None:

@@ -86,6 +86,7 @@ def _raised_codes() -> tuple[set[str], list[str]]:
     import ast
 
     from tests.conftest import ROOT
+    from tests.unit.refusals import class_code, constant_keyword
 
     named: set[str] = set()
     unnamed: list[str] = []
@@ -97,17 +98,11 @@ def _raised_codes() -> tuple[set[str], list[str]]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                codes = [k.value for k in node.keywords if k.arg == "code"]
-                named |= {c.value for c in codes if isinstance(c, ast.Constant) and isinstance(c.value, str)}
-                if name in ERRORS and not codes:
+                named |= {code} if (code := constant_keyword(node, "code")) else set()
+                if name in ERRORS and not any(k.arg == "code" for k in node.keywords):
                     unnamed.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-            elif (
-                isinstance(node, ast.Assign)
-                and [getattr(t, "id", None) for t in node.targets] == ["code"]
-                and isinstance(node.value, ast.Constant)
-                and isinstance(node.value.value, str)
-            ):
-                named.add(node.value.value)
+            elif isinstance(node, ast.ClassDef) and (code := class_code(node)):
+                named.add(code)
     return named, unnamed
 
 

@@ -1,33 +1,40 @@
 """The staff console's pages (devstack/pages/staff.py, site/overrides/pages/staff.md), strings
 (content/staff/) and scripts (site/overrides/assets/staff.js and its views in assets/staff/),
-without a browser: five languages, every string present, no inline script, a label on every
-control, no way for API text to become markup."""
+without a browser: five languages, every string present, every refusal a staff route can answer
+said in the console's language, no inline script, a label on every control, no way for API text
+to become markup."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from devstack import pages
 from devstack.pages import staff
 from devstack.pages.render import TEMPLATES, load_allowed_values
 from tests.conftest import ROOT, load_hook
+from tests.unit import refusals
 from tests.unit.site_pages import accepted
 
 sitemap = load_hook("sitemap")
 STRINGS = ROOT / "content" / "staff"
 ASSETS = ROOT / "site" / "overrides" / "assets"
 # The console's code: its entry, its views, and the helpers they share with the public pages.
-SCRIPT = "\n".join(
-    path.read_text(encoding="utf-8")
-    for path in [ASSETS / "staff.js", *sorted((ASSETS / "staff").glob("*.js")), ASSETS / "dom.js", ASSETS / "api.js"]
+CONSOLE = "\n".join(
+    path.read_text(encoding="utf-8") for path in [ASSETS / "staff.js", *sorted((ASSETS / "staff").glob("*.js"))]
 )
+SCRIPT = "\n".join([CONSOLE, *((ASSETS / name).read_text(encoding="utf-8") for name in ("dom.js", "api.js"))])
+PROBLEM_RUNNER = Path(__file__).with_name("problem_runner.mjs")
 TEMPLATE = "\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("staff.md", "staff-parts.html"))
 LANGUAGES = ("en", "fr", "ru", "vi", "ar")
 ALLOWED = load_allowed_values()
@@ -93,10 +100,11 @@ def test_every_key_the_template_and_the_script_use_exists() -> None:
     used = {double or single for double, single in used}
     used |= set(re.findall(r'\b(?:select|field|check)\(s, "[\w-]+", "([\w.]+)"', TEMPLATE))
     used |= set(re.findall(r'blank="([\w.]+)"', TEMPLATE))
-    used |= set(re.findall(r'\bt\("([\w.]+)"\)', SCRIPT))
+    used |= set(re.findall(r'\bt\("([\w.]+)"\)', CONSOLE))
     prefixes = {key.split(".")[0] for key in english if "." in key}
     # keys passed around as arguments, e.g. row(details, "field.status", ...) or chart("dash.served", ...)
-    used |= {k for k in re.findall(r'"([a-z_]+\.[a-z_0-9]+)"', SCRIPT) if k.split(".")[0] in prefixes}
+    # (api.js's keys are looked up in a table a page may leave them out of: see the refusals below)
+    used |= {k for k in re.findall(r'"([a-z_]+\.[a-z_0-9]+)"', CONSOLE) if k.split(".")[0] in prefixes}
     assert len(used) > 150
     assert sorted(k for k in used if k not in english) == []
     # label("status", c.status): every value the API may send has a label
@@ -214,3 +222,147 @@ def test_the_sitemap_loses_the_console_and_keeps_the_rest() -> None:
     assert "/staff/" not in cleaned
     assert cleaned.count("<url>") == 2 and "/complaint/" in cleaned and "/book/" in cleaned
     assert len(ElementTree.fromstring(cleaned)) == 2  # still well-formed
+
+
+# ---- what a staff route refuses, in the console's words -------------------------------------------
+# The console says a refusal from its code (assets/api.js, problem, with content/staff/<lang>.yaml as
+# its table: err.<code>, field.<name>, net.*), never with the API's English message. Which codes and
+# fields a staff route can answer is read from the backend (tests/unit/refusals.py), not listed here.
+GENERAL = ("net.offline", "net.server", "err.other")  # no connection, the server's trouble, any other refusal
+
+
+def _staff_routes() -> Iterator[tuple[str, Any]]:
+    """(path, view) of every staff route in the app's route table (`staff_route` marks its views)."""
+    from app import app
+
+    for path, methods in app.routes.items():
+        for entry in methods.values():
+            if hasattr(entry.view_function, "staff_roles"):
+                yield path, entry.view_function
+
+
+def _inputs(model: type[BaseModel], prefix: str = "") -> Iterator[str]:
+    """A request model's fields as `error.field` names them: by alias, dotted into nested models."""
+    for name, info in model.model_fields.items():
+        key = prefix + (info.alias or name)
+        yield key
+        for inner in (info.annotation, *get_args(info.annotation)):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                yield from _inputs(inner, key + ".")
+
+
+def staff_refusals() -> tuple[set[str], set[str], set[tuple[str, str | None]]]:
+    """The codes of the refusals (4xx) any staff route can answer, the inputs they can blame (`body`,
+    the request as a whole, is no field to name), and each code with an input it blames."""
+    from chalicelib.core.error_codes import CODES
+
+    backend = refusals.backend()
+    views = set(backend.views("staff_route"))
+    # the source's staff views are the route table's: none is missed, none is extra
+    table = {f"{view.__module__}.{view.__name__}" for _, view in _staff_routes()}
+    assert views == table, views ^ table
+    found = backend.refusals(views)
+    inputs = set()
+    for path, view in _staff_routes():
+        doc = view.openapi
+        inputs |= set(re.findall(r"{(\w+)}", path))
+        inputs |= {name for model in (doc.body, doc.query) if model for name in _inputs(model)}
+    # an input named where the refusal is computed (`field=field`) may be any of them
+    pairs = {(c, f) for c, f in found.pairs if f != refusals.ANY}
+    pairs |= {(c, name) for c, f in found.pairs if f == refusals.ANY for name in inputs}
+    codes = set(found.codes)
+    if "chalicelib.core.http.validation_error" in found.reached:  # a body or query the models refuse
+        validation = {c for c in CODES if c.startswith("field_")}
+        codes |= validation
+        pairs |= {(code, name) for code in validation for name in inputs}
+    assert codes <= set(CODES), codes - set(CODES)
+    refused = {c for c in codes if CODES[c].status < 500}  # 5xx: the server's trouble, net.server
+    fields = (found.fields | inputs) - {"body"}
+    return refused, fields, {(c, f if f != "body" else None) for c, f in pairs if c in refused}
+
+
+def test_the_refusals_are_read_from_the_staff_routes_and_what_they_run() -> None:
+    codes, fields, _ = staff_refusals()
+    # what signing in, triage, the agenda and the dashboard refuse...
+    assert {"sign_in_expired", "role_forbidden", "case_changed", "case_closed", "bookings_affected"} <= codes
+    assert {"centre_unknown", "agency_unknown", "attachment_deleted", "range_invalid", "date_invalid"} <= codes
+    assert {"body_invalid", "field_required", "field_too_long", "field_unknown"} <= codes
+    assert {"complaint_id", "status", "hours", "compensation.amount", "from", "to", "Authorization"} <= fields
+    # ...and nothing of the public routes that share their modules (bookings, complaints, recruiters)
+    assert not codes & {"proof_missing", "seat_limit", "receipt_not_found", "agency_not_found", "slot_taken"}
+    assert not codes & {"too_many_requests", "request_in_progress"}  # no staff route limits or replays
+    # the walk follows functions, not methods called on objects: no method names a code
+    assert refusals.backend().methods_naming_codes() == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_refusal_a_staff_route_can_answer_has_words_in_the_console_language(lang: str) -> None:
+    codes, fields, _ = staff_refusals()
+    texts = strings(lang)
+    wanted = [*GENERAL, *(f"err.{code}" for code in sorted(codes)), *(f"field.{name}" for name in sorted(fields))]
+    assert [key for key in wanted if key not in texts] == []
+    for key in wanted:
+        # as the public pages' table: a message that names the field starts with it
+        assert "{field}" not in texts[key] or texts[key].startswith("{field}"), (lang, key)
+        assert set(PLACEHOLDER.findall(texts[key])) <= {"field"}, (lang, key)
+
+
+ENGLISH = "SENTINEL: the API's English message"
+
+
+def _said(lang: str, answers: list[tuple[int, str | None, str | None]]) -> list[str]:
+    """What the console in `lang` says for each answer (status, code, field) whose message is
+    ENGLISH: `problem()` of assets/api.js run under Node, given what staff/common.js `errorText`
+    gives it (the console's strings as the table)."""
+    texts = strings(lang)
+    given = {"table": texts, "error": texts["error.api"]}
+    cases = [
+        {
+            "result": {
+                "status": status,
+                "body": {"error": {"code": code, "message": ENGLISH, **({"field": field} if field else {})}}
+                if code
+                else None,
+            },
+            "texts": given,
+        }
+        for status, code, field in answers
+    ]
+    done = subprocess.run(
+        ["node", str(PROBLEM_RUNNER), str(ASSETS / "api.js")],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    said: list[str] = json.loads(done.stdout)
+    return said
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_console_says_each_refusal_in_its_language_and_never_the_apis_english(lang: str) -> None:
+    """Each code as a staff route raises it, with the field it blames: said from the console's
+    table, with the field's name filled in, and never with the API's message."""
+    from chalicelib.core.error_codes import CODES
+
+    _, _, pairs = staff_refusals()
+    texts = strings(lang)
+    answers: list[tuple[int, str | None, str | None]] = []
+    expected = []
+    for code, blamed in sorted(pairs, key=str):
+        answers.append((CODES[code].status, code, blamed))
+        text = texts[f"err.{code}"]
+        expected.append(text.replace("{field}", texts[f"field.{blamed}"]) if "{field}" in text else text)
+    # an item of a list is named by its list; no connection; the server's trouble; a code with no words
+    answers += [(400, "field_invalid", "hours.0.1"), (0, None, None), (503, "service_unavailable", None)]
+    answers += [(403, "origin_forbidden", None)]
+    expected += [
+        texts["err.field_invalid"].replace("{field}", texts["field.hours"]),
+        texts["net.offline"],
+        texts["net.server"],
+        texts["err.other"],
+    ]
+    said = _said(lang, answers)
+    assert said == expected
+    assert not any(ENGLISH in text or "{" in text for text in said)

@@ -53,11 +53,22 @@ export function problem(result, texts, dates) {
     .find((k) => k && table[k]);
   if (!key && result.status === 429 && texts.wait) return fill(texts.wait, { time });
   if (!key && !table["err.other"]) return fill(texts.error, { message: error.message || String(result.status) });
-  const field = error.field && table["field." + error.field];
+  const field = fieldName(error.field, table);
   let text = table[key || "err.other"];
-  // No name for the field in this language: say it without one (never `contact.phone`).
-  if (!field) text = text.replace(/^\{field\}\S*\s*/, "").replace("{field}", "");
+  // No name for the field in this language: say it without one (never `contact.phone`), and
+  // without the punctuation that followed it ("{field} : merci…" in French).
+  if (!field) {
+    text = text.replace(/^\{field\}\s*[^\s\p{L}\p{N}]*\s*/u, "").replace("{field}", "");
+    text = text.charAt(0).toUpperCase() + text.slice(1);
+  }
   return fill(text, { field: field || "", time });
+}
+// A field's name in the page's language: `field.<field>`, or, for an item of a list
+// (`hours.0.1`), the list's own name (`field.hours`).
+function fieldName(field, table) {
+  if (!field) return "";
+  const name = String(field);
+  return table["field." + name] || table["field." + name.replace(/\.\d+(?=\.|$)/g, "")] || "";
 }
 
 // ---- when to try again (a 429's Retry-After), on this phone's clock --------------------------------

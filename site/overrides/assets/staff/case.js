@@ -3,7 +3,7 @@
 // `allowed`).
 import { $, clear, el, fill } from "../dom.js";
 import {
-  clearError, countryName, fail, fillSelect, lang, languageName, label, money, num, say, showError, state, t, tn, when
+  clearError, countryName, errorText, fail, fillSelect, lang, languageName, label, money, num, say, showError, state, t, tn, when
 } from "./common.js";
 import { centreName, loadCentres } from "./centres.js";
 import { overdueText, queueIsStale } from "./queue.js";
@@ -199,7 +199,9 @@ function renderActions(c) {
   $("a-audit").setAttribute("aria-expanded", "false");
 }
 
-// Every action answers with the updated case; 409 means someone else changed it first.
+// Every action answers with the updated case. A 409 means the case is not as this page shows it
+// (someone changed or closed it meanwhile, or it is already with that centre): it is read again,
+// and the refusal said from its code; what was typed stays in the form.
 async function act(method, suffix, body, form) {
   if (!current) return;
   const id = current.id;
@@ -211,7 +213,7 @@ async function act(method, suffix, body, form) {
   buttons.forEach((b) => { b.disabled = false; });
   if (result.status === 409) {
     say("");
-    showError(t("case.changed"));
+    showError(errorText(result));
     openCase(id, false);
     return;
   }

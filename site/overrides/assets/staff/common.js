@@ -108,8 +108,14 @@ export function showError(text) {
 }
 export function clearError() { $("s-alert").textContent = ""; }
 export function say(text) { sayIn($("s-status"), text); }
+// What went wrong, in the console's language (assets/api.js, problem): no connection (net.offline),
+// the server's trouble (net.server), or a refusal said from its code, err.<code>, naming the
+// field by field.<field> (content/staff/<lang>.yaml; tests/unit/test_staff_console.py checks that
+// every code and field a staff route can answer has its words in the five languages). The API's
+// English message never shows: a code without words gets err.other; error.api, which quotes it,
+// is left for a table without err.other.
 export function errorText(result) {
-  return problem(result, { offline: t("error.offline"), error: t("error.api") });
+  return problem(result, { table: S, error: t("error.api") });
 }
 // A call that failed: said in the alert (unless the person was just signed out).
 export function fail(result) {

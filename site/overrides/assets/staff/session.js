@@ -32,7 +32,7 @@ let authConfigPromise = null;
 function authConfig() {
   if (!authConfigPromise) {
     authConfigPromise = request("GET", "/auth/config", { credentials: "omit" }).then((result) => {
-      if (!result.ok) throw new Error(result.status ? String(result.status) : t("error.offline"));
+      if (!result.ok) throw new Error(result.status ? String(result.status) : t("net.offline"));
       return result.body;
     });
     authConfigPromise.catch(() => { authConfigPromise = null; });
