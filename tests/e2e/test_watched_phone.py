@@ -93,6 +93,26 @@ class Elsewhere:
             route.abort("internetdisconnected")
 
 
+class Coming:
+    """Requests held back until `arrive()`, as a slow network holds them (whichever comes first:
+    the request to the route, or the test's word)."""
+
+    def __init__(self) -> None:
+        self.arrived = False
+        self.held: list[Route] = []
+
+    def __call__(self, route: Route) -> None:
+        if self.arrived:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def arrive(self) -> None:
+        self.arrived = True
+        for route in self.held:
+            route.continue_()
+
+
 @pytest.fixture
 def elsewhere(stack: LocalStack) -> Elsewhere:
     return Elsewhere(stack, exit_destination())
@@ -220,6 +240,33 @@ def test_quick_exit_after_a_complaint_leaves_nothing_on_the_phone(
     # the tab's own sessionStorage, seen when that tab comes back to the site
     page.goto(f"{stack.url}/")
     assert kept(page)["session"] == []
+
+
+def test_on_a_slow_network_nothing_of_a_private_page_can_be_tapped_before_the_exit_listens(
+    phone: BrowserContext, stack: LocalStack
+) -> None:
+    """The quick exit's script still on its way (a slow network, a busy server): the booking page
+    shows nothing yet, so its link to the complaint form cannot be tapped before the script makes
+    such links replace the history entry. (An async script came whenever its fetch ended, and a
+    link tapped before it left the booking page in the tab's history, out of the exit's reach.)"""
+    coming = Coming()
+    page = phone.new_page()
+    page.goto(f"{stack.url}/")
+    controlled_by_the_service_worker(page)
+    phone.route(f"{stack.url}/assets/exit.js", coming)
+    page.locator("article a[href='book/']").first.click()
+    expect(page).to_have_url(f"{stack.url}/book/")
+    # the browser has read as far as the script's tag: nothing after it is there yet (no link, no
+    # field, no button to tap, nothing shown) until the script has come and run
+    page.wait_for_function("() => document.querySelector(\"script[src$='assets/exit.js']\") !== null")
+    assert page.evaluate("() => [document.readyState, document.body, document.links.length]") == ["loading", None, 0]
+    coming.arrive()
+    page.locator("article a[href='../complaint/']").first.click()
+    expect(page).to_have_url(f"{stack.url}/complaint/")
+    assert [url for url in history(phone, page) if url.startswith(stack.url)] == [
+        f"{stack.url}/",
+        f"{stack.url}/complaint/",
+    ]
 
 
 def test_quick_exit_leaves_with_no_network(phone: BrowserContext, stack: LocalStack, elsewhere: Elsewhere) -> None:

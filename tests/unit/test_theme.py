@@ -96,9 +96,23 @@ def test_the_bundle_is_never_loaded_and_extra_javascript_stays(theme: Theme, url
         # the theme's bundle is not on the page at all; the extra_javascript loop is the theme's own
         assert not [s for s in scripts if "bundle." in (s.get("src") or "")]
         assert "bundle." not in out
-        assert [s.get("src") for s in scripts[2:]] == [f"{base_url}/assets/extra.js"] + (
-            [f"{base_url}/assets/exit.js"] if quick_exit else []
-        )
+        assert [s.get("src") for s in scripts[2:]] == [f"{base_url}/assets/extra.js"]  # exit.js is in the head
+
+
+@pytest.mark.parametrize(("url", "base_url"), [("complaint/", ".."), ("fr/book/manage/", "../../..")])
+def test_the_quick_exit_runs_before_anything_of_the_page_is_shown(theme: Theme, url: str, base_url: str) -> None:
+    """Its script is a classic one in the head, neither async, deferred nor a module: the browser
+    parses and shows nothing of the page until it has run, so no link can be tapped (one between
+    these pages would keep its page in the tab's history) and no Esc pressed before it listens."""
+    config = SimpleNamespace(extra={}, extra_javascript=[], plugins={}, theme=theme)
+    head = render_block(theme, "extrahead", page=page(url, quick_exit=True), base_url=base_url, config=config)
+    (script,) = Scripts(head).tags
+    assert {name: value for name, value in script.items() if name != "text"} == {
+        "src": f"{base_url}/assets/exit.js",
+        "data-scope": base_url,
+    }
+    elsewhere = render_block(theme, "extrahead", page=page("guides/x/"), base_url="../..", config=config)
+    assert Scripts(elsewhere).tags == []
 
 
 def test_the_themes_configuration_is_its_own() -> None:
