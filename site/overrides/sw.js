@@ -9,7 +9,9 @@
 "use strict";
 var PAGES = "passerelle-pages-v1";
 // v2: the scripts became ES modules; a copy of a classic script saved before must not be run as one.
-var ASSETS = "passerelle-assets-v2";
+// v3: exit.js became a classic script in the head (main.html says why); its module copy saved
+// before would find no button there, so the old copies go when this worker activates.
+var ASSETS = "passerelle-assets-v3";
 // Each language's search index (<lang>/search/index.json): saved when a page of that language is
 // first saved, so search works offline once a page was read; refreshed whenever search uses it.
 var SEARCH = "passerelle-search-v1";
