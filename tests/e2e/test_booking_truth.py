@@ -155,6 +155,42 @@ def test_a_twelve_character_code_typed_with_spaces_in_lower_case_opens_the_booki
     expect(phone.locator("#m-state")).to_have_text(ui("en")["status.confirmed"])
 
 
+def test_an_agenda_answering_late_never_replaces_the_day_asked_for_since(browser: Browser, stack: LocalStack) -> None:
+    """The agenda first asks for the centre's today; on a slow line that answer may come after the
+    day the manager asked for next. The page keeps showing the day asked for last (a late answer
+    drawn over it would have the manager check people in on the wrong day)."""
+    booking = book_by_api(stack, "tj-dushanbe", "legal_advice", "tg")  # a day ahead, not today
+    day, time = booking["start"][:10], booking["start"][11:16]
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    console = context.new_page()
+    held: list[Route] = []
+
+    def hold_other_days(route: Route) -> None:
+        if f"date={day}" in route.request.url:
+            route.continue_()
+        else:
+            held.append(route)
+
+    try:
+        sign_in(console, stack, "manager.dushanbe")
+        console.route("**/api/staff/centres/*/agenda?*", hold_other_days)
+        with console.expect_request(lambda r: "/agenda?" in r.url):
+            console.locator("#s-nav-agenda").click()  # the centre's today: held back
+        console.locator("#g-centre").select_option("tj-dushanbe")
+        console.locator("#g-date").fill(day)
+        console.locator("#g-form button[type=submit]").click()
+        expect(console.locator("#g-bookings")).to_contain_text(time)
+        assert len(held) == 1 and f"date={day}" not in held[0].request.url
+        with console.expect_response(lambda r: "/agenda?" in r.url and f"date={day}" not in r.url) as late:
+            held[0].continue_()
+        late.value.finished()  # its body read: the page has had it
+        console.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))")
+        expect(console.locator("#g-bookings")).to_contain_text(time)
+        assert console.locator("#g-date").input_value() == day
+    finally:
+        context.close()
+
+
 def test_a_manager_closing_a_booked_day_must_choose_and_the_person_reads_cancelled_by_the_centre(
     browser: Browser, phone: Page, stack: LocalStack
 ) -> None:

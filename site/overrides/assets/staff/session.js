@@ -143,10 +143,16 @@ export async function call(method, path, body, accept) {
   if (result.status === 401) { expire(); return SIGNED_OUT; }
   return result;
 }
-// A view's data: "loading", then the view drawn, or the error shown (and onFail run).
+// A view's data: "loading", then the view drawn, or the error shown (and onFail run). Only the
+// latest request of a view (`render`) is drawn: an earlier one answering late (another day of the
+// agenda, a slow first call) never replaces what was asked for since.
+const latest = new Map();
 export async function load(path, render, onFail) {
+  const asked = (latest.get(render) || 0) + 1;
+  latest.set(render, asked);
   say(t("loading"));
   const result = await call("GET", path);
+  if (latest.get(render) !== asked) return null;
   if (!result.ok) { if (onFail) onFail(); return fail(result); }
   say("");
   clearError();
