@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -78,10 +79,37 @@ def compile_launcher(jar: Path, out_root: Path = BUILD / "dynamodb-local-launche
     return classes
 
 
+_PICKER = random.SystemRandom()  # not `random`: pytest-randomly seeds it alike in every test worker
+_GIVEN: set[int] = set()
+_LOWEST = 20000
+
+
+def _first_outgoing_port() -> int:
+    """The start of the kernel's range for outgoing connections' own ports (32768 by default)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing uses, for a server started next. Picked at random below the range the kernel
+    gives outgoing connections: a port asked of the kernel (bind to 0) comes from that range, and
+    any connection opened meanwhile (a browser's, another test worker's) may take it as its own
+    before the server binds it ("Address already in use"). Never the same port twice here."""
+    top = _first_outgoing_port()
+    for _ in range(500):
+        port = _PICKER.randrange(_LOWEST, top) if top > _LOWEST + 1000 else 0
+        if port in _GIVEN:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("0.0.0.0", port))  # noqa: S104 - only to see that no address uses it
+            except OSError:
+                continue
+            port = int(sock.getsockname()[1])
+        _GIVEN.add(port)
+        return port
+    raise RuntimeError("no free port found")
 
 
 def local_client(endpoint: str) -> DynamoDBClient:

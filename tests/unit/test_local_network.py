@@ -133,3 +133,19 @@ def test_a_folders_redirect_is_its_own_path_on_this_host(site: StaticSite) -> No
     found = {trick: location for trick, location in locations.items() if location is not None}
     assert found["////fr"] == found["//fr"] == found["/%2F%2Ffr"] == "/fr/" and found["/fr/..//ru"] == "/ru/"
     assert hosts(list(found.values())) == ["portal.example.org"] * len(found), found
+
+
+def test_ports_for_local_servers_are_never_ones_an_outgoing_connection_could_take() -> None:
+    """A port asked of the kernel comes from its range for outgoing connections, where a browser's
+    or another worker's connection can take it before the server binds it: free_port picks below
+    that range, at random whatever the tests' seed, and never the same one twice."""
+    import random
+
+    from devstack.dynamodb_local import _first_outgoing_port, free_port
+
+    random.seed(1)
+    first = [free_port() for _ in range(40)]
+    random.seed(1)
+    second = [free_port() for _ in range(40)]
+    assert len(set(first + second)) == 80
+    assert all(20000 <= port < _first_outgoing_port() for port in first + second)
