@@ -207,6 +207,32 @@ def test_files_attach_once_to_one_complaint_and_staff_see_them(api: Client) -> N
     assert tags == [{"Key": "attached", "Value": "yes"}]
 
 
+@pytest.mark.parametrize("code", ["SlowDown", "InternalError", "503"])
+def test_s3_busy_while_attaching_is_a_503_to_try_again_and_nothing_is_filed(
+    api: Client, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    """The objects are tagged before the transaction that files the complaint: S3 busy at that
+    moment leaves nothing half-done, and the person is told to try again (503, Retry-After)."""
+    from botocore.exceptions import ClientError
+
+    from chalicelib.complaints import files
+
+    photo = uploaded(api, samples.gps_photo())
+    before = len(table_items())
+
+    def busy(*_: Any, **__: Any) -> None:
+        raise ClientError({"Error": {"Code": code, "Message": "busy"}}, "PutObjectTagging")
+
+    tag = files.mark_attached
+    monkeypatch.setattr(files, "mark_attached", busy)
+    answer = file_with(api, [photo])
+    assert answer.status_code == 503 and body(answer)["error"]["code"] == "service_unavailable", answer.body
+    assert int(answer.headers["Retry-After"]) > 0
+    assert len(table_items()) == before  # no complaint, the upload still waiting
+    monkeypatch.setattr(files, "mark_attached", tag)
+    assert file_with(api, [photo]).status_code == 201  # the same file, tried again
+
+
 def test_a_follow_up_message_may_carry_only_files(api: Client) -> None:
     receipt = body(file_with(api, []))["receipt"]
     photo = uploaded(api, samples.gps_photo(320, 240))

@@ -33,8 +33,10 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_NESTING = 32
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(rb"[\[\]{}]")
-# Transient database answers: the client gets 503 with Retry-After and can simply try again.
-# (A transaction cancelled by a failed condition never gets here: services turn it into 409.)
+# Transient answers of DynamoDB and S3 (the evidence files): the client gets 503 with Retry-After
+# and can simply try again. (A transaction cancelled by a failed condition never gets here:
+# services turn it into 409.) S3 says SlowDown, InternalError or RequestTimeout, and to a HEAD
+# request, which has no body, only the status ("500", "503").
 THROTTLING_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
@@ -45,6 +47,11 @@ THROTTLING_CODES = frozenset(
         "TransactionConflictException",
         "TransactionCanceledException",
         "TransactionInProgressException",
+        "SlowDown",
+        "InternalError",
+        "RequestTimeout",
+        "500",
+        "503",
     }
 )
 
