@@ -25,13 +25,16 @@ PRICES = {
     "cloudfront_request": 0.0120 / 1e4,  # HTTPS
     "logs_gb": 0.57,  # CloudWatch Logs ingestion
 }
-# Monthly, whatever the traffic: KMS key, 2 secrets, WAF web ACL and its 5 rules, 5 alarms, and the
-# waiting-list schedule (8,640 runs of about 50 ms, one query each).
+# Monthly, whatever the traffic: KMS key, 2 secrets, WAF web ACL and its rules, the alarms, and the
+# waiting-list schedule (8,640 runs of about 50 ms, one query each). The counts are the template's
+# (tests/unit/test_infra.py checks them).
+WAF_RULES = 6
+ALARMS = 8
 FIXED_MONTHLY = {
     "KMS key": 1.00,
     "Secrets Manager secrets (server key, origin header)": 2 * 0.40,
-    "WAF web ACL + 5 rules": 5.00 + 5 * 1.00,
-    "CloudWatch alarms (5)": 0.50,
+    f"WAF web ACL + {WAF_RULES} rules": 5.00 + WAF_RULES * 1.00,
+    f"CloudWatch alarms ({ALARMS})": ALARMS * 0.10,
     "waiting-list schedule": 8640 * (0.05 * 0.5 * 0.0000166667 + 0.20 / 1e6 + 0.1415 / 1e6),
 }
 LAMBDA_GB = 0.5  # lambda_memory_size 512 in backend/.chalice/config.json

@@ -536,6 +536,11 @@ def iam_refs_sub(statement: dict[str, Any]) -> dict[str, Any]:
         ("PATCH", "/api/bookings/K7QX3M/", "booking-lookups"),
         ("DELETE", "/api/bookings/K7QX3M", "booking-lookups"),
         ("GET", "/api/bookings/K7QX3M/calendar.ics", "booking-lookups"),
+        # evidence files: each upload runs the cleaner, so a flood is stopped at the edge
+        ("POST", "/api/complaints/attachments", "evidence-uploads"),
+        ("POST", "/api/complaints/attachments/", "evidence-uploads"),
+        ("POST", "/API/Complaints/%61ttachments", "evidence-uploads"),
+        ("GET", "/api/complaints/attachments", None),
         # everything else passes untouched
         ("GET", "/api/complaints", None),
         ("GET", "/api/bookings", None),
@@ -583,7 +588,13 @@ def test_the_rate_rules_count_each_viewer_network_and_keep_no_addresses() -> Non
     assert all(not r["VisibilityConfig"]["SampledRequestsEnabled"] for r in rules)
     assert all(r["Action"] == {"Block": {}} for r in rules)
     rates = {r["Name"]: r["Statement"]["RateBasedStatement"] for r in rules if "RateBasedStatement" in r["Statement"]}
-    assert set(rates) == {"complaint-submissions", "booking-submissions", "complaint-receipts", "booking-lookups"}
+    assert set(rates) == {
+        "complaint-submissions",
+        "booking-submissions",
+        "evidence-uploads",
+        "complaint-receipts",
+        "booking-lookups",
+    }
     from devstack.server import VIEWER_NETWORK_HEADER
 
     for name, rate in rates.items():
@@ -597,9 +608,15 @@ def test_the_rate_rules_count_each_viewer_network_and_keep_no_addresses() -> Non
     assert (
         rates["complaint-submissions"]["Limit"]
         < rates["booking-submissions"]["Limit"]
+        < rates["evidence-uploads"]["Limit"]
         < rates["complaint-receipts"]["Limit"]
         < rates["booking-lookups"]["Limit"]
     )
+    # A person uploading many files meets the application's own limit (a 429 that says until when)
+    # before the edge's plain refusal.
+    from chalicelib.core.settings import Settings
+
+    assert rates["evidence-uploads"]["Limit"] > Settings().attachments_per_source
     assert not resources("AWS::WAFv2::LoggingConfiguration")
     association = props("ApiWebAclAssociation")["ResourceArn"]["Fn::Sub"]
     assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in association
@@ -1401,3 +1418,11 @@ def test_sms_sender_ids_the_spend_limit_and_the_email_sender_are_deployed_when_g
     (limit,) = [c for c in calls if "set-text-spend-limit-override" in c]
     assert limit.endswith("--monthly-limit 150")
     assert calls.index(limit) > max(i for i, c in enumerate(calls) if c.startswith("aws cloudformation deploy"))
+
+
+def test_the_cost_models_fixed_month_counts_the_templates_rules_and_alarms() -> None:
+    from devstack.bench.cost import ALARMS, WAF_RULES
+
+    (acl,) = resources("AWS::WAFv2::WebACL").values()
+    assert len(acl["Properties"]["Rules"]) == WAF_RULES
+    assert len(resources("AWS::CloudWatch::Alarm")) == ALARMS
