@@ -413,3 +413,28 @@ def test_a_signed_in_case_view_is_accessible(browser: Browser, stack: LocalStack
     assert "<5" in csv and ",0\n" not in csv and "sea_by_staff" not in csv
     assert download.value.suggested_filename == f"passerelle-dashboard-general-{datetime.now(UTC).year}.csv"
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "key"),
+    [("access_denied", "signin.denied"), ("temporarily_unavailable", "signin.unavailable"), ("invalid_scope", None)],
+)
+def test_a_failed_sign_in_is_said_in_the_consoles_language(
+    browser: Browser, stack: LocalStack, error: str, key: str | None
+) -> None:
+    """Back from the identity provider with ?error= (RFC 6749 4.1.2.1): a Russian console says why in
+    Russian, never the provider's English description; a code it has no words for is shown as it
+    is, for the administrator. The code and state leave the address bar at once."""
+    ru = yaml.safe_load((ROOT / "content" / "staff" / "ru.yaml").read_text(encoding="utf-8"))
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ru-RU")
+    page = context.new_page()
+    try:
+        described = "error_description=The+user+denied+the+request"
+        page.goto(f"{origin(stack)}/ru/staff/?error={error}&{described}&state=x")
+        alert = page.locator("#s-alert")
+        expected = ru[key] if key else ru["signin.failed"].replace("{message}", error)
+        expect(alert).to_have_text(expected)
+        expect(page.locator("#s-signin")).to_be_visible()
+        assert "denied" not in alert.inner_text() and "error=" not in page.url and "state=" not in page.url
+    finally:
+        context.close()

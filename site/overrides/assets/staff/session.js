@@ -27,12 +27,31 @@ export function tokenIsFresh(value) {
   return !!claims && typeof claims.exp === "number" && claims.exp * 1000 > Date.now() + 10000;
 }
 
+// A failed sign-in, said in the console's language from what went wrong: an OAuth error code
+// (RFC 6749 4.1.2.1 and 5.2, from the identity provider's redirect or its token endpoint), an
+// HTTP status, or no network. Never the provider's own description, which is in English; a code
+// this table does not know is shown as it is, for the administrator.
+const SIGN_IN_ERRORS = {
+  access_denied: "signin.denied",
+  invalid_grant: "signin.again",
+  server_error: "signin.unavailable",
+  temporarily_unavailable: "signin.unavailable",
+};
+function failure(code) { return Object.assign(new Error(code), { code }); }
+function signInFailed(error) {
+  const code = String((error && error.code) || "");
+  // No code: fetch reached nothing (a TypeError): offline, or the service is down.
+  if (!code) return t(navigator.onLine === false ? "net.offline" : "signin.unavailable");
+  const key = SIGN_IN_ERRORS[code] || (/^5\d\d$/.test(code) ? "signin.unavailable" : null);
+  return key ? t(key) : fill(t("signin.failed"), { message: code });
+}
+
 // Where to sign in: asked once (again after a failure).
 let authConfigPromise = null;
 function authConfig() {
   if (!authConfigPromise) {
     authConfigPromise = request("GET", "/auth/config", { credentials: "omit" }).then((result) => {
-      if (!result.ok) throw new Error(result.status ? String(result.status) : t("net.offline"));
+      if (!result.ok) throw failure(result.status ? String(result.status) : "");
       return result.body;
     });
     authConfigPromise.catch(() => { authConfigPromise = null; });
@@ -62,7 +81,7 @@ export function signIn() {
     });
   }).catch((error) => {
     say("");
-    showError(fill(t("signin.failed"), { message: error && error.message ? error.message : "" }));
+    showError(signInFailed(error));
   });
 }
 
@@ -74,8 +93,9 @@ export function finishSignIn(params, onSignedIn) {
   sessionStorage.removeItem(PKCE);
   // The code and state leave the address bar (and the history) at once.
   history.replaceState(null, "", location.pathname + location.hash);
-  if (params.get("error") || !saved || saved.state !== params.get("state") || !params.get("code")) {
-    showSignIn(fill(t("signin.failed"), { message: params.get("error") || t("signin.state") }));
+  if (params.get("error")) { showSignIn(signInFailed(failure(params.get("error")))); return; }
+  if (!saved || saved.state !== params.get("state") || !params.get("code")) {
+    showSignIn(fill(t("signin.failed"), { message: t("signin.state") }));
     return;
   }
   say(t("signin.working"));
@@ -90,8 +110,8 @@ export function finishSignIn(params, onSignedIn) {
       method: "POST", credentials: "omit", body: form.toString(),
       headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" }
     });
-  }).then((response) => response.json().then((body) => {
-    if (!response.ok || !body.id_token) throw new Error(body.error_description || body.error || String(response.status));
+  }).then((response) => response.json().catch(() => ({})).then((body) => {
+    if (!response.ok || !body.id_token) throw failure(body.error || String(response.status));
     return body;
   })).then((body) => {
     sessionStorage.setItem(TOKEN, body.id_token);
@@ -103,7 +123,7 @@ export function finishSignIn(params, onSignedIn) {
     history.replaceState(null, "", back.pathname + back.hash);
     onSignedIn();
   }).catch((error) => {
-    showSignIn(fill(t("signin.failed"), { message: error && error.message ? error.message : "" }));
+    showSignIn(signInFailed(error));
   });
 }
 
