@@ -37,13 +37,6 @@ BLUEPRINTS: dict[str, tuple[tuple[str, str | None], ...]] = {
     "chalicelib.recruiters.routes": (("bp", "/api"), ("open_data_bp", None)),
     "chalicelib.core.docs_routes": (("bp", "/api"),),
 }
-_STAFF = (
-    "chalicelib.auth.routes",
-    "chalicelib.complaints.triage_routes",
-    "chalicelib.bookings.agenda_routes",
-    "chalicelib.impact.routes",
-    "chalicelib.recruiters.routes",
-)
 # A route template's first segments -> the modules whose routes start with them (the longest
 # listed prefix wins). test_domains.py checks every route against this table.
 SERVED_BY: dict[str, tuple[str, ...]] = {
@@ -58,7 +51,6 @@ SERVED_BY: dict[str, tuple[str, ...]] = {
     "/api/auth": ("chalicelib.auth.routes",),
     "/api/recruiters": ("chalicelib.recruiters.routes",),
     "/open-data": ("chalicelib.recruiters.routes",),
-    "/api/staff": _STAFF,
     "/api/staff/me": ("chalicelib.auth.routes",),
     "/api/staff/complaints": ("chalicelib.complaints.triage_routes",),
     "/api/staff/centres": ("chalicelib.bookings.agenda_routes",),
