@@ -37,7 +37,7 @@ _BRACKETS = re.compile(rb"[\[\]{}]")
 # and can simply try again. (A transaction cancelled by a failed condition never gets here:
 # services turn it into 409.) S3 says SlowDown, InternalError or RequestTimeout, and to a HEAD
 # request, which has no body, only the status ("500", "503").
-THROTTLING_CODES = frozenset(
+TRANSIENT_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
         "ThrottlingException",
@@ -160,7 +160,7 @@ def _is_transient(exc: Exception) -> bool:
     if isinstance(exc, ConnectionError | ReadTimeoutError):
         return True
     if isinstance(exc, ClientError):
-        return exc.response.get("Error", {}).get("Code") in THROTTLING_CODES
+        return exc.response.get("Error", {}).get("Code") in TRANSIENT_CODES
     return False
 
 
