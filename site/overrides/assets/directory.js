@@ -4,7 +4,7 @@
 // Every page works without it (the filters are CSS). Positions from geolocation stay in this page:
 // they are never sent anywhere. Text from the API is set with textContent.
 import { $, fill, say } from "./dom.js";
-import { dayName, formatNumber, formatTime, load, pluralForm } from "./i18n/format.js";
+import { dayName, fieldsIn, formatNumber, formatTime, load, pluralForm, weekday } from "./i18n/format.js";
 
 const lang = document.documentElement.lang || "en";
 // Times, counts and distances in the page's language from the CLDR data the site ships (a phone's
@@ -13,15 +13,12 @@ let cldr = null;  // until loaded, "open now" and "closed now" are said without 
 
 // ---- Time in a centre's time zone ----------------------------------------------------------------
 function localNow(timeZone, now) {
-  const parts = {};
-  new Intl.DateTimeFormat("en-GB", {
-    timeZone, year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23", weekday: "short"
-  }).formatToParts(now).forEach((p) => { parts[p.type] = p.value; });
+  const f = fieldsIn(Number(now), timeZone);  // `now`: a Date or epoch milliseconds
+  const two = (n) => String(n).padStart(2, "0");
   return {
-    date: parts.year + "-" + parts.month + "-" + parts.day,
-    day: parts.weekday.slice(0, 3).toLowerCase(),
-    time: parts.hour + ":" + parts.minute
+    date: f.year + "-" + two(f.month) + "-" + two(f.day),
+    day: DAYS[weekday(f.year, f.month, f.day)],
+    time: two(f.hour) + ":" + two(f.minute)
   };
 }
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

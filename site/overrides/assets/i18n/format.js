@@ -70,8 +70,9 @@ function utcFromFields(f) {
   return stamp.getTime();
 }
 
-// The fields of instant `ms` in `timeZone`, with its UTC offset in minutes.
-function fieldsIn(ms, timeZone) {
+// The fields of instant `ms` in `timeZone` (year, month, day, hour 0-23, minute, second), with
+// its UTC offset in minutes. Exported for the centre pages' "open now" (directory.js).
+export function fieldsIn(ms, timeZone) {
   const fields = {};
   for (const part of wallClock(timeZone).formatToParts(ms)) {
     if (part.type !== "literal") fields[part.type] = Number(part.value);
@@ -87,7 +88,7 @@ function isSummerTime(offset, year, timeZone) {
   return offset > Math.min(january, july);
 }
 
-function weekday(year, month, day) {
+export function weekday(year, month, day) {
   const stamp = new Date(0);
   stamp.setUTCFullYear(year, month - 1, day);
   return (stamp.getUTCDay() + 6) % 7; // 0 is Monday, as in the data
